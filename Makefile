@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything else here is what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+MODEL := models/baton.tar.gz
+RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
+RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*/*.yml)
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+
+.PHONY: help run test lint setup
+help:
+	@echo "make run    install what is missing, train what is stale, start the whole stack"
+	@echo "make test   install what is missing and run every test"
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+
+run: setup
+	$(VENV)/bin/baton run
+
+test: setup
+	@scripts/ensure-chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(VENV)/bin/python || $$(scripts/find-python 3.11) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements-rasa.txt
+	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python 3.10) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install -q --upgrade pip
+	$(RASA_VENV)/bin/pip install -q -r requirements-rasa.txt
+	@touch $@
+
+$(MODEL): $(RASA_INPUTS) $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/rasa train --config config.yml --domain bot/domain.yml --data $(RASA_DATA) \
+		--out models --fixed-model-name baton
+	@touch $@

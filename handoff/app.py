@@ -1,0 +1,49 @@
+"""The hub's ASGI application."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+
+from handoff import pages
+from handoff.channels import web
+from handoff.services import Services
+from handoff.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+# Pages and the widget run only our own files: no inline script, nothing from a message runs.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the hub; the clients are created when it starts, not at import."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = Services.start(settings)
+        try:
+            yield
+        finally:
+            await app.state.services.stop()
+
+    app = FastAPI(title="Baton hub", lifespan=lifespan)
+    app.include_router(pages.router)
+    app.include_router(web.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,1 @@
+"""The channels customers reach Baton through."""

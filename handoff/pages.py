@@ -1,0 +1,27 @@
+"""The demo site with the widget on it, the widget's files, and the health check."""
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse, JSONResponse
+
+from handoff.deps import ServicesDep
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+router = APIRouter(tags=["pages"])
+
+
+@router.get("/", include_in_schema=False)
+async def demo_page() -> FileResponse:
+    """The site of a fictional remittance company, with the Baton widget on it."""
+    return FileResponse(STATIC_DIR / "demo.html")
+
+
+@router.get("/healthz")
+async def health(services: ServicesDep) -> JSONResponse:
+    """Whether the hub can reach Redis."""
+    try:
+        await services.redis.ping()
+    except OSError as error:
+        return JSONResponse({"status": "error", "redis": str(error)}, status_code=503)
+    return JSONResponse({"status": "ok"})

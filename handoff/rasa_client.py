@@ -1,0 +1,51 @@
+"""The hub's client of Rasa's REST channel: one customer message in, the bot's replies out."""
+
+import logging
+from dataclasses import dataclass
+
+import httpx
+
+from handoff.conversations import Button
+
+logger = logging.getLogger(__name__)
+
+
+class AssistantUnavailable(RuntimeError):
+    """Rasa (or the action server behind it) did not answer."""
+
+
+@dataclass(frozen=True)
+class BotReply:
+    """One message of the bot."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+class RasaClient:
+    """Sends customer messages to Rasa's REST webhook."""
+
+    def __init__(self, http: httpx.AsyncClient, rasa_url: str) -> None:
+        self._http = http
+        self._webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+
+    async def send(self, conversation_id: str, text: str, language: str) -> list[BotReply]:
+        """Forward a message; the conversation id is Rasa's sender id."""
+        body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
+        try:
+            response = await self._http.post(self._webhook, json=body)
+            response.raise_for_status()
+            messages = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)
+            raise AssistantUnavailable(str(error)) from error
+        return [_reply(message) for message in messages if message.get("text")]
+
+
+def _reply(message: dict) -> BotReply:
+    buttons = tuple(
+        Button(title=str(b["title"]), payload=str(b["payload"]))
+        for b in message.get("buttons") or ()
+        if b.get("title") and b.get("payload")
+    )
+    return BotReply(text=str(message["text"]), buttons=buttons)

@@ -1,0 +1,92 @@
+"""Routing of customer messages: into the transcript, then to the bot while the bot holds it."""
+
+import logging
+from dataclasses import dataclass
+
+from handoff.conversations import ConversationStore, Entry, Sender, State
+from handoff.language import detect_language
+from handoff.notices import notice
+from handoff.rasa_client import AssistantUnavailable, RasaClient
+
+logger = logging.getLogger(__name__)
+
+BOT_ONLY = frozenset({State.BOT})
+RECENT_ENTRIES_FOR_BUTTONS = 20
+
+
+class InvalidMessage(ValueError):
+    """A customer message the hub refuses, with a code and a message for the customer."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class AcceptedMessage:
+    """A customer message now in the transcript, and what to tell the bot about it."""
+
+    conversation_id: str
+    entry_id: str
+    bot_text: str
+    language: str
+
+
+class MessageRouter:
+    """Accepts customer messages and lets the bot answer the conversations it holds."""
+
+    def __init__(self, store: ConversationStore, rasa: RasaClient, max_chars: int) -> None:
+        self._store = store
+        self._rasa = rasa
+        self._max_chars = max_chars
+
+    async def accept(
+        self, conversation_id: str, text: str, client_id: str | None, payload: str | None = None
+    ) -> AcceptedMessage | None:
+        """Validate and store a customer message; None if it is a resend already stored."""
+        conversation = await self._store.get(conversation_id)
+        if not text.strip():
+            raise InvalidMessage("empty", notice("empty", conversation.language))
+        if len(text) > self._max_chars:
+            raise InvalidMessage(
+                "too_long", notice("too_long", conversation.language, limit=self._max_chars)
+            )
+        language = detect_language(text, conversation.language)
+        if language != conversation.language:
+            await self._store.set_language(conversation_id, language)
+        if payload is not None and not await self._offered(conversation_id, payload):
+            payload = None
+        meta = {"language": language} | ({"payload": payload} if payload else {})
+        entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
+        entry_id = await self._store.append(conversation_id, entry)
+        if entry_id is None:
+            return None
+        # A leading "/" would make Rasa read the text as an intent: only offered buttons may.
+        bot_text = payload or text.lstrip("/").strip() or text
+        return AcceptedMessage(conversation_id, entry_id, bot_text, language)
+
+    async def answer(self, message: AcceptedMessage) -> None:
+        """Let the bot reply if it still holds the conversation; never once a person does."""
+        conversation = await self._store.get(message.conversation_id)
+        if conversation.state is not State.BOT:
+            return
+        try:
+            replies = await self._rasa.send(
+                message.conversation_id, message.bot_text, message.language
+            )
+        except AssistantUnavailable:
+            text = notice("assistant_unavailable", message.language)
+            entry = Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")
+            await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
+            return
+        for reply in replies:
+            entry = Entry(sender=Sender.BOT, text=reply.text, buttons=reply.buttons)
+            await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
+
+    async def _offered(self, conversation_id: str, payload: str) -> bool:
+        """Whether the bot's latest buttons include this payload."""
+        recent = await self._store.recent(conversation_id, RECENT_ENTRIES_FOR_BUTTONS)
+        for entry in recent:
+            if entry.sender is Sender.BOT and entry.buttons:
+                return any(button.payload == payload for button in entry.buttons)
+        return False

@@ -1,0 +1,46 @@
+"""Runtime configuration, read once from the environment (prefix BATON_, plus REDIS_URL)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting of the hub and of the stack it starts."""
+
+    model_config = SettingsConfigDict(env_prefix="BATON_", env_file=".env", extra="ignore")
+
+    secret_key: SecretStr = Field(
+        default=SecretStr(""), description="Signs conversation tokens; `baton run` makes one."
+    )
+    redis_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("REDIS_URL", "BATON_REDIS_URL")
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_port: int = 5005
+    action_server_port: int = 5055
+    embedded_redis_port: int = 6390
+    rasa_timeout_seconds: float = 15.0
+    token_max_age_days: int = 30
+    max_message_chars: int = 4000
+    var_dir: Path = PROJECT_ROOT / "var"
+    model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
+    supported_languages: tuple[str, ...] = ("en", "ko")
+
+    @property
+    def base_url(self) -> str:
+        """The URL customers use to reach the hub."""
+        return self.public_url or f"http://localhost:{self.port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

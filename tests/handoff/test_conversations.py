@@ -1,0 +1,114 @@
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from handoff.conversations import (
+    Button,
+    ConversationStore,
+    Entry,
+    Sender,
+    State,
+    TransitionRefused,
+    UnknownConversation,
+)
+
+
+@pytest.fixture
+def store(redis: Redis) -> ConversationStore:
+    return ConversationStore(redis)
+
+
+async def test_a_new_conversation_is_held_by_the_bot(store: ConversationStore) -> None:
+    created = await store.create(channel="web", language="ko")
+    read = await store.get(created.id)
+    assert (read.state, read.channel, read.language) == (State.BOT, "web", "ko")
+
+
+async def test_unknown_conversations_are_reported(store: ConversationStore) -> None:
+    with pytest.raises(UnknownConversation):
+        await store.get("nope")
+    with pytest.raises(UnknownConversation):
+        await store.append("nope", Entry(sender=Sender.CUSTOMER, text="hi"))
+
+
+async def test_entries_round_trip_through_the_stream(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    sent = Entry(
+        sender=Sender.BOT,
+        text="<b>Hi</b> 안녕하세요",
+        buttons=(Button("Verify", "/account_verification"),),
+        meta={"intent": "greet"},
+    )
+    entry_id = await store.append(conversation.id, sent)
+    [read] = await store.recent(conversation.id, 5)
+    assert read.id == entry_id
+    assert (read.sender, read.text, read.buttons, read.meta) == (
+        sent.sender,
+        sent.text,
+        sent.buttons,
+        sent.meta,
+    )
+    assert read.timestamp_ms > 0
+
+
+async def test_a_resent_client_message_is_stored_once(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    entry = Entry(sender=Sender.CUSTOMER, text="hello", client_id="c-1")
+    assert await store.append(conversation.id, entry) is not None
+    assert await store.append(conversation.id, entry) is None
+    assert len(await store.recent(conversation.id, 10)) == 1
+
+
+async def test_follow_replays_history_then_waits_for_new_entries(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    first = await store.append(conversation.id, Entry(sender=Sender.CUSTOMER, text="one"))
+    follower = store.follow(conversation.id, after="0-0", block_ms=1000)
+    assert (await anext(follower)).id == first
+    pending = asyncio.ensure_future(anext(follower))
+    await asyncio.sleep(0.05)
+    assert not pending.done()
+    second = await store.append(conversation.id, Entry(sender=Sender.BOT, text="two"))
+    assert (await asyncio.wait_for(pending, 2)).id == second
+
+
+async def test_follow_from_an_id_skips_what_was_seen(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    seen = await store.append(conversation.id, Entry(sender=Sender.CUSTOMER, text="one"))
+    missed = await store.append(conversation.id, Entry(sender=Sender.BOT, text="two"))
+    assert (await anext(store.follow(conversation.id, after=seen))).id == missed
+
+
+async def test_transitions_follow_the_state_machine(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    event = Entry(sender=Sender.SYSTEM, text="", event="escalated")
+    await store.transition(conversation.id, "escalate", event)
+    assert (await store.get(conversation.id)).state is State.QUEUED
+    with pytest.raises(TransitionRefused):
+        await store.transition(conversation.id, "close", event)
+    await store.transition(conversation.id, "claim", event)
+    await store.transition(conversation.id, "close", event)
+    assert (await store.get(conversation.id)).state is State.CLOSED
+    assert [e.event for e in await store.recent(conversation.id, 10)] == ["escalated"] * 3
+
+
+async def test_a_bot_reply_is_dropped_once_a_person_holds_it(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    await store.transition(
+        conversation.id, "escalate", Entry(sender=Sender.SYSTEM, text="", event="escalated")
+    )
+    reply = Entry(sender=Sender.BOT, text="late bot answer")
+    assert await store.append(conversation.id, reply, only_in=frozenset({State.BOT})) is None
+    assert [e.sender for e in await store.recent(conversation.id, 10)] == [Sender.SYSTEM]
+
+
+async def test_one_of_many_concurrent_claims_wins(store: ConversationStore) -> None:
+    conversation = await store.create("web", "en")
+    event = Entry(sender=Sender.SYSTEM, text="", event="escalated")
+    await store.transition(conversation.id, "escalate", event)
+    results = await asyncio.gather(
+        *(store.transition(conversation.id, "claim", event) for _ in range(20)),
+        return_exceptions=True,
+    )
+    assert sum(isinstance(r, str) for r in results) == 1
+    assert sum(isinstance(r, TransitionRefused) for r in results) == 19

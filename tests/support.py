@@ -1,0 +1,178 @@
+"""Test helpers: real processes on free ports, a widget client, and a switchable TCP proxy."""
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import websockets
+from pydantic import SecretStr
+
+from handoff.settings import PROJECT_ROOT, Settings
+from handoff.stack import Process, process_env, wait_until_ready
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_settings(redis_url: str, **overrides: object) -> Settings:
+    """Settings for a test stack on free ports."""
+    values = {
+        "secret_key": SecretStr(secrets.token_urlsafe(32)),
+        "redis_url": redis_url,
+        "port": free_port(),
+        "rasa_port": free_port(),
+        "action_server_port": free_port(),
+    } | overrides
+    return Settings(**values)
+
+
+def ws_url(settings: Settings) -> str:
+    """The widget socket of a hub."""
+    return f"ws://127.0.0.1:{settings.port}/ws/widget"
+
+
+@contextlib.contextmanager
+def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[None]:
+    """Start the processes (logs in log_dir), wait until they answer, stop them afterwards."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    started: list[subprocess.Popen] = []
+    try:
+        for process in processes:
+            log = (log_dir / f"{process.name}.log").open("ab")
+            started.append(
+                subprocess.Popen(
+                    process.argv,
+                    env=process_env(process),
+                    cwd=PROJECT_ROOT,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
+        try:
+            wait_until_ready([p.ready_url for p in processes if p.ready_url], timeout)
+        except TimeoutError as error:
+            logs = "\n".join(
+                f"--- {p.name}\n{(log_dir / f'{p.name}.log').read_text()[-3000:]}"
+                for p in processes
+            )
+            raise TimeoutError(f"{error}\n{logs}") from error
+        yield
+    finally:
+        for popen in started:
+            stop(popen)
+
+
+def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a process and its children, killing them if they linger."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(popen.pid, sig)
+    try:
+        popen.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait()
+
+
+class WidgetClient:
+    """Speaks the widget's WebSocket protocol, as widget.js does."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.socket: websockets.ClientConnection | None = None
+        self.welcome: dict = {}
+
+    async def connect(
+        self, token: str | None = None, last_id: str | None = None, language: str = "en"
+    ) -> dict:
+        """Open the socket and say hello; returns the welcome frame."""
+        self.socket = await websockets.connect(self.url, max_size=None)
+        await self.send({"type": "hello", "token": token, "last_id": last_id, "language": language})
+        self.welcome = await self.receive("welcome")
+        return self.welcome
+
+    async def send(self, frame: dict) -> None:
+        await self.socket.send(json.dumps(frame))
+
+    async def say(self, text: str, client_id: str | None = None) -> str:
+        """Send a typed message; returns its client id."""
+        client_id = client_id or uuid.uuid4().hex
+        await self.send({"type": "message", "text": text, "client_id": client_id})
+        return client_id
+
+    async def receive(self, *types: str, timeout: float = 30) -> dict:
+        """The next frame of one of the types (all types if none given)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.socket.recv())
+                if not types or frame["type"] in types:
+                    return frame
+
+    async def replies_to(self, text: str, timeout: float = 30) -> list[dict]:
+        """Say something and collect the entries that answer it, until the bot stops typing."""
+        client_id = await self.say(text)
+        entries: list[dict] = []
+        seen_own = False
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await self.receive("entry", "typing")
+                if frame["type"] == "entry":
+                    seen_own = seen_own or frame.get("client_id") == client_id
+                    if seen_own and frame.get("client_id") != client_id:
+                        entries.append(frame)
+                elif not frame["on"] and seen_own:
+                    return entries
+
+    async def close(self) -> None:
+        if self.socket:
+            await self.socket.close()
+
+
+class SwitchableProxy:
+    """A TCP forwarder that can be turned off (connections refused) and on again."""
+
+    def __init__(self, target_port: int) -> None:
+        self.port = free_port()
+        self._target_port = target_port
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._forward, "127.0.0.1", self.port)
+
+    async def stop(self) -> None:
+        """Refuse new connections and cut the open ones, as a dead server would."""
+        self._server.close()
+        for writer in self._writers:
+            writer.close()
+        await self._server.wait_closed()
+
+    async def _forward(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(
+            "127.0.0.1", self._target_port
+        )
+        self._writers |= {writer, upstream_writer}
+        await asyncio.gather(
+            _pipe(reader, upstream_writer), _pipe(upstream_reader, writer), return_exceptions=True
+        )
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    finally:
+        writer.close()

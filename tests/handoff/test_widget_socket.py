@@ -1,0 +1,145 @@
+"""The widget's WebSocket against a real hub process and a real Redis; Rasa is down here."""
+
+import json
+
+import pytest
+import websockets
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.settings import Settings
+from tests.support import WidgetClient, ws_url
+
+
+@pytest.fixture
+async def widget(hub_without_bot: Settings) -> WidgetClient:
+    client = WidgetClient(ws_url(hub_without_bot))
+    yield client
+    await client.close()
+
+
+async def test_a_new_widget_gets_a_new_conversation_and_a_token(widget: WidgetClient) -> None:
+    welcome = await widget.connect(language="ko")
+    assert welcome["resumed"] is False
+    assert welcome["token"] and welcome["conversation_id"]
+
+
+async def test_a_forged_token_gets_a_new_conversation_never_another(
+    hub_without_bot: Settings, widget: WidgetClient
+) -> None:
+    victim = WidgetClient(ws_url(hub_without_bot))
+    victim_id = (await victim.connect())["conversation_id"]
+    await victim.close()
+    forged = f"{victim_id}.forged.signature"
+    welcome = await widget.connect(token=forged)
+    assert welcome["resumed"] is False
+    assert welcome["conversation_id"] != victim_id
+
+
+async def test_the_token_resumes_the_conversation_with_its_history(
+    hub_without_bot: Settings, widget: WidgetClient
+) -> None:
+    welcome = await widget.connect()
+    await widget.say("first message")
+    first = await widget.receive("entry")
+    await widget.close()
+
+    reloaded = WidgetClient(ws_url(hub_without_bot))
+    again = await reloaded.connect(token=welcome["token"])
+    assert again["resumed"] is True
+    assert again["conversation_id"] == welcome["conversation_id"]
+    replayed = await reloaded.receive("entry")
+    assert (replayed["id"], replayed["text"]) == (first["id"], "first message")
+    await reloaded.close()
+
+
+async def test_a_reconnect_with_last_id_gets_only_what_it_missed(
+    hub_without_bot: Settings, widget: WidgetClient
+) -> None:
+    welcome = await widget.connect()
+    await widget.say("seen")
+    seen = await widget.receive("entry")
+    missed = await widget.receive("entry")  # the hub's notice that the assistant is down
+    await widget.close()
+
+    reconnected = WidgetClient(ws_url(hub_without_bot))
+    await reconnected.connect(token=welcome["token"], last_id=seen["id"])
+    assert (await reconnected.receive("entry"))["id"] == missed["id"]
+    await reconnected.close()
+
+
+async def test_an_oversize_message_is_refused_and_the_conversation_survives(
+    hub_without_bot: Settings, widget: WidgetClient, redis: Redis
+) -> None:
+    welcome = await widget.connect()
+    await widget.say("x" * (hub_without_bot.max_message_chars + 1))
+    error = await widget.receive("error", "entry")
+    assert error["type"] == "error" and error["code"] == "too_long"
+    assert "4000" in error["message"]
+    await widget.say("x" * hub_without_bot.max_message_chars)
+    accepted = await widget.receive("entry")
+    assert len(accepted["text"]) == hub_without_bot.max_message_chars
+    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
+    customer_texts = [fields["text"] for _, fields in stored if fields["sender"] == "customer"]
+    assert [len(text) for text in customer_texts] == [hub_without_bot.max_message_chars]
+
+
+async def test_empty_and_malformed_frames_get_clear_errors(widget: WidgetClient) -> None:
+    await widget.connect()
+    await widget.say("   ")
+    assert (await widget.receive("error"))["code"] == "empty"
+    await widget.socket.send("{not json")
+    assert (await widget.receive("error"))["code"] == "bad_frame"
+    await widget.socket.send(b"\x00\x01binary")
+    assert (await widget.receive("error"))["code"] == "bad_frame"
+    await widget.send({"type": "message"})
+    assert (await widget.receive("error"))["code"] == "bad_frame"
+    await widget.send({"type": "launch_missiles", "text": "hi"})
+    assert (await widget.receive("error"))["code"] == "bad_frame"
+    await widget.say("still here")
+    assert (await widget.receive("entry"))["text"] == "still here"
+
+
+async def test_a_bad_hello_is_refused_with_an_error(hub_without_bot: Settings) -> None:
+    widget = WidgetClient(ws_url(hub_without_bot))
+    widget.socket = await websockets.connect(ws_url(hub_without_bot))
+    await widget.socket.send(json.dumps({"type": "message", "text": "no hello"}))
+    assert (await widget.receive("error"))["code"] == "bad_frame"
+    with pytest.raises(websockets.ConnectionClosed):
+        await widget.socket.recv()
+
+
+async def test_a_resent_message_is_stored_once(widget: WidgetClient, redis: Redis) -> None:
+    welcome = await widget.connect()
+    await widget.say("only once", client_id="same-id")
+    await widget.say("only once", client_id="same-id")
+    await widget.receive("entry")
+    await widget.say("marker")
+    texts = []
+    while "marker" not in texts:
+        texts.append((await widget.receive("entry"))["text"])
+    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
+    assert [fields["text"] for _, fields in stored].count("only once") == 1
+
+
+async def test_hostile_html_is_stored_and_sent_back_verbatim(widget: WidgetClient) -> None:
+    await widget.connect()
+    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    await widget.say(hostile)
+    assert (await widget.receive("entry"))["text"] == hostile
+
+
+async def test_rasa_down_is_told_plainly_and_the_message_is_kept(
+    widget: WidgetClient, redis: Redis
+) -> None:
+    welcome = await widget.connect(language="en")
+    entries = await widget.replies_to("where is my money?")
+    assert [e["sender"] for e in entries] == ["system"]
+    assert "unavailable" in entries[0]["text"]
+    korean = await widget.replies_to("제 송금은 어디 있나요?")
+    assert "사용할 수 없습니다" in korean[0]["text"]
+    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
+    assert [f["text"] for _, f in stored if f["sender"] == "customer"] == [
+        "where is my money?",
+        "제 송금은 어디 있나요?",
+    ]

@@ -135,7 +135,7 @@ class WidgetSession:
                     self._conversation.id, text, frame.client_id, payload
                 )
             except InvalidMessage as error:
-                await self._error(error.code, str(error))
+                await self._error(error.code, str(error), frame.client_id)
                 continue
             if accepted:
                 self._bot_queue.put_nowait(accepted)
@@ -150,8 +150,12 @@ class WidgetSession:
             finally:
                 await self.send({"type": "typing", "sender": "bot", "on": False})
 
-    async def _error(self, code: str, message: str) -> None:
-        await self.send({"type": "error", "code": code, "message": message})
+    async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
+        """Tell the widget what went wrong; client_id names the refused message, if one was."""
+        frame = {"type": "error", "code": code, "message": message}
+        if client_id:
+            frame["client_id"] = client_id
+        await self.send(frame)
 
 
 async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conversation, bool]:

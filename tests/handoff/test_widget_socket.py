@@ -72,9 +72,10 @@ async def test_an_oversize_message_is_refused_and_the_conversation_survives(
     hub_without_bot: Settings, widget: WidgetClient, redis: Redis
 ) -> None:
     welcome = await widget.connect()
-    await widget.say("x" * (hub_without_bot.max_message_chars + 1))
+    refused = await widget.say("x" * (hub_without_bot.max_message_chars + 1))
     error = await widget.receive("error", "entry")
     assert error["type"] == "error" and error["code"] == "too_long"
+    assert error["client_id"] == refused
     assert "4000" in error["message"]
     await widget.say("x" * hub_without_bot.max_message_chars)
     accepted = await widget.receive("entry")

@@ -1,0 +1,37 @@
+"""Whole-stack fixtures: the hub in front of the real Rasa server and action server."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from handoff.settings import Settings
+from handoff.stack import hub_process
+from tests.support import SwitchableProxy, free_port, running
+
+
+@pytest.fixture(scope="session")
+def stack_hub(bot_stack: Settings, redis_url: str, logs_dir: Path) -> Iterator[Settings]:
+    """The hub talking to the real bot."""
+    settings = bot_stack.model_copy(update={"port": free_port()})
+    with running([hub_process(settings, redis_url)], logs_dir / "hub"):
+        yield settings
+
+
+@pytest.fixture
+async def rasa_proxy(bot_stack: Settings) -> AsyncIterator[SwitchableProxy]:
+    """A switch in front of the real Rasa, to take it down and bring it back."""
+    proxy = SwitchableProxy(bot_stack.rasa_port)
+    await proxy.start()
+    yield proxy
+    await proxy.stop()
+
+
+@pytest.fixture
+def proxied_hub(
+    bot_stack: Settings, rasa_proxy: SwitchableProxy, redis_url: str, logs_dir: Path
+) -> Iterator[Settings]:
+    """A hub that reaches Rasa through the switchable proxy."""
+    settings = bot_stack.model_copy(update={"port": free_port(), "rasa_port": rasa_proxy.port})
+    with running([hub_process(settings, redis_url)], logs_dir / "proxied-hub"):
+        yield settings

@@ -1,0 +1,94 @@
+"""A visitor uses the widget on the demo page in headless Debian Chromium, driven by Playwright."""
+
+import os
+import re
+from collections.abc import AsyncIterator
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from handoff.settings import Settings
+from tests.bot_responses import response_texts
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(browser: Browser, stack_hub: Settings) -> AsyncIterator[Page]:
+    context = await browser.new_context(base_url=f"http://127.0.0.1:{stack_hub.port}")
+    page = await context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    await context.close()
+
+
+async def send(page: Page, text: str) -> None:
+    await page.get_by_test_id("baton-input").fill(text)
+    await page.get_by_test_id("baton-send").click()
+
+
+def messages(page: Page, sender: str):
+    return page.locator(f'[data-testid="baton-message"][data-sender="{sender}"]')
+
+
+async def test_chat_then_reload_keeps_the_history(page: Page) -> None:
+    await page.goto("/")
+    await expect(page).to_have_title(re.compile("Hanbit Remit"))
+    await page.get_by_test_id("baton-launcher").click()
+    await expect(page.get_by_test_id("baton-panel")).to_be_visible()
+
+    await send(page, "hello")
+    await expect(messages(page, "bot")).to_have_count(1)
+    greeting = (await messages(page, "bot").first.inner_text()).strip()
+    assert any(line in greeting for line in response_texts("utter_greet", "en"))
+    await expect(page.get_by_test_id("baton-button").first).to_be_visible()
+
+    await send(page, "안녕하세요")
+    await expect(messages(page, "bot")).to_have_count(2)
+    korean = await messages(page, "bot").nth(1).inner_text()
+    assert korean.strip() in response_texts("utter_greet", "ko")
+
+    await page.reload()
+    await page.get_by_test_id("baton-launcher").click()
+    await expect(messages(page, "customer")).to_have_text(["hello", "안녕하세요"])
+    await expect(messages(page, "bot")).to_have_count(2)
+    assert page.errors == []
+
+
+async def test_hostile_html_is_shown_as_text_and_never_runs(page: Page) -> None:
+    hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    await page.goto("/")
+    await page.get_by_test_id("baton-launcher").click()
+    await send(page, hostile)
+    await expect(messages(page, "customer")).to_have_text([hostile])
+    await expect(messages(page, "bot").or_(messages(page, "system")).first).to_be_visible()
+    assert await page.evaluate("window.pwned") is None
+    assert await page.locator("img[src=x]").count() == 0
+
+
+async def test_an_oversize_message_shows_the_servers_error(page: Page) -> None:
+    await page.goto("/")
+    await page.get_by_test_id("baton-launcher").click()
+    await send(page, "a" * 4001)
+    await expect(page.get_by_test_id("baton-error")).to_contain_text("4000")
+    await send(page, "hello")
+    await expect(messages(page, "bot")).to_have_count(1)

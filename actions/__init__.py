@@ -1,0 +1,1 @@
+"""Rasa custom actions for Baton; `rasa run actions --actions actions` loads every module here."""

@@ -1,4 +1,4 @@
-"""Median time from a widget message to the bot's reply, over the real WebSocket, on a running stack.
+"""Median time from a widget message to the bot's reply over the real WebSocket, on a running stack.
 
 Start the stack (`make run`), then: `.venv/bin/python -m benchmarks.widget_latency`.
 """

@@ -1,5 +1,6 @@
 """The hub's client of Rasa's REST channel: one customer message in, the bot's replies out."""
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 class AssistantUnavailable(RuntimeError):
-    """Rasa (or the action server behind it) did not answer."""
+    """Rasa, or the action server behind it, did not answer."""
 
 
 @dataclass(frozen=True)
@@ -25,16 +26,25 @@ class BotReply:
 class RasaClient:
     """Sends customer messages to Rasa's REST webhook."""
 
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, rasa_url: str, action_server_url: str) -> None:
         self._http = http
         self._webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self._action_server_health = f"{action_server_url.rstrip('/')}/health"
 
     async def send(self, conversation_id: str, text: str, language: str) -> list[BotReply]:
-        """Forward a message; the conversation id is Rasa's sender id."""
+        """Forward a message; the conversation id is Rasa's sender id.
+
+        Rasa answers even when its action server is down (in the wrong language, without the
+        actions' work), so the action server's health is checked alongside, at no extra wait.
+        """
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
-            response = await self._http.post(self._webhook, json=body)
+            response, health = await asyncio.gather(
+                self._http.post(self._webhook, json=body),
+                self._http.get(self._action_server_health),
+            )
             response.raise_for_status()
+            health.raise_for_status()
             messages = response.json()
         except (httpx.HTTPError, ValueError) as error:
             logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)

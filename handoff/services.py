@@ -42,7 +42,9 @@ class Services:
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             router=MessageRouter(
-                conversations, RasaClient(http, settings.rasa_url), settings.max_message_chars
+                conversations,
+                RasaClient(http, settings.rasa_url, settings.action_server_url),
+                settings.max_message_chars,
             ),
         )
 

@@ -23,7 +23,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""
-    rasa_url: str = "http://127.0.0.1:5005"
     rasa_port: int = 5005
     action_server_port: int = 5055
     embedded_redis_port: int = 6390
@@ -33,6 +32,16 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")
+
+    @property
+    def rasa_url(self) -> str:
+        """Where the hub reaches the Rasa server (on loopback, as `baton run` starts it)."""
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def action_server_url(self) -> str:
+        """Where Rasa and the hub reach the action server (it runs beside Rasa)."""
+        return f"http://127.0.0.1:{self.action_server_port}"
 
     @property
     def base_url(self) -> str:

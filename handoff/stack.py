@@ -60,9 +60,8 @@ def rasa_redis_env(redis_url: str) -> dict[str, str]:
 def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
     """The Rasa server and the action server, from the Rasa environment."""
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
-    action_url = f"http://127.0.0.1:{settings.action_server_port}"
     env = rasa_redis_env(redis_url) | {
-        "ACTION_SERVER_URL": f"{action_url}/webhook",
+        "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
         "RASA_TELEMETRY_ENABLED": "false",
     }
     rasa_server = [
@@ -78,7 +77,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     return [
         # The Rasa server opens its port only once the model is loaded.
         Process("rasa", rasa_server, env, f"http://127.0.0.1:{settings.rasa_port}/"),
-        Process("actions", actions, env, f"{action_url}/health"),
+        Process("actions", actions, env, f"{settings.action_server_url}/health"),
     ]
 
 
@@ -94,8 +93,9 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
     env = {
         "REDIS_URL": redis_url,
         "BATON_SECRET_KEY": settings.secret_key.get_secret_value(),
-        "BATON_RASA_URL": f"http://127.0.0.1:{settings.rasa_port}",
+        "BATON_RASA_PORT": str(settings.rasa_port),
         "BATON_PORT": str(settings.port),
+        "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
     }
     return Process("hub", argv, env, f"http://127.0.0.1:{settings.port}/healthz")
 

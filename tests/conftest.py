@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from handoff.settings import Settings
 from handoff.stack import bot_processes, hub_process, redis_process
-from tests.support import free_port, make_settings, running
+from tests.support import Supervisor, free_port, make_settings, running
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +56,19 @@ def hub_without_bot(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
 
 
 @pytest.fixture(scope="session")
-def bot_stack(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
+def bot_settings(redis_url: str) -> Settings:
+    """Ports and settings of the session's bot."""
+    return make_settings(redis_url)
+
+
+@pytest.fixture(scope="session")
+def bot_supervisor(bot_settings: Settings, redis_url: str, logs_dir: Path) -> Iterator[Supervisor]:
     """The real Rasa server (trained model) and action server, on free ports."""
-    settings = make_settings(redis_url)
-    with running(bot_processes(settings, redis_url), logs_dir / "bot", timeout=240):
-        yield settings
+    with running(bot_processes(bot_settings, redis_url), logs_dir / "bot", timeout=240) as bot:
+        yield bot
+
+
+@pytest.fixture(scope="session")
+def bot_stack(bot_settings: Settings, bot_supervisor: Supervisor) -> Settings:
+    """The settings of the running bot."""
+    return bot_settings

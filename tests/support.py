@@ -43,36 +43,49 @@ def ws_url(settings: Settings) -> str:
     return f"ws://127.0.0.1:{settings.port}/ws/widget"
 
 
-@contextlib.contextmanager
-def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[None]:
-    """Start the processes (logs in log_dir), wait until they answer, stop them afterwards."""
-    log_dir.mkdir(parents=True, exist_ok=True)
-    started: list[subprocess.Popen] = []
-    try:
+class Supervisor:
+    """Starts processes (logs in log_dir), waits until they answer, stops them by name or all."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self._log_dir = log_dir
+        self._running: dict[str, subprocess.Popen] = {}
+        log_dir.mkdir(parents=True, exist_ok=True)
+
+    def start(self, processes: list[Process], timeout: float = 60) -> None:
         for process in processes:
-            log = (log_dir / f"{process.name}.log").open("ab")
-            started.append(
-                subprocess.Popen(
-                    process.argv,
-                    env=process_env(process),
-                    cwd=PROJECT_ROOT,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            log = (self._log_dir / f"{process.name}.log").open("ab")
+            self._running[process.name] = subprocess.Popen(
+                process.argv,
+                env=process_env(process),
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         try:
             wait_until_ready([p.ready_url for p in processes if p.ready_url], timeout)
         except TimeoutError as error:
             logs = "\n".join(
-                f"--- {p.name}\n{(log_dir / f'{p.name}.log').read_text()[-3000:]}"
+                f"--- {p.name}\n{(self._log_dir / f'{p.name}.log').read_text()[-3000:]}"
                 for p in processes
             )
             raise TimeoutError(f"{error}\n{logs}") from error
-        yield
+
+    def stop(self, *names: str) -> None:
+        """Stop the named processes, or all of them."""
+        for name in names or list(self._running):
+            stop(self._running.pop(name))
+
+
+@contextlib.contextmanager
+def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[Supervisor]:
+    """Processes that run for the duration of the block."""
+    supervisor = Supervisor(log_dir)
+    try:
+        supervisor.start(processes, timeout)
+        yield supervisor
     finally:
-        for popen in started:
-            stop(popen)
+        supervisor.stop()
 
 
 def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:

@@ -1,10 +1,13 @@
 """A customer chats with the real trained bot over the widget's WebSocket, in English and Korean."""
 
+import asyncio
+
 import pytest
 
 from handoff.settings import Settings
+from handoff.stack import bot_processes
 from tests.bot_responses import response_texts
-from tests.support import SwitchableProxy, WidgetClient, ws_url
+from tests.support import Supervisor, SwitchableProxy, WidgetClient, ws_url
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +98,18 @@ async def test_rasa_down_then_back_the_conversation_carries_on(
     await rasa_proxy.start()
     await assert_bot_says(widget, "how do I verify my account?", "utter_account_verification", "en")
     await widget.close()
+
+
+async def test_action_server_down_then_back_the_conversation_carries_on(
+    widget: WidgetClient, bot_stack: Settings, bot_supervisor: Supervisor, redis_url: str
+) -> None:
+    await widget.connect(language="ko")
+    await assert_bot_says(widget, "안녕하세요", "utter_greet", "ko")
+    [actions] = [p for p in bot_processes(bot_stack, redis_url) if p.name == "actions"]
+    bot_supervisor.stop("actions")
+    try:
+        [notice] = await widget.replies_to("계정 인증은 어떻게 해요?")
+        assert notice["sender"] == "system" and "사용할 수 없습니다" in notice["text"]
+    finally:
+        await asyncio.to_thread(bot_supervisor.start, [actions])
+    await assert_bot_says(widget, "계정 인증은 어떻게 해요?", "utter_account_verification", "ko")

@@ -18,7 +18,8 @@ async def store(redis: Redis) -> ConversationStore:
 @pytest.fixture
 async def router(store: ConversationStore) -> MessageRouter:
     async with httpx.AsyncClient(timeout=2) as http:
-        yield MessageRouter(store, RasaClient(http, f"http://127.0.0.1:{free_port()}"), 4000)
+        dead = f"http://127.0.0.1:{free_port()}"
+        yield MessageRouter(store, RasaClient(http, dead, dead), 4000)
 
 
 async def test_empty_and_oversize_messages_are_refused_in_the_customers_language(

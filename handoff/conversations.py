@@ -222,7 +222,7 @@ class ConversationStore:
         return [Entry.from_stream(entry_id, fields) for entry_id, fields in rows]
 
     async def follow(
-        self, conversation_id: str, after: str, block_ms: int = 15_000
+        self, conversation_id: str, after: str, block_ms: int = 10_000
     ) -> AsyncIterator[Entry]:
         """Yield every entry after `after`, then each new one as it is appended, forever."""
         stream = keys.transcript(conversation_id)

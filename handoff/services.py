@@ -12,6 +12,9 @@ from handoff.routing import MessageRouter
 from handoff.settings import Settings
 from handoff.tokens import ConversationTokens
 
+# Longer than the blocking reads that follow a transcript (ConversationStore.follow).
+REDIS_SOCKET_TIMEOUT_SECONDS = 30
+
 
 @dataclass
 class Services:
@@ -30,7 +33,9 @@ class Services:
         """Create the clients (no I/O happens until they are used)."""
         if not settings.redis_url:
             raise ValueError("REDIS_URL is not set: `baton run` sets it, or point it at a Redis")
-        redis = Redis.from_url(settings.redis_url, decode_responses=True)
+        redis = Redis.from_url(
+            settings.redis_url, decode_responses=True, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
+        )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis)
         return cls(

@@ -63,6 +63,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     env = rasa_redis_env(redis_url) | {
         "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
         "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
     }
     rasa_server = [
         rasa, "run",

@@ -95,17 +95,26 @@ class WidgetSession:
         self._bot_queue: asyncio.Queue[AcceptedMessage | None] = asyncio.Queue()
 
     async def run(self, after: str) -> None:
-        """Serve the widget until it disconnects."""
+        """Serve the widget until it disconnects, or until Redis fails under it."""
+        receiving = asyncio.create_task(self._receive())
         delivery = asyncio.create_task(self._deliver(after))
         answering = asyncio.create_task(self._answer_in_order())
         try:
-            await self._receive()
+            done, _ = await asyncio.wait({receiving, delivery}, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if not task.cancelled() and not isinstance(task.exception(), WebSocketDisconnect):
+                    logger.error(
+                        "Widget session %s failed", self._conversation.id, exc_info=task.exception()
+                    )
+                    # The widget reconnects and catches up from the transcript.
+                    with contextlib.suppress(RuntimeError):
+                        await self._websocket.close(code=1011)
         finally:
-            delivery.cancel()
+            for task in (receiving, delivery):
+                task.cancel()
+            await asyncio.gather(receiving, delivery, return_exceptions=True)
             # Messages already accepted still get the bot's answer, read on reconnect.
             self._bot_queue.put_nowait(None)
-            with contextlib.suppress(asyncio.CancelledError):
-                await delivery
             self._services.background.add(answering)
             answering.add_done_callback(self._services.background.discard)
 

@@ -1,0 +1,46 @@
+"""Faults under the widget: an idle socket, and Redis dying and coming back."""
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import websockets
+
+from handoff.settings import Settings
+from handoff.stack import hub_process, redis_process
+from tests.support import WidgetClient, free_port, make_settings, running, ws_url
+
+
+async def test_an_idle_widget_still_gets_entries(hub_without_bot: Settings) -> None:
+    widget = WidgetClient(ws_url(hub_without_bot))
+    await widget.connect()
+    await asyncio.sleep(6)  # longer than the Redis client's default socket timeout
+    await widget.say("after a pause")
+    assert (await widget.receive("entry"))["text"] == "after a pause"
+    await widget.close()
+
+
+async def test_redis_dying_closes_the_socket_and_nothing_is_lost(tmp_path: Path) -> None:
+    port = free_port()
+    redis = redis_process(port, tmp_path / "redis")
+    settings = make_settings(f"redis://127.0.0.1:{port}/0")
+    with running([redis], tmp_path / "logs") as supervisor:
+        await asyncio.sleep(0.3)
+        with running([hub_process(settings, settings.redis_url)], tmp_path / "logs"):
+            widget = WidgetClient(ws_url(settings))
+            welcome = await widget.connect()
+            await widget.say("kept across the outage")
+            kept = await widget.receive("entry")
+            await asyncio.to_thread(supervisor.stop, "redis")
+            with pytest.raises(websockets.ConnectionClosedError) as closed:
+                async with asyncio.timeout(15):
+                    while True:
+                        await widget.socket.recv()
+            assert closed.value.rcvd.code == 1011
+            await asyncio.to_thread(supervisor.start, [redis])
+            await asyncio.sleep(0.3)
+            resumed = WidgetClient(ws_url(settings))
+            again = await resumed.connect(token=welcome["token"])
+            assert again["resumed"] is True
+            assert (await resumed.receive("entry"))["id"] == kept["id"]
+            await resumed.close()

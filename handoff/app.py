@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 
-from handoff import pages
+from handoff import auth, pages
 from handoff.channels import web
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
     app.include_router(pages.router)
+    app.include_router(auth.router)
     app.include_router(web.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 

@@ -1,17 +1,28 @@
 """The `baton` command."""
 
+import asyncio
+import json
+import secrets
 import shlex
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
 
 import typer
 from honcho.manager import Manager
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
-from handoff.settings import PROJECT_ROOT, get_settings
-from handoff.stack import local_secret_key, process_env, stack, wait_until_ready
+from handoff.settings import PROJECT_ROOT, Settings, get_settings
+from handoff.stack import embedded_redis_url, local_secret_key, process_env, stack, wait_until_ready
+from handoff.users import InvalidAccount, Role, UserStore
 
 app = typer.Typer(help="Baton: a support bot that hands the conversation to a person.")
+users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
+app.add_typer(users_app, name="users")
+DEMO_ACCOUNTS = {"editor": Role.EDITOR, "agent": Role.AGENT}
 
 
 @app.callback()
@@ -20,7 +31,9 @@ def main() -> None:
 
 
 @app.command()
-def run(ready_timeout: float = typer.Option(300, help="Seconds to wait for the stack.")) -> None:
+def run(
+    ready_timeout: Annotated[float, typer.Option(help="Seconds to wait for the stack.")] = 300,
+) -> None:
     """Start the whole stack (Redis if embedded, Rasa, the action server, the hub) until Ctrl-C."""
     settings = get_settings()
     if not settings.secret_key.get_secret_value():
@@ -47,13 +60,72 @@ def announce(urls: list[str], timeout: float = 300) -> None:
     except TimeoutError as error:
         typer.echo(f"Baton did not start: {error}", err=True)
         raise typer.Exit(1) from error
-    base = get_settings().base_url
+    settings = get_settings()
+    base = settings.base_url
     elapsed = time.monotonic() - started
     typer.echo(f"Baton is ready after {elapsed:.0f}s (Rasa has loaded its model).")
     typer.echo(f"  Demo site with the chat widget: {base}/")
+    typer.echo(f"  Knowledge-base editor:          {base}/kb/")
+    if settings.demo_accounts:
+        for name, password in asyncio.run(ensure_demo_accounts(settings)).items():
+            typer.echo(f"  Demo {DEMO_ACCOUNTS[name].value} login: {name} / {password}")
     typer.echo("  Press Ctrl-C to stop everything.")
     while True:
         time.sleep(3600)
+
+
+async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:
+    """Create the demo accounts once; their passwords are kept under var/ for local use."""
+    path = settings.var_dir / "demo_accounts.json"
+    passwords = json.loads(path.read_text()) if path.exists() else {}
+    async with user_store(settings) as users:
+        for name, role in DEMO_ACCOUNTS.items():
+            if name not in passwords or not await users.exists(name):
+                passwords[name] = secrets.token_urlsafe(9)
+                await users.add(name, passwords[name], role, languages=settings.supported_languages)
+    path.write_text(json.dumps(passwords))
+    path.chmod(0o600)
+    return passwords
+
+
+@asynccontextmanager
+async def user_store(settings: Settings) -> AsyncIterator[UserStore]:
+    """The staff accounts on the configured Redis (or the embedded one `make run` started)."""
+    redis = Redis.from_url(
+        settings.redis_url or embedded_redis_url(settings), decode_responses=True
+    )
+    try:
+        yield UserStore(redis)
+    finally:
+        await redis.aclose()
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    role: Annotated[Role, typer.Option(help="agent, editor or admin")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, hide_input=True, confirmation_prompt=True, envvar="BATON_NEW_PASSWORD"
+        ),
+    ],
+    language: Annotated[
+        list[str] | None, typer.Option(help="A language they work in, repeatable [default: en].")
+    ] = None,
+) -> None:
+    """Create (or reset) a staff account."""
+
+    async def add() -> None:
+        async with user_store(get_settings()) as users:
+            await users.add(name, password, role, tuple(language or ["en"]))
+
+    try:
+        asyncio.run(add())
+    except InvalidAccount as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(f"{role.value} {name} is ready: log in at {get_settings().base_url}/login")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The demo site with the widget on it, the widget's files, and the health check."""
+"""The pages: the demo site with the widget on it, the staff login, and the health check."""
 
 from pathlib import Path
 
@@ -15,6 +15,12 @@ router = APIRouter(tags=["pages"])
 async def demo_page() -> FileResponse:
     """The site of a fictional remittance company, with the Baton widget on it."""
     return FileResponse(STATIC_DIR / "demo.html")
+
+
+@router.get("/login", include_in_schema=False)
+async def login_page() -> FileResponse:
+    """The staff login form (agents, editors, admins)."""
+    return FileResponse(STATIC_DIR / "login.html")
 
 
 @router.get("/healthz")

@@ -9,8 +9,10 @@ from redis.asyncio import Redis
 from handoff.conversations import ConversationStore
 from handoff.rasa_client import RasaClient
 from handoff.routing import MessageRouter
+from handoff.sessions import SessionStore
 from handoff.settings import Settings
 from handoff.tokens import ConversationTokens
+from handoff.users import UserStore
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
@@ -26,6 +28,8 @@ class Services:
     conversations: ConversationStore
     tokens: ConversationTokens
     router: MessageRouter
+    users: UserStore
+    sessions: SessionStore
     background: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
@@ -51,6 +55,8 @@ class Services:
                 RasaClient(http, settings.rasa_url, settings.action_server_url),
                 settings.max_message_chars,
             ),
+            users=UserStore(redis),
+            sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
         )
 
     async def stop(self) -> None:

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     embedded_redis_port: int = 6390
     rasa_timeout_seconds: float = 15.0
     token_max_age_days: int = 30
+    session_ttl_hours: int = 12
+    demo_accounts: bool = True
     max_message_chars: int = 4000
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"

@@ -36,3 +36,26 @@ def session(token_digest: str) -> str:
 def login_failures(name: str) -> str:
     """Counter of recent failed logins for an account name, expiring."""
     return f"{PREFIX}:login-failures:{name}"
+
+
+def article(language: str, slug: str) -> str:
+    """String: the current version of a knowledge-base article, as JSON."""
+    return f"{PREFIX}:kb:article:{language}:{slug}"
+
+
+def article_revisions(language: str, slug: str) -> str:
+    """List: every saved version of an article, oldest first, as JSON."""
+    return f"{PREFIX}:kb:revisions:{language}:{slug}"
+
+
+def article_index() -> str:
+    """Set: "language:slug" of every article."""
+    return f"{PREFIX}:kb:articles"
+
+
+KB_CHANGES_CHANNEL = f"{PREFIX}:kb:changes"  # pub/sub: "language:slug" of each saved article
+
+
+def embedding(model: str, text_digest: str) -> str:
+    """String: a cached embedding (float32 bytes) of a text under a model."""
+    return f"{PREFIX}:kb:embedding:{model}:{text_digest}"

@@ -1,0 +1,74 @@
+"""What an article is: the content editors write, and the version the store keeps."""
+
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, field_validator
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SHORT_ANSWER_CHARS = 400
+
+
+class Status(StrEnum):
+    """Only published articles are searched by the bot."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class ArticleContent(BaseModel):
+    """The part of an article editors write."""
+
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(max_length=20_000)
+    questions: list[str] = Field(default_factory=list, max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    status: Status = Status.DRAFT
+
+    @field_validator("title")
+    @classmethod
+    def _strip_title(cls, title: str) -> str:
+        return title.strip()
+
+    @field_validator("questions")
+    @classmethod
+    def _clean_questions(cls, questions: list[str]) -> list[str]:
+        cleaned = list(dict.fromkeys(q.strip() for q in questions if q.strip()))
+        if any(len(q) > 300 for q in cleaned):
+            raise ValueError("a question variant has at most 300 characters")
+        return cleaned
+
+    @field_validator("tags")
+    @classmethod
+    def _clean_tags(cls, tags: list[str]) -> list[str]:
+        return list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))[:20]
+
+
+class Article(ArticleContent):
+    """An article as stored: its content, identity and version."""
+
+    slug: str = Field(pattern=SLUG, max_length=80)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    revision: int = 0
+    updated_at: float = 0.0
+    updated_by: str = ""
+
+    @property
+    def key(self) -> str:
+        """"language:slug", unique across the knowledge base."""
+        return f"{self.language}:{self.slug}"
+
+    @property
+    def short_answer(self) -> str:
+        """The body's first paragraph, as plain text: what the bot says before "read more"."""
+        first = next((p for p in re.split(r"\n\s*\n", self.body.strip()) if p.strip()), "")
+        plain = re.sub(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)", r"\1", first).strip()
+        return plain[:SHORT_ANSWER_CHARS]
+
+
+class Revision(BaseModel):
+    """One saved version of an article, with who saved it and why."""
+
+    article: Article
+    action: str
+    note: str = ""

@@ -31,6 +31,9 @@ lint: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(VENV)/bin/python || $$(scripts/find-python 3.11) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
+	@# torch first, pinned: this machine kind has its CPU build on disk; left to resolve by
+	@# itself, sentence-transformers would pull the newest build with GBs of CUDA packages.
+	$(VENV)/bin/pip install -q torch==2.13.0
 	$(VENV)/bin/pip install -q -e '.[test]'
 	@touch $@
 

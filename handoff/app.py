@@ -4,13 +4,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from handoff import auth, pages
 from handoff.channels import web
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
+from knowledge_base import api as knowledge_base_api
+from knowledge_base.store import EditConflict
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(auth.router)
     app.include_router(web.router)
+    app.include_router(knowledge_base_api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 
     @app.middleware("http")
@@ -46,5 +50,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    @app.exception_handler(EditConflict)
+    async def edit_conflict(request: Request, conflict: EditConflict) -> JSONResponse:
+        body = {"detail": str(conflict), "current_revision": conflict.current_revision}
+        return JSONResponse(body, status_code=status.HTTP_409_CONFLICT)
 
     return app

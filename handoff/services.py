@@ -13,6 +13,7 @@ from handoff.sessions import SessionStore
 from handoff.settings import Settings
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
+from knowledge_base.store import ArticleStore
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
@@ -30,6 +31,7 @@ class Services:
     router: MessageRouter
     users: UserStore
     sessions: SessionStore
+    articles: ArticleStore
     background: set[asyncio.Task] = field(default_factory=set)
 
     @classmethod
@@ -57,6 +59,7 @@ class Services:
             ),
             users=UserStore(redis),
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
+            articles=ArticleStore(redis),
         )
 
     async def stop(self) -> None:

@@ -55,7 +55,7 @@ class Article(ArticleContent):
 
     @property
     def key(self) -> str:
-        """"language:slug", unique across the knowledge base."""
+        """ "language:slug", unique across the knowledge base."""
         return f"{self.language}:{self.slug}"
 
     @property

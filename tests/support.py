@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import websockets
 from pydantic import SecretStr
 
@@ -189,3 +190,12 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
             await writer.drain()
     finally:
         writer.close()
+
+
+async def staff_client(base_url: str, name: str, password: str) -> httpx.AsyncClient:
+    """An HTTP client logged in as a staff member, sending the CSRF token with every call."""
+    client = httpx.AsyncClient(base_url=base_url)
+    response = await client.post("/auth/login", json={"name": name, "password": password})
+    response.raise_for_status()
+    client.headers["X-CSRF-Token"] = response.json()["csrf"]
+    return client

@@ -1,4 +1,5 @@
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -9,8 +10,16 @@ from knowledge_base.store import ArticleStore, EditConflict
 
 
 @pytest.fixture
-async def store(redis: Redis) -> ArticleStore:
-    await redis.flushdb()
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A database of its own, emptied, so that listings see only this test's articles."""
+    client = Redis.from_url(redis_url.rsplit("/", 1)[0] + "/1", decode_responses=True)
+    await client.flushdb()
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def store(redis: Redis) -> ArticleStore:
     return ArticleStore(redis)
 
 

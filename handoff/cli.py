@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,10 +19,14 @@ from redis.asyncio import Redis
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
 from handoff.stack import embedded_redis_url, local_secret_key, process_env, stack, wait_until_ready
 from handoff.users import InvalidAccount, Role, UserStore
+from knowledge_base.files import ARTICLES_DIR, ImportReport, export_articles, import_articles
+from knowledge_base.store import ArticleStore
 
 app = typer.Typer(help="Baton: a support bot that hands the conversation to a person.")
 users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
 app.add_typer(users_app, name="users")
+kb_app = typer.Typer(help="The knowledge base: move articles between Markdown files and Redis.")
+app.add_typer(kb_app, name="kb")
 DEMO_ACCOUNTS = {"editor": Role.EDITOR, "agent": Role.AGENT}
 
 
@@ -78,7 +83,8 @@ async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:
     """Create the demo accounts once; their passwords are kept under var/ for local use."""
     path = settings.var_dir / "demo_accounts.json"
     passwords = json.loads(path.read_text()) if path.exists() else {}
-    async with user_store(settings) as users:
+    async with redis_client(settings) as redis:
+        users = UserStore(redis)
         for name, role in DEMO_ACCOUNTS.items():
             if name not in passwords or not await users.exists(name):
                 passwords[name] = secrets.token_urlsafe(9)
@@ -89,13 +95,13 @@ async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:
 
 
 @asynccontextmanager
-async def user_store(settings: Settings) -> AsyncIterator[UserStore]:
-    """The staff accounts on the configured Redis (or the embedded one `make run` started)."""
+async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
+    """A client of the configured Redis (or of the embedded one `make run` started)."""
     redis = Redis.from_url(
         settings.redis_url or embedded_redis_url(settings), decode_responses=True
     )
     try:
-        yield UserStore(redis)
+        yield redis
     finally:
         await redis.aclose()
 
@@ -117,8 +123,8 @@ def users_add(
     """Create (or reset) a staff account."""
 
     async def add() -> None:
-        async with user_store(get_settings()) as users:
-            await users.add(name, password, role, tuple(language or ["en"]))
+        async with redis_client(get_settings()) as redis:
+            await UserStore(redis).add(name, password, role, tuple(language or ["en"]))
 
     try:
         asyncio.run(add())
@@ -126,6 +132,38 @@ def users_add(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
     typer.echo(f"{role.value} {name} is ready: log in at {get_settings().base_url}/login")
+
+
+@kb_app.command("import")
+def kb_import(
+    folder: Annotated[
+        Path, typer.Argument(help="Holds <language>/<slug>.md files.")
+    ] = ARTICLES_DIR,
+) -> None:
+    """Load articles from Markdown files into Redis (unchanged ones stay as they are)."""
+
+    async def load() -> ImportReport:
+        async with redis_client(get_settings()) as redis:
+            return await import_articles(ArticleStore(redis), folder, by="import")
+
+    report = asyncio.run(load())
+    typer.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged"
+    )
+
+
+@kb_app.command("export")
+def kb_export(
+    folder: Annotated[Path, typer.Argument(help="Where to write <language>/<slug>.md files.")],
+) -> None:
+    """Write every article in Redis, drafts included, to Markdown files."""
+
+    async def dump() -> list[Path]:
+        async with redis_client(get_settings()) as redis:
+            return await export_articles(ArticleStore(redis), folder)
+
+    typer.echo(f"{len(asyncio.run(dump()))} articles written to {folder}")
 
 
 if __name__ == "__main__":

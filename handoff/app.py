@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import auth, pages
+from handoff import auth, internal, pages
 from handoff.channels import web
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services.start(settings)
+        await app.state.services.load_knowledge()
         try:
             yield
         finally:
@@ -39,9 +40,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Baton hub", lifespan=lifespan)
     app.include_router(pages.router)
     app.include_router(auth.router)
+    app.include_router(internal.router)
     app.include_router(web.router)
     app.include_router(knowledge_base_api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next) -> Response:

@@ -17,7 +17,7 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
-from handoff.stack import embedded_redis_url, local_secret_key, process_env, stack, wait_until_ready
+from handoff.stack import embedded_redis_url, local_secret, process_env, stack, wait_until_ready
 from handoff.users import InvalidAccount, Role, UserStore
 from knowledge_base.files import ARTICLES_DIR, ImportReport, export_articles, import_articles
 from knowledge_base.store import ArticleStore
@@ -41,8 +41,9 @@ def run(
 ) -> None:
     """Start the whole stack (Redis if embedded, Rasa, the action server, the hub) until Ctrl-C."""
     settings = get_settings()
-    if not settings.secret_key.get_secret_value():
-        settings.secret_key = SecretStr(local_secret_key(settings.var_dir))
+    for name in ("secret_key", "internal_token"):
+        if not getattr(settings, name).get_secret_value():
+            setattr(settings, name, SecretStr(local_secret(settings.var_dir, name)))
     processes, _ = stack(settings)
     manager = Manager()
     for process in processes:

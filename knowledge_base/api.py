@@ -1,10 +1,10 @@
-"""The editor's API: list, read, write, publish, history, diff, restore, preview.
+"""The editor's API: list, read, write, publish, history, diff, restore, preview, try.
 
 A save from a stale revision raises EditConflict, which the app answers with 409.
 """
 
 import difflib
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
@@ -13,6 +13,8 @@ from handoff.deps import EditorDep, ServicesDep
 from knowledge_base.articles import SLUG, Article, ArticleContent, Status
 from knowledge_base.files import content_of
 from knowledge_base.markdown import render
+from knowledge_base.search import SearchResult
+from knowledge_base.unanswered import Unanswered, UnansweredQuestions
 
 router = APIRouter(prefix="/kb/api", tags=["knowledge base"])
 
@@ -227,3 +229,72 @@ async def restore_revision(
 async def preview(request: PreviewRequest, _: EditorDep) -> dict[str, str]:
     """The sanitised HTML the widget, the console and the editor would show."""
     return {"html": render(request.markdown)}
+
+
+class RankedArticle(BaseModel):
+    """An article the bot considered, and how sure it is."""
+
+    slug: str
+    language: str
+    title: str
+    confidence: float
+    short_answer: str
+    matched: str
+    url: str
+
+
+class Decision(BaseModel):
+    """What the bot would do with a question."""
+
+    decision: Literal["answer", "escalate"]
+    threshold: float
+    note: str | None
+    results: list[RankedArticle]
+
+
+class TryRequest(BaseModel):
+    """A question to try, as a customer would ask it."""
+
+    question: str = Field(min_length=1, max_length=4000)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+
+
+def decision_of(result: SearchResult, base_url: str) -> Decision:
+    """The bot's decision for a search result, with a public link to each article."""
+    return Decision(
+        decision="answer" if result.answer else "escalate",
+        threshold=result.threshold,
+        note=result.note,
+        results=[
+            RankedArticle(
+                slug=hit.article.slug,
+                language=hit.article.language,
+                title=hit.article.title,
+                confidence=round(hit.confidence, 4),
+                short_answer=hit.article.short_answer,
+                matched=hit.matched,
+                url=f"{base_url}/help/{hit.article.language}/{hit.article.slug}",
+            )
+            for hit in result.hits
+        ],
+    )
+
+
+@router.post("/try")
+async def try_question(request: TryRequest, _: EditorDep, services: ServicesDep) -> Decision:
+    """What the bot would answer to this question, with the ranked articles it considered."""
+    settings = services.settings
+    result = await services.knowledge.search(
+        request.question, request.language, settings.kb_answer_threshold
+    )
+    return decision_of(result, settings.base_url)
+
+
+@router.get("/unanswered")
+async def unanswered(
+    _: EditorDep,
+    services: ServicesDep,
+    language: Annotated[str, Query(pattern=r"^[a-z]{2}$")] = "en",
+) -> list[Unanswered]:
+    """The questions the bot escalated, most asked first."""
+    return await UnansweredQuestions(services.redis).most_asked(language)

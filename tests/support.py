@@ -31,6 +31,7 @@ def make_settings(redis_url: str, **overrides: object) -> Settings:
     """Settings for a test stack on free ports."""
     values = {
         "secret_key": SecretStr(secrets.token_urlsafe(32)),
+        "internal_token": SecretStr(secrets.token_urlsafe(32)),
         "redis_url": redis_url,
         "port": free_port(),
         "rasa_port": free_port(),

@@ -4,18 +4,30 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from redis.asyncio import Redis
 
 from handoff.settings import Settings
 from handoff.stack import hub_process
+from knowledge_base.files import ARTICLES_DIR, import_articles
+from knowledge_base.store import ArticleStore
 from tests.support import SwitchableProxy, free_port, running
 
 
 @pytest.fixture(scope="session")
-def stack_hub(bot_stack: Settings, redis_url: str, logs_dir: Path) -> Iterator[Settings]:
-    """The hub talking to the real bot."""
-    settings = bot_stack.model_copy(update={"port": free_port()})
-    with running([hub_process(settings, redis_url)], logs_dir / "hub"):
-        yield settings
+async def seeded_knowledge_base(redis_url: str) -> None:
+    """The seed articles, imported as `make run` imports them."""
+    client = Redis.from_url(redis_url, decode_responses=True)
+    await import_articles(ArticleStore(client), ARTICLES_DIR, by="import")
+    await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def stack_hub(
+    bot_stack: Settings, seeded_knowledge_base: None, redis_url: str, logs_dir: Path
+) -> Iterator[Settings]:
+    """The hub talking to the real bot (at the address the action server calls back)."""
+    with running([hub_process(bot_stack, redis_url)], logs_dir / "hub"):
+        yield bot_stack
 
 
 @pytest.fixture

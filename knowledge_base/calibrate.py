@@ -1,0 +1,136 @@
+"""Fitting the calibration: fusion weight and P(right answer), by k-fold over question variants.
+
+Each article's question variants are split into folds; each fold's variants are asked against
+an index built without them, as unseen customer questions would be. Out-of-scope questions
+(which no article answers) are asked against the whole index. The lexical weight that ranks
+best is kept, and a logistic regression maps the ranking's features to P(right answer).
+"""
+
+import statistics
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+
+from knowledge_base.articles import Article
+from knowledge_base.calibration import LanguageCalibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.search import LanguageIndex, dense_units, lexical_text
+from knowledge_base.text import Tokenizer
+
+FOLDS = 5
+LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A question with the article that answers it (None: out of scope)."""
+
+    text: str
+    expected: str | None
+
+
+@dataclass
+class FitReport:
+    """How the fitted calibration did on the held-out questions."""
+
+    language: str
+    in_scope: int
+    out_of_scope: int
+    top1_accuracy: float
+    lexical_weight: float
+
+
+def out_of_scope_examples(language: str) -> list[str]:
+    """The Rasa NLU examples of the out_of_scope intent: questions no article should answer."""
+    path = NLU_DATA / language / "nlu.yml"
+    if not path.exists():
+        return []
+    for block in yaml.safe_load(path.read_text()).get("nlu", []):
+        if block.get("intent") == "out_of_scope":
+            lines = block["examples"].splitlines()
+            return [line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")]
+    return []
+
+
+def without_fold(articles: list[Article], fold: int) -> tuple[list[Article], list[Asked]]:
+    """The articles minus every FOLDS-th variant from `fold` on, and those variants as questions."""
+    kept, asked = [], []
+    for article in articles:
+        held = [q for i, q in enumerate(article.questions) if i % FOLDS == fold]
+        rest = [q for i, q in enumerate(article.questions) if i % FOLDS != fold]
+        kept.append(article.model_copy(update={"questions": rest}))
+        asked += [Asked(q, article.slug) for q in held]
+    return kept, asked
+
+
+def fit_language(
+    language: str,
+    articles: list[Article],
+    out_of_scope: list[str],
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+) -> tuple[LanguageCalibration, FitReport]:
+    """Fit one language's calibration on its articles and out-of-scope questions."""
+    texts = list({t: None for a in articles for t in dense_units(a)} | dict.fromkeys(out_of_scope))
+    vectors = dict(zip(texts, embedder.embed(texts), strict=True))
+    neutral = LanguageCalibration()
+
+    def index_of(kept: list[Article]) -> LanguageIndex:
+        terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
+        return LanguageIndex.build(kept, vectors, terms, neutral, embedder.dimensions)
+
+    runs = [without_fold(articles, fold) for fold in range(FOLDS)]
+    runs = [(index_of(kept), asked) for kept, asked in runs]
+    runs.append((index_of(articles), [Asked(q, None) for q in out_of_scope]))
+    queries = [
+        (index, asked, vectors[asked.text], tokenizer.terms(asked.text))
+        for index, asked_list in runs
+        for asked in asked_list
+    ]
+    # BM25 scores have no fixed scale: a typical in-scope top score maps to 0.5.
+    top_scores = [
+        float(index.bm25.get_scores(terms).max())
+        for index, asked, _, terms in queries
+        if asked.expected and terms
+    ]
+    half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
+
+    def ranked(weight: float) -> list[tuple[Asked, list]]:
+        results = []
+        for index, asked, vector, terms in queries:
+            index.calibration = replace(neutral, lexical_weight=weight, lexical_half=half)
+            results.append((asked, index.rank(vector, terms)))
+        return results
+
+    def accuracy(results: list[tuple[Asked, list]]) -> float:
+        scored = [(asked, hits) for asked, hits in results if asked.expected]
+        return sum(_right(asked, hits) for asked, hits in scored) / max(len(scored), 1)
+
+    best_weight = max(LEXICAL_WEIGHTS, key=lambda w: (round(accuracy(ranked(w)), 4), -w))
+    results = ranked(best_weight)
+    features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
+    labels = np.array([_right(asked, hits) for asked, hits in results])
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
+    calibration = LanguageCalibration(
+        lexical_weight=best_weight,
+        lexical_half=round(half, 4),
+        coefficients=[round(float(c), 4) for c in model.coef_[0]],
+        intercept=round(float(model.intercept_[0]), 4),
+    )
+    report = FitReport(
+        language=language,
+        in_scope=sum(1 for a, _ in results if a.expected),
+        out_of_scope=sum(1 for a, _ in results if not a.expected),
+        top1_accuracy=round(accuracy(results), 4),
+        lexical_weight=best_weight,
+    )
+    return calibration, report
+
+
+def _right(asked: Asked, hits: list) -> bool:
+    """Whether the top hit is the article that answers the question."""
+    return bool(asked.expected and hits and hits[0].article.slug == asked.expected)

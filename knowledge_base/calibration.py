@@ -1,0 +1,51 @@
+"""Turning a ranking into a confidence: a logistic model per language, fitted on data.
+
+The parameters are fitted by `baton kb calibrate` (knowledge_base/calibrate.py) and kept in
+knowledge_base/calibration.json; here they are only applied, with numpy.
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+
+
+@dataclass
+class LanguageCalibration:
+    """How one language's rankings are fused and how their top score maps to P(right answer)."""
+
+    lexical_weight: float = 0.2
+    lexical_half: float = 5.0
+    coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])
+    intercept: float = -9.0
+
+    def probability(self, features: list[float]) -> float:
+        """P(the top article is the right answer) for a ranking's features."""
+        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, features, strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass
+class Calibration:
+    """The calibration of every language."""
+
+    languages: dict[str, LanguageCalibration] = field(default_factory=dict)
+
+    def for_language(self, language: str) -> LanguageCalibration:
+        """A language's calibration (the defaults until one is fitted)."""
+        return self.languages.get(language) or LanguageCalibration()
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
+        """Read a calibration file; the defaults if there is none."""
+        if not path.exists():
+            return cls()
+        data = json.loads(path.read_text())
+        return cls({lang: LanguageCalibration(**values) for lang, values in data.items()})
+
+    def save(self, path: Path = CALIBRATION_FILE) -> None:
+        """Write the calibration file."""
+        data = {lang: asdict(values) for lang, values in sorted(self.languages.items())}
+        path.write_text(json.dumps(data, indent=2) + "\n")

@@ -1,0 +1,107 @@
+"""The hub's live knowledge base: published articles indexed in memory, following every save.
+
+Every hub process keeps its own index and subscribes to the store's change feed, so a save in
+one process is searchable in all of them as soon as the changed language is re-indexed
+(embeddings of unchanged texts are reused; new ones are cached in Redis for restarts).
+"""
+
+import asyncio
+import logging
+
+import numpy as np
+from redis.asyncio import Redis
+
+from handoff import keys
+from knowledge_base.articles import Article, Status
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.search import LanguageIndex, Searcher, SearchResult, dense_units, lexical_text
+from knowledge_base.store import ArticleStore
+from knowledge_base.text import Tokenizer
+
+logger = logging.getLogger(__name__)
+
+
+class LiveKnowledgeBase:
+    """Searchable published articles, kept current from the store's change feed."""
+
+    def __init__(
+        self,
+        store: ArticleStore,
+        embedder: Embedder,
+        tokenizer: Tokenizer,
+        calibration: Calibration,
+        vector_cache: Redis,
+    ) -> None:
+        self._store = store
+        self._embedder = embedder
+        self._tokenizer = tokenizer
+        self._calibration = calibration
+        self._vector_cache = vector_cache
+        self._published: dict[str, dict[str, Article]] = {}
+        self._vectors: dict[str, np.ndarray] = {}
+        self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
+        self._lock = asyncio.Lock()
+        self.searcher = Searcher(self.embed_query, tokenizer, calibration)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """A query's unit vector."""
+        return self._embedder.embed([text])[0]
+
+    async def search(self, question: str, language: str, threshold: float) -> SearchResult:
+        """Rank the published articles for a question, off the event loop."""
+        return await asyncio.to_thread(self.searcher.search, question, language, threshold)
+
+    async def load(self) -> None:
+        """Index every published article."""
+        async with self._lock:
+            for article in await self._store.all():
+                if article.status is Status.PUBLISHED:
+                    self._published.setdefault(article.language, {})[article.slug] = article
+            for language in list(self._published):
+                await self._reindex(language)
+        logger.info("Knowledge base indexed: %s", {k: len(v) for k, v in self._published.items()})
+
+    async def refresh(self, key: str) -> None:
+        """Re-read one article ("language:slug") and re-index its language."""
+        language, slug = key.split(":", 1)
+        async with self._lock:
+            article = await self._store.get(language, slug)
+            articles = self._published.setdefault(language, {})
+            if article is not None and article.status is Status.PUBLISHED:
+                articles[slug] = article
+            else:
+                articles.pop(slug, None)
+            await self._reindex(language)
+
+    async def follow(self, redis: Redis) -> None:
+        """Apply every save announced on the change feed, forever."""
+        pubsub = redis.pubsub()
+        await pubsub.subscribe(keys.KB_CHANGES_CHANNEL)
+        try:
+            async for message in pubsub.listen():
+                if message["type"] == "message":
+                    await self.refresh(message["data"])
+        finally:
+            await pubsub.aclose()
+
+    async def _reindex(self, language: str) -> None:
+        articles = sorted(self._published.get(language, {}).values(), key=lambda a: a.slug)
+        texts = list({t: None for a in articles for t in dense_units(a)})
+        missing = [t for t in texts if t not in self._vectors]
+        if missing:
+            vectors = await self._embedder.embed_cached(missing, self._vector_cache)
+            self._vectors.update(zip(missing, vectors, strict=True))
+        for article in articles:
+            if self._terms.get(article.key, (None,))[0] != article.revision:
+                terms = self._tokenizer.terms(lexical_text(article))
+                self._terms[article.key] = (article.revision, terms)
+        index = await asyncio.to_thread(
+            LanguageIndex.build,
+            articles,
+            self._vectors,
+            {article.key: self._terms[article.key][1] for article in articles},
+            self._calibration.for_language(language),
+            self._embedder.dimensions,
+        )
+        self.searcher.indexes[language] = index

@@ -1,0 +1,191 @@
+"""Hybrid search over published articles: dense (sentence embeddings) fused with BM25.
+
+Each article is matched through its title, its question variants and its short answer (dense:
+the best cosine over them) and through all of its text (BM25 over Kiwi morphemes or stemmed
+English words). The two are fused per language, and the top article's confidence is the
+calibrated probability that it is the right answer (knowledge_base/calibration.py).
+"""
+
+from dataclasses import dataclass, field, replace
+
+import bm25s
+import numpy as np
+
+from knowledge_base.articles import Article
+from knowledge_base.calibration import Calibration, LanguageCalibration
+from knowledge_base.text import Tokenizer
+
+TOP_K = 5
+
+
+def dense_units(article: Article) -> list[str]:
+    """The texts of an article that queries are compared with, one embedding each."""
+    return [article.title, *article.questions, article.short_answer]
+
+
+def lexical_text(article: Article) -> str:
+    """All of an article's words, for BM25."""
+    return "\n".join([article.title, *article.questions, *article.tags, article.body])
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A ranked article, with the evidence for it."""
+
+    article: Article
+    score: float
+    dense: float
+    lexical: float
+    matched: str
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the calibration reads off a ranking: how good the top hit is, how far ahead."""
+
+    dense: float
+    dense_margin: float
+    lexical: float
+    score_margin: float
+
+    def as_list(self) -> list[float]:
+        return [self.dense, self.dense_margin, self.lexical, self.score_margin]
+
+
+@dataclass
+class LanguageIndex:
+    """An immutable snapshot of one language's published articles; rebuilt on change."""
+
+    articles: list[Article]
+    unit_vectors: np.ndarray
+    unit_texts: list[str]
+    starts: np.ndarray
+    bm25: bm25s.BM25 | None
+    calibration: LanguageCalibration = field(default_factory=LanguageCalibration)
+
+    @classmethod
+    def build(
+        cls,
+        articles: list[Article],
+        vectors: dict[str, np.ndarray],
+        terms: dict[str, list[str]],
+        calibration: LanguageCalibration,
+        dimensions: int,
+    ) -> "LanguageIndex":
+        """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key)."""
+        unit_texts = [text for article in articles for text in dense_units(article)]
+        sizes = [len(dense_units(article)) for article in articles]
+        starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
+        matrix = (
+            np.stack([vectors[text] for text in unit_texts])
+            if unit_texts
+            else np.zeros((0, dimensions), dtype=np.float32)
+        )
+        bm25 = None
+        if articles:
+            bm25 = bm25s.BM25()
+            bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
+        return cls(articles, matrix, unit_texts, starts, bm25, calibration)
+
+    def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
+        """The k best articles for a query, best first, with calibrated confidences."""
+        if not self.articles:
+            return []
+        unit_scores = self.unit_vectors @ query_vector
+        dense = np.maximum.reduceat(unit_scores, self.starts)
+        raw_lexical = self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(dense))
+        lexical = raw_lexical / (raw_lexical + self.calibration.lexical_half)
+        top_lexical = raw_lexical.max()
+        relative_lexical = raw_lexical / top_lexical if top_lexical > 0 else raw_lexical
+        weight = self.calibration.lexical_weight
+        fused = (1 - weight) * dense + weight * relative_lexical
+        order = np.argsort(-fused)[:k]
+        hits = [
+            Hit(
+                article=self.articles[i],
+                score=float(fused[i]),
+                dense=float(dense[i]),
+                lexical=float(lexical[i]),
+                matched=self._best_unit(i, unit_scores),
+            )
+            for i in order
+        ]
+        return self._with_confidence(hits)
+
+    def _best_unit(self, article_index: int, unit_scores: np.ndarray) -> str:
+        start = self.starts[article_index]
+        end = self.starts[article_index + 1] if article_index + 1 < len(self.starts) else None
+        return self.unit_texts[start + int(np.argmax(unit_scores[start:end]))]
+
+    def _with_confidence(self, hits: list[Hit]) -> list[Hit]:
+        top = hits[0]
+        confidence = self.calibration.probability(self.features_of(hits).as_list())
+        # Only the top hit has a calibrated probability; the others are scaled under it.
+        return [
+            replace(hit, confidence=confidence * max(hit.score, 0.0) / top.score)
+            if top.score > 0
+            else hit
+            for hit in hits
+        ]
+
+    @staticmethod
+    def features_of(hits: list[Hit]) -> Features | None:
+        """The calibration features of a ranking (None if nothing matched)."""
+        if not hits:
+            return None
+        top, second = hits[0], hits[1] if len(hits) > 1 else None
+        return Features(
+            dense=top.dense,
+            dense_margin=top.dense - (second.dense if second else 0.0),
+            lexical=top.lexical,
+            score_margin=top.score - (second.score if second else 0.0),
+        )
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What the bot would do with a question: the ranked articles and the decision."""
+
+    language: str
+    hits: list[Hit]
+    answer: Hit | None
+    threshold: float
+    note: str | None = None
+
+
+class Searcher:
+    """Ranks articles for questions, in the customer's language first."""
+
+    def __init__(self, embed_query, tokenizer: Tokenizer, calibration: Calibration) -> None:
+        self._embed_query = embed_query
+        self._tokenizer = tokenizer
+        self.calibration = calibration
+        self.indexes: dict[str, LanguageIndex] = {}
+
+    def search(self, question: str, language: str, threshold: float) -> SearchResult:
+        """Rank articles; answer with the top one if its confidence reaches the threshold.
+
+        When nothing in the customer's language is confident enough but an article that exists
+        only in another language is, that one is offered, with a note saying so.
+        """
+        vector = self._embed_query(question)
+        terms = self._tokenizer.terms(question)
+        own = self._rank(language, vector, terms)
+        if own and own[0].confidence >= threshold:
+            return SearchResult(language, own, own[0], threshold)
+        own_slugs = {hit.article.slug for hit in own} | self._slugs(language)
+        for other in sorted(set(self.indexes) - {language}):
+            hits = [h for h in self._rank(other, vector, terms) if h.article.slug not in own_slugs]
+            if hits and hits[0].confidence >= threshold:
+                note = f"only_in:{other}"
+                return SearchResult(language, hits, hits[0], threshold, note)
+        return SearchResult(language, own, None, threshold)
+
+    def _rank(self, language: str, vector: np.ndarray, terms: list[str]) -> list[Hit]:
+        index = self.indexes.get(language)
+        return index.rank(vector, terms) if index else []
+
+    def _slugs(self, language: str) -> set[str]:
+        index = self.indexes.get(language)
+        return {a.slug for a in index.articles} if index else set()

@@ -1,0 +1,84 @@
+"""Words for lexical search: Korean morphemes from Kiwi, English words stemmed by Snowball."""
+
+import re
+
+import Stemmer
+from kiwipiepy import Kiwi
+
+# Kiwi part-of-speech tags that carry meaning: nouns, verb and adjective stems, roots,
+# adverbs, foreign words and numbers. Particles and endings are left out.
+KOREAN_CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "MAG", "SL", "SN")
+ENGLISH_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "so",
+        "that",
+        "the",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+WORD = re.compile(r"[a-z0-9]+")
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+class Tokenizer:
+    """Turns text into the terms BM25 indexes; one instance per process (Kiwi loads a model)."""
+
+    def __init__(self) -> None:
+        self._kiwi = Kiwi()
+        self._stemmer = Stemmer.Stemmer("english")
+
+    def terms(self, text: str) -> list[str]:
+        """Stemmed English words and Korean content morphemes, whatever the text mixes."""
+        lowered = text.lower()
+        terms = self._english(lowered)
+        if HANGUL.search(lowered):
+            terms += [
+                token.form
+                for token in self._kiwi.tokenize(lowered)
+                if token.tag.split("-")[0] in KOREAN_CONTENT_TAGS and not WORD.fullmatch(token.form)
+            ]
+        return terms
+
+    def _english(self, text: str) -> list[str]:
+        words = [w for w in WORD.findall(text) if w not in ENGLISH_STOPWORDS]
+        return self._stemmer.stemWords(words)

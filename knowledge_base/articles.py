@@ -62,7 +62,8 @@ class Article(ArticleContent):
     def short_answer(self) -> str:
         """The body's first paragraph, as plain text: what the bot says before "read more"."""
         first = next((p for p in re.split(r"\n\s*\n", self.body.strip()) if p.strip()), "")
-        plain = re.sub(r"[*_`#>]|\[([^\]]*)\]\([^)]*\)", r"\1", first).strip()
+        unquoted = re.sub(r"^\s*>\s?", "", first, flags=re.M)  # a blockquote marker, not "A > B"
+        plain = re.sub(r"[*_`#]|\[([^\]]*)\]\([^)]*\)", r"\1", unquoted).strip()
         return plain[:SHORT_ANSWER_CHARS]
 
 

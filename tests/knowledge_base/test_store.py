@@ -96,6 +96,6 @@ def test_the_short_answer_is_the_first_paragraph_in_plain_text() -> None:
         slug="fees",
         language="en",
         title="Fees",
-        body="Sending costs **$2.99** — see [our fees](fees).\n\n### Details\nMore.",
+        body="> Go to Settings > Security: **$2.99** — see [our fees](fees).\n\n### Details\nMore.",
     )
-    assert article.short_answer == "Sending costs $2.99 — see our fees."
+    assert article.short_answer == "Go to Settings > Security: $2.99 — see our fees."

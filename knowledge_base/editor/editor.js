@@ -381,9 +381,9 @@
             h(
               "span",
               { class: "row-badges" },
-              h("code", { class: "row-slug", text: a.slug }),
               languageBadge(a.language),
               statusBadge(a.status),
+              h("code", { class: "row-slug", text: a.slug }),
             ),
             h(
               "span",
@@ -407,7 +407,8 @@
   function markCurrentRow() {
     const a = state.article;
     for (const row of ui.list.querySelectorAll(".article-row")) {
-      const current = a && a.revision > 0 && row.dataset.slug === a.slug && row.dataset.language === a.language;
+      const current =
+        a && a.revision > 0 && row.dataset.slug === a.slug && row.dataset.language === a.language;
       if (current) row.setAttribute("aria-current", "true");
       else row.removeAttribute("aria-current");
     }
@@ -519,7 +520,8 @@
   function updateCounts() {
     const body = ui.body.value;
     const words = body.trim() ? body.trim().split(/\s+/).length : 0;
-    ui.count.textContent = `${plural(words, "word")} · ${body.length.toLocaleString("en")} / ${MAX_BODY.toLocaleString("en")} characters`;
+    const characters = `${body.length.toLocaleString("en")} / ${MAX_BODY.toLocaleString("en")} characters`;
+    ui.count.textContent = `${plural(words, "word")} · ${characters}`;
     ui.count.classList.toggle("warn", body.length > MAX_BODY * 0.9);
 
     const inputs = questionInputs();
@@ -535,7 +537,8 @@
     }
     const few = count < RECOMMENDED_QUESTIONS;
     ui.questionsHint.textContent = few
-      ? `${plural(count, "variant")}. Add at least ${RECOMMENDED_QUESTIONS} different phrasings of the question: the more ways customers' words are covered, the better the bot recognises it.`
+      ? `${plural(count, "variant")}. Add at least ${RECOMMENDED_QUESTIONS} different phrasings of the ` +
+        "question: the more ways customers' words are covered, the better the bot recognises it."
       : `${plural(count, "variant")}. Good: varied phrasings help the bot recognise the question.`;
     ui.questionsHint.classList.toggle("warn", few);
   }
@@ -714,7 +717,8 @@
       applyView(view);
       say(`Opened “${view.article.title}”.`);
     } catch (error) {
-      if (error.status !== 401) showError(error.status === 404 ? `There is no article ${language}/${slug}.` : error.message);
+      if (error.status === 404) showError(`There is no article ${language}/${slug}.`);
+      else if (error.status !== 401) showError(error.message);
       say("");
       return false;
     }
@@ -727,7 +731,10 @@
   /** A new, unsaved article (revision 0) in the form; saving it creates it. */
   function openNew({ slug, language, title = "", questions = [], tags = [], body = "" }) {
     clearErrors();
-    state.article = { slug, language, title, body, questions, tags, status: "draft", revision: 0, updated_at: 0, updated_by: "" };
+    state.article = {
+      slug, language, title, body, questions, tags,
+      status: "draft", revision: 0, updated_at: 0, updated_by: "",
+    };
     fillForm(state.article);
     renderQuestions(questions.length ? questions : [""]);
     state.pristine = currentFingerprint();
@@ -856,9 +863,10 @@
     ui.conflictText.textContent = text;
     ui.conflictReload.textContent = reloadLabel;
     ui.conflictOverwrite.textContent = overwriteLabel;
-    ui.conflictReload.onclick = () => {
+    ui.conflictReload.onclick = async () => {
       ui.conflict.hidden = true;
-      onReload();
+      await onReload();
+      loadList(); // the list still shows what we knew before the conflict
     };
     ui.conflictOverwrite.onclick = () => {
       ui.conflict.hidden = true;
@@ -978,7 +986,13 @@
 
   /** A slug suggestion from a question ("How do I send money?" → "how-do-i-send-money"). */
   function slugFrom(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60).replace(/-+$/, "");
+    return text
+      .toLowerCase()
+      .normalize("NFKD")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60)
+      .replace(/-+$/, "");
   }
 
   const confirmBox = {
@@ -1086,7 +1100,9 @@
       h("p", { class: "no-other", text: `No ${languageName(language)} version yet.` }),
       h("p", {
         class: "muted",
-        text: `Customers asking in ${languageName(language)} get no answer from this article until it exists and is published.`,
+        text:
+          `Customers asking in ${languageName(language)} get no answer from this article ` +
+          "until it exists and is published.",
       }),
       h("button", {
         type: "button",
@@ -1133,7 +1149,8 @@
 
   function renderHistory() {
     if (isNew()) {
-      ui.revisionList.replaceChildren(h("li", { class: "muted", text: "No history yet: the first save is revision 1." }));
+      const none = "No history yet: the first save is revision 1.";
+      ui.revisionList.replaceChildren(h("li", { class: "muted", text: none }));
       renderHistoryActions();
       return;
     }
@@ -1190,7 +1207,8 @@
     const one = state.selected.length === 1 ? state.selected[0] : null;
     const current = currentRevision();
     ui.compareCurrent.hidden = one === null || (one === current && current < 2);
-    ui.compareCurrent.textContent = one === current ? "Compare with the previous revision" : "Compare with current";
+    ui.compareCurrent.textContent =
+      one === current ? "Compare with the previous revision" : "Compare with current";
     ui.restore.hidden = one === null;
     ui.restore.textContent = one === null ? "Restore this revision" : `Restore revision ${one}`;
     ui.restore.disabled = state.busy || !canRestore();
@@ -1239,7 +1257,11 @@
               ? "removed"
               : "same";
     ui.diffLines.replaceChildren(
-      h("pre", { class: "diff-pre" }, lines.map((line) => h("span", { class: `diff-line ${kind(line)}`, text: line || " " }))),
+      h(
+        "pre",
+        { class: "diff-pre" },
+        lines.map((line) => h("span", { class: `diff-line ${kind(line)}`, text: line || " " })),
+      ),
     );
   }
 
@@ -1264,7 +1286,10 @@
     setBusy(true);
     say(`Restoring revision ${revision}…`);
     try {
-      const view = await api("POST", `${articlePath(a.language, a.slug)}/restore`, { revision, base_revision: base });
+      const view = await api("POST", `${articlePath(a.language, a.slug)}/restore`, {
+        revision,
+        base_revision: base,
+      });
       state.article = null; // the form takes the restored content, whatever was typed
       applyView(view);
       say(`Restored revision ${revision} as revision ${view.article.revision}.`);
@@ -1313,7 +1338,8 @@
     } catch (error) {
       if (request !== tryRequest || error.status === 401) return;
       ui.tryDecision.className = "decision failed";
-      ui.tryDecision.textContent = error.status === 404 ? "Trying questions is not available on this server yet." : error.message;
+      ui.tryDecision.textContent =
+        error.status === 404 ? "Trying questions is not available on this server yet." : error.message;
     }
   }
 
@@ -1349,7 +1375,12 @@
                 if (await openArticle(r.language, r.slug)) ui.tryPanel.hidden = true;
               },
             },
-            h("span", { class: "try-result-head" }, h("span", { class: "try-title", text: r.title }), languageBadge(r.language)),
+            h(
+              "span",
+              { class: "try-result-head" },
+              h("span", { class: "try-title", text: r.title }),
+              languageBadge(r.language),
+            ),
             h(
               "span",
               { class: "confidence" },
@@ -1365,7 +1396,11 @@
               }),
               h("span", { class: "confidence-value", text: percent(r.confidence) }),
             ),
-            h("span", { class: "try-matched" }, r.matched ? ["Matched: ", h("q", { text: r.matched })] : "No question variant matched closely."),
+            h(
+              "span",
+              { class: "try-matched" },
+              r.matched ? ["Matched: ", h("q", { text: r.matched })] : "No question variant matched closely.",
+            ),
             r.short_answer ? h("span", { class: "try-short", text: r.short_answer }) : null,
           ),
         ),
@@ -1377,20 +1412,29 @@
   // 13. Unanswered questions
   // =============================================================================================
 
+  let unansweredRequest = 0;
+
+  /** The server lists one language at a time; "All" asks for each and merges, most asked first. */
   async function loadUnanswered() {
-    const params = new URLSearchParams();
-    if (ui.filterLanguage.value) params.set("language", ui.filterLanguage.value);
+    const languages = ui.filterLanguage.value ? [ui.filterLanguage.value] : Object.keys(LANGUAGES);
+    const request = ++unansweredRequest;
     let questions;
     try {
-      questions = await api("GET", `/kb/api/unanswered?${params}`);
+      const lists = await Promise.all(
+        languages.map((language) => api("GET", `/kb/api/unanswered?language=${encodeURIComponent(language)}`)),
+      );
+      questions = lists.flat().sort((a, b) => b.count - a.count || b.last_seen - a.last_seen);
     } catch (error) {
-      ui.unanswered.hidden = true; // not there yet (404) or failing: the editor works without it
+      // Not there (404) or failing: the editor works without the panel.
+      if (request === unansweredRequest) ui.unanswered.hidden = true;
       return;
     }
+    if (request !== unansweredRequest) return;
     ui.unanswered.hidden = false;
     ui.unansweredCount.textContent = String(questions.length);
     if (!questions.length) {
-      ui.unansweredList.replaceChildren(h("li", { class: "muted", text: "None: the bot answered everything. 🎉" }));
+      const none = "None: the bot answered everything.";
+      ui.unansweredList.replaceChildren(h("li", { class: "muted", text: none }));
       return;
     }
     ui.unansweredList.replaceChildren(
@@ -1403,8 +1447,8 @@
             "span",
             { class: "unanswered-meta" },
             languageBadge(q.language),
-            ` ${plural(q.count, "time")} · last `,
-            timeAgo(q.last_seen),
+            ` asked ${plural(q.count, "time")}`,
+            q.last_seen ? [" · last ", timeAgo(q.last_seen)] : null,
           ),
           h(
             "span",
@@ -1413,7 +1457,8 @@
               type: "button",
               class: "small",
               text: "Create article from this",
-              onclick: () => askNewArticle({ slug: slugFrom(q.question), language: q.language, questions: [q.question] }),
+              onclick: () =>
+                askNewArticle({ slug: slugFrom(q.question), language: q.language, questions: [q.question] }),
             }),
             h("button", {
               type: "button",

@@ -19,8 +19,18 @@ from redis.asyncio import Redis
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
 from handoff.stack import embedded_redis_url, local_secret, process_env, stack, wait_until_ready
 from handoff.users import InvalidAccount, Role, UserStore
-from knowledge_base.files import ARTICLES_DIR, ImportReport, export_articles, import_articles
+from knowledge_base.calibrate import fit_language, out_of_scope_examples
+from knowledge_base.calibration import CALIBRATION_FILE, Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.files import (
+    ARTICLES_DIR,
+    ImportReport,
+    export_articles,
+    import_articles,
+    published_articles,
+)
 from knowledge_base.store import ArticleStore
+from knowledge_base.text import Tokenizer
 
 app = typer.Typer(help="Baton: a support bot that hands the conversation to a person.")
 users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
@@ -165,6 +175,30 @@ def kb_export(
             return await export_articles(ArticleStore(redis), folder)
 
     typer.echo(f"{len(asyncio.run(dump()))} articles written to {folder}")
+
+
+@kb_app.command("calibrate")
+def kb_calibrate(
+    folder: Annotated[
+        Path, typer.Argument(help="Holds <language>/<slug>.md files.")
+    ] = ARTICLES_DIR,
+) -> None:
+    """Fit search fusion and confidence per language on these articles (k-fold over variants)."""
+    settings = get_settings()
+    embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
+    calibration = Calibration.load()
+    for language, articles in sorted(published_articles(folder).items()):
+        fitted, report = fit_language(
+            language, articles, out_of_scope_examples(language), embedder, tokenizer
+        )
+        calibration.languages[language] = fitted
+        typer.echo(
+            f"{language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
+            f"variants, {report.out_of_scope} out-of-scope questions, "
+            f"lexical weight {report.lexical_weight}"
+        )
+    calibration.save()
+    typer.echo(f"Written to {CALIBRATION_FILE}")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from knowledge_base.search import LanguageIndex, dense_units, lexical_text
 from knowledge_base.text import Tokenizer
 
 FOLDS = 5
-LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import frontmatter
 
-from knowledge_base.articles import Article, ArticleContent
+from knowledge_base.articles import Article, ArticleContent, Status
 from knowledge_base.store import ArticleStore
 
 ARTICLES_DIR = Path(__file__).resolve().parent / "articles"
@@ -33,6 +33,17 @@ def write_article(article: Article, root: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(frontmatter.dumps(post, sort_keys=False, allow_unicode=True) + "\n")
     return path
+
+
+def published_articles(root: Path) -> dict[str, list[Article]]:
+    """The published articles of a folder, by language."""
+    articles: dict[str, list[Article]] = {}
+    for path in sorted(root.glob("*/*.md")):
+        language, slug, content = read_article(path)
+        if content.status is Status.PUBLISHED:
+            article = Article(**content.model_dump(), slug=slug, language=language)
+            articles.setdefault(language, []).append(article)
+    return articles
 
 
 def content_of(article: Article) -> ArticleContent:

@@ -20,7 +20,7 @@ TOP_K = 5
 
 def dense_units(article: Article) -> list[str]:
     """The texts of an article that queries are compared with, one embedding each."""
-    return [article.title, *article.questions, article.short_answer]
+    return [article.title, *article.questions]
 
 
 def lexical_text(article: Article) -> str:

@@ -1,6 +1,7 @@
 """Words for lexical search: Korean morphemes from Kiwi, English words stemmed by Snowball."""
 
 import re
+from itertools import pairwise
 
 import Stemmer
 from kiwipiepy import Kiwi
@@ -70,15 +71,22 @@ class Tokenizer:
     def terms(self, text: str) -> list[str]:
         """Stemmed English words and Korean content morphemes, whatever the text mixes."""
         lowered = text.lower()
-        terms = self._english(lowered)
+        english = self._english(lowered)
+        terms = english + _bigrams(english)
         if HANGUL.search(lowered):
-            terms += [
+            morphemes = [
                 token.form
                 for token in self._kiwi.tokenize(lowered)
                 if token.tag.split("-")[0] in KOREAN_CONTENT_TAGS and not WORD.fullmatch(token.form)
             ]
+            terms += morphemes + _bigrams(morphemes)
         return terms
 
     def _english(self, text: str) -> list[str]:
         words = [w for w in WORD.findall(text) if w not in ENGLISH_STOPWORDS]
         return self._stemmer.stemWords(words)
+
+
+def _bigrams(words: list[str]) -> list[str]:
+    """Adjacent terms joined: "송금+취소", "cancel+transfer" say more than either word alone."""
+    return [f"{a}+{b}" for a, b in pairwise(words)]

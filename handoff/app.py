@@ -13,6 +13,7 @@ from handoff.channels import web
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
 from knowledge_base import api as knowledge_base_api
+from knowledge_base import help_pages
 from knowledge_base.store import EditConflict
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(internal.router)
     app.include_router(web.router)
     app.include_router(knowledge_base_api.router)
+    app.include_router(help_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 

@@ -16,11 +16,20 @@ class AssistantUnavailable(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Link:
+    """A link the bot attaches to its message, e.g. the full knowledge-base article."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class BotReply:
     """One message of the bot."""
 
     text: str
     buttons: tuple[Button, ...] = ()
+    link: Link | None = None
 
 
 class RasaClient:
@@ -49,13 +58,22 @@ class RasaClient:
         except (httpx.HTTPError, ValueError) as error:
             logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)
             raise AssistantUnavailable(str(error)) from error
-        return [_reply(message) for message in messages if message.get("text")]
+        return _replies(messages)
 
 
-def _reply(message: dict) -> BotReply:
-    buttons = tuple(
-        Button(title=str(b["title"]), payload=str(b["payload"]))
-        for b in message.get("buttons") or ()
-        if b.get("title") and b.get("payload")
-    )
-    return BotReply(text=str(message["text"]), buttons=buttons)
+def _replies(messages: list[dict]) -> list[BotReply]:
+    """Rasa's messages as replies; an article link (a custom message) joins the text before it."""
+    replies: list[BotReply] = []
+    for message in messages:
+        article = (message.get("custom") or {}).get("article")
+        if article and replies and str(article.get("url", "")).startswith(("https://", "http://")):
+            link = Link(title=str(article.get("title", "")), url=str(article["url"]))
+            replies[-1] = BotReply(replies[-1].text, replies[-1].buttons, link)
+        if message.get("text"):
+            buttons = tuple(
+                Button(title=str(b["title"]), payload=str(b["payload"]))
+                for b in message.get("buttons") or ()
+                if b.get("title") and b.get("payload")
+            )
+            replies.append(BotReply(text=str(message["text"]), buttons=buttons))
+    return replies

@@ -80,7 +80,8 @@ class MessageRouter:
             await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
             return
         for reply in replies:
-            entry = Entry(sender=Sender.BOT, text=reply.text, buttons=reply.buttons)
+            meta = {"link": reply.link.__dict__} if reply.link else {}
+            entry = Entry(sender=Sender.BOT, text=reply.text, buttons=reply.buttons, meta=meta)
             await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
 
     async def _offered(self, conversation_id: str, payload: str) -> bool:

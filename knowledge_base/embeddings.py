@@ -31,7 +31,7 @@ class Embedder:
 
         self._model = SentenceTransformer(model_location(model), device="cpu")
         self.model_id = hashlib.sha256(Path(model_location(model)).name.encode()).hexdigest()[:12]
-        self.dimensions = self._model.get_sentence_embedding_dimension()
+        self.dimensions = self._model.get_embedding_dimension()
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, one row per text (float32)."""

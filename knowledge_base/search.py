@@ -189,3 +189,22 @@ class Searcher:
     def _slugs(self, language: str) -> set[str]:
         index = self.indexes.get(language)
         return {a.slug for a in index.articles} if index else set()
+
+
+def offline_searcher(
+    articles: dict[str, list[Article]], embedder, tokenizer: Tokenizer, calibration: Calibration
+) -> Searcher:
+    """A searcher over fixed articles (by language), for evaluation, tests and benchmarks."""
+    searcher = Searcher(lambda text: embedder.embed([text])[0], tokenizer, calibration)
+    for language, language_articles in articles.items():
+        texts = list({t: None for a in language_articles for t in dense_units(a)})
+        vectors = dict(zip(texts, embedder.embed(texts), strict=True))
+        terms = {a.key: tokenizer.terms(lexical_text(a)) for a in language_articles}
+        searcher.indexes[language] = LanguageIndex.build(
+            language_articles,
+            vectors,
+            terms,
+            calibration.for_language(language),
+            embedder.dimensions,
+        )
+    return searcher

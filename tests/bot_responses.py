@@ -1,10 +1,12 @@
-"""The bot's responses as written in bot/domain.yml, to check replies against."""
+"""What the bot says, from bot/domain.yml and the seed articles, to check replies against."""
 
 from functools import cache
 
 import yaml
 
 from handoff.settings import PROJECT_ROOT
+from knowledge_base.articles import Article
+from knowledge_base.files import ARTICLES_DIR, read_article
 
 
 @cache
@@ -25,3 +27,16 @@ def response_texts(name: str, language: str) -> set[str]:
     if not texts:
         raise KeyError(f"{name} has no {language} text")
     return texts
+
+
+def article_answer(slug: str, language: str) -> str:
+    """The short answer the bot gives from a seed article."""
+    _, _, content = read_article(ARTICLES_DIR / language / f"{slug}.md")
+    return Article(**content.model_dump(), slug=slug, language=language).short_answer
+
+
+def expected_texts(expected: str, language: str) -> set[str]:
+    """What the bot may say: a response's variants, or ("kb:slug") an article's short answer."""
+    if expected.startswith("kb:"):
+        return {article_answer(expected.removeprefix("kb:"), language)}
+    return response_texts(expected, language)

@@ -68,6 +68,8 @@ def entry_frame(entry: Entry) -> dict:
     }
     if entry.client_id:
         frame["client_id"] = entry.client_id
+    if "link" in entry.meta:
+        frame["link"] = entry.meta["link"]
     return frame
 
 

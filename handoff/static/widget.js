@@ -67,6 +67,7 @@
       typing: "Typing…",
       conversation: "Conversation",
       agent: "Support agent",
+      readMore: "Read the full article",
       intro: "Hi! Ask us anything about sending money. We answer in English and Korean.",
       powered: "Powered by Baton",
     },
@@ -84,6 +85,7 @@
       typing: "입력 중…",
       conversation: "대화",
       agent: "상담원",
+      readMore: "도움말 전체 보기",
       intro: "안녕하세요! 송금에 관해 무엇이든 물어보세요. 한국어와 영어로 답변해 드려요.",
       powered: "Powered by Baton",
     },
@@ -380,6 +382,8 @@
     if (sender === "agent" && !(previous && previous.classList.contains("baton-from-agent"))) {
       row.prepend(el("span", { class: "baton-sender", text: t.agent }));
     }
+    const link = articleLink(frame.link);
+    if (link) row.append(link);
     if (sender === "bot" || sender === "agent") {
       // Only the newest bot entry keeps its buttons.
       if (state.liveChoices) state.liveChoices.remove();
@@ -390,6 +394,21 @@
     }
     list.insertBefore(row, before);
     return row;
+  }
+
+  /** "Read the full article" under a bot answer; only http(s) links, opened in a new tab. */
+  function articleLink(link) {
+    const url = link && typeof link.url === "string" ? link.url : "";
+    if (!/^https?:\/\//i.test(url)) return null;
+    const label = `${t.readMore}${link.title ? `: ${link.title}` : ""}`;
+    return el("a", {
+      class: "baton-link",
+      href: url,
+      target: "_blank",
+      rel: "noopener noreferrer",
+      "data-testid": "baton-link",
+      text: label,
+    });
   }
 
   /** The bot's quick replies, as real buttons; a click sends what the customer "said". */

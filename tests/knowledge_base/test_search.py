@@ -1,0 +1,65 @@
+"""Search quality on the seed articles, with phrasings that are not question variants."""
+
+import pytest
+
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.files import ARTICLES_DIR, published_articles
+from knowledge_base.search import Searcher, offline_searcher
+from knowledge_base.text import Tokenizer
+
+THRESHOLD = 0.5
+# Customer phrasings written for this test; none is a question variant of the seed articles.
+IN_SCOPE = [
+    ("what do I need to do to get my account verified?", "en", "verify-account"),
+    ("where is my transfer?", "en", "transfer-status"),
+    ("what are your fees for sending to the philippines", "en", "fees"),
+    ("how much can I send per month", "en", "transfer-limits"),
+    ("my transfer failed, when do I get a refund", "en", "transfer-failed-refund"),
+    ("I typed the wrong account number", "en", "wrong-recipient-details"),
+    ("can i send money to vietnam", "en", "supported-countries"),
+    ("계정 인증하려면 뭘 해야 하나요?", "ko", "verify-account"),
+    ("어제 보낸 돈이 아직 도착을 안 했어요", "ko", "transfer-delayed"),
+    ("필리핀으로 보낼 때 수수료가 얼마예요?", "ko", "fees"),
+    ("비밀번호를 잊어버렸어요", "ko", "reset-password"),
+]
+OUT_OF_SCOPE = [
+    ("what's the weather like in Seoul", "en"),
+    ("tell me a joke", "en"),
+    ("who won the football last night", "en"),
+    ("오늘 날씨 어때요", "ko"),
+    ("맛있는 김치찌개 레시피 알려줘", "ko"),
+]
+
+
+@pytest.fixture(scope="module")
+def searcher() -> Searcher:
+    return offline_searcher(
+        published_articles(ARTICLES_DIR), Embedder(), Tokenizer(), Calibration.load()
+    )
+
+
+@pytest.mark.parametrize(("question", "language", "slug"), IN_SCOPE)
+def test_customer_phrasings_find_the_right_article(
+    searcher: Searcher, question: str, language: str, slug: str
+) -> None:
+    result = searcher.search(question, language, THRESHOLD)
+    assert result.answer is not None, [(h.article.slug, h.confidence) for h in result.hits]
+    assert (result.answer.article.slug, result.answer.article.language) == (slug, language)
+
+
+@pytest.mark.parametrize(("question", "language"), OUT_OF_SCOPE)
+def test_unrelated_questions_are_not_answered(
+    searcher: Searcher, question: str, language: str
+) -> None:
+    result = searcher.search(question, language, THRESHOLD)
+    assert result.answer is None, (result.answer.article.slug, result.answer.confidence)
+
+
+def test_an_article_only_in_another_language_is_offered_with_a_note(searcher: Searcher) -> None:
+    korean = searcher.indexes.pop("ko")
+    try:
+        result = searcher.search("how much can I send per month", "ko", THRESHOLD)
+    finally:
+        searcher.indexes["ko"] = korean
+    assert result.answer.article.language == "en" and result.note == "only_in:en"

@@ -82,12 +82,24 @@ def announce(urls: list[str], timeout: float = 300) -> None:
     typer.echo(f"Baton is ready after {elapsed:.0f}s (Rasa has loaded its model).")
     typer.echo(f"  Demo site with the chat widget: {base}/")
     typer.echo(f"  Knowledge-base editor:          {base}/kb/")
+    report = asyncio.run(import_seed_articles(settings))
+    typer.echo(
+        f"  Knowledge base: {len(report.created)} seed articles added, "
+        f"{len(report.unchanged)} already there"
+    )
     if settings.demo_accounts:
         for name, password in asyncio.run(ensure_demo_accounts(settings)).items():
             typer.echo(f"  Demo {DEMO_ACCOUNTS[name].value} login: {name} / {password}")
     typer.echo("  Press Ctrl-C to stop everything.")
     while True:
         time.sleep(3600)
+
+
+async def import_seed_articles(settings: Settings) -> ImportReport:
+    """Add the seed articles the knowledge base lacks; editors' versions are left alone."""
+    async with redis_client(settings) as redis:
+        store = ArticleStore(redis)
+        return await import_articles(store, ARTICLES_DIR, by="import", update_existing=False)
 
 
 async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:

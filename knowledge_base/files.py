@@ -60,14 +60,19 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
 
 
-async def import_articles(store: ArticleStore, root: Path, by: str) -> ImportReport:
-    """Load every root/<language>/<slug>.md into the store; unchanged articles stay as they are."""
+async def import_articles(
+    store: ArticleStore, root: Path, by: str, update_existing: bool = True
+) -> ImportReport:
+    """Load every root/<language>/<slug>.md into the store; unchanged articles stay as they are.
+
+    With update_existing off, only articles the store lacks are added (editors' work is kept).
+    """
     report = ImportReport()
     for path in sorted(root.glob("*/*.md")):
         language, slug, content = read_article(path)
         current = await store.get(language, slug)
         key = f"{language}:{slug}"
-        if current is not None and content_of(current) == content:
+        if current is not None and (not update_existing or content_of(current) == content):
             report.unchanged.append(key)
             continue
         base = current.revision if current else 0

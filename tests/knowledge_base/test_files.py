@@ -57,6 +57,8 @@ async def test_an_edited_file_is_imported_as_a_new_revision(
     write_article(sample("en", "fees", "Fees"), tmp_path)
     await import_articles(store, tmp_path, by="test")
     write_article(sample("en", "fees", "Our fees"), tmp_path)
+    kept = await import_articles(store, tmp_path, by="test", update_existing=False)
+    assert kept.unchanged == ["en:fees"] and (await store.get("en", "fees")).title == "Fees"
     report = await import_articles(store, tmp_path, by="test")
     assert report.updated == ["en:fees"]
     assert (await store.get("en", "fees")).revision == 2

@@ -19,9 +19,17 @@ from redis.asyncio import Redis
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
 from handoff.stack import embedded_redis_url, local_secret, process_env, stack, wait_until_ready
 from handoff.users import InvalidAccount, Role, UserStore
+from knowledge_base.articles import Status
 from knowledge_base.calibrate import fit_language, out_of_scope_examples
 from knowledge_base.calibration import CALIBRATION_FILE, Calibration
 from knowledge_base.embeddings import Embedder
+from knowledge_base.evaluate import (
+    evaluate,
+    per_category,
+    read_rows,
+    trained_searcher,
+    write_report,
+)
 from knowledge_base.files import (
     ARTICLES_DIR,
     ImportReport,
@@ -29,6 +37,7 @@ from knowledge_base.files import (
     import_articles,
     published_articles,
 )
+from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
@@ -211,6 +220,52 @@ def kb_calibrate(
         )
     calibration.save()
     typer.echo(f"Written to {CALIBRATION_FILE}")
+
+
+@app.command("eval")
+def eval_command(
+    test: Annotated[Path, typer.Option(help="CSV with text,category; category oos = escalate.")],
+    train: Annotated[
+        Path | None, typer.Option(help="CSV to build the knowledge base from (else: Redis's).")
+    ] = None,
+    shots: Annotated[
+        int | None, typer.Option(help="Use at most this many rows a category.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --shots.")] = 0,
+    language: Annotated[str, typer.Option(help="Language of the questions.")] = "en",
+    out: Annotated[Path, typer.Option(help="The JSON report (a PNG plot beside it).")] = Path(
+        "benchmarks/results/eval.json"
+    ),
+) -> None:
+    """Measure the bot's answer-or-escalate decision; the last line is the summary as JSON."""
+    settings = get_settings()
+    started = time.monotonic()
+    embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
+    details: dict = {}
+    if train:
+        rows = read_rows(train)
+        rows = per_category(rows, shots, seed) if shots else rows
+        searcher, details = trained_searcher(rows, language, embedder, tokenizer)
+        details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
+    else:
+
+        async def published() -> dict[str, list]:
+            async with redis_client(settings) as redis:
+                articles = await ArticleStore(redis).all()
+            by_language: dict[str, list] = {}
+            for article in articles:
+                if article.status is Status.PUBLISHED:
+                    by_language.setdefault(article.language, []).append(article)
+            return by_language
+
+        calibration = Calibration.load()
+        searcher = offline_searcher(asyncio.run(published()), embedder, tokenizer, calibration)
+    setup_seconds = round(time.monotonic() - started, 1)
+    report = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
+    report = (
+        {"name": out.stem, "test": str(test), "setup_seconds": setup_seconds} | details | report
+    )
+    typer.echo(json.dumps(write_report(report, out), ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,175 @@
+"""`baton eval`: the answer-or-escalate decision production makes, measured on labelled questions.
+
+With training rows, a knowledge base is built from them (one article per category, the rows as
+question variants) and calibrated as `baton kb calibrate` would; test rows whose category is
+"oos" should be escalated. The report has accuracy, in-scope accuracy, out-of-scope recall,
+escalation rate and per-query latency, and a plot of accuracy against coverage.
+"""
+
+import csv
+import json
+import random
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge_base.articles import Article, Status
+from knowledge_base.calibrate import fit_language, out_of_scope_examples
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.search import Searcher, offline_searcher
+from knowledge_base.text import Tokenizer
+
+OUT_OF_SCOPE = "oos"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A labelled question: its text and its category (an article slug, or "oos")."""
+
+    text: str
+    category: str
+
+
+def read_rows(path: Path) -> list[Row]:
+    """Rows of a CSV with the columns text,category."""
+    with path.open(newline="", encoding="utf-8") as file:
+        return [Row(r["text"].strip(), slug_of(r["category"])) for r in csv.DictReader(file)]
+
+
+def slug_of(category: str) -> str:
+    """A category name as an article slug ("Card_arrival" -> "card-arrival")."""
+    return category.strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def per_category(rows: list[Row], shots: int, seed: int) -> list[Row]:
+    """At most `shots` rows of each category, drawn with a fixed seed."""
+    by_category: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        by_category[row.category].append(row)
+    generator = random.Random(seed)
+    return [
+        row
+        for category in sorted(by_category)
+        for row in generator.sample(by_category[category], min(shots, len(by_category[category])))
+    ]
+
+
+def articles_from(rows: list[Row], language: str) -> list[Article]:
+    """One published article per category, its rows as question variants."""
+    questions: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.category != OUT_OF_SCOPE:
+            questions[row.category].append(row.text)
+    return [
+        Article(
+            slug=slug,
+            language=language,
+            title=slug.replace("-", " ").capitalize(),
+            body="",
+            questions=variants,
+            status=Status.PUBLISHED,
+        )
+        for slug, variants in sorted(questions.items())
+    ]
+
+
+def trained_searcher(
+    train: list[Row], language: str, embedder: Embedder, tokenizer: Tokenizer
+) -> tuple[Searcher, dict]:
+    """A searcher over a knowledge base built from training rows, calibrated on them."""
+    articles = articles_from(train, language)
+    negatives = [r.text for r in train if r.category == OUT_OF_SCOPE] or out_of_scope_examples(
+        language
+    )
+    fitted, report = fit_language(language, articles, negatives, embedder, tokenizer)
+    calibration = Calibration({language: fitted})
+    searcher = offline_searcher({language: articles}, embedder, tokenizer, calibration)
+    return searcher, {"calibration": fitted.__dict__, "held_out_top1": report.top1_accuracy}
+
+
+def evaluate(searcher: Searcher, test: list[Row], language: str, threshold: float) -> dict:
+    """Ask every test question; the figures of the evaluation contract, and each outcome."""
+    outcomes, latencies = [], []
+    for row in test:
+        started = time.perf_counter()
+        result = searcher.search(row.text, language, threshold)
+        latencies.append((time.perf_counter() - started) * 1000)
+        top = result.hits[0] if result.hits else None
+        outcomes.append(
+            {
+                "category": row.category,
+                "top": top.article.slug if top else None,
+                "confidence": round(top.confidence, 4) if top else 0.0,
+                "answered": result.answer is not None,
+            }
+        )
+    in_scope = [o for o in outcomes if o["category"] != OUT_OF_SCOPE]
+    out_of_scope = [o for o in outcomes if o["category"] == OUT_OF_SCOPE]
+
+    def right(o: dict) -> bool:
+        if o["category"] == OUT_OF_SCOPE:
+            return not o["answered"]
+        return o["answered"] and o["top"] == o["category"]
+
+    answered = [o for o in outcomes if o["answered"]]
+    return {
+        "queries": len(outcomes),
+        "accuracy": _percent(sum(map(right, outcomes)), len(outcomes)),
+        "in_scope_accuracy": _percent(
+            sum(o["top"] == o["category"] for o in in_scope), len(in_scope)
+        ),
+        "out_of_scope_recall": _percent(
+            sum(not o["answered"] for o in out_of_scope), len(out_of_scope)
+        ),
+        "escalation_rate": _percent(len(outcomes) - len(answered), len(outcomes)),
+        "answered_precision": _percent(
+            sum(o["top"] == o["category"] for o in answered), len(answered)
+        ),
+        "threshold": threshold,
+        "latency_ms": {
+            "median": round(statistics.median(latencies), 2),
+            "p95": round(sorted(latencies)[int(0.95 * (len(latencies) - 1))], 2),
+        },
+        "outcomes": outcomes,
+    }
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def plot(report: dict, path: Path) -> None:
+    """Accuracy of the answered questions against the share answered, over thresholds."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    in_scope = [o for o in report["outcomes"] if o["category"] != OUT_OF_SCOPE]
+    ranked = sorted(in_scope, key=lambda o: -o["confidence"])
+    coverage, precision, right = [], [], 0
+    for n, outcome in enumerate(ranked, start=1):
+        right += outcome["top"] == outcome["category"]
+        coverage.append(100 * n / len(ranked))
+        precision.append(100 * right / n)
+    figure, axes = plt.subplots(figsize=(6, 4))
+    axes.plot(coverage, precision)
+    axes.set_xlabel("questions answered (%)")
+    axes.set_ylabel("answered correctly (%)")
+    axes.set_title(f"{report['name']}: in-scope accuracy {report['in_scope_accuracy']}%")
+    axes.grid(alpha=0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def write_report(report: dict, out: Path) -> dict:
+    """Write the JSON report (without per-question outcomes) and its plot; the summary."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plot(report, out.with_suffix(".png"))
+    summary = {k: v for k, v in report.items() if k != "outcomes"}
+    out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary

@@ -1,0 +1,73 @@
+"""A published edit made through one hub process is answered by another within a second."""
+
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from handoff.settings import Settings
+from handoff.stack import hub_process
+from handoff.users import Role, UserStore
+from tests.support import make_settings, running, staff_client
+
+
+@pytest.fixture(scope="module")
+def second_hub(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
+    settings = make_settings(redis_url)
+    with running([hub_process(settings, redis_url)], logs_dir / "second-hub", timeout=120):
+        yield settings
+
+
+async def test_an_edit_in_one_hub_is_answered_by_another_within_a_second(
+    redis: Redis, hub_without_bot: Settings, second_hub: Settings
+) -> None:
+    name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    await UserStore(redis).add(name, password, Role.EDITOR)
+    writer = await staff_client(f"http://127.0.0.1:{hub_without_bot.port}", name, password)
+    reader = await staff_client(f"http://127.0.0.1:{second_hub.port}", name, password)
+    slug = f"pet-insurance-{secrets.token_hex(3)}"
+    question = "do you insure my pet parrot when I travel abroad"
+    article = {
+        "title": "Pet travel insurance",
+        "body": "We insure parrots and other pets when you travel abroad.",
+        "questions": [question, "is my parrot covered by insurance", "pet cover abroad"],
+        "tags": ["insurance"],
+        "status": "published",
+    }
+
+    saved = await writer.put(
+        f"/kb/api/articles/en/{slug}", json={"content": article, "base_revision": 0}
+    )
+    assert saved.status_code == 200, saved.text
+    published_at = time.monotonic()
+    found_after = None
+    while time.monotonic() - published_at < 5:
+        answer = await reader.post("/kb/api/try", json={"question": question, "language": "en"})
+        results = answer.json()["results"]
+        if results and results[0]["slug"] == slug:
+            found_after = time.monotonic() - published_at
+            break
+    assert found_after is not None and found_after < 1.0, found_after
+    for client in (writer, reader):
+        await client.aclose()
+
+
+async def test_try_shows_the_decision_and_the_ranked_articles(
+    redis: Redis, hub_without_bot: Settings
+) -> None:
+    name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    await UserStore(redis).add(name, password, Role.EDITOR)
+    editor = await staff_client(f"http://127.0.0.1:{hub_without_bot.port}", name, password)
+    decision = (
+        await editor.post("/kb/api/try", json={"question": "tell me a joke", "language": "en"})
+    ).json()
+    assert decision["decision"] == "escalate" and 0 < decision["threshold"] < 1
+    anonymous = httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}")
+    refused = await anonymous.post("/kb/api/try", json={"question": "hi", "language": "en"})
+    assert refused.status_code == 401
+    for client in (editor, anonymous):
+        await client.aclose()

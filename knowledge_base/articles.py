@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field, field_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHORT_ANSWER_CHARS = 400
+MAX_QUESTION_CHARS = 1000
 
 
 class Status(StrEnum):
@@ -34,8 +35,8 @@ class ArticleContent(BaseModel):
     @classmethod
     def _clean_questions(cls, questions: list[str]) -> list[str]:
         cleaned = list(dict.fromkeys(q.strip() for q in questions if q.strip()))
-        if any(len(q) > 300 for q in cleaned):
-            raise ValueError("a question variant has at most 300 characters")
+        if any(len(q) > MAX_QUESTION_CHARS for q in cleaned):
+            raise ValueError(f"a question variant has at most {MAX_QUESTION_CHARS} characters")
         return cleaned
 
     @field_validator("tags")

@@ -2,12 +2,15 @@
 
 import os
 import re
+import secrets
 from collections.abc import AsyncIterator
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
+from redis.asyncio import Redis
 
 from handoff.settings import Settings
+from handoff.users import Role, UserStore
 from tests.bot_responses import response_texts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -92,3 +95,42 @@ async def test_an_oversize_message_shows_the_servers_error(page: Page) -> None:
     await expect(page.get_by_test_id("baton-error")).to_contain_text("4000")
     await send(page, "hello")
     await expect(messages(page, "bot")).to_have_count(1)
+
+
+async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
+    browser: Browser, stack_hub: Settings, redis_url: str
+) -> None:
+    name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    client = Redis.from_url(redis_url, decode_responses=True)
+    await UserStore(client).add(name, password, Role.EDITOR)
+    await client.aclose()
+    context = await browser.new_context(base_url=f"http://127.0.0.1:{stack_hub.port}")
+    editor = await context.new_page()
+    await editor.goto("/kb/")
+    await editor.wait_for_url("**/login?next=/kb/")
+    await editor.fill("#name", name)
+    await editor.fill("#password", password)
+    await editor.click("button[type=submit]")
+    await expect(editor.get_by_test_id("kb-user")).to_contain_text(name)
+
+    await editor.locator(
+        '[data-testid="kb-article-row"][data-slug="referral-promo"][data-language="en"]'
+    ).click()
+    body = editor.get_by_test_id("kb-body")
+    await expect(body).to_have_value(re.compile("referral|friend", re.I))
+    new_answer = "Invite a friend with your code and you both get a free transfer this month."
+    old_body = await body.input_value()
+    await body.fill(new_answer + "\n\n" + old_body.split("\n\n", 1)[1])
+    await expect(editor.get_by_test_id("kb-preview")).to_contain_text("Invite a friend")
+    async with editor.expect_response(lambda r: r.request.method == "PUT") as saved:
+        await editor.get_by_test_id("kb-save").click()
+    assert (await saved.value).status == 200
+
+    customer = await context.new_page()
+    await customer.goto("/")
+    await customer.get_by_test_id("baton-launcher").click()
+    await send(customer, "how does your refer a friend bonus work?")
+    await expect(messages(customer, "bot").first).to_have_text(new_answer)
+    link = customer.get_by_test_id("baton-link").first
+    await expect(link).to_have_attribute("href", re.compile("/help/en/referral-promo$"))
+    await context.close()

@@ -261,7 +261,7 @@ def eval_command(
         calibration = Calibration.load()
         searcher = offline_searcher(asyncio.run(published()), embedder, tokenizer, calibration)
     setup_seconds = round(time.monotonic() - started, 1)
-    report = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
+    report = evaluate(searcher, embedder, read_rows(test), language, settings.kb_answer_threshold)
     report = (
         {"name": out.stem, "test": str(test), "setup_seconds": setup_seconds} | details | report
     )

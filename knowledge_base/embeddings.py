@@ -28,6 +28,9 @@ class Embedder:
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # keep command output clean
 
         self._model = SentenceTransformer(model_location(model), device="cpu")
         self.model_id = hashlib.sha256(Path(model_location(model)).name.encode()).hexdigest()[:12]

@@ -163,13 +163,16 @@ class Searcher:
         self.calibration = calibration
         self.indexes: dict[str, LanguageIndex] = {}
 
-    def search(self, question: str, language: str, threshold: float) -> SearchResult:
+    def search(
+        self, question: str, language: str, threshold: float, vector: np.ndarray | None = None
+    ) -> SearchResult:
         """Rank articles; answer with the top one if its confidence reaches the threshold.
 
         When nothing in the customer's language is confident enough but an article that exists
-        only in another language is, that one is offered, with a note saying so.
+        only in another language is, that one is offered, with a note saying so. The question's
+        vector is computed here unless given (evaluations embed questions in batches).
         """
-        vector = self._embed_query(question)
+        vector = self._embed_query(question) if vector is None else vector
         terms = self._tokenizer.terms(question)
         own = self._rank(language, vector, terms)
         if own and own[0].confidence >= threshold:

@@ -1,0 +1,87 @@
+"""Knowledge-base query latency (embedding included) on a 10,000-article knowledge base.
+
+Articles are built from BANKING77 training questions (each with three question variants);
+queries are BANKING77 test questions. Run: `.venv/bin/python -m benchmarks.search_latency`.
+"""
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+from knowledge_base.articles import Article, Status
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.evaluate import read_rows
+from knowledge_base.search import offline_searcher
+from knowledge_base.text import Tokenizer
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "banking77"
+
+
+def articles(count: int) -> list[Article]:
+    """`count` articles whose title and variants are real customer questions."""
+    texts = [row.text for row in read_rows(DATA / "train.csv")]
+    return [
+        Article(
+            slug=f"article-{i}",
+            language="en",
+            title=texts[i % len(texts)],
+            body=texts[(i + 3) % len(texts)],
+            questions=[texts[(i + k) % len(texts)] for k in range(3)],
+            status=Status.PUBLISHED,
+        )
+        for i in range(count)
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[int(share * (len(ordered) - 1))], 2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/search-latency.json"))
+    args = parser.parse_args()
+    started = time.perf_counter()
+    embedder, tokenizer = Embedder(), Tokenizer()
+    searcher = offline_searcher(
+        {"en": articles(args.articles)}, embedder, tokenizer, Calibration.load()
+    )
+    build_seconds = time.perf_counter() - started
+    questions = [row.text for row in read_rows(DATA / "test.csv")][: args.queries]
+    for question in questions[:20]:  # warm-up
+        searcher.search(question, "en", 0.5)
+    total, embedding = [], []
+    for question in questions:
+        t0 = time.perf_counter()
+        embedder.embed([question])
+        t1 = time.perf_counter()
+        searcher.search(question, "en", 0.5)
+        t2 = time.perf_counter()
+        embedding.append((t1 - t0) * 1000)
+        total.append((t2 - t1) * 1000)
+    report = {
+        "benchmark": "knowledge-base query, embedding included",
+        "articles": args.articles,
+        "queries": len(questions),
+        "query_ms": {"median": round(statistics.median(total), 2), "p95": percentile(total, 0.95)},
+        "embedding_only_ms": {
+            "median": round(statistics.median(embedding), 2),
+            "p95": percentile(embedding, 0.95),
+        },
+        "index_build_seconds": round(build_seconds, 1),
+        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report))
+
+
+if __name__ == "__main__":
+    main()

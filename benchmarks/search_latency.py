@@ -28,7 +28,7 @@ def articles(count: int) -> list[Article]:
         Article(
             slug=f"article-{i}",
             language="en",
-            title=texts[i % len(texts)],
+            title=texts[i % len(texts)][:200],
             body=texts[(i + 3) % len(texts)],
             questions=[texts[(i + k) % len(texts)] for k in range(3)],
             status=Status.PUBLISHED,

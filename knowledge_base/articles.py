@@ -22,7 +22,7 @@ class ArticleContent(BaseModel):
 
     title: str = Field(min_length=1, max_length=200)
     body: str = Field(max_length=20_000)
-    questions: list[str] = Field(default_factory=list, max_length=100)
+    questions: list[str] = Field(default_factory=list, max_length=1000)
     tags: list[str] = Field(default_factory=list, max_length=20)
     status: Status = Status.DRAFT
 

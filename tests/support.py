@@ -136,10 +136,10 @@ class WidgetClient:
                     return frame
 
     async def replies_to(self, text: str, timeout: float = 30) -> list[dict]:
-        """Say something and collect the entries that answer it, until the bot stops typing."""
+        """Say something; the entries answering it, up to the one "typing off" names."""
         client_id = await self.say(text)
         entries: list[dict] = []
-        seen_own = False
+        seen_own, through = False, None
         async with asyncio.timeout(timeout):
             while True:
                 frame = await self.receive("entry", "typing")
@@ -148,6 +148,10 @@ class WidgetClient:
                     if seen_own and frame.get("client_id") != client_id:
                         entries.append(frame)
                 elif not frame["on"] and seen_own:
+                    through = frame.get("through") or ""
+                if through is not None and (
+                    not through or any(e["id"] == through for e in entries)
+                ):
                     return entries
 
     async def close(self) -> None:

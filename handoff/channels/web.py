@@ -152,14 +152,19 @@ class WidgetSession:
                 self._bot_queue.put_nowait(accepted)
 
     async def _answer_in_order(self) -> None:
+        """The bot answers one message at a time; "typing off" names its last entry."""
+        # Entries reach the widget through the stream, so possibly after "typing off" itself.
         while (message := await self._bot_queue.get()) is not None:
             await self.send({"type": "typing", "sender": "bot", "on": True})
+            last_id = None
             try:
-                await self._services.router.answer(message)
+                last_id = await self._services.router.answer(message)
             except Exception:
                 logger.exception("The bot could not answer in %s", message.conversation_id)
             finally:
-                await self.send({"type": "typing", "sender": "bot", "on": False})
+                await self.send(
+                    {"type": "typing", "sender": "bot", "on": False, "through": last_id}
+                )
 
     async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
         """Tell the widget what went wrong; client_id names the refused message, if one was."""

@@ -7,14 +7,13 @@ queries are BANKING77 test questions. Run: `.venv/bin/python -m benchmarks.searc
 import argparse
 import json
 import platform
-import statistics
 import time
 from pathlib import Path
 
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.evaluate import read_rows
+from knowledge_base.evaluate import median_and_p95, read_rows
 from knowledge_base.search import offline_searcher
 from knowledge_base.text import Tokenizer
 
@@ -35,11 +34,6 @@ def articles(count: int) -> list[Article]:
         )
         for i in range(count)
     ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[int(share * (len(ordered) - 1))], 2)
 
 
 def main() -> None:
@@ -70,11 +64,8 @@ def main() -> None:
         "benchmark": "knowledge-base query, embedding included",
         "articles": args.articles,
         "queries": len(questions),
-        "query_ms": {"median": round(statistics.median(total), 2), "p95": percentile(total, 0.95)},
-        "embedding_only_ms": {
-            "median": round(statistics.median(embedding), 2),
-            "p95": percentile(embedding, 0.95),
-        },
+        "query_ms": median_and_p95(total),
+        "embedding_only_ms": median_and_p95(embedding),
         "index_build_seconds": round(build_seconds, 1),
         "machine": f"{platform.machine()}, Python {platform.python_version()}",
     }

@@ -143,13 +143,14 @@ def evaluate(
             sum(o["top"] == o["category"] for o in answered), len(answered)
         ),
         "threshold": threshold,
-        "search_latency_ms": _median_p95(latencies),
-        "query_embedding_ms": _median_p95(embedding_ms),
+        "search_latency_ms": median_and_p95(latencies),
+        "query_embedding_ms": median_and_p95(embedding_ms),
         "outcomes": outcomes,
     }
 
 
-def _median_p95(milliseconds: list[float]) -> dict[str, float]:
+def median_and_p95(milliseconds: list[float]) -> dict[str, float]:
+    """The median and the 95th percentile of timings, rounded to hundredths."""
     ordered = sorted(milliseconds)
     return {
         "median": round(statistics.median(ordered), 2),

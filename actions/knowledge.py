@@ -10,6 +10,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.hand_over import hand_over
+
 logger = logging.getLogger(__name__)
 
 HUB_TIMEOUT = aiohttp.ClientTimeout(total=5)
@@ -21,19 +23,32 @@ INTENT_RESPONSES = {
 }
 
 
-async def ask_hub(question: str, language: str) -> dict[str, Any]:
-    """The hub's decision for a question (raises on any failure)."""
+async def ask_hub(tracker: Tracker, question: str) -> dict[str, Any]:
+    """The hub's decision for the latest question (raises on any failure)."""
     url = f"{os.environ['BATON_HUB_URL'].rstrip('/')}/internal/kb/answer"
     headers = {"Authorization": f"Bearer {os.environ['BATON_INTERNAL_TOKEN']}"}
-    async with aiohttp.ClientSession(timeout=HUB_TIMEOUT) as session, session.post(
-        url, json={"question": question, "language": language}, headers=headers
-    ) as response:
+    intent = tracker.latest_message.get("intent") or {}
+    body = {
+        "question": question,
+        "language": tracker.get_slot("language") or "en",
+        "conversation_id": tracker.sender_id,
+        "intent": intent.get("name"),
+        "intent_confidence": intent.get("confidence"),
+    }
+    async with (
+        aiohttp.ClientSession(timeout=HUB_TIMEOUT) as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
         response.raise_for_status()
         return await response.json()
 
 
 class ActionAnswerFromKnowledgeBase(Action):
-    """Answers with the best article when the hub is confident, and asks if it helped."""
+    """Answers with the best article when the hub is confident, and asks if it helped.
+
+    Otherwise the hub says whether to ask the customer to rephrase or to hand over to a person
+    (its escalation policy: neither the NLU nor the knowledge base confident, or misses in a row).
+    """
 
     def name(self) -> str:
         return "action_answer_from_knowledge_base"
@@ -48,10 +63,14 @@ class ActionAnswerFromKnowledgeBase(Action):
             dispatcher.utter_message(response=INTENT_RESPONSES.get(intent, "utter_default"))
             return [SlotSet("kb_answered", False)]
         try:
-            decision = await ask_hub(text, tracker.get_slot("language") or "en")
+            decision = await ask_hub(tracker, text)
         except (aiohttp.ClientError, TimeoutError, KeyError, ValueError) as error:
             logger.error("The knowledge base could not be asked: %r", error)
             dispatcher.utter_message(response="utter_kb_unavailable")
+            hand_over(dispatcher, tracker, "knowledge_base_unavailable")
+            return [SlotSet("kb_answered", False)]
+        if decision["decision"] == "escalate":
+            hand_over(dispatcher, tracker, decision["reason"])
             return [SlotSet("kb_answered", False)]
         if decision["decision"] != "answer":
             dispatcher.utter_message(response="utter_kb_no_answer")

@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services.start(settings)
-        await app.state.services.load_knowledge()
+        await app.state.services.begin()
         try:
             yield
         finally:

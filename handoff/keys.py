@@ -18,6 +18,64 @@ def client_message(conversation_id: str, client_id: str) -> str:
     return f"{PREFIX}:conv:{conversation_id}:client:{client_id}"
 
 
+def customer_conversations(customer: str) -> str:
+    """Sorted set: a customer's conversations, scored by when they started."""
+    return f"{PREFIX}:customer:{customer}:conversations"
+
+
+def queue() -> str:
+    """Sorted set: queued conversations, scored by priority then time of escalation."""
+    return f"{PREFIX}:queue"
+
+
+def queue_languages() -> str:
+    """Hash: the language of each queued conversation (consoles route by it)."""
+    return f"{PREFIX}:queue:languages"
+
+
+def events() -> str:
+    """Stream: every queue and assignment change; agent consoles follow it."""
+    return f"{PREFIX}:events"
+
+
+def typing_channel(conversation_id: str) -> str:
+    """Pub/sub: who is typing in a conversation (ephemeral, never stored)."""
+    return f"{PREFIX}:typing:{conversation_id}"
+
+
+TYPING_PATTERN = f"{PREFIX}:typing:*"
+
+
+def agents_seen() -> str:
+    """Sorted set: agents with a console open, scored by their last heartbeat (epoch seconds)."""
+    return f"{PREFIX}:agents:seen"
+
+
+def assignments() -> str:
+    """Hash: conversation -> the agent holding it (kept with the state, atomically)."""
+    return f"{PREFIX}:assignments"
+
+
+def round_robin() -> str:
+    """Counter: where auto-assignment's round-robin stands."""
+    return f"{PREFIX}:queue:round-robin"
+
+
+def handle_times() -> str:
+    """List: the latest claim-to-close durations in seconds (estimated waits come from them)."""
+    return f"{PREFIX}:queue:handle-times"
+
+
+def sla_breach(conversation_id: str) -> str:
+    """Marker that a conversation's first-response breach was already announced."""
+    return f"{PREFIX}:conv:{conversation_id}:sla-breached"
+
+
+def ratings() -> str:
+    """Stream: every satisfaction rating (conversation, agent, score, comment)."""
+    return f"{PREFIX}:ratings"
+
+
 def user(name: str) -> str:
     """Hash: a staff account (role, password hash, languages)."""
     return f"{PREFIX}:user:{name}"

@@ -1,15 +1,41 @@
 """What the hub itself says to customers, in each supported language."""
 
 NOTICES: dict[str, dict[str, str]] = {
+    "escalated": {
+        "en": "I'm connecting you to a person. You can keep writing: they will read everything.",
+        "ko": "상담원에게 연결해 드리고 있습니다. 계속 메시지를 남기셔도 상담원이 모두 읽습니다.",
+    },
+    "agent_joined": {
+        "en": "{name} from our support team joined the chat.",
+        "ko": "상담원 {name}님이 대화에 참여했습니다.",
+    },
+    "released": {
+        "en": "You're chatting with our assistant again. Ask anything, or ask for a person.",
+        "ko": "다시 상담 봇과 대화합니다. 무엇이든 물어보시거나 상담원 연결을 요청하세요.",
+    },
+    "requeued": {
+        "en": "Your agent was disconnected. You keep your place in the queue for the next person.",
+        "ko": "상담원의 연결이 끊어졌습니다. 대기 순서는 그대로이며 다음 상담원이 이어받습니다.",
+    },
+    "closed": {
+        "en": "This conversation is closed. How would you rate the help you got, from 1 to 5?",
+        "ko": "상담이 종료되었습니다. 받으신 도움을 1점에서 5점 사이로 평가해 주시겠어요?",
+    },
+    "rated": {
+        "en": "Thank you for your feedback.",
+        "ko": "소중한 의견 감사합니다.",
+    },
+    "email_saved": {
+        "en": "Thanks: we'll email {email} as soon as an agent replies.",
+        "ko": "감사합니다. 상담원이 답변하면 {email}(으)로 바로 알려 드리겠습니다.",
+    },
+    "conversation_closed": {
+        "en": "This conversation is closed: your message starts a new one.",
+        "ko": "종료된 상담입니다. 새 상담을 시작합니다.",
+    },
     "assistant_unavailable": {
-        "en": (
-            "Sorry, our assistant is unavailable right now. Your message is saved; "
-            "please try again in a moment."
-        ),
-        "ko": (
-            "죄송합니다. 지금은 상담 봇을 사용할 수 없습니다. "
-            "메시지는 저장되었으니 잠시 후 다시 시도해 주세요."
-        ),
+        "en": "Sorry, our assistant is unavailable right now. Your message is saved.",
+        "ko": "죄송합니다. 지금은 상담 봇을 사용할 수 없습니다. 메시지는 저장되었습니다.",
     },
     "empty": {
         "en": "Please type a message before sending.",

@@ -1,4 +1,4 @@
-"""The hub's client of Rasa's REST channel: one customer message in, the bot's replies out."""
+"""The hub's client of Rasa (via bot/channel.py): one customer message in, the bot's turn out."""
 
 import asyncio
 import logging
@@ -32,15 +32,34 @@ class BotReply:
     link: Link | None = None
 
 
+@dataclass(frozen=True)
+class HandoffRequest:
+    """The bot asks for a person (actions/hand_over.py): why, and what it understood."""
+
+    reason: str
+    intent: str | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    """The bot's answer to one message, and what its NLU made of the message."""
+
+    replies: list[BotReply]
+    intent: str | None = None
+    confidence: float | None = None
+    handoff: HandoffRequest | None = None
+
+
 class RasaClient:
-    """Sends customer messages to Rasa's REST webhook."""
+    """Sends customer messages to the hub's channel of the Rasa server."""
 
     def __init__(self, http: httpx.AsyncClient, rasa_url: str, action_server_url: str) -> None:
         self._http = http
-        self._webhook = f"{rasa_url.rstrip('/')}/webhooks/rest/webhook"
+        self._webhook = f"{rasa_url.rstrip('/')}/webhooks/hub/webhook"
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
 
-    async def send(self, conversation_id: str, text: str, language: str) -> list[BotReply]:
+    async def send(self, conversation_id: str, text: str, language: str) -> BotTurn:
         """Forward a message; the conversation id is Rasa's sender id.
 
         Rasa answers even when its action server is down (in the wrong language, without the
@@ -54,11 +73,32 @@ class RasaClient:
             )
             response.raise_for_status()
             health.raise_for_status()
-            messages = response.json()
-        except (httpx.HTTPError, ValueError) as error:
+            body = response.json()
+            messages = body["messages"]
+            intent = body.get("intent") or {}
+        except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
             logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)
             raise AssistantUnavailable(str(error)) from error
-        return _replies(messages)
+        return BotTurn(
+            replies=_replies(messages),
+            intent=intent.get("name"),
+            confidence=intent.get("confidence"),
+            handoff=_handoff(messages),
+        )
+
+
+def _handoff(messages: list[dict]) -> HandoffRequest | None:
+    """The bot's hand-over request, if it made one."""
+    for message in messages:
+        request = (message.get("custom") or {}).get("handoff")
+        if isinstance(request, dict) and request.get("reason"):
+            confidence = request.get("confidence")
+            return HandoffRequest(
+                reason=str(request["reason"]),
+                intent=request.get("intent"),
+                confidence=float(confidence) if confidence is not None else None,
+            )
+    return None
 
 
 def _replies(messages: list[dict]) -> list[BotReply]:

@@ -1,12 +1,14 @@
 """Routing of customer messages: into the transcript, then to the bot while the bot holds it."""
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
-from handoff.conversations import ConversationStore, Entry, Sender, State
+from handoff.conversations import ConversationStore, Entry, Sender, State, TransitionRefused
 from handoff.language import detect_language
 from handoff.notices import notice
-from handoff.rasa_client import AssistantUnavailable, RasaClient
+from handoff.queue import AgentQueue, Escalation
+from handoff.rasa_client import AssistantUnavailable, BotTurn, RasaClient
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +37,12 @@ class AcceptedMessage:
 class MessageRouter:
     """Accepts customer messages and lets the bot answer the conversations it holds."""
 
-    def __init__(self, store: ConversationStore, rasa: RasaClient, max_chars: int) -> None:
+    def __init__(
+        self, store: ConversationStore, rasa: RasaClient, queue: AgentQueue, max_chars: int
+    ) -> None:
         self._store = store
         self._rasa = rasa
+        self._queue = queue
         self._max_chars = max_chars
 
     async def accept(
@@ -45,6 +50,8 @@ class MessageRouter:
     ) -> AcceptedMessage | None:
         """Validate and store a customer message; None if it is a resend already stored."""
         conversation = await self._store.get(conversation_id)
+        if conversation.state is State.CLOSED:
+            raise InvalidMessage("closed", notice("conversation_closed", conversation.language))
         if not text.strip():
             raise InvalidMessage("empty", notice("empty", conversation.language))
         if len(text) > self._max_chars:
@@ -53,7 +60,7 @@ class MessageRouter:
             )
         language = detect_language(text, conversation.language)
         if language != conversation.language:
-            await self._store.set_language(conversation_id, language)
+            await self._store.update(conversation_id, {"language": language})
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
@@ -68,35 +75,41 @@ class MessageRouter:
     async def answer(self, message: AcceptedMessage) -> str | None:
         """Let the bot reply if it still holds the conversation; never once a person does.
 
+        The bot's hand-over request, or the bot being down, queues the conversation for a person.
         Returns the id of the last entry appended in answer, if any.
         """
         conversation = await self._store.get(message.conversation_id)
         if conversation.state is not State.BOT:
             return None
         try:
-            replies = await self._rasa.send(
+            turn = await self._rasa.send(
                 message.conversation_id, message.bot_text, message.language
             )
         except AssistantUnavailable:
             text = notice("assistant_unavailable", message.language)
-            replies_as_entries = [
-                Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")
-            ]
+            entries = [Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")]
+            escalation = Escalation.because("assistant_unavailable")
         else:
-            replies_as_entries = [
-                Entry(
-                    sender=Sender.BOT,
-                    text=reply.text,
-                    buttons=reply.buttons,
-                    meta={"link": reply.link.__dict__} if reply.link else {},
-                )
-                for reply in replies
-            ]
+            entries = bot_entries(turn)
+            request = turn.handoff
+            escalation = (
+                Escalation.because(request.reason, request.intent, request.confidence)
+                if request
+                else None
+            )
         last_id = None
-        for entry in replies_as_entries:
+        for entry in entries:
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
             last_id = appended or last_id
+        if escalation:
+            last_id = await self.escalate(message.conversation_id, escalation) or last_id
         return last_id
+
+    async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:
+        """Queue the conversation for a person, unless a person has it already."""
+        with contextlib.suppress(TransitionRefused):
+            return await self._queue.escalate(conversation_id, escalation)
+        return None
 
     async def _offered(self, conversation_id: str, payload: str) -> bool:
         """Whether the bot's latest buttons include this payload."""
@@ -105,3 +118,18 @@ class MessageRouter:
             if entry.sender is Sender.BOT and entry.buttons:
                 return any(button.payload == payload for button in entry.buttons)
         return False
+
+
+def bot_entries(turn: BotTurn) -> list[Entry]:
+    """The bot's replies as transcript entries, annotated with what the NLU understood."""
+    understood = {"intent": turn.intent, "confidence": turn.confidence}
+    annotation = {name: value for name, value in understood.items() if value is not None}
+    return [
+        Entry(
+            sender=Sender.BOT,
+            text=reply.text,
+            buttons=reply.buttons,
+            meta=annotation | ({"link": reply.link.__dict__} if reply.link else {}),
+        )
+        for reply in turn.replies
+    ]

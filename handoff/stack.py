@@ -68,6 +68,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
         "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
         "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
         "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(root),  # the hub's channel into Rasa is bot/channel.py
         "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
     }
     rasa_server = [

@@ -5,14 +5,19 @@ import contextlib
 import json
 import logging
 import re
+import uuid
+from collections.abc import Awaitable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from handoff.conversations import Conversation, Entry, UnknownConversation
+from handoff.conversations import Conversation, Entry, Sender, State, UnknownConversation
 from handoff.deps import ServicesDep
+from handoff.events import Listener, TypingEvent
+from handoff.follow_up import FollowUpRefused
 from handoff.notices import notice
+from handoff.queue import Escalation, Place
 from handoff.routing import AcceptedMessage, InvalidMessage
 from handoff.services import Services
 
@@ -21,6 +26,7 @@ router = APIRouter(tags=["widget"])
 
 HELLO_TIMEOUT_SECONDS = 10
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
+PLACE_REFRESH_SECONDS = 15  # estimates change as agents come and go, between queue events
 
 
 class HelloFrame(BaseModel):
@@ -30,6 +36,7 @@ class HelloFrame(BaseModel):
     token: str | None = Field(default=None, max_length=1000)
     last_id: str | None = Field(default=None, max_length=50)
     language: str | None = Field(default=None, max_length=10)
+    new: bool = False  # start a new conversation (the one the token names is closed)
 
 
 class MessageFrame(BaseModel):
@@ -49,7 +56,40 @@ class ButtonFrame(BaseModel):
     client_id: str | None = Field(default=None, max_length=64)
 
 
-ClientFrame = TypeAdapter(Annotated[MessageFrame | ButtonFrame, Field(discriminator="type")])
+class HandoffFrame(BaseModel):
+    """The customer pressed "Talk to a person"."""
+
+    type: Literal["handoff"]
+
+
+class TypingFrame(BaseModel):
+    """The customer started or stopped typing."""
+
+    type: Literal["typing"]
+    on: bool
+
+
+class EmailFrame(BaseModel):
+    """Where to tell the customer that an agent replied (after hours, or nobody online)."""
+
+    type: Literal["email"]
+    address: str = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class RatingFrame(BaseModel):
+    """The customer's satisfaction with a closed conversation."""
+
+    type: Literal["rating"]
+    score: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+ClientFrame = TypeAdapter(
+    Annotated[
+        MessageFrame | ButtonFrame | HandoffFrame | TypingFrame | EmailFrame | RatingFrame,
+        Field(discriminator="type"),
+    ]
+)
 
 
 class BadFrame(ValueError):
@@ -57,7 +97,7 @@ class BadFrame(ValueError):
 
 
 def entry_frame(entry: Entry) -> dict:
-    """How the widget receives a transcript entry."""
+    """How the widget receives a transcript entry (never an internal one)."""
     frame = {
         "type": "entry",
         "id": entry.id,
@@ -68,9 +108,26 @@ def entry_frame(entry: Entry) -> dict:
     }
     if entry.client_id:
         frame["client_id"] = entry.client_id
+    if entry.event:
+        frame["event"] = entry.event
+    if entry.sender is Sender.AGENT and entry.author:
+        frame["author"] = entry.author
     if "link" in entry.meta:
         frame["link"] = entry.meta["link"]
     return frame
+
+
+def place_frame(place: Place | None) -> dict:
+    """Where the customer stands in the queue (position None: not queued)."""
+    if place is None:
+        return {"type": "queue", "position": None}
+    return {
+        "type": "queue",
+        "position": place.position,
+        "wait_seconds": place.wait_seconds,
+        "agents_online": place.agents_online,
+        "open": place.open_now,
+    }
 
 
 async def receive_json(websocket: WebSocket) -> object:
@@ -98,11 +155,18 @@ class WidgetSession:
 
     async def run(self, after: str) -> None:
         """Serve the widget until it disconnects, or until Redis fails under it."""
+        with self._services.events.listen() as listener:
+            listener.watching.add(self._conversation.id)
+            await self._run(after, listener)
+
+    async def _run(self, after: str, listener: Listener) -> None:
         receiving = asyncio.create_task(self._receive())
         delivery = asyncio.create_task(self._deliver(after))
+        live = asyncio.create_task(self._live(listener))
         answering = asyncio.create_task(self._answer_in_order())
+        tasks = {receiving, delivery, live}
         try:
-            done, _ = await asyncio.wait({receiving, delivery}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 if not task.cancelled() and not isinstance(task.exception(), WebSocketDisconnect):
                     logger.error(
@@ -112,9 +176,9 @@ class WidgetSession:
                     with contextlib.suppress(RuntimeError):
                         await self._websocket.close(code=1011)
         finally:
-            for task in (receiving, delivery):
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(receiving, delivery, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
             # Messages already accepted still get the bot's answer, read on reconnect.
             self._bot_queue.put_nowait(None)
             self._services.background.add(answering)
@@ -128,8 +192,30 @@ class WidgetSession:
 
     async def _deliver(self, after: str) -> None:
         async for entry in self._services.conversations.follow(self._conversation.id, after):
-            if entry.text:
+            if entry.text and not entry.internal:
                 await self.send(entry_frame(entry))
+
+    async def _live(self, listener: Listener) -> None:
+        """The queue position while queued, and the agent's typing."""
+        last_place = await self._send_place(None)
+        while True:
+            try:
+                event = await asyncio.wait_for(listener.inbox.get(), PLACE_REFRESH_SECONDS)
+            except TimeoutError:
+                event = None
+            if isinstance(event, TypingEvent):
+                if event.sender == Sender.AGENT.value:
+                    await self.send({"type": "typing", "sender": "agent", "on": event.on})
+                continue
+            last_place = await self._send_place(last_place)
+
+    async def _send_place(self, last: dict | None) -> dict:
+        """Send the customer's place in the queue if it changed."""
+        view = await self._services.events.view()
+        frame = place_frame(view.place(self._conversation.id))
+        if frame != last and (last is not None or frame["position"] is not None):
+            await self.send(frame)
+        return frame
 
     async def _receive(self) -> None:
         while True:
@@ -139,32 +225,63 @@ class WidgetSession:
                 logger.info("Bad frame on %s: %s", self._conversation.id, error)
                 await self._error("bad_frame", notice("bad_frame", self._conversation.language))
                 continue
-            text = frame.text if isinstance(frame, MessageFrame) else frame.title
-            payload = frame.payload if isinstance(frame, ButtonFrame) else None
-            try:
-                accepted = await self._services.router.accept(
-                    self._conversation.id, text, frame.client_id, payload
+            await self._handle(frame)
+
+    async def _handle(self, frame: BaseModel) -> None:
+        services, conversation_id = self._services, self._conversation.id
+        match frame:
+            case MessageFrame() | ButtonFrame():
+                await self._accept(frame)
+            case HandoffFrame():
+                asked = Escalation.because("customer_asked")
+                await services.router.escalate(conversation_id, asked)
+            case TypingFrame():
+                await services.events.typing(conversation_id, Sender.CUSTOMER.value, frame.on)
+            case EmailFrame():
+                address = frame.address
+                await self._follow_up(services.follow_ups.leave_email(conversation_id, address))
+            case RatingFrame():
+                await self._follow_up(
+                    services.follow_ups.rate(conversation_id, frame.score, frame.comment)
                 )
-            except InvalidMessage as error:
-                await self._error(error.code, str(error), frame.client_id)
-                continue
-            if accepted:
-                self._bot_queue.put_nowait(accepted)
+
+    async def _accept(self, frame: MessageFrame | ButtonFrame) -> None:
+        text = frame.text if isinstance(frame, MessageFrame) else frame.title
+        payload = frame.payload if isinstance(frame, ButtonFrame) else None
+        try:
+            accepted = await self._services.router.accept(
+                self._conversation.id, text, frame.client_id, payload
+            )
+        except InvalidMessage as error:
+            await self._error(error.code, str(error), frame.client_id)
+            return
+        if accepted:
+            self._bot_queue.put_nowait(accepted)
+
+    async def _follow_up(self, request: Awaitable[object]) -> None:
+        try:
+            await request
+        except FollowUpRefused as error:
+            await self._error(error.code, notice("bad_frame", self._conversation.language))
 
     async def _answer_in_order(self) -> None:
         """The bot answers one message at a time; "typing off" names its last entry."""
         # Entries reach the widget through the stream, so possibly after "typing off" itself.
         while (message := await self._bot_queue.get()) is not None:
-            await self.send({"type": "typing", "sender": "bot", "on": True})
+            conversation = await self._services.conversations.get(message.conversation_id)
+            typing = conversation.state is State.BOT
+            if typing:
+                await self.send({"type": "typing", "sender": "bot", "on": True})
             last_id = None
             try:
                 last_id = await self._services.router.answer(message)
             except Exception:
                 logger.exception("The bot could not answer in %s", message.conversation_id)
             finally:
-                await self.send(
-                    {"type": "typing", "sender": "bot", "on": False, "through": last_id}
-                )
+                if typing:
+                    await self.send(
+                        {"type": "typing", "sender": "bot", "on": False, "through": last_id}
+                    )
 
     async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
         """Tell the widget what went wrong; client_id names the refused message, if one was."""
@@ -175,14 +292,19 @@ class WidgetSession:
 
 
 async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conversation, bool]:
-    """The conversation the token names, or a new one if it names none (forged, expired, gone)."""
-    conversation_id = services.tokens.conversation_id(hello.token) if hello.token else None
-    if conversation_id:
+    """The conversation the token names, or a new one (asked for, or the token names none).
+
+    A new conversation keeps the customer of a valid token, so their history stays together.
+    """
+    claims = services.tokens.read(hello.token) if hello.token else None
+    if claims and not hello.new:
         with contextlib.suppress(UnknownConversation):
-            return await services.conversations.get(conversation_id), True
+            return await services.conversations.get(claims.conversation_id), True
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
-    return await services.conversations.create(channel="web", language=language), False
+    customer = claims.customer if claims and claims.customer else f"web-{uuid.uuid4().hex}"
+    conversation = await services.conversations.create("web", language, customer)
+    return conversation, False
 
 
 @router.websocket("/ws/widget")
@@ -204,9 +326,10 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
     await websocket.send_json(
         {
             "type": "welcome",
-            "token": services.tokens.issue(conversation.id),
+            "token": services.tokens.issue(conversation.id, conversation.customer),
             "conversation_id": conversation.id,
             "resumed": resumed,
+            "state": conversation.state.value,
         }
     )
     resume_from = hello.last_id if resumed and hello.last_id else "0-0"

@@ -85,7 +85,7 @@ async def test_transitions_follow_the_state_machine(store: ConversationStore) ->
     await store.transition(conversation.id, "escalate", event)
     assert (await store.get(conversation.id)).state is State.QUEUED
     with pytest.raises(TransitionRefused):
-        await store.transition(conversation.id, "close", event)
+        await store.transition(conversation.id, "escalate", event)
     await store.transition(conversation.id, "claim", event)
     await store.transition(conversation.id, "close", event)
     assert (await store.get(conversation.id)).state is State.CLOSED

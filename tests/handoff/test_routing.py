@@ -4,10 +4,12 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from handoff.conversations import Button, ConversationStore, Entry, Sender
+from handoff.conversations import Button, ConversationStore, Entry, Sender, State
+from handoff.queue import AgentQueue
 from handoff.rasa_client import RasaClient
 from handoff.routing import InvalidMessage, MessageRouter
-from tests.support import free_port
+from handoff.users import UserStore
+from tests.support import free_port, make_settings
 
 
 @pytest.fixture
@@ -16,10 +18,11 @@ async def store(redis: Redis) -> ConversationStore:
 
 
 @pytest.fixture
-async def router(store: ConversationStore) -> MessageRouter:
+async def router(redis: Redis, redis_url: str, store: ConversationStore) -> MessageRouter:
+    queue = AgentQueue(redis, store, UserStore(redis), make_settings(redis_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageRouter(store, RasaClient(http, dead, dead), 4000)
+        yield MessageRouter(store, RasaClient(http, dead, dead), queue, 4000)
 
 
 async def test_empty_and_oversize_messages_are_refused_in_the_customers_language(
@@ -78,11 +81,25 @@ async def test_the_bot_does_not_answer_a_conversation_a_person_holds(
     assert [e.event for e in await store.recent(conversation.id, 5)] == ["escalated", None]
 
 
-async def test_a_dead_rasa_leaves_a_plain_notice(
+async def test_a_dead_rasa_hands_the_conversation_to_a_person(
     store: ConversationStore, router: MessageRouter
 ) -> None:
     conversation = await store.create("web", "en")
     await router.answer(await router.accept(conversation.id, "hello", "c1"))
-    notice, message = await store.recent(conversation.id, 5)
+    escalated, notice, message = await store.recent(conversation.id, 5)
     assert (notice.sender, notice.event) == (Sender.SYSTEM, "assistant_unavailable")
+    assert (escalated.event, escalated.meta["reason"]) == ("escalated", "assistant_unavailable")
+    assert (await store.get(conversation.id)).state is State.QUEUED
     assert message.text == "hello"
+
+
+async def test_a_closed_conversation_takes_no_more_messages(
+    store: ConversationStore, router: MessageRouter
+) -> None:
+    conversation = await store.create("web", "en")
+    closing = Entry(sender=Sender.SYSTEM, text="", event="closed")
+    await store.transition(conversation.id, "escalate", closing)
+    await store.transition(conversation.id, "close", closing)
+    with pytest.raises(InvalidMessage) as refused:
+        await router.accept(conversation.id, "one more thing", "c1")
+    assert refused.value.code == "closed"

@@ -130,17 +130,20 @@ async def test_hostile_html_is_stored_and_sent_back_verbatim(widget: WidgetClien
     assert (await widget.receive("entry"))["text"] == hostile
 
 
-async def test_rasa_down_is_told_plainly_and_the_message_is_kept(
+async def test_rasa_down_hands_over_to_a_person_and_keeps_every_message(
     widget: WidgetClient, redis: Redis
 ) -> None:
-    welcome = await widget.connect(language="en")
-    entries = await widget.replies_to("where is my money?")
-    assert [e["sender"] for e in entries] == ["system"]
-    assert "unavailable" in entries[0]["text"]
-    korean = await widget.replies_to("제 송금은 어디 있나요?")
-    assert "사용할 수 없습니다" in korean[0]["text"]
+    welcome = await widget.connect(language="ko")
+    entries = await widget.replies_to("제 송금은 어디 있나요?")
+    assert [e.get("event") for e in entries] == ["assistant_unavailable", "escalated"]
+    assert "사용할 수 없습니다" in entries[0]["text"] and "상담원" in entries[1]["text"]
+    place = await widget.receive("queue")
+    assert place["position"] >= 1
+    await widget.say("hello? still there")  # queued: kept for the agent, the bot stays silent
+    assert (await widget.receive("entry"))["text"] == "hello? still there"
     stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
     assert [f["text"] for _, f in stored if f["sender"] == "customer"] == [
-        "where is my money?",
         "제 송금은 어디 있나요?",
+        "hello? still there",
     ]
+    assert [f.get("event") for _, f in stored].count("escalated") == 1

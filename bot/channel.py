@@ -1,0 +1,58 @@
+"""The hub's channel into Rasa: the REST webhook's replies, plus what the NLU understood.
+
+Runs inside the Rasa server (the .venv-rasa environment); credentials.yml registers it.
+"""
+
+import logging
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
+
+
+class HubInput(InputChannel):
+    """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent}."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "hub"
+
+    def blueprint(self, on_new_message: Any) -> Blueprint:
+        """The health route and the webhook."""
+        hub = Blueprint("hub_webhook", __name__)
+
+        @hub.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hub.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.json or {}
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not isinstance(text, str):
+                return response.json({"error": "sender and message are required"}, status=400)
+            collector = CollectingOutputChannel()
+            # An exception here answers 500: the hub treats the bot as down and hands over.
+            await on_new_message(
+                UserMessage(
+                    text,
+                    collector,
+                    sender,
+                    input_channel=self.name(),
+                    metadata=body.get("metadata"),
+                )
+            )
+            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
+            intent = (tracker.latest_message.intent or {}) if tracker else {}
+            return response.json(
+                {
+                    "messages": collector.messages,
+                    "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
+                }
+            )
+
+        return hub

@@ -1,0 +1,318 @@
+"""The agent queue: escalation, claims, transfers, release to the bot, closing, and the SLA."""
+
+import collections
+import logging
+import math
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import IntEnum
+
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.conversations import (
+    Change,
+    ConversationStore,
+    Entry,
+    Sender,
+    State,
+)
+from handoff.hours import BusinessHours
+from handoff.notices import notice
+from handoff.settings import Settings
+from handoff.users import UserStore
+
+logger = logging.getLogger(__name__)
+
+PRIORITY_SPAN = 10**13  # milliseconds: queue score = priority * span + time of escalation
+ONLINE_WINDOW_SECONDS = 20  # a console heartbeats every 5 s
+HANDLE_TIMES_KEPT = 100
+NOTICE_SECONDS = 30  # an agent with a free slot takes a queued chat in about this long
+
+
+class Priority(IntEnum):
+    """Queue order: lower first."""
+
+    URGENT = 0
+    HIGH = 1
+    NORMAL = 2
+
+
+# Reasons that come first in the queue (fraud before anything else).
+PRIORITY_OF_REASON = {"report_fraud": Priority.URGENT, "complaint": Priority.HIGH}
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Why a conversation goes to a person, and what the bot understood when it did."""
+
+    reason: str
+    intent: str | None = None
+    confidence: float | None = None
+    priority: Priority = Priority.NORMAL
+
+    @classmethod
+    def because(
+        cls, reason: str, intent: str | None = None, confidence: float | None = None
+    ) -> "Escalation":
+        """An escalation with the priority its reason deserves."""
+        return cls(reason, intent, confidence, PRIORITY_OF_REASON.get(reason, Priority.NORMAL))
+
+    def as_meta(self) -> dict:
+        """How the escalation is annotated in the transcript."""
+        meta = {"reason": self.reason, "priority": self.priority.name.lower()}
+        if self.intent:
+            meta["intent"] = self.intent
+        if self.confidence is not None:
+            meta["confidence"] = round(self.confidence, 4)
+        return meta
+
+
+@dataclass(frozen=True)
+class QueuedConversation:
+    """One conversation waiting for an agent."""
+
+    conversation_id: str
+    language: str
+    priority: Priority
+    escalated_at: float  # epoch seconds
+
+    def to_json(self) -> dict:
+        """As the console receives it."""
+        return {
+            "conversation_id": self.conversation_id,
+            "language": self.language,
+            "priority": self.priority.name.lower(),
+            "escalated_at": self.escalated_at,
+        }
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a queued conversation stands, as its customer is told."""
+
+    position: int
+    wait_seconds: int | None  # None: no agent online to estimate from
+    agents_online: bool
+    open_now: bool
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A snapshot of the queue and of the agents working it."""
+
+    waiting: list[QueuedConversation]
+    agents_per_language: dict[str, int]
+    held_per_language: dict[str, int]  # chats held by those agents
+    capacity: int
+    handle_seconds: float
+    open_now: bool
+
+    def place(self, conversation_id: str) -> Place | None:
+        """Where a conversation stands among those of its language; None if not queued."""
+        mine = next((q for q in self.waiting if q.conversation_id == conversation_id), None)
+        if mine is None:
+            return None
+        same_language = [q for q in self.waiting if q.language == mine.language]
+        position = same_language.index(mine) + 1
+        agents = self.agents_per_language.get(mine.language, 0)
+        wait = None
+        if agents:
+            slots = agents * self.capacity
+            free = max(0, slots - self.held_per_language.get(mine.language, 0))
+            # A free slot: about the time an agent takes to notice; else chats must end first.
+            rounds = math.ceil(max(0, position - free) / slots)
+            wait = int(NOTICE_SECONDS + rounds * self.handle_seconds)
+        return Place(position, wait, agents > 0, self.open_now)
+
+
+def queue_score(priority: Priority, at: float) -> float:
+    """Priority first, then the time of escalation (exact in a double until the year 2286)."""
+    return float(priority * PRIORITY_SPAN + int(at * 1000))
+
+
+class AgentQueue:
+    """Moves conversations between the bot, the queue and agents, atomically, in Redis."""
+
+    def __init__(
+        self, redis: Redis, conversations: ConversationStore, users: UserStore, settings: Settings
+    ) -> None:
+        self._redis = redis
+        self._conversations = conversations
+        self._users = users
+        self._settings = settings
+        self.hours = BusinessHours.parse(settings.business_hours, settings.business_timezone)
+
+    async def escalate(self, conversation_id: str, escalation: Escalation) -> str:
+        """Queue a conversation the bot holds; TransitionRefused if a person has it already."""
+        conversation = await self._conversations.get(conversation_id)
+        now = time.time()
+        sla = self._settings.sla_first_response_seconds.get(escalation.priority.name.lower(), 300)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("escalated", conversation.language),
+            event="escalated",
+            meta=escalation.as_meta(),
+        )
+        change = Change(
+            set_fields={
+                "priority": escalation.priority.name.lower(),
+                "reason": escalation.reason,
+                "escalated_at": repr(now),
+                "sla_due_at": repr(now + sla),
+                "intent": escalation.intent or "",
+                "confidence": "" if escalation.confidence is None else repr(escalation.confidence),
+            },
+            del_fields=("assignee", "claimed_at", "first_response_at", "misses"),
+            queue="add",
+            queue_score=queue_score(escalation.priority, now),
+            event="queued",
+        )
+        return await self._conversations.transition(conversation_id, "escalate", entry, change)
+
+    async def claim(self, conversation_id: str, agent: str) -> str:
+        """Give a queued conversation to an agent; TransitionRefused if someone was faster."""
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("agent_joined", conversation.language, name=agent),
+            event="claimed",
+            author=agent,
+        )
+        change = Change(
+            set_fields={"assignee": agent, "claimed_at": repr(time.time())},
+            queue="remove",
+            event="claimed",
+        )
+        return await self._conversations.transition(conversation_id, "claim", entry, change)
+
+    async def transfer(self, conversation_id: str, agent: str, to_agent: str) -> str:
+        """Hand a conversation the agent holds to another agent."""
+        if await self._users.get(to_agent) is None:
+            raise LookupError(f"no agent named {to_agent}")
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("agent_joined", conversation.language, name=to_agent),
+            event="transferred",
+            author=agent,
+            meta={"to": to_agent},
+        )
+        change = Change(set_fields={"assignee": to_agent}, event="transferred", assignee=agent)
+        return await self._conversations.transition(conversation_id, "transfer", entry, change)
+
+    async def release(self, conversation_id: str, agent: str) -> str:
+        """Give a conversation back to the bot."""
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("released", conversation.language),
+            event="released",
+            author=agent,
+        )
+        change = Change(
+            del_fields=("assignee", "misses"),
+            queue="remove",
+            event="released",
+            assignee=agent if conversation.state is State.AGENT else "",
+        )
+        return await self._conversations.transition(conversation_id, "release", entry, change)
+
+    async def close(self, conversation_id: str, agent: str, tags: list[str]) -> str:
+        """Close a conversation with resolution tags; the customer is asked for a rating."""
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("closed", conversation.language),
+            event="closed",
+            author=agent,
+            meta={"tags": tags},
+        )
+        change = Change(
+            set_fields={"closed_at": repr(time.time()), "closed_by": agent, "tags": ",".join(tags)},
+            queue="remove",
+            event="closed",
+            assignee=agent if conversation.state is State.AGENT else "",
+        )
+        entry_id = await self._conversations.transition(conversation_id, "close", entry, change)
+        claimed_at = conversation.fields.get("claimed_at")
+        if claimed_at:
+            await self._record_handle_time(time.time() - float(claimed_at))
+        return entry_id
+
+    async def requeue(self, conversation_id: str, agent: str) -> str:
+        """Put a conversation back in the queue at its old place (its agent went away)."""
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice("requeued", conversation.language),
+            event="requeued",
+            meta={"from": agent},
+        )
+        change = Change(
+            del_fields=("assignee", "claimed_at"), queue="add", event="requeued", assignee=agent
+        )
+        return await self._conversations.transition(conversation_id, "requeue", entry, change)
+
+    async def waiting(self) -> list[QueuedConversation]:
+        """Every queued conversation, in the order agents should take them."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.zrange(keys.queue(), 0, -1, withscores=True)
+            pipe.hgetall(keys.queue_languages())
+            ranked, languages = await pipe.execute()
+        return [
+            QueuedConversation(
+                conversation_id=conversation_id,
+                language=languages.get(conversation_id, ""),
+                priority=Priority(int(score // PRIORITY_SPAN)),
+                escalated_at=(score % PRIORITY_SPAN) / 1000,
+            )
+            for conversation_id, score in ranked
+        ]
+
+    async def view(self) -> "QueueView":
+        """The queue, who is online to work it, and how long chats take: for estimates."""
+        waiting = await self.waiting()
+        online = await self.agents_online()
+        held = collections.Counter((await self.held_by()).values())
+        agents: collections.Counter[str] = collections.Counter()
+        chats: collections.Counter[str] = collections.Counter()
+        for user in filter(None, [await self._users.get(name) for name in online]):
+            agents.update(user.languages)
+            chats.update({language: held[user.name] for language in user.languages})
+        return QueueView(
+            waiting=waiting,
+            agents_per_language=dict(agents),
+            held_per_language=dict(chats),
+            capacity=self._settings.agent_capacity,
+            handle_seconds=await self.typical_handle_seconds(),
+            open_now=self.hours.is_open(datetime.now(UTC)),
+        )
+
+    async def heartbeat(self, agent: str) -> None:
+        """An agent's console is connected."""
+        await self._redis.zadd(keys.agents_seen(), {agent: time.time()})
+
+    async def agents_online(self) -> list[str]:
+        """Agents whose console heartbeat is recent."""
+        since = time.time() - ONLINE_WINDOW_SECONDS
+        return await self._redis.zrangebyscore(keys.agents_seen(), since, "+inf")
+
+    async def held_by(self) -> dict[str, str]:
+        """Every conversation an agent holds: conversation id -> agent."""
+        return await self._redis.hgetall(keys.assignments())
+
+    async def typical_handle_seconds(self) -> float:
+        """The median of recent claim-to-close times (a default until some are measured)."""
+        recent = await self._redis.lrange(keys.handle_times(), 0, -1)
+        if not recent:
+            return float(self._settings.default_handle_seconds)
+        return statistics.median(float(value) for value in recent)
+
+    async def _record_handle_time(self, seconds: float) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.lpush(keys.handle_times(), f"{seconds:.1f}")
+            pipe.ltrim(keys.handle_times(), 0, HANDLE_TIMES_KEPT - 1)
+            await pipe.execute()

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import auth, internal, pages
+from handoff import auth, console, internal, pages
 from handoff.channels import web
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(internal.router)
     app.include_router(web.router)
+    app.include_router(console.router)
     app.include_router(knowledge_base_api.router)
     app.include_router(help_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

@@ -71,6 +71,11 @@ def sla_breach(conversation_id: str) -> str:
     return f"{PREFIX}:conv:{conversation_id}:sla-breached"
 
 
+def sweeper_lock() -> str:
+    """Lock: which hub process sweeps the queue this round."""
+    return f"{PREFIX}:queue:sweeper"
+
+
 def ratings() -> str:
     """Stream: every satisfaction rating (conversation, agent, score, comment)."""
     return f"{PREFIX}:ratings"

@@ -104,11 +104,20 @@ class QueueView:
     """A snapshot of the queue and of the agents working it."""
 
     waiting: list[QueuedConversation]
+    headers: dict[str, dict[str, str]]  # conversation id -> its hash
     agents_per_language: dict[str, int]
     held_per_language: dict[str, int]  # chats held by those agents
     capacity: int
     handle_seconds: float
     open_now: bool
+
+    def items(self, languages: tuple[str, ...]) -> list[dict]:
+        """The queue as agents speaking these languages see it, in order."""
+        return [
+            queued.to_json() | summary(self.headers.get(queued.conversation_id, {}))
+            for queued in self.waiting
+            if queued.language in languages
+        ]
 
     def place(self, conversation_id: str) -> Place | None:
         """Where a conversation stands among those of its language; None if not queued."""
@@ -126,6 +135,19 @@ class QueueView:
             rounds = math.ceil(max(0, position - free) / slots)
             wait = int(NOTICE_SECONDS + rounds * self.handle_seconds)
         return Place(position, wait, agents > 0, self.open_now)
+
+
+def summary(header: dict[str, str]) -> dict:
+    """What an agent sees of a conversation before opening it."""
+    return {
+        "channel": header.get("channel", ""),
+        "reason": header.get("reason", ""),
+        "intent": header.get("intent") or None,
+        "confidence": float(header["confidence"]) if header.get("confidence") else None,
+        "last_message": header.get("last_message", ""),
+        "sla_due_at": float(header["sla_due_at"]) if header.get("sla_due_at") else None,
+        "sla_breached": bool(header.get("sla_breached")),
+    }
 
 
 def queue_score(priority: Priority, at: float) -> float:
@@ -256,6 +278,22 @@ class AgentQueue:
         )
         return await self._conversations.transition(conversation_id, "requeue", entry, change)
 
+    async def responded(self, conversation_id: str, at: float) -> None:
+        """An agent answered: the first answer is the one the SLA measures."""
+        await self._redis.hsetnx(keys.conversation(conversation_id), "first_response_at", repr(at))
+
+    async def flag_breach(self, conversation_id: str) -> None:
+        """Mark a conversation past its first-response target; consoles show it at once."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.conversation(conversation_id), "sla_breached", "1")
+            pipe.xadd(
+                keys.events(),
+                {"type": "sla_breached", "conversation": conversation_id},
+                maxlen=10_000,
+                approximate=True,
+            )
+            await pipe.execute()
+
     async def waiting(self) -> list[QueuedConversation]:
         """Every queued conversation, in the order agents should take them."""
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -282,8 +320,13 @@ class AgentQueue:
         for user in filter(None, [await self._users.get(name) for name in online]):
             agents.update(user.languages)
             chats.update({language: held[user.name] for language in user.languages})
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for queued in waiting:
+                pipe.hgetall(keys.conversation(queued.conversation_id))
+            headers = await pipe.execute()
         return QueueView(
             waiting=waiting,
+            headers={q.conversation_id: h for q, h in zip(waiting, headers, strict=True)},
             agents_per_language=dict(agents),
             held_per_language=dict(chats),
             capacity=self._settings.agent_capacity,

@@ -14,6 +14,7 @@ logger = logging.getLogger(__name__)
 
 BOT_ONLY = frozenset({State.BOT})
 RECENT_ENTRIES_FOR_BUTTONS = 20
+PREVIEW_CHARS = 200  # of the latest customer message, shown in the agents' queue
 
 
 class InvalidMessage(ValueError):
@@ -68,6 +69,7 @@ class MessageRouter:
         entry_id = await self._store.append(conversation_id, entry)
         if entry_id is None:
             return None
+        await self._store.update(conversation_id, {"last_message": text[:PREVIEW_CHARS]})
         # A leading "/" would make Rasa read the text as an intent: only offered buttons may.
         bot_text = payload or text.lstrip("/").strip() or text
         return AcceptedMessage(conversation_id, entry_id, bot_text, language)

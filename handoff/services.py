@@ -9,11 +9,13 @@ from redis.asyncio import Redis
 from handoff.conversations import ConversationStore
 from handoff.events import EventHub
 from handoff.follow_up import FollowUps
+from handoff.notify import EmailNotifier
 from handoff.queue import AgentQueue
 from handoff.rasa_client import RasaClient
 from handoff.routing import MessageRouter
 from handoff.sessions import SessionStore
 from handoff.settings import Settings
+from handoff.sweeper import Sweeper
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
 from knowledge_base.calibration import Calibration
@@ -37,6 +39,8 @@ class Services:
     queue: AgentQueue
     events: EventHub
     follow_ups: FollowUps
+    notifier: EmailNotifier
+    sweeper: Sweeper
     tokens: ConversationTokens
     router: MessageRouter
     users: UserStore
@@ -45,7 +49,7 @@ class Services:
     knowledge: LiveKnowledgeBase
     binary_redis: Redis
     background: set[asyncio.Task] = field(default_factory=set)
-    _knowledge_feed: asyncio.Task | None = None
+    _tasks: list[asyncio.Task] = field(default_factory=list)
 
     @classmethod
     def start(cls, settings: Settings) -> "Services":
@@ -78,6 +82,8 @@ class Services:
             queue=queue,
             events=EventHub(redis, queue),
             follow_ups=FollowUps(redis, conversations),
+            notifier=EmailNotifier(settings, conversations),
+            sweeper=Sweeper(redis, queue, users, settings),
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
@@ -95,16 +101,18 @@ class Services:
         )
 
     async def begin(self) -> None:
-        """Index the published articles, then follow every save and every queue event."""
+        """Index the published articles; follow every save and queue event; sweep the queue."""
         await self.knowledge.load()
-        self._knowledge_feed = asyncio.create_task(self.knowledge.follow(self.redis))
+        self._tasks.append(asyncio.create_task(self.knowledge.follow(self.redis)))
+        self._tasks.append(asyncio.create_task(self.sweeper.run()))
         await self.events.start()
 
     async def stop(self) -> None:
         """Let background work finish briefly, then close the clients."""
-        if self._knowledge_feed:
-            self._knowledge_feed.cancel()
+        for task in self._tasks:
+            task.cancel()
         await self.events.stop()
+        await self.notifier.drain()
         if self.background:
             await asyncio.wait(self.background, timeout=5)
         await self.http.aclose()

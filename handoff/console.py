@@ -1,0 +1,424 @@
+"""The agent console's WebSocket: the live queue, claims, and chats with customers.
+
+Protocol (JSON frames). From the hub:
+  hello {agent, languages, capacity}, queue {items}, mine {items},
+  conversation {conversation, customer, history}, entry {conversation_id, entry},
+  typing {conversation_id, on}, suggestions {conversation_id, for, articles},
+  articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
+From the console (each may carry a "request" id that `done` or `error` echoes):
+  open {conversation_id, after}, claim {conversation_id}, message {conversation_id, text,
+  client_id}, note {conversation_id, text}, typing {conversation_id, on}, release
+  {conversation_id}, close {conversation_id, tags}, transfer {conversation_id, to},
+  search {query, language}.
+"""
+
+import asyncio
+import contextlib
+import logging
+import time
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from handoff.channels.web import BadFrame, receive_json
+from handoff.conversations import Conversation, Entry, Sender, State, TransitionRefused
+from handoff.deps import SESSION_COOKIE, ServicesDep
+from handoff.events import Listener, QueueEvent, TypingEvent
+from handoff.pages import STATIC_DIR
+from handoff.services import Services
+from handoff.users import Role, User
+from knowledge_base.api import decision_of
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["agent console"])
+
+HEARTBEAT_SECONDS = 5
+AGENT_ONLY = frozenset({State.AGENT})
+SUGGESTIONS = 3
+MAX_TEXT_CHARS = 4000
+
+
+class Request(BaseModel):
+    """Every console frame may carry an id, echoed by the answer."""
+
+    request: str | None = Field(default=None, max_length=64)
+
+
+class ConversationRequest(Request):
+    """A frame about one conversation."""
+
+    conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class OpenFrame(ConversationRequest):
+    type: Literal["open"]
+    after: str = Field(default="0-0", pattern=r"^\d{1,20}-\d{1,20}$")
+
+
+class ClaimFrame(ConversationRequest):
+    type: Literal["claim"]
+
+
+class MessageFrame(ConversationRequest):
+    type: Literal["message"]
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    client_id: str | None = Field(default=None, max_length=64)
+
+
+class NoteFrame(ConversationRequest):
+    type: Literal["note"]
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+
+
+class TypingFrame(ConversationRequest):
+    type: Literal["typing"]
+    on: bool
+
+
+class ReleaseFrame(ConversationRequest):
+    type: Literal["release"]
+
+
+class CloseFrame(ConversationRequest):
+    type: Literal["close"]
+    tags: list[Annotated[str, Field(min_length=1, max_length=40)]] = Field(max_length=10)
+
+
+class TransferFrame(ConversationRequest):
+    type: Literal["transfer"]
+    to: str = Field(min_length=2, max_length=40)
+
+
+class SearchFrame(Request):
+    type: Literal["search"]
+    query: str = Field(min_length=1, max_length=500)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+
+
+ConsoleFrame = TypeAdapter(
+    Annotated[
+        OpenFrame
+        | ClaimFrame
+        | MessageFrame
+        | NoteFrame
+        | TypingFrame
+        | ReleaseFrame
+        | CloseFrame
+        | TransferFrame
+        | SearchFrame,
+        Field(discriminator="type"),
+    ]
+)
+
+
+class Refused(Exception):
+    """A console request the hub turns down, with a code the console shows."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def console_entry(entry: Entry) -> dict:
+    """A transcript entry as agents see it: everything, annotations and notes included."""
+    return {
+        "id": entry.id,
+        "sender": entry.sender.value,
+        "text": entry.text,
+        "event": entry.event,
+        "author": entry.author,
+        "internal": entry.internal,
+        "meta": entry.meta,
+        "buttons": [button.title for button in entry.buttons],
+        "ts": entry.timestamp_ms,
+    }
+
+
+class AgentSession:
+    """One open console of one agent."""
+
+    def __init__(self, websocket: WebSocket, services: Services, agent: User) -> None:
+        self._websocket = websocket
+        self._services = services
+        self._agent = agent
+        self._conversations = services.conversations
+        self._send_lock = asyncio.Lock()
+        self._followers: dict[str, asyncio.Task] = {}
+
+    async def run(self) -> None:
+        """Serve the console until it disconnects."""
+        with self._services.events.listen() as listener:
+            await self._services.queue.heartbeat(self._agent.name)
+            await self.send(
+                {
+                    "type": "hello",
+                    "agent": self._agent.name,
+                    "languages": list(self._agent.languages),
+                    "capacity": self._services.settings.agent_capacity,
+                }
+            )
+            await self._send_queue()
+            tasks = {
+                asyncio.create_task(self._receive()),
+                asyncio.create_task(self._live(listener)),
+                asyncio.create_task(self._heartbeat()),
+            }
+            try:
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    error = None if task.cancelled() else task.exception()
+                    if error and not isinstance(error, WebSocketDisconnect):
+                        logger.error("Console of %s failed", self._agent.name, exc_info=error)
+                        with contextlib.suppress(RuntimeError):
+                            await self._websocket.close(code=1011)
+            finally:
+                for task in [*tasks, *self._followers.values()]:
+                    task.cancel()
+                await asyncio.gather(*tasks, *self._followers.values(), return_exceptions=True)
+
+    async def send(self, frame: dict) -> None:
+        """Send a frame; a closed socket is not an error here."""
+        async with self._send_lock:
+            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                await self._websocket.send_json(frame)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await self._services.queue.heartbeat(self._agent.name)
+
+    async def _send_queue(self) -> None:
+        view = await self._services.events.view()
+        held = await self._services.queue.held_by()
+        mine = [conversation for conversation, agent in held.items() if agent == self._agent.name]
+        await self.send({"type": "queue", "items": view.items(self._agent.languages)})
+        await self.send({"type": "mine", "items": await self._summaries(mine)})
+
+    async def _summaries(self, conversation_ids: list[str]) -> list[dict]:
+        summaries = []
+        for conversation_id in conversation_ids:
+            with contextlib.suppress(LookupError):
+                summaries.append(self._summary(await self._conversations.get(conversation_id)))
+        return summaries
+
+    @staticmethod
+    def _summary(conversation: Conversation) -> dict:
+        header = conversation.fields
+        return {
+            "conversation_id": conversation.id,
+            "state": conversation.state.value,
+            "language": conversation.language,
+            "channel": conversation.channel,
+            "assignee": conversation.assignee or None,
+            "priority": header.get("priority", "normal"),
+            "reason": header.get("reason", ""),
+            "last_message": header.get("last_message", ""),
+            "sla_due_at": float(header["sla_due_at"]) if header.get("sla_due_at") else None,
+            "first_response_at": float(header["first_response_at"])
+            if header.get("first_response_at")
+            else None,
+        }
+
+    async def _live(self, listener: Listener) -> None:
+        while True:
+            event = await listener.inbox.get()
+            if isinstance(event, TypingEvent):
+                if event.sender == Sender.CUSTOMER.value:
+                    await self.send(
+                        {"type": "typing", "conversation_id": event.conversation_id, "on": event.on}
+                    )
+            elif isinstance(event, QueueEvent):
+                await self._send_queue()
+
+    async def _receive(self) -> None:
+        while True:
+            try:
+                frame = ConsoleFrame.validate_python(await receive_json(self._websocket))
+            except (BadFrame, ValidationError) as error:
+                await self.send({"type": "error", "code": "bad_frame", "message": str(error)[:500]})
+                continue
+            try:
+                await self._handle(frame)
+            except Refused as refused:
+                await self.send(
+                    {
+                        "type": "error",
+                        "code": refused.code,
+                        "message": str(refused),
+                        "request": frame.request,
+                        "conversation_id": getattr(frame, "conversation_id", None),
+                    }
+                )
+            except (TransitionRefused, LookupError) as refused:
+                await self.send(
+                    {
+                        "type": "error",
+                        "code": "refused",
+                        "message": str(refused),
+                        "request": frame.request,
+                        "conversation_id": getattr(frame, "conversation_id", None),
+                    }
+                )
+            else:
+                await self.send(
+                    {
+                        "type": "done",
+                        "request": frame.request,
+                        "conversation_id": getattr(frame, "conversation_id", None),
+                    }
+                )
+
+    async def _handle(self, frame: BaseModel) -> None:
+        queue, agent = self._services.queue, self._agent.name
+        match frame:
+            case OpenFrame():
+                await self._open(frame.conversation_id, frame.after)
+            case ClaimFrame():
+                await self._claim(frame.conversation_id)
+            case MessageFrame():
+                await self._reply(frame)
+            case NoteFrame():
+                note = Entry(
+                    sender=Sender.AGENT, text=frame.text, event="note", internal=True, author=agent
+                )
+                await self._conversations.append(frame.conversation_id, note)
+            case TypingFrame():
+                await self._services.events.typing(frame.conversation_id, "agent", frame.on)
+            case ReleaseFrame():
+                await queue.release(frame.conversation_id, agent)
+            case CloseFrame():
+                await queue.close(frame.conversation_id, agent, frame.tags)
+            case TransferFrame():
+                await self._transfer(frame.conversation_id, frame.to)
+            case SearchFrame():
+                articles = await self._articles(frame.query, frame.language)
+                await self.send({"type": "articles", "query": frame.query, "articles": articles})
+
+    async def _open(self, conversation_id: str, after: str) -> None:
+        """Send the conversation's header and customer panel, then follow its transcript."""
+        conversation = await self._conversations.get(conversation_id)
+        if conversation.language not in self._agent.languages and self._agent.role != Role.ADMIN:
+            raise Refused("language", f"This conversation is in {conversation.language}.")
+        history = await self._conversations.of_customer(conversation.customer)
+        await self.send(
+            {
+                "type": "conversation",
+                "conversation": self._summary(conversation),
+                "customer": {
+                    "id": conversation.customer,
+                    "channel": conversation.channel,
+                    "language": conversation.language,
+                    "verified": conversation.fields.get("verified") == "1",
+                    "email": conversation.fields.get("notify_email"),
+                },
+                "history": [
+                    {
+                        "conversation_id": past.id,
+                        "created_at": past.created_at,
+                        "state": past.state.value,
+                        "tags": past.fields.get("tags", ""),
+                        "rating": past.fields.get("rating"),
+                    }
+                    for past in history
+                    if past.id != conversation_id
+                ],
+            }
+        )
+        if conversation_id not in self._followers:
+            self._followers[conversation_id] = asyncio.create_task(
+                self._follow(conversation_id, after)
+            )
+
+    async def _follow(self, conversation_id: str, after: str) -> None:
+        """Every entry of the transcript, and suggested articles for each customer message."""
+        with self._services.events.listen() as listener:
+            listener.watching.add(conversation_id)
+            async for entry in self._conversations.follow(conversation_id, after):
+                await self.send(
+                    {
+                        "type": "entry",
+                        "conversation_id": conversation_id,
+                        "entry": console_entry(entry),
+                    }
+                )
+                if entry.sender is Sender.CUSTOMER and not entry.event:
+                    language = entry.meta.get("language", "en")
+                    articles = await self._articles(entry.text, language)
+                    await self.send(
+                        {
+                            "type": "suggestions",
+                            "conversation_id": conversation_id,
+                            "for": entry.id,
+                            "articles": articles[:SUGGESTIONS],
+                        }
+                    )
+
+    async def _claim(self, conversation_id: str) -> None:
+        held = await self._services.queue.held_by()
+        mine = sum(1 for agent in held.values() if agent == self._agent.name)
+        if mine >= self._services.settings.agent_capacity:
+            raise Refused("capacity", "You hold as many chats as you can; close one first.")
+        try:
+            await self._services.queue.claim(conversation_id, self._agent.name)
+        except TransitionRefused as refused:
+            raise Refused("taken", "Another agent took this conversation first.") from refused
+        await self._open(conversation_id, "0-0")
+
+    async def _reply(self, frame: MessageFrame) -> None:
+        entry = Entry(
+            sender=Sender.AGENT, text=frame.text, client_id=frame.client_id, author=self._agent.name
+        )
+        appended = await self._conversations.append(
+            frame.conversation_id, entry, only_in=AGENT_ONLY, held_by=self._agent.name
+        )
+        if appended is None:
+            conversation = await self._conversations.get(frame.conversation_id)
+            if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
+                raise Refused("not_yours", "You do not hold this conversation.")
+            return  # a resend of a message already delivered
+        await self._services.queue.responded(frame.conversation_id, time.time())
+        await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
+
+    async def _transfer(self, conversation_id: str, to: str) -> None:
+        target = await self._services.users.get(to)
+        if target is None or target.role not in (Role.AGENT, Role.ADMIN):
+            raise Refused("no_agent", f"There is no agent named {to}.")
+        await self._services.queue.transfer(conversation_id, self._agent.name, to)
+
+    async def _articles(self, query: str, language: str) -> list[dict]:
+        """Knowledge-base articles for a question: canned responses and suggestions."""
+        settings = self._services.settings
+        result = await self._services.knowledge.search(
+            query, language, settings.kb_answer_threshold
+        )
+        return [article.model_dump() for article in decision_of(result, settings.base_url).results]
+
+
+def same_origin(websocket: WebSocket) -> bool:
+    """Whether the socket was opened by a page of this hub (cookies alone prove nothing)."""
+    origin = websocket.headers.get("origin")
+    host = websocket.headers.get("host")
+    return bool(origin and host and urlsplit(origin).netloc == host)
+
+
+@router.get("/agent/", include_in_schema=False)
+async def console_page() -> FileResponse:
+    """The agent console (it asks the visitor to log in as an agent)."""
+    return FileResponse(STATIC_DIR / "console.html")
+
+
+@router.websocket("/ws/agent")
+async def agent_socket(websocket: WebSocket, services: ServicesDep) -> None:
+    """The console's WebSocket, for logged-in agents and admins, from this hub's pages."""
+    token = websocket.cookies.get(SESSION_COOKIE)
+    found = await services.sessions.read(token) if token else None
+    user = await services.users.get(found[0]) if found else None
+    if not same_origin(websocket) or user is None or user.role not in (Role.AGENT, Role.ADMIN):
+        await websocket.close(code=1008)
+        return
+    await websocket.accept()
+    with contextlib.suppress(WebSocketDisconnect):
+        await AgentSession(websocket, services, user).run()

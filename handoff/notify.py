@@ -1,0 +1,76 @@
+"""Email to customers who left an address: an agent replied to their conversation."""
+
+import asyncio
+import logging
+import time
+from email.message import EmailMessage
+
+import aiosmtplib
+
+from handoff.conversations import ConversationStore
+from handoff.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# One email per burst of replies: a customer is not mailed for every line an agent types.
+NOTIFY_EVERY_SECONDS = 600
+
+SUBJECTS = {"en": "An agent replied to you", "ko": "상담원이 답변했습니다"}
+BODIES = {
+    "en": "An agent replied to your conversation with us:\n\n{text}\n\nContinue the chat: {url}\n",
+    "ko": "상담원이 답변을 남겼습니다:\n\n{text}\n\n상담 이어가기: {url}\n",
+}
+
+
+class EmailNotifier:
+    """Sends "an agent replied" emails over SMTP (a real server; tests run one on loopback)."""
+
+    def __init__(self, settings: Settings, conversations: ConversationStore) -> None:
+        self._settings = settings
+        self._conversations = conversations
+        self._sending: set[asyncio.Task] = set()
+
+    @property
+    def configured(self) -> bool:
+        """Whether an SMTP server is set (BATON_SMTP_HOST)."""
+        return bool(self._settings.smtp_host)
+
+    async def agent_replied(self, conversation_id: str, text: str) -> None:
+        """Email the customer if they asked to be told and were not told in the last minutes."""
+        if not self.configured:
+            return
+        conversation = await self._conversations.get(conversation_id)
+        address = conversation.fields.get("notify_email")
+        last = float(conversation.fields.get("notified_at") or 0)
+        if not address or time.time() - last < NOTIFY_EVERY_SECONDS:
+            return
+        await self._conversations.update(conversation_id, {"notified_at": repr(time.time())})
+        task = asyncio.create_task(self._send(address, conversation.language, text))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send(self, address: str, language: str, text: str) -> None:
+        settings = self._settings
+        message = EmailMessage()
+        message["From"] = settings.smtp_sender
+        message["To"] = address
+        message["Subject"] = SUBJECTS.get(language, SUBJECTS["en"])
+        body = BODIES.get(language, BODIES["en"])
+        message.set_content(body.format(text=text, url=f"{settings.base_url}/"))
+        try:
+            await aiosmtplib.send(
+                message,
+                hostname=settings.smtp_host,
+                port=settings.smtp_port,
+                username=settings.smtp_username or None,
+                password=settings.smtp_password.get_secret_value() or None,
+                start_tls=settings.smtp_starttls,
+                timeout=30,
+            )
+        except (aiosmtplib.SMTPException, OSError) as error:
+            logger.error("Could not send a notification email: %r", error)
+
+    async def drain(self) -> None:
+        """Wait for emails being sent (at shutdown)."""
+        if self._sending:
+            await asyncio.wait(self._sending, timeout=10)

@@ -1,0 +1,109 @@
+"""The queue's clockwork: agents' grace periods, SLA breaches, and optional auto-assignment.
+
+Every hub process runs it; a short Redis lock lets one of them sweep each round.
+"""
+
+import asyncio
+import logging
+import time
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from handoff import keys
+from handoff.conversations import TransitionRefused
+from handoff.queue import ONLINE_WINDOW_SECONDS, AgentQueue
+from handoff.settings import Settings
+from handoff.users import UserStore
+
+logger = logging.getLogger(__name__)
+
+SWEEP_SECONDS = 2.0
+
+
+class Sweeper:
+    """Requeues the chats of agents gone too long, flags SLA breaches, assigns if asked to."""
+
+    def __init__(
+        self, redis: Redis, queue: AgentQueue, users: UserStore, settings: Settings
+    ) -> None:
+        self._redis = redis
+        self._queue = queue
+        self._users = users
+        self._settings = settings
+
+    async def run(self) -> None:
+        """Sweep every couple of seconds, forever."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            try:
+                if await self._redis.set(keys.sweeper_lock(), "1", nx=True, px=1500):
+                    await self.sweep(time.time())
+            except RedisError as error:
+                logger.warning("Queue sweep skipped: %r", error)
+
+    async def sweep(self, now: float) -> None:
+        """One round."""
+        await self.requeue_abandoned(now)
+        await self.flag_breaches(now)
+        if self._settings.auto_assign:
+            await self.assign(now)
+
+    async def requeue_abandoned(self, now: float) -> list[str]:
+        """Chats whose agent's console has been gone longer than the grace period."""
+        requeued = []
+        for conversation_id, agent in (await self._queue.held_by()).items():
+            seen = await self._redis.zscore(keys.agents_seen(), agent)
+            if seen is None or now - seen > self._settings.agent_grace_seconds:
+                try:
+                    await self._queue.requeue(conversation_id, agent)
+                    requeued.append(conversation_id)
+                except (TransitionRefused, LookupError):
+                    continue  # claimed, released or closed in the meantime
+        return requeued
+
+    async def flag_breaches(self, now: float) -> list[str]:
+        """Conversations past their first-response target, announced once each."""
+        candidates = [q.conversation_id for q in await self._queue.waiting()]
+        candidates += list(await self._queue.held_by())
+        flagged = []
+        for conversation_id in candidates:
+            header = await self._redis.hmget(
+                keys.conversation(conversation_id), "sla_due_at", "first_response_at"
+            )
+            due, responded = header
+            if not due or responded or float(due) > now:
+                continue
+            if await self._redis.set(keys.sla_breach(conversation_id), "1", nx=True, ex=86400):
+                await self._queue.flag_breach(conversation_id)
+                flagged.append(conversation_id)
+        return flagged
+
+    async def assign(self, now: float) -> list[tuple[str, str]]:
+        """Round-robin the queue, in order, to online agents of its language with room."""
+        load: dict[str, int] = {}
+        for agent in (await self._queue.held_by()).values():
+            load[agent] = load.get(agent, 0) + 1
+        online = await self._redis.zrangebyscore(
+            keys.agents_seen(), now - ONLINE_WINDOW_SECONDS, "+inf"
+        )
+        agents = [user for user in [await self._users.get(n) for n in sorted(online)] if user]
+        assigned = []
+        for queued in await self._queue.waiting():
+            free = [
+                user.name
+                for user in agents
+                if queued.language in user.languages
+                and load.get(user.name, 0) < self._settings.agent_capacity
+            ]
+            if not free:
+                continue
+            turn = await self._redis.incr(keys.round_robin())
+            agent = free[turn % len(free)]
+            try:
+                await self._queue.claim(queued.conversation_id, agent)
+            except (TransitionRefused, LookupError):
+                continue
+            load[agent] = load.get(agent, 0) + 1
+            assigned.append((queued.conversation_id, agent))
+        return assigned

@@ -1,11 +1,13 @@
 """A customer chats with the real trained bot over the widget's WebSocket, in English and Korean."""
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.conversations import ConversationStore, Entry, Sender
 from handoff.settings import Settings
 from handoff.stack import bot_processes
 from tests.bot_responses import expected_texts
@@ -20,9 +22,6 @@ ENGLISH = [
     ("what do I need to do to get my account verified?", "kb:verify-account"),
     ("my money hasn't reached my mother yet, where is it", "kb:transfer-delayed"),
     ("what are your fees for sending to the philippines", "kb:fees"),
-    ("I want to speak with a real human please", "utter_request_human"),
-    ("somebody logged into my account and sent money I never approved", "utter_report_fraud"),
-    ("this is unacceptable, I want to file a complaint about your service", "utter_complaint"),
     ("can you recommend a good pizza recipe", "utter_out_of_scope"),
     ("thanks a lot, that helped", "utter_you_are_welcome"),
     ("ok bye, have a nice day", "utter_goodbye"),
@@ -32,13 +31,45 @@ KOREAN = [
     ("계정 인증하려면 뭘 해야 하나요?", "kb:verify-account"),
     ("어제 보낸 돈이 아직 도착을 안 했어요", "kb:transfer-delayed"),
     ("필리핀으로 보낼 때 수수료가 얼마예요?", "kb:fees"),
-    ("사람이랑 직접 이야기하고 싶어요", "utter_request_human"),
-    ("누가 제 계정으로 몰래 송금했어요", "utter_report_fraud"),
-    ("서비스가 너무 불만족스러워서 항의하고 싶습니다", "utter_complaint"),
     ("오늘 날씨 어때요?", "utter_out_of_scope"),
     ("도와주셔서 정말 감사합니다", "utter_you_are_welcome"),
     ("안녕히 계세요", "utter_goodbye"),
 ]
+# (what the customer writes, the language, what the bot says first if anything, the reason
+# recorded with the escalation, the queue priority)
+HAND_OVERS = [
+    ("I want to speak with a real human please", "en", None, "customer_asked", "normal"),
+    ("사람이랑 직접 이야기하고 싶어요", "ko", None, "customer_asked", "normal"),
+    (
+        "somebody logged into my account and sent money I never approved",
+        "en",
+        "utter_report_fraud",
+        "report_fraud",
+        "urgent",
+    ),
+    ("누가 제 계정으로 몰래 송금했어요", "ko", "utter_report_fraud", "report_fraud", "urgent"),
+    (
+        "this is unacceptable, I want to file a complaint about your service",
+        "en",
+        "utter_complaint",
+        "complaint",
+        "high",
+    ),
+    (
+        "서비스가 너무 불만족스러워서 항의하고 싶습니다",
+        "ko",
+        "utter_complaint",
+        "complaint",
+        "high",
+    ),
+]
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    client = Redis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
 
 
 @pytest.fixture
@@ -59,6 +90,43 @@ async def assert_bot_says(widget: WidgetClient, text: str, response: str, langua
         assert replies[0]["link"]["url"].endswith(f"/help/{language}/{slug}")
         assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
     return replies[0]
+
+
+async def assert_hands_over(
+    widget: WidgetClient, redis: Redis, text: str, reason: str, said: str | None = None
+) -> dict:
+    """The bot says `said` (if given), then the conversation is queued for a person."""
+    replies = await widget.replies_to(text)
+    *bot, escalated = replies
+    assert escalated["event"] == "escalated", replies
+    if said:
+        language = (await widget_header(widget, redis))["language"]
+        assert [r["text"].strip() for r in bot] == [next(iter(expected_texts(said, language)))]
+    else:
+        assert all(r["sender"] == "system" for r in bot), bot  # e.g. "assistant unavailable"
+    header = await widget_header(widget, redis)
+    assert (header["state"], header["reason"]) == ("queued", reason)
+    return header
+
+
+async def widget_header(widget: WidgetClient, redis: Redis) -> dict:
+    return await redis.hgetall(keys.conversation(widget.welcome["conversation_id"]))
+
+
+@pytest.mark.parametrize(("text", "language", "said", "reason", "priority"), HAND_OVERS)
+async def test_the_bot_hands_over_when_asked_and_on_fraud_and_complaints(
+    widget: WidgetClient, redis: Redis, text: str, language: str, said, reason, priority
+) -> None:
+    await widget.connect(language=language)
+    header = await assert_hands_over(widget, redis, text, reason, said)
+    assert header["priority"] == priority
+    assert float(header["confidence"]) > 0.5 and header["intent"]
+    place = await widget.receive("queue")
+    assert place["position"] >= 1
+    await widget.say("hello?")  # queued: the bot stays silent, the message waits for the agent
+    assert (await widget.receive("entry"))["text"] == "hello?"
+    with pytest.raises(TimeoutError):
+        await widget.receive("entry", timeout=3)
 
 
 @pytest.mark.parametrize(("text", "response"), ENGLISH)
@@ -93,49 +161,69 @@ async def test_a_pressed_button_reaches_its_intent(widget: WidgetClient) -> None
     assert replies[-1]["text"].strip() in expected_texts("utter_account_verification", "en")
 
 
-async def test_rasa_down_then_back_the_conversation_carries_on(
-    proxied_hub: Settings, rasa_proxy: SwitchableProxy
+async def release_to_the_bot(widget: WidgetClient, redis: Redis) -> None:
+    """What an agent's "release to bot" does."""
+    released = Entry(sender=Sender.SYSTEM, text="back to the bot", event="released")
+    conversation_id = widget.welcome["conversation_id"]
+    await ConversationStore(redis).transition(conversation_id, "release", released)
+
+
+async def test_rasa_down_hands_over_then_the_bot_carries_on(
+    proxied_hub: Settings, rasa_proxy: SwitchableProxy, redis: Redis
 ) -> None:
     widget = WidgetClient(ws_url(proxied_hub))
     await widget.connect(language="en")
     await assert_bot_says(widget, "hello", "utter_greet", "en")
     await rasa_proxy.stop()
-    [notice] = await widget.replies_to("how do I verify my account?")
-    assert notice["sender"] == "system" and "unavailable" in notice["text"]
+    await assert_hands_over(widget, redis, "how do I verify my account?", "assistant_unavailable")
     await rasa_proxy.start()
+    await release_to_the_bot(widget, redis)
     await assert_bot_says(widget, "how do I verify my account?", "kb:verify-account", "en")
     await widget.close()
 
 
-async def test_action_server_down_then_back_the_conversation_carries_on(
-    widget: WidgetClient, bot_stack: Settings, bot_supervisor: Supervisor, redis_url: str
+async def test_action_server_down_hands_over_then_the_bot_carries_on(
+    widget: WidgetClient,
+    bot_stack: Settings,
+    bot_supervisor: Supervisor,
+    redis_url: str,
+    redis: Redis,
 ) -> None:
     await widget.connect(language="ko")
     await assert_bot_says(widget, "안녕하세요", "utter_greet", "ko")
     [actions] = [p for p in bot_processes(bot_stack, redis_url) if p.name == "actions"]
     bot_supervisor.stop("actions")
     try:
-        [notice] = await widget.replies_to("계정 인증은 어떻게 해요?")
-        assert notice["sender"] == "system" and "사용할 수 없습니다" in notice["text"]
+        await assert_hands_over(widget, redis, "계정 인증은 어떻게 해요?", "assistant_unavailable")
     finally:
         await asyncio.to_thread(bot_supervisor.start, [actions])
+    await release_to_the_bot(widget, redis)
     await assert_bot_says(widget, "계정 인증은 어떻게 해요?", "kb:verify-account", "ko")
 
 
-async def test_feedback_on_a_knowledge_base_answer(widget: WidgetClient) -> None:
+async def test_an_answer_that_helped(widget: WidgetClient) -> None:
     await widget.connect(language="en")
-    await assert_bot_says(widget, "where is my transfer?", "kb:transfer-status", "en")
-    await assert_bot_says(widget, "no", "utter_kb_not_helped", "en")
     await assert_bot_says(widget, "how do I verify my account?", "kb:verify-account", "en")
     await assert_bot_says(widget, "yes", "utter_kb_helped", "en")
 
 
-async def test_an_unanswerable_question_is_escalated_honestly_and_kept_for_editors(
-    widget: WidgetClient, redis_url: str
+async def test_an_answer_that_did_not_help_goes_to_a_person(
+    widget: WidgetClient, redis: Redis
+) -> None:
+    await widget.connect(language="en")
+    await assert_bot_says(widget, "where is my transfer?", "kb:transfer-status", "en")
+    header = await assert_hands_over(widget, redis, "no", "not_helped")
+    assert header["intent"] == "deny"
+
+
+async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_editors(
+    widget: WidgetClient, redis: Redis
 ) -> None:
     await widget.connect(language="en")
     question = "does the quantum ledger support my llama's pension"
-    await assert_bot_says(widget, question, "utter_kb_no_answer", "en")
-    client = Redis.from_url(redis_url, decode_responses=True)
-    assert await client.zscore(keys.unanswered("en"), question) == 1
-    await client.aclose()
+    reply = await assert_bot_says(widget, question, "utter_kb_no_answer", "en")
+    assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
+    assert await redis.zscore(keys.unanswered("en"), question) == 1
+    await assert_hands_over(
+        widget, redis, "can my parrot co-sign the remittance with a fountain pen", "repeated_misses"
+    )

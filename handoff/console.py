@@ -130,6 +130,7 @@ def console_entry(entry: Entry) -> dict:
         "text": entry.text,
         "event": entry.event,
         "author": entry.author,
+        "client_id": entry.client_id,  # the console confirms its own sent messages by it
         "internal": entry.internal,
         "meta": entry.meta,
         "buttons": [button.title for button in entry.buttons],
@@ -147,10 +148,12 @@ class AgentSession:
         self._conversations = services.conversations
         self._send_lock = asyncio.Lock()
         self._followers: dict[str, asyncio.Task] = {}
+        self._listener: Listener | None = None  # its `watching` holds the open conversations
 
     async def run(self) -> None:
         """Serve the console until it disconnects."""
         with self._services.events.listen() as listener:
+            self._listener = listener
             await self._services.queue.heartbeat(self._agent.name)
             await self.send(
                 {
@@ -327,6 +330,7 @@ class AgentSession:
                 ],
             }
         )
+        self._listener.watching.add(conversation_id)  # the customer's typing
         if conversation_id not in self._followers:
             self._followers[conversation_id] = asyncio.create_task(
                 self._follow(conversation_id, after)
@@ -334,27 +338,21 @@ class AgentSession:
 
     async def _follow(self, conversation_id: str, after: str) -> None:
         """Every entry of the transcript, and suggested articles for each customer message."""
-        with self._services.events.listen() as listener:
-            listener.watching.add(conversation_id)
-            async for entry in self._conversations.follow(conversation_id, after):
+        async for entry in self._conversations.follow(conversation_id, after):
+            await self.send(
+                {"type": "entry", "conversation_id": conversation_id, "entry": console_entry(entry)}
+            )
+            if entry.sender is Sender.CUSTOMER and not entry.event:
+                language = entry.meta.get("language", "en")
+                articles = await self._articles(entry.text, language)
                 await self.send(
                     {
-                        "type": "entry",
+                        "type": "suggestions",
                         "conversation_id": conversation_id,
-                        "entry": console_entry(entry),
+                        "for": entry.id,
+                        "articles": articles[:SUGGESTIONS],
                     }
                 )
-                if entry.sender is Sender.CUSTOMER and not entry.event:
-                    language = entry.meta.get("language", "en")
-                    articles = await self._articles(entry.text, language)
-                    await self.send(
-                        {
-                            "type": "suggestions",
-                            "conversation_id": conversation_id,
-                            "for": entry.id,
-                            "articles": articles[:SUGGESTIONS],
-                        }
-                    )
 
     async def _claim(self, conversation_id: str) -> None:
         held = await self._services.queue.held_by()

@@ -14,6 +14,10 @@
  *   5. Never loses a message: whatever the customer sends goes into an outbox (memory and
  *      localStorage) first, and leaves it only when the hub echoes the entry with the same
  *      client_id. Resending is safe because the hub stores a client_id once.
+ *   6. The way to a person: "Talk to a person", the live place in the queue (or, with nobody
+ *      available, an email address to be told of a reply), typing both ways while a person
+ *      holds the chat, the rating after an agent closes it. Once closed, the next message
+ *      starts a new conversation (hello with "new": true; the hub keeps the same customer).
  *
  * Security: the page runs under a strict Content-Security-Policy. Nothing here uses innerHTML,
  * inline styles or eval; everything from the hub or the customer is set with textContent, so a
@@ -43,6 +47,8 @@
   const MAX_ROWS = 6; // the textarea grows up to this many lines, then scrolls
   const ERROR_HIDE_MS = 8000;
   const TYPING_SAFETY_MS = 30000; // hide the dots if the hub never says "typing off"
+  const TYPING_EVERY_MS = 2000; // "typing on" at most this often while the customer types
+  const TYPING_IDLE_MS = 3000; // then "typing off" after this long without a key
   const HELLO_TIMEOUT_MS = 10000; // no welcome this long after opening: try again
   const BACKOFF_FIRST_MS = 500;
   const BACKOFF_MAX_MS = 15000;
@@ -70,6 +76,18 @@
       readMore: "Read the full article",
       intro: "Hi! Ask us anything about sending money. We answer in English and Korean.",
       powered: "Powered by Baton",
+      handoff: "Talk to a person",
+      place: "You are number {position} in the queue",
+      waitMinutes: "about {minutes} minutes",
+      waitMinute: "about a minute",
+      noAgent: "No agent is available right now.",
+      afterHours: "We are outside business hours: no agent is available right now.",
+      emailOffer: "Leave your email and we will write to you as soon as an agent replies.",
+      email: "Your email address",
+      notify: "Notify me",
+      rate: "Rate {score} out of 5",
+      comment: "Anything to add? (optional)",
+      sendRating: "Send rating",
     },
     ko: {
       open: "채팅 열기",
@@ -88,6 +106,18 @@
       readMore: "도움말 전체 보기",
       intro: "안녕하세요! 송금에 관해 무엇이든 물어보세요. 한국어와 영어로 답변해 드려요.",
       powered: "Powered by Baton",
+      handoff: "상담원 연결",
+      place: "대기 순서: {position}번째",
+      waitMinutes: "약 {minutes}분 예상",
+      waitMinute: "약 1분 예상",
+      noAgent: "지금은 연결 가능한 상담원이 없습니다.",
+      afterHours: "지금은 상담 시간이 아니어서 연결 가능한 상담원이 없습니다.",
+      emailOffer: "이메일을 남겨 주시면 상담원이 답변하는 대로 알려 드릴게요.",
+      email: "이메일 주소",
+      notify: "알림 받기",
+      rate: "5점 만점에 {score}점",
+      comment: "더 하실 말씀이 있나요? (선택)",
+      sendRating: "평가 보내기",
     },
   };
   const t = STRINGS[LANGUAGE];
@@ -136,6 +166,11 @@
     b[8] = (b[8] & 0x3f) | 0x80;
     const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  /** A string with {name} placeholders filled in. */
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
   }
 
   /** Length in code points, as the hub (Python's len) counts it. */
@@ -253,6 +288,34 @@
     [intro, typing]
   );
 
+  // The place in the queue, and the email offer when nobody can answer now.
+  const queueText = el("p", { class: "baton-queue-text", "data-testid": "baton-queue-text" });
+  const emailInput = el("input", {
+    type: "email",
+    class: "baton-email",
+    "data-testid": "baton-email",
+    placeholder: t.email,
+    "aria-label": t.email,
+    maxlength: "254",
+    required: "",
+  });
+  const emailForm = el("form", { class: "baton-email-form" }, [
+    el("p", { text: t.emailOffer }),
+    emailInput,
+    el("button", {
+      type: "submit",
+      class: "baton-choice",
+      "data-testid": "baton-email-send",
+      text: t.notify,
+    }),
+  ]);
+  const queueBar = el(
+    "div",
+    { class: "baton-queue", role: "status", "data-testid": "baton-queue" },
+    [queueText, emailForm]
+  );
+  queueBar.hidden = true;
+
   const errorText = el("p", { class: "baton-error-text" });
   const errorClose = el(
     "button",
@@ -282,7 +345,14 @@
   const counter = el("span", { class: "baton-counter", "data-testid": "baton-counter" });
   counter.hidden = true;
   const composer = el("form", { class: "baton-composer" }, [input, sendButton]);
+  const handoffButton = el("button", {
+    type: "button",
+    class: "baton-handoff",
+    "data-testid": "baton-handoff",
+    text: t.handoff,
+  });
   const footer = el("div", { class: "baton-footer" }, [
+    handoffButton,
     counter,
     el("span", { class: "baton-powered", text: t.powered }),
   ]);
@@ -296,7 +366,7 @@
       "aria-labelledby": "baton-title",
       "data-testid": "baton-panel",
     },
-    [header, list, errorBanner, composer, footer]
+    [header, queueBar, list, errorBanner, composer, footer]
   );
   panel.hidden = true;
   root.append(panel, launcher);
@@ -320,7 +390,25 @@
     outbox: loadOutbox(), // [{type, text, client_id, title?, payload?}] in sending order
     liveChoices: null, // the buttons under the last bot entry
     open: false,
+    conversationState: "bot", // bot | queued | agent | closed, from welcome and event entries
+    startNew: false, // the next hello asks for a new conversation (the last one is closed)
+    wantHandoff: false, // send "handoff" once welcomed
+    emailSaved: false,
+    rating: null, // the rating form under the "closed" entry, until the customer rates
+    typingSentAt: 0, // when we last sent "typing on" (0: the hub thinks we are not typing)
+    typingIdle: 0,
   };
+
+  // How event entries move the conversation (the hub's state machine).
+  const EVENT_STATES = {
+    escalated: "queued",
+    requeued: "queued",
+    claimed: "agent",
+    transferred: "agent",
+    released: "bot",
+    closed: "closed",
+  };
+  const PERSON_STATES = ["queued", "agent"];
 
   function loadOutbox() {
     try {
@@ -379,8 +467,14 @@
     }
     const before = insertionPoint();
     const previous = before.previousElementSibling;
-    if (sender === "agent" && !(previous && previous.classList.contains("baton-from-agent"))) {
-      row.prepend(el("span", { class: "baton-sender", text: t.agent }));
+    if (sender === "agent") {
+      // The agent's name over the first of their messages in a row.
+      const name = typeof frame.author === "string" && frame.author ? frame.author : t.agent;
+      row.dataset.author = name;
+      if (!previous || previous.dataset.author !== name) {
+        const label = { class: "baton-sender", "data-testid": "baton-author", text: name };
+        row.prepend(el("span", label));
+      }
     }
     const link = articleLink(frame.link);
     if (link) row.append(link);
@@ -481,6 +575,9 @@
     state.rendered.clear();
     state.lastId = null;
     state.liveChoices = null;
+    state.rating = null;
+    state.emailSaved = false;
+    queueBar.hidden = true;
     updateIntro();
   }
 
@@ -528,6 +625,7 @@
         token: load(local, KEY_TOKEN),
         last_id: state.lastId,
         language: LANGUAGE,
+        new: state.startNew,
       };
       socket.send(JSON.stringify(hello));
       state.helloTimer = setTimeout(() => socket.close(), HELLO_TIMEOUT_MS);
@@ -592,6 +690,7 @@
     if (frame.type === "welcome") onWelcome(frame);
     else if (frame.type === "entry") onEntry(frame);
     else if (frame.type === "typing") setTyping(frame.on === true);
+    else if (frame.type === "queue") onPlace(frame);
     else if (frame.type === "error") onError(frame);
   }
 
@@ -599,12 +698,15 @@
     clearTimeout(state.helloTimer);
     if (typeof frame.token === "string" && frame.token) save(local, KEY_TOKEN, frame.token);
     if (frame.resumed !== true) clearConversation();
+    if (typeof frame.state === "string") state.conversationState = frame.state;
+    state.startNew = false;
     state.welcomed = true;
     state.everWelcomed = true;
     state.attempt = 0;
     setStatus("online");
     // Resend everything not yet confirmed; the hub stores each client_id only once.
     for (const item of state.outbox) sendFrame(frameFor(item));
+    if (state.wantHandoff) state.wantHandoff = !sendFrame({ type: "handoff" });
   }
 
   function onEntry(frame) {
@@ -612,8 +714,10 @@
     const id = String(frame.id);
     if (typeof frame.client_id === "string") confirmPending(frame.client_id);
     if (state.rendered.has(id)) return; // already shown (e.g. replayed after a reconnect)
-    state.rendered.set(id, renderEntry({ ...frame, id }));
+    const row = renderEntry({ ...frame, id });
+    state.rendered.set(id, row);
     state.lastId = id;
+    onEvent(frame.event, row);
     const fromSupport = frame.sender === "bot" || frame.sender === "agent";
     if (fromSupport && !state.open && (frame.ts || 0) >= LOADED_AT - 5000) {
       launcher.classList.add("has-unread");
@@ -622,7 +726,104 @@
     scrollToBottom();
   }
 
+  /** What an event entry changes: who holds the chat, the email offer, the rating form. */
+  function onEvent(event, row) {
+    if (event in EVENT_STATES) state.conversationState = EVENT_STATES[event];
+    if (event === "email_saved") {
+      state.emailSaved = true;
+      emailForm.hidden = true;
+    } else if (event === "closed") {
+      queueBar.hidden = true;
+      state.rating = renderRating();
+      row.after(state.rating);
+    } else if (event === "rated" && state.rating) {
+      state.rating.remove();
+      state.rating = null;
+    }
+  }
+
+  /** "You are number 2 in the queue, about 3 minutes"; with nobody to answer, the email offer. */
+  function onPlace(frame) {
+    queueBar.hidden = typeof frame.position !== "number";
+    if (queueBar.hidden) return;
+    const parts = [fill(t.place, { position: frame.position })];
+    const available = frame.agents_online === true && frame.open !== false;
+    if (available && typeof frame.wait_seconds === "number") {
+      const minutes = Math.max(1, Math.round(frame.wait_seconds / 60));
+      parts.push(minutes === 1 ? t.waitMinute : fill(t.waitMinutes, { minutes }));
+    }
+    let text = parts.join(", ") + ".";
+    if (!available) text += " " + (frame.open === false ? t.afterHours : t.noAgent);
+    queueText.textContent = text;
+    queueBar.dataset.available = String(available);
+    emailForm.hidden = available || state.emailSaved;
+  }
+
+  /** Five buttons (1 to 5), an optional comment, and "Send rating". */
+  function renderRating() {
+    const form = el("form", { class: "baton-row baton-rating", "data-testid": "baton-rating" });
+    const stars = el("div", { class: "baton-stars" });
+    let score = 0;
+    for (let n = 1; n <= 5; n++) {
+      const star = el("button", {
+        type: "button",
+        class: "baton-star",
+        "data-testid": "baton-star",
+        "data-score": String(n),
+        "aria-label": fill(t.rate, { score: n }),
+        "aria-pressed": "false",
+        text: "★",
+      });
+      star.addEventListener("click", () => {
+        score = n;
+        for (const other of stars.children) {
+          other.setAttribute("aria-pressed", String(Number(other.dataset.score) <= n));
+        }
+        submitButton.disabled = false;
+      });
+      stars.append(star);
+    }
+    const comment = el("textarea", {
+      class: "baton-comment",
+      "data-testid": "baton-comment",
+      rows: "2",
+      maxlength: "2000",
+      placeholder: t.comment,
+      "aria-label": t.comment,
+    });
+    const submitButton = el("button", {
+      type: "submit",
+      class: "baton-choice",
+      "data-testid": "baton-rate",
+      text: t.sendRating,
+    });
+    submitButton.disabled = true;
+    form.append(stars, comment, submitButton);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (score) sendFrame({ type: "rating", score, comment: comment.value.trim() });
+    });
+    return form;
+  }
+
+  /** Leave the closed conversation: reconnect asking for a new one (same customer). */
+  function startNewConversation() {
+    state.startNew = true;
+    const old = state.socket;
+    state.socket = null; // its close event is then ignored
+    state.welcomed = false;
+    clearTimeout(state.helloTimer);
+    if (old) old.close();
+    connect();
+  }
+
   function onError(frame) {
+    if (frame.code === "closed") {
+      // The chat was closed before our message got there: it opens the next conversation.
+      state.conversationState = "closed";
+      startNewConversation();
+      return;
+    }
     const message = typeof frame.message === "string" ? frame.message : String(frame.code || "");
     if (message) showError(message);
     if (typeof frame.client_id === "string") {
@@ -646,12 +847,44 @@
     renderPending(item);
     updateIntro();
     scrollToBottom();
-    if (!sendFrame(frameFor(item)) && !state.socket && !state.retryTimer) connect();
+    if (state.conversationState === "closed") startNewConversation(); // welcome sends the outbox
+    else if (!sendFrame(frameFor(item)) && !state.socket && !state.retryTimer) connect();
+  }
+
+  /** "Talk to a person": now, or as soon as a (new) conversation is open. */
+  function requestHandoff() {
+    if (state.conversationState === "closed") {
+      state.wantHandoff = true;
+      startNewConversation();
+    } else if (!sendFrame({ type: "handoff" })) {
+      state.wantHandoff = true;
+      if (!state.socket && !state.retryTimer) connect();
+    }
+  }
+
+  /** Tell a person holding the chat that we type: "on" every 2 s at most, "off" when idle. */
+  function customerTyped() {
+    if (!PERSON_STATES.includes(state.conversationState) || !input.value.trim()) {
+      stopTyping();
+      return;
+    }
+    clearTimeout(state.typingIdle);
+    state.typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
+    if (Date.now() - state.typingSentAt < TYPING_EVERY_MS) return;
+    if (sendFrame({ type: "typing", on: true })) state.typingSentAt = Date.now();
+  }
+
+  function stopTyping() {
+    clearTimeout(state.typingIdle);
+    if (!state.typingSentAt) return;
+    state.typingSentAt = 0;
+    sendFrame({ type: "typing", on: false });
   }
 
   function submit() {
     const text = input.value.trim();
     if (!text) return; // nothing but whitespace: nothing to send
+    stopTyping();
     enqueue({ type: "message", text, client_id: uuid() });
     input.value = "";
     autoGrow();
@@ -730,6 +963,13 @@
   input.addEventListener("input", () => {
     autoGrow();
     updateCounter();
+    customerTyped();
+  });
+  handoffButton.addEventListener("click", requestHandoff);
+  emailForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const address = emailInput.value.trim();
+    if (address && sendFrame({ type: "email", address })) emailInput.value = "";
   });
   window.addEventListener("online", reconnectNow);
   document.addEventListener("visibilitychange", () => {

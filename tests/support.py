@@ -1,4 +1,4 @@
-"""Test helpers: real processes on free ports, a widget client, and a switchable TCP proxy."""
+"""Test helpers: real processes on free ports, widget and console clients, a switchable proxy."""
 
 import asyncio
 import contextlib
@@ -78,6 +78,10 @@ class Supervisor:
         for name in names or list(self._running):
             stop(self._running.pop(name))
 
+    def kill(self, name: str) -> None:
+        """Kill a process outright (SIGKILL): no shutdown code runs."""
+        stop(self._running.pop(name), signal.SIGKILL)
+
 
 @contextlib.contextmanager
 def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[Supervisor]:
@@ -153,6 +157,57 @@ class WidgetClient:
                     not through or any(e["id"] == through for e in entries)
                 ):
                     return entries
+
+    async def close(self) -> None:
+        if self.socket:
+            await self.socket.close()
+
+
+class AgentClient:
+    """Speaks the agent console's WebSocket protocol, as console.js does."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.socket: websockets.ClientConnection | None = None
+        self.hello: dict = {}
+        self._cookie = ""
+
+    async def log_in(self, name: str, password: str) -> None:
+        """Open a staff session (the cookie the console's socket presents)."""
+        async with httpx.AsyncClient(base_url=self.base_url) as http:
+            response = await http.post("/auth/login", json={"name": name, "password": password})
+            response.raise_for_status()
+            self._cookie = f"baton_session={response.cookies['baton_session']}"
+
+    async def connect(self) -> dict:
+        """Open the console's socket from the hub's own origin; returns the hello frame."""
+        url = self.base_url.replace("http://", "ws://") + "/ws/agent"
+        self.socket = await websockets.connect(
+            url, origin=self.base_url, additional_headers={"Cookie": self._cookie}, max_size=None
+        )
+        self.hello = await self.receive("hello")
+        return self.hello
+
+    async def send(self, frame: dict) -> None:
+        await self.socket.send(json.dumps(frame))
+
+    async def receive(self, *types: str, timeout: float = 30) -> dict:
+        """The next frame of one of the types (all types if none given)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.socket.recv())
+                if not types or frame["type"] in types:
+                    return frame
+
+    async def request(self, frame: dict, timeout: float = 30) -> dict:
+        """Send a request; its answer ("done" or "error"), skipping other frames."""
+        request_id = uuid.uuid4().hex
+        await self.send(frame | {"request": request_id})
+        async with asyncio.timeout(timeout):
+            while True:
+                answer = await self.receive("done", "error")
+                if answer.get("request") == request_id:
+                    return answer
 
     async def close(self) -> None:
         if self.socket:

@@ -164,6 +164,7 @@ class AgentSession:
                 }
             )
             await self._send_queue()
+            await self._send_mine()
             tasks = {
                 asyncio.create_task(self._receive()),
                 asyncio.create_task(self._live(listener)),
@@ -194,10 +195,16 @@ class AgentSession:
             await self._services.queue.heartbeat(self._agent.name)
 
     async def _send_queue(self) -> None:
-        view = await self._services.events.view()
+        """The queue for this agent's languages (serialised once for all such consoles)."""
+        frame = await self._services.events.queue_frame(self._agent.languages)
+        async with self._send_lock:
+            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+                await self._websocket.send_text(frame)
+
+    async def _send_mine(self) -> None:
+        """The conversations this agent holds."""
         held = await self._services.queue.held_by()
         mine = [conversation for conversation, agent in held.items() if agent == self._agent.name]
-        await self.send({"type": "queue", "items": view.items(self._agent.languages)})
         await self.send({"type": "mine", "items": await self._summaries(mine)})
 
     async def _summaries(self, conversation_ids: list[str]) -> list[dict]:
@@ -235,6 +242,8 @@ class AgentSession:
                     )
             elif isinstance(event, QueueEvent):
                 await self._send_queue()
+                if self._agent.name in (event.assignee, event.previous):
+                    await self._send_mine()
 
     async def _receive(self) -> None:
         while True:

@@ -72,6 +72,8 @@ class EventHub:
         self._view: QueueView | None = None
         self._view_read_at = 0.0
         self._view_lock = asyncio.Lock()
+        self._frames_view: QueueView | None = None
+        self._frames: dict[tuple[str, ...], str] = {}
 
     async def start(self) -> None:
         """Start following from now on."""
@@ -106,6 +108,16 @@ class EventHub:
                 self._view = await self._queue.view()
                 self._view_read_at = now
             return self._view
+
+    async def queue_frame(self, languages: tuple[str, ...]) -> str:
+        """The console's queue frame for agents of these languages, serialised once per change."""
+        view = await self.view()
+        if self._frames_view is not view:
+            self._frames_view, self._frames = view, {}
+        if languages not in self._frames:
+            items = view.items(languages)
+            self._frames[languages] = json.dumps({"type": "queue", "items": items})
+        return self._frames[languages]
 
     async def typing(self, conversation_id: str, sender: str, on: bool) -> None:
         """Tell every process that someone is (no longer) typing."""

@@ -1,6 +1,7 @@
 """The agent queue: escalation, claims, transfers, release to the bot, closing, and the SLA."""
 
 import collections
+import functools
 import logging
 import math
 import statistics
@@ -119,18 +120,26 @@ class QueueView:
             if queued.language in languages
         ]
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, tuple[int, str]]:
+        """Each queued conversation's position among those of its language, and the language."""
+        counted: collections.Counter[str] = collections.Counter()
+        positions = {}
+        for queued in self.waiting:
+            counted[queued.language] += 1
+            positions[queued.conversation_id] = (counted[queued.language], queued.language)
+        return positions
+
     def place(self, conversation_id: str) -> Place | None:
         """Where a conversation stands among those of its language; None if not queued."""
-        mine = next((q for q in self.waiting if q.conversation_id == conversation_id), None)
-        if mine is None:
+        if conversation_id not in self._positions:
             return None
-        same_language = [q for q in self.waiting if q.language == mine.language]
-        position = same_language.index(mine) + 1
-        agents = self.agents_per_language.get(mine.language, 0)
+        position, language = self._positions[conversation_id]
+        agents = self.agents_per_language.get(language, 0)
         wait = None
         if agents:
             slots = agents * self.capacity
-            free = max(0, slots - self.held_per_language.get(mine.language, 0))
+            free = max(0, slots - self.held_per_language.get(language, 0))
             # A free slot: about the time an agent takes to notice; else chats must end first.
             rounds = math.ceil(max(0, position - free) / slots)
             wait = int(NOTICE_SECONDS + rounds * self.handle_seconds)
@@ -317,7 +326,7 @@ class AgentQueue:
         held = collections.Counter((await self.held_by()).values())
         agents: collections.Counter[str] = collections.Counter()
         chats: collections.Counter[str] = collections.Counter()
-        for user in filter(None, [await self._users.get(name) for name in online]):
+        for user in await self._users.get_many(online):
             agents.update(user.languages)
             chats.update({language: held[user.name] for language in user.languages})
         async with self._redis.pipeline(transaction=False) as pipe:

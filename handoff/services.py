@@ -57,7 +57,10 @@ class Services:
         if not settings.redis_url:
             raise ValueError("REDIS_URL is not set: `baton run` sets it, or point it at a Redis")
         redis = Redis.from_url(
-            settings.redis_url, decode_responses=True, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
+            settings.redis_url,
+            decode_responses=True,
+            socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
+            max_connections=settings.redis_max_connections,
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis)

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     action_server_port: int = 5055
     embedded_redis_port: int = 6390
     rasa_timeout_seconds: float = 15.0
+    redis_max_connections: int = Field(
+        default=5000, description="Each open widget or console chat holds one (a blocking read)."
+    )
     token_max_age_days: int = 30
     session_ttl_hours: int = 12
     demo_accounts: bool = True

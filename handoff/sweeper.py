@@ -87,7 +87,7 @@ class Sweeper:
         online = await self._redis.zrangebyscore(
             keys.agents_seen(), now - ONLINE_WINDOW_SECONDS, "+inf"
         )
-        agents = [user for user in [await self._users.get(n) for n in sorted(online)] if user]
+        agents = await self._users.get_many(sorted(online))
         assigned = []
         for queued in await self._queue.waiting():
             free = [

@@ -69,6 +69,14 @@ class UserStore:
         fields = await self._redis.hgetall(keys.user(name))
         return _user(name, fields) if fields else None
 
+    async def get_many(self, names: list[str]) -> list[User]:
+        """The accounts that exist among these names, in one round trip."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for name in names:
+                pipe.hgetall(keys.user(name))
+            found = await pipe.execute()
+        return [_user(name, fields) for name, fields in zip(names, found, strict=True) if fields]
+
     async def exists(self, name: str) -> bool:
         """Whether the account exists."""
         return bool(await self._redis.exists(keys.user(name)))

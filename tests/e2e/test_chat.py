@@ -227,3 +227,23 @@ async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_e
     await assert_hands_over(
         widget, redis, "can my parrot co-sign the remittance with a fountain pen", "repeated_misses"
     )
+
+
+async def test_the_bot_never_answers_after_the_escalation_even_in_a_race(
+    stack_hub: Settings, redis: Redis
+) -> None:
+    """A question and "Talk to a person" sent together: any bot answer lands before, or never."""
+    for attempt in range(8):
+        widget = WidgetClient(ws_url(stack_hub))
+        await widget.connect(language="en")
+        await widget.say("how do I verify my account?")
+        if attempt % 2:
+            await asyncio.sleep(0.01 * attempt)  # let the bot get going first, by varying amounts
+        await widget.send({"type": "handoff"})
+        await widget.receive("queue")
+        await asyncio.sleep(1.5)  # longer than a bot turn: a late answer would be stored by now
+        conversation_id = widget.welcome["conversation_id"]
+        log = [f for _, f in await redis.xrange(keys.transcript(conversation_id))]
+        escalated_at = next(i for i, f in enumerate(log) if f.get("event") == "escalated")
+        assert all(f["sender"] != "bot" for f in log[escalated_at:]), log
+        await widget.close()

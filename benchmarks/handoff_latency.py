@@ -7,8 +7,6 @@ customers press "Talk to a person"): `.venv/bin/python -m benchmarks.handoff_lat
 
 import argparse
 import asyncio
-import json
-import platform
 import secrets
 import tempfile
 import time
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from benchmarks import reports
 from handoff.stack import hub_process, redis_process
 from handoff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
@@ -161,11 +160,9 @@ def main() -> None:
         "escalation_visible_in_every_console": summary(results["escalation_seconds"]),
         "agent_message_to_widget": summary(results["delivery_seconds"]),
         "targets_ms": {"escalation_p95": 100, "agent_message_p95": 50},
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+        "machine": reports.machine(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report))
+    reports.write(report, args.out)
 
 
 if __name__ == "__main__":

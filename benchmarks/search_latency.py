@@ -5,11 +5,10 @@ queries are BANKING77 test questions. Run: `.venv/bin/python -m benchmarks.searc
 """
 
 import argparse
-import json
-import platform
 import time
 from pathlib import Path
 
+from benchmarks import reports
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder
@@ -67,11 +66,9 @@ def main() -> None:
         "query_ms": median_and_p95(total),
         "embedding_only_ms": median_and_p95(embedding),
         "index_build_seconds": round(build_seconds, 1),
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+        "machine": reports.machine(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report))
+    reports.write(report, args.out)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,11 @@ Start the stack (`make run`), then: `.venv/bin/python -m benchmarks.widget_laten
 
 import argparse
 import asyncio
-import json
-import platform
 import statistics
 import time
 from pathlib import Path
 
+from benchmarks import reports
 from tests.support import WidgetClient
 
 MESSAGES = [
@@ -53,11 +52,9 @@ def main() -> None:
         "p95_ms": milliseconds[int(0.95 * (len(milliseconds) - 1))],
         "min_ms": milliseconds[0],
         "max_ms": milliseconds[-1],
-        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "machine": reports.machine(),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report))
+    reports.write(report, args.out)
 
 
 if __name__ == "__main__":

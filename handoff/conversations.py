@@ -47,7 +47,8 @@ TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
 # KEYS: conversation hash, transcript stream, client-id marker ("" if none), queue zset,
 #       queue languages hash, events stream, assignments hash (conversation -> agent).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
-#       marker ttl, required assignee ("" = any), header changes as JSON {"set": {}, "del": []},
+#       marker ttl, required assignee ("" = any; checked while an agent holds it),
+#       header changes as JSON {"set": {}, "del": []},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), then the entry's field/value pairs.
 # Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
@@ -62,7 +63,9 @@ if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',',
   return {'refused', state}
 end
 local holder = redis.call('HGET', conv, 'assignee') or ''
-if assignee ~= '' and holder ~= assignee then return {'not_assignee', holder} end
+if assignee ~= '' and state == 'agent' and holder ~= assignee then
+  return {'not_assignee', holder}
+end
 if marker ~= '' and redis.call('SET', marker, '1', 'NX', 'EX', ttl) == false then
   return {'duplicate', ''}
 end
@@ -203,7 +206,7 @@ class Change:
     queue: Literal["add", "remove", ""] = ""
     queue_score: float | None = None  # with "add": None puts it back where it was
     event: str = ""  # announced on the events stream (agent consoles follow it)
-    assignee: str = ""  # the transition is refused unless this agent holds it
+    assignee: str = ""  # refused if an agent holds the conversation and it is not this one
 
 
 class ConversationStore:

@@ -13,13 +13,7 @@ from enum import IntEnum
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.conversations import (
-    Change,
-    ConversationStore,
-    Entry,
-    Sender,
-    State,
-)
+from handoff.conversations import Change, Conversation, ConversationStore, Entry, Sender
 from handoff.hours import BusinessHours
 from handoff.notices import notice
 from handoff.settings import Settings
@@ -178,15 +172,8 @@ class AgentQueue:
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str:
         """Queue a conversation the bot holds; TransitionRefused if a person has it already."""
-        conversation = await self._conversations.get(conversation_id)
         now = time.time()
         sla = self._settings.sla_first_response_seconds.get(escalation.priority.name.lower(), 300)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("escalated", conversation.language),
-            event="escalated",
-            meta=escalation.as_meta(),
-        )
         change = Change(
             set_fields={
                 "priority": escalation.priority.name.lower(),
@@ -196,78 +183,57 @@ class AgentQueue:
                 "intent": escalation.intent or "",
                 "confidence": "" if escalation.confidence is None else repr(escalation.confidence),
             },
-            del_fields=("assignee", "claimed_at", "first_response_at", "misses"),
+            del_fields=("assignee", "claimed_at", "first_response_at", "misses", "sla_breached"),
             queue="add",
             queue_score=queue_score(escalation.priority, now),
-            event="queued",
+            event="escalated",
         )
-        return await self._conversations.transition(conversation_id, "escalate", entry, change)
+        entry_id, _ = await self._move(
+            conversation_id, "escalate", "escalated", change, meta=escalation.as_meta()
+        )
+        return entry_id
 
     async def claim(self, conversation_id: str, agent: str) -> str:
         """Give a queued conversation to an agent; TransitionRefused if someone was faster."""
-        conversation = await self._conversations.get(conversation_id)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("agent_joined", conversation.language, name=agent),
-            event="claimed",
-            author=agent,
-        )
         change = Change(
             set_fields={"assignee": agent, "claimed_at": repr(time.time())},
             queue="remove",
             event="claimed",
         )
-        return await self._conversations.transition(conversation_id, "claim", entry, change)
+        entry_id, _ = await self._move(
+            conversation_id, "claim", "agent_joined", change, author=agent, name=agent
+        )
+        return entry_id
 
     async def transfer(self, conversation_id: str, agent: str, to_agent: str) -> str:
         """Hand a conversation the agent holds to another agent."""
         if await self._users.get(to_agent) is None:
             raise LookupError(f"no agent named {to_agent}")
-        conversation = await self._conversations.get(conversation_id)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("agent_joined", conversation.language, name=to_agent),
-            event="transferred",
-            author=agent,
-            meta={"to": to_agent},
-        )
         change = Change(set_fields={"assignee": to_agent}, event="transferred", assignee=agent)
-        return await self._conversations.transition(conversation_id, "transfer", entry, change)
+        entry_id, _ = await self._move(
+            conversation_id, "transfer", "agent_joined", change, author=agent, name=to_agent
+        )
+        return entry_id
 
     async def release(self, conversation_id: str, agent: str) -> str:
         """Give a conversation back to the bot."""
-        conversation = await self._conversations.get(conversation_id)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("released", conversation.language),
-            event="released",
-            author=agent,
-        )
         change = Change(
-            del_fields=("assignee", "misses"),
-            queue="remove",
-            event="released",
-            assignee=agent if conversation.state is State.AGENT else "",
+            del_fields=("assignee", "misses"), queue="remove", event="released", assignee=agent
         )
-        return await self._conversations.transition(conversation_id, "release", entry, change)
+        entry_id, _ = await self._move(conversation_id, "release", "released", change, author=agent)
+        return entry_id
 
     async def close(self, conversation_id: str, agent: str, tags: list[str]) -> str:
         """Close a conversation with resolution tags; the customer is asked for a rating."""
-        conversation = await self._conversations.get(conversation_id)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("closed", conversation.language),
-            event="closed",
-            author=agent,
-            meta={"tags": tags},
-        )
         change = Change(
             set_fields={"closed_at": repr(time.time()), "closed_by": agent, "tags": ",".join(tags)},
             queue="remove",
             event="closed",
-            assignee=agent if conversation.state is State.AGENT else "",
+            assignee=agent,
         )
-        entry_id = await self._conversations.transition(conversation_id, "close", entry, change)
+        entry_id, conversation = await self._move(
+            conversation_id, "close", "closed", change, author=agent, meta={"tags": tags}
+        )
         claimed_at = conversation.fields.get("claimed_at")
         if claimed_at:
             await self._record_handle_time(time.time() - float(claimed_at))
@@ -275,17 +241,36 @@ class AgentQueue:
 
     async def requeue(self, conversation_id: str, agent: str) -> str:
         """Put a conversation back in the queue at its old place (its agent went away)."""
-        conversation = await self._conversations.get(conversation_id)
-        entry = Entry(
-            sender=Sender.SYSTEM,
-            text=notice("requeued", conversation.language),
-            event="requeued",
-            meta={"from": agent},
-        )
         change = Change(
             del_fields=("assignee", "claimed_at"), queue="add", event="requeued", assignee=agent
         )
-        return await self._conversations.transition(conversation_id, "requeue", entry, change)
+        entry_id, _ = await self._move(
+            conversation_id, "requeue", "requeued", change, meta={"from": agent}
+        )
+        return entry_id
+
+    async def _move(
+        self,
+        conversation_id: str,
+        transition: str,
+        notice_key: str,
+        change: Change,
+        *,
+        author: str | None = None,
+        meta: dict | None = None,
+        **values: str,
+    ) -> tuple[str, Conversation]:
+        """Apply a transition, telling the customer about it in their language."""
+        conversation = await self._conversations.get(conversation_id)
+        entry = Entry(
+            sender=Sender.SYSTEM,
+            text=notice(notice_key, conversation.language, **values),
+            event=change.event,
+            author=author,
+            meta=meta or {},
+        )
+        entry_id = await self._conversations.transition(conversation_id, transition, entry, change)
+        return entry_id, conversation
 
     async def responded(self, conversation_id: str, at: float) -> None:
         """An agent answered: the first answer is the one the SLA measures."""

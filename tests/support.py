@@ -105,12 +105,32 @@ def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
         popen.wait()
 
 
-class WidgetClient:
+class JsonSocket:
+    """A WebSocket client of JSON frames."""
+
+    socket: websockets.ClientConnection | None = None
+
+    async def send(self, frame: dict) -> None:
+        await self.socket.send(json.dumps(frame))
+
+    async def receive(self, *types: str, timeout: float = 30) -> dict:
+        """The next frame of one of the types (all types if none given)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.socket.recv())
+                if not types or frame["type"] in types:
+                    return frame
+
+    async def close(self) -> None:
+        if self.socket:
+            await self.socket.close()
+
+
+class WidgetClient(JsonSocket):
     """Speaks the widget's WebSocket protocol, as widget.js does."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.socket: websockets.ClientConnection | None = None
         self.welcome: dict = {}
 
     async def connect(
@@ -122,22 +142,11 @@ class WidgetClient:
         self.welcome = await self.receive("welcome")
         return self.welcome
 
-    async def send(self, frame: dict) -> None:
-        await self.socket.send(json.dumps(frame))
-
     async def say(self, text: str, client_id: str | None = None) -> str:
         """Send a typed message; returns its client id."""
         client_id = client_id or uuid.uuid4().hex
         await self.send({"type": "message", "text": text, "client_id": client_id})
         return client_id
-
-    async def receive(self, *types: str, timeout: float = 30) -> dict:
-        """The next frame of one of the types (all types if none given)."""
-        async with asyncio.timeout(timeout):
-            while True:
-                frame = json.loads(await self.socket.recv())
-                if not types or frame["type"] in types:
-                    return frame
 
     async def replies_to(self, text: str, timeout: float = 30) -> list[dict]:
         """Say something; the entries answering it, up to the one "typing off" names."""
@@ -158,17 +167,12 @@ class WidgetClient:
                 ):
                     return entries
 
-    async def close(self) -> None:
-        if self.socket:
-            await self.socket.close()
 
-
-class AgentClient:
+class AgentClient(JsonSocket):
     """Speaks the agent console's WebSocket protocol, as console.js does."""
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
-        self.socket: websockets.ClientConnection | None = None
         self.hello: dict = {}
         self._cookie = ""
 
@@ -188,17 +192,6 @@ class AgentClient:
         self.hello = await self.receive("hello")
         return self.hello
 
-    async def send(self, frame: dict) -> None:
-        await self.socket.send(json.dumps(frame))
-
-    async def receive(self, *types: str, timeout: float = 30) -> dict:
-        """The next frame of one of the types (all types if none given)."""
-        async with asyncio.timeout(timeout):
-            while True:
-                frame = json.loads(await self.socket.recv())
-                if not types or frame["type"] in types:
-                    return frame
-
     async def request(self, frame: dict, timeout: float = 30) -> dict:
         """Send a request; its answer ("done" or "error"), skipping other frames."""
         request_id = uuid.uuid4().hex
@@ -208,10 +201,6 @@ class AgentClient:
                 answer = await self.receive("done", "error")
                 if answer.get("request") == request_id:
                     return answer
-
-    async def close(self) -> None:
-        if self.socket:
-            await self.socket.close()
 
 
 class SwitchableProxy:

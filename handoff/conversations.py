@@ -216,23 +216,23 @@ class ConversationStore:
         self._redis = redis
         self._append = redis.register_script(_APPEND_SCRIPT)
 
-    async def create(self, channel: str, language: str, customer: str = "") -> Conversation:
-        """Start a conversation held by the bot; the customer's list of conversations grows."""
-        conversation = Conversation(
-            id=uuid.uuid4().hex,
-            state=State.BOT,
-            channel=channel,
-            language=language,
-            created_at=time.time(),
-            customer=customer,
-        )
+    async def create(
+        self, channel: str, language: str, customer: str = "", verified: bool = False
+    ) -> Conversation:
+        """Start a conversation held by the bot; the customer's list of conversations grows.
+
+        Verified: the channel vouches for who the customer is (a signed user id, say).
+        """
         header = {
-            "state": conversation.state.value,
+            "state": State.BOT.value,
             "channel": channel,
             "language": language,
-            "created_at": repr(conversation.created_at),
+            "created_at": repr(time.time()),
             "customer": customer,
         }
+        if verified:
+            header["verified"] = "1"
+        conversation = Conversation.from_hash(uuid.uuid4().hex, header)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.conversation(conversation.id), mapping=header)
             if customer:

@@ -45,6 +45,10 @@ NOTICES: dict[str, dict[str, str]] = {
         "en": "That message is too long: please keep it under {limit} characters.",
         "ko": "메시지가 너무 깁니다. {limit}자 이내로 보내 주세요.",
     },
+    "bad_identity": {
+        "en": "This chat could not confirm who you are. Please sign in again and reload the page.",
+        "ko": "본인 확인을 할 수 없습니다. 다시 로그인한 뒤 페이지를 새로고침해 주세요.",
+    },
     "bad_frame": {
         "en": "The chat could not read that message. Please try again.",
         "ko": "메시지를 읽을 수 없습니다. 다시 시도해 주세요.",

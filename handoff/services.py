@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 from handoff.conversations import ConversationStore
 from handoff.events import EventHub
 from handoff.follow_up import FollowUps
+from handoff.identity import IdentityVerifier
 from handoff.notify import EmailNotifier
 from handoff.queue import AgentQueue
 from handoff.rasa_client import RasaClient
@@ -42,6 +43,7 @@ class Services:
     notifier: EmailNotifier
     sweeper: Sweeper
     tokens: ConversationTokens
+    identities: IdentityVerifier
     router: MessageRouter
     users: UserStore
     sessions: SessionStore
@@ -90,6 +92,7 @@ class Services:
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
+            identities=IdentityVerifier(settings.identity_secret.get_secret_value()),
             router=MessageRouter(
                 conversations,
                 RasaClient(http, settings.rasa_url, settings.action_server_url),

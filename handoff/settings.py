@@ -20,6 +20,10 @@ class Settings(BaseSettings):
     internal_token: SecretStr = Field(
         default=SecretStr(""), description="Shared by the hub and the action server."
     )
+    identity_secret: SecretStr = Field(
+        default=SecretStr(""),
+        description="Shared with the company's site, which signs signed-in users' ids with it.",
+    )
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "BATON_REDIS_URL")
     )

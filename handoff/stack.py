@@ -101,6 +101,7 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
         "REDIS_URL": redis_url,
         "BATON_SECRET_KEY": settings.secret_key.get_secret_value(),
         "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
+        "BATON_IDENTITY_SECRET": settings.identity_secret.get_secret_value(),
         "BATON_RASA_PORT": str(settings.rasa_port),
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),

@@ -32,6 +32,7 @@ def make_settings(redis_url: str, **overrides: object) -> Settings:
     values = {
         "secret_key": SecretStr(secrets.token_urlsafe(32)),
         "internal_token": SecretStr(secrets.token_urlsafe(32)),
+        "identity_secret": SecretStr(secrets.token_urlsafe(32)),
         "redis_url": redis_url,
         "port": free_port(),
         "rasa_port": free_port(),
@@ -134,13 +135,21 @@ class WidgetClient(JsonSocket):
         self.welcome: dict = {}
 
     async def connect(
-        self, token: str | None = None, last_id: str | None = None, language: str = "en"
+        self,
+        token: str | None = None,
+        last_id: str | None = None,
+        language: str = "en",
+        **hello: object,
     ) -> dict:
-        """Open the socket and say hello; returns the welcome frame."""
-        self.socket = await websockets.connect(self.url, max_size=None)
-        await self.send({"type": "hello", "token": token, "last_id": last_id, "language": language})
+        """Open the socket and say hello (with more hello fields, if given); the welcome frame."""
+        await self.say_hello(token=token, last_id=last_id, language=language, **hello)
         self.welcome = await self.receive("welcome")
         return self.welcome
+
+    async def say_hello(self, **hello: object) -> None:
+        """Open the socket and send the hello frame, without waiting for the answer."""
+        self.socket = await websockets.connect(self.url, max_size=None)
+        await self.send({"type": "hello"} | hello)
 
     async def say(self, text: str, client_id: str | None = None) -> str:
         """Send a typed message; returns its client id."""

@@ -16,6 +16,7 @@ from handoff.conversations import Conversation, Entry, Sender, State, UnknownCon
 from handoff.deps import ServicesDep
 from handoff.events import Listener, TypingEvent
 from handoff.follow_up import FollowUpRefused
+from handoff.identity import IdentityRejected
 from handoff.notices import notice
 from handoff.queue import Escalation, Place
 from handoff.routing import AcceptedMessage, InvalidMessage
@@ -37,6 +38,8 @@ class HelloFrame(BaseModel):
     last_id: str | None = Field(default=None, max_length=50)
     language: str | None = Field(default=None, max_length=10)
     new: bool = False  # start a new conversation (the one the token names is closed)
+    user_id: str | None = Field(default=None, min_length=1, max_length=200)  # a signed-in user
+    user_hash: str | None = Field(default=None, max_length=128)  # the site's HMAC of user_id
 
 
 class MessageFrame(BaseModel):
@@ -294,16 +297,27 @@ class WidgetSession:
 async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conversation, bool]:
     """The conversation the token names, or a new one (asked for, or the token names none).
 
-    A new conversation keeps the customer of a valid token, so their history stays together.
+    A signed user id makes the customer verified; a token resumes only that customer's
+    conversation. Otherwise a new conversation keeps the customer of a valid token, so their
+    history stays together. IdentityRejected if the user id's hash does not match.
     """
+    verified = (
+        services.identities.customer(hello.user_id, hello.user_hash or "")
+        if hello.user_id
+        else None
+    )
     claims = services.tokens.read(hello.token) if hello.token else None
+    if claims and verified and claims.customer != verified:
+        claims = None  # someone else's conversation on this browser: not for this user
     if claims and not hello.new:
         with contextlib.suppress(UnknownConversation):
             return await services.conversations.get(claims.conversation_id), True
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
-    customer = claims.customer if claims and claims.customer else f"web-{uuid.uuid4().hex}"
-    conversation = await services.conversations.create("web", language, customer)
+    customer = verified or (claims.customer if claims and claims.customer else "")
+    conversation = await services.conversations.create(
+        "web", language, customer or f"web-{uuid.uuid4().hex}", verified=bool(verified)
+    )
     return conversation, False
 
 
@@ -322,7 +336,18 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
         return
     except WebSocketDisconnect:
         return
-    conversation, resumed = await open_conversation(services, hello)
+    try:
+        conversation, resumed = await open_conversation(services, hello)
+    except IdentityRejected:
+        await websocket.send_json(
+            {
+                "type": "error",
+                "code": "bad_identity",
+                "message": notice("bad_identity", hello.language or "en"),
+            }
+        )
+        await websocket.close(code=1008)
+        return
     await websocket.send_json(
         {
             "type": "welcome",

@@ -3,6 +3,8 @@
  *
  * Embed it on any page with one tag:
  *   <script src="https://HOST/static/widget.js" defer data-title="Support" data-language="auto"></script>
+ * For a signed-in user, the site's server adds data-user-id="ID" and
+ * data-user-hash="hex(HMAC-SHA256(BATON_IDENTITY_SECRET, ID))": the agent sees them as verified.
  *
  * What it does, in the order this file is written:
  *   1. Works out where it was loaded from (the hub's origin) and its settings.
@@ -41,6 +43,8 @@
     (SCRIPT_URL.protocol === "https:" ? "wss://" : "ws://") + SCRIPT_URL.host + "/ws/widget";
   const TITLE = (script.dataset.title || "").trim() || "Support";
   const LANGUAGE = chooseLanguage(script.dataset.language);
+  const USER_ID = script.dataset.userId || null; // a signed-in user, vouched for by USER_HASH
+  const USER_HASH = script.dataset.userHash || null;
 
   const MAX_LENGTH = 4000; // the hub refuses longer messages; we only warn (see updateCounter)
   const COUNTER_FROM = 3000; // show the character counter from this length on
@@ -67,6 +71,7 @@
       online: "Typically replies instantly",
       connecting: "Connecting…",
       reconnecting: "Reconnecting…",
+      refused: "Unavailable",
       sending: "sending…",
       failed: "Not sent",
       dismiss: "Dismiss",
@@ -97,6 +102,7 @@
       online: "보통 바로 답변해 드려요",
       connecting: "연결하는 중…",
       reconnecting: "다시 연결하는 중…",
+      refused: "사용할 수 없음",
       sending: "보내는 중…",
       failed: "보내지 못함",
       dismiss: "닫기",
@@ -391,6 +397,7 @@
     liveChoices: null, // the buttons under the last bot entry
     open: false,
     conversationState: "bot", // bot | queued | agent | closed, from welcome and event entries
+    refused: false, // the hub rejected this page's signed user id: stop reconnecting
     startNew: false, // the next hello asks for a new conversation (the last one is closed)
     wantHandoff: false, // send "handoff" once welcomed
     emailSaved: false,
@@ -427,7 +434,7 @@
 
   function setStatus(kind) {
     status.textContent = t[kind];
-    status.dataset.state = kind; // "online" | "connecting" | "reconnecting"
+    status.dataset.state = kind; // "online" | "connecting" | "reconnecting" | "refused"
   }
 
   function scrollToBottom() {
@@ -626,6 +633,8 @@
         last_id: state.lastId,
         language: LANGUAGE,
         new: state.startNew,
+        user_id: USER_ID,
+        user_hash: USER_HASH,
       };
       socket.send(JSON.stringify(hello));
       state.helloTimer = setTimeout(() => socket.close(), HELLO_TIMEOUT_MS);
@@ -640,7 +649,8 @@
       state.socket = null;
       state.welcomed = false;
       setTyping(false);
-      scheduleReconnect();
+      if (state.refused) setStatus("refused"); // retrying cannot fix a rejected identity
+      else scheduleReconnect();
     });
   }
 
@@ -824,6 +834,7 @@
       startNewConversation();
       return;
     }
+    if (frame.code === "bad_identity") state.refused = true;
     const message = typeof frame.message === "string" ? frame.message : String(frame.code || "");
     if (message) showError(message);
     if (typeof frame.client_id === "string") {

@@ -1,0 +1,34 @@
+"""Verified customers: the company's site vouches for a signed-in user with an HMAC of their id.
+
+The site's server computes hex(HMAC-SHA256(BATON_IDENTITY_SECRET, user_id)) and puts the id and
+the hash on the widget's script tag (data-user-id, data-user-hash). The hub recomputes it: a match
+makes the conversation's customer "user:<id>", verified, with their past conversations on every
+device; a mismatch is refused, since it is a misconfiguration or someone posing as another user.
+"""
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+VERIFIED_PREFIX = "user:"
+
+
+class IdentityRejected(Exception):
+    """A user id came with a hash that does not match it (or the hub has no identity secret)."""
+
+
+@dataclass(frozen=True)
+class IdentityVerifier:
+    """Checks the hashes the company's site signs user ids with."""
+
+    secret: str
+
+    def sign(self, user_id: str) -> str:
+        """The hash the site's server sends beside the user id."""
+        return hmac.new(self.secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
+
+    def customer(self, user_id: str, user_hash: str) -> str:
+        """The verified customer id for a signed user id; IdentityRejected if it is not signed."""
+        if not self.secret or not hmac.compare_digest(self.sign(user_id), user_hash.lower()):
+            raise IdentityRejected(user_id)
+        return VERIFIED_PREFIX + user_id

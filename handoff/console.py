@@ -9,7 +9,7 @@ From the console (each may carry a "request" id that `done` or `error` echoes):
   open {conversation_id, after}, claim {conversation_id}, message {conversation_id, text,
   client_id}, note {conversation_id, text}, typing {conversation_id, on}, release
   {conversation_id}, close {conversation_id, tags}, transfer {conversation_id, to},
-  search {query, language}.
+  leave {conversation_id} (stop following it), search {query, language}.
 """
 
 import asyncio
@@ -92,6 +92,10 @@ class TransferFrame(ConversationRequest):
     to: str = Field(min_length=2, max_length=40)
 
 
+class LeaveFrame(ConversationRequest):
+    type: Literal["leave"]
+
+
 class SearchFrame(Request):
     type: Literal["search"]
     query: str = Field(min_length=1, max_length=500)
@@ -108,6 +112,7 @@ ConsoleFrame = TypeAdapter(
         | ReleaseFrame
         | CloseFrame
         | TransferFrame
+        | LeaveFrame
         | SearchFrame,
         Field(discriminator="type"),
     ]
@@ -298,13 +303,15 @@ class AgentSession:
                 )
                 await self._conversations.append(frame.conversation_id, note)
             case TypingFrame():
-                await self._services.events.typing(frame.conversation_id, "agent", frame.on)
+                await self._typing(frame.conversation_id, frame.on)
             case ReleaseFrame():
                 await queue.release(frame.conversation_id, agent)
             case CloseFrame():
                 await queue.close(frame.conversation_id, agent, frame.tags)
             case TransferFrame():
                 await self._transfer(frame.conversation_id, frame.to)
+            case LeaveFrame():
+                self._leave(frame.conversation_id)
             case SearchFrame():
                 articles = await self._articles(frame.query, frame.language)
                 await self.send({"type": "articles", "query": frame.query, "articles": articles})
@@ -344,6 +351,13 @@ class AgentSession:
             self._followers[conversation_id] = asyncio.create_task(
                 self._follow(conversation_id, after)
             )
+
+    def _leave(self, conversation_id: str) -> None:
+        """Stop following a conversation the console has put away."""
+        self._listener.watching.discard(conversation_id)
+        follower = self._followers.pop(conversation_id, None)
+        if follower:
+            follower.cancel()
 
     async def _follow(self, conversation_id: str, after: str) -> None:
         """Every entry of the transcript, and suggested articles for each customer message."""
@@ -388,6 +402,13 @@ class AgentSession:
             return  # a resend of a message already delivered
         await self._services.queue.responded(frame.conversation_id, time.time())
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
+
+    async def _typing(self, conversation_id: str, on: bool) -> None:
+        """Show the customer that their agent is typing (only the agent who holds the chat)."""
+        conversation = await self._conversations.get(conversation_id)
+        if conversation.state is not State.AGENT or conversation.assignee != self._agent.name:
+            raise Refused("not_yours", "You do not hold this conversation.")
+        await self._services.events.typing(conversation_id, "agent", on)
 
     async def _transfer(self, conversation_id: str, to: str) -> None:
         target = await self._services.users.get(to)

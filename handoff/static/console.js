@@ -429,7 +429,7 @@
     stopTyping();
     // A conversation we only looked at (not ours, nothing unsent) is not followed any further.
     if (previous && previous.id !== id && !isMine(previous) && !previous.outbox.length) {
-      state.conversations.delete(previous.id);
+      forget(previous.id);
     }
     const known = state.conversations.has(id);
     const conv = conversation(id);
@@ -442,9 +442,15 @@
     }
   }
 
+  /** Stop following a conversation: the hub stops sending its entries. */
+  function forget(id) {
+    state.conversations.delete(id);
+    send({ type: "leave", conversation_id: id });
+  }
+
   /** Forget a conversation the agent no longer holds (closed, released, transferred). */
   function drop(id, message) {
-    state.conversations.delete(id);
+    forget(id);
     if (state.selected === id) {
       state.selected = null;
       renderConversation();

@@ -1,9 +1,11 @@
 """Whole-stack fixtures: the hub in front of the real Rasa server and action server."""
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
 from handoff.settings import Settings
@@ -11,6 +13,25 @@ from handoff.stack import hub_process
 from knowledge_base.files import ARTICLES_DIR, import_articles
 from knowledge_base.store import ArticleStore
 from tests.support import SwitchableProxy, free_port, running
+
+CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Debian Chromium, shared by the browser tests."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
 
 
 @pytest.fixture(scope="session")

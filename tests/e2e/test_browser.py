@@ -1,37 +1,19 @@
 """A visitor uses the widget on the demo page in headless Debian Chromium, driven by Playwright."""
 
-import os
 import re
 import secrets
 from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 from redis.asyncio import Redis
 
 from handoff.settings import Settings
 from handoff.users import Role, UserStore
 from tests.bot_responses import response_texts
+from tests.e2e.widget_page import messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 @pytest.fixture
@@ -42,15 +24,6 @@ async def page(browser: Browser, stack_hub: Settings) -> AsyncIterator[Page]:
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     await context.close()
-
-
-async def send(page: Page, text: str) -> None:
-    await page.get_by_test_id("baton-input").fill(text)
-    await page.get_by_test_id("baton-send").click()
-
-
-def messages(page: Page, sender: str):
-    return page.locator(f'[data-testid="baton-message"][data-sender="{sender}"]')
 
 
 async def test_chat_then_reload_keeps_the_history(page: Page) -> None:

@@ -2,28 +2,19 @@
 
 import re
 import secrets
-from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, BrowserContext, Page, expect
 from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.settings import Settings
 from handoff.users import Role, UserStore
-from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, messages, send
+from tests.e2e.widget_page import messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-
-
-@pytest.fixture(scope="module")
-async def chromium() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        await browser.close()
 
 
 @pytest.fixture
@@ -47,12 +38,12 @@ async def watched_page(context: BrowserContext, problems: list[str]) -> Page:
 
 
 async def test_escalation_claim_chat_close_and_rating(
-    chromium: Browser, stack_hub: Settings, redis: Redis, agent_account: tuple[str, str]
+    browser: Browser, stack_hub: Settings, redis: Redis, agent_account: tuple[str, str]
 ) -> None:
     base_url = f"http://127.0.0.1:{stack_hub.port}"
     problems: list[str] = []
-    agent = await watched_page(await chromium.new_context(base_url=base_url), problems)
-    customer = await watched_page(await chromium.new_context(base_url=base_url), problems)
+    agent = await watched_page(await browser.new_context(base_url=base_url), problems)
+    customer = await watched_page(await browser.new_context(base_url=base_url), problems)
 
     # The agent logs in first: the escalation must reach an open console without a reload.
     name, password = agent_account

@@ -20,22 +20,7 @@
   const TYPING_IDLE_MS = 3000; // then "typing off" after this long without a key
   const CUSTOMER_TYPING_MS = 8000; // hide the customer's typing if no "on" refreshes it
 
-  const $ = (id) => document.getElementById(id);
-
-  /** Build an element: h("li", {class: "x", "data-id": i}, "text", child…); text stays text. */
-  function h(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined && child !== false) node.append(child);
-    }
-    return node;
-  }
+  const { $, h } = window.BatonStaff; // staff.js
 
   const badge = (text, kind) => h("span", { class: `badge ${kind || ""}`.trim(), text });
 

@@ -22,24 +22,7 @@
   const RECOMMENDED_QUESTIONS = 5;
   const MAX_BODY = 20000;
 
-  const $ = (id) => document.getElementById(id);
-
-  /** Build an element: h("li", {class: "x", "data-slug": s, onclick: f}, "text", child…). */
-  function h(tag, props = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(props)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on") && typeof value === "function") {
-        node.addEventListener(key.slice(2), value);
-      } else node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child !== null && child !== undefined && child !== false) node.append(child);
-    }
-    return node;
-  }
+  const { $, h } = window.BatonStaff; // staff.js
 
   function debounce(fn, ms) {
     let timer = 0;

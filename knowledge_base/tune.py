@@ -22,7 +22,7 @@ from knowledge_base.text import Tokenizer
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models" / "embedder"
 RECORD = "tuning.json"
-SMALL = 2000  # question variants; below, 5 epochs in batches of 32
+SMALL = 2000  # question variants; below, 5 epochs in batches of 32, else 1 of 64
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,9 @@ def _train(base: str, groups: list[list[str]], settings: TuneSettings):
     import torch.nn.functional as F
     from sentence_transformers import SentenceTransformer
     from transformers import get_linear_schedule_with_warmup
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # keep command output clean
 
     torch.manual_seed(settings.seed)
     rng = random.Random(settings.seed)

@@ -19,7 +19,7 @@ from handoff.settings import Settings
 from handoff.sweeper import Sweeper
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
-from knowledge_base.calibration import Calibration
+from knowledge_base.calibration import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
@@ -76,7 +76,7 @@ class Services:
             articles,
             Embedder(settings.embedding_model),
             Tokenizer(),
-            Calibration.load(),
+            Calibration.load(calibration_file(settings.embedding_model)),
             binary_redis,
         )
         return cls(

@@ -7,6 +7,7 @@ best is kept, and a logistic regression maps the ranking's features to P(right a
 """
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -73,8 +74,12 @@ def fit_language(
     out_of_scope: list[str],
     embedder: Embedder,
     tokenizer: Tokenizer,
+    folds: Iterable[int] = range(FOLDS),
 ) -> tuple[LanguageCalibration, FitReport]:
-    """Fit one language's calibration on its articles and out-of-scope questions."""
+    """Fit one language's calibration on its articles and out-of-scope questions.
+
+    Only the variants of `folds` are asked: those the embedder has not been tuned on.
+    """
     texts = list({t: None for a in articles for t in dense_units(a)} | dict.fromkeys(out_of_scope))
     vectors = dict(zip(texts, embedder.embed(texts), strict=True))
     neutral = LanguageCalibration()
@@ -83,7 +88,7 @@ def fit_language(
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
         return LanguageIndex.build(kept, vectors, terms, neutral, embedder.dimensions)
 
-    runs = [without_fold(articles, fold) for fold in range(FOLDS)]
+    runs = [without_fold(articles, fold) for fold in folds]
     runs = [(index_of(kept), asked) for kept, asked in runs]
     runs.append((index_of(articles), [Asked(q, None) for q in out_of_scope]))
     queries = [

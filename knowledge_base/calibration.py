@@ -1,7 +1,8 @@
 """Turning a ranking into a confidence: a logistic model per language, fitted on data.
 
 The parameters are fitted by `baton kb calibrate` (knowledge_base/calibrate.py) and kept in
-knowledge_base/calibration.json; here they are only applied, with numpy.
+knowledge_base/calibration.json, or by `baton kb tune` beside the tuned model they belong to;
+here they are only applied.
 """
 
 import json
@@ -10,6 +11,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+
+
+def calibration_file(model: str) -> Path:
+    """The calibration for an embedding model: a tuned model's own, else the shared file."""
+    own = Path(model) / CALIBRATION_FILE.name
+    return own if own.exists() else CALIBRATION_FILE
 
 
 @dataclass

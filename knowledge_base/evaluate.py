@@ -1,7 +1,8 @@
 """`baton eval`: the answer-or-escalate decision production makes, measured on labelled questions.
 
 With training rows, a knowledge base is built from them (one article per category, the rows as
-question variants) and calibrated as `baton kb calibrate` would; test rows whose category is
+question variants) and calibrated as `baton kb calibrate` would (with --tune, the embedder is
+fine-tuned on them and calibrated as `baton kb tune` does); test rows whose category is
 "oos" should be escalated. The report has accuracy, in-scope accuracy, out-of-scope recall,
 escalation rate and per-query latency, and a plot of accuracy against coverage.
 """
@@ -22,6 +23,7 @@ from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.text import Tokenizer
+from knowledge_base.tune import base_of, settings_for, tune_and_calibrate
 
 OUT_OF_SCOPE = "oos"
 EMBEDDING_SAMPLE = 200
@@ -79,17 +81,32 @@ def articles_from(rows: list[Row], language: str) -> list[Article]:
 
 
 def trained_searcher(
-    train: list[Row], language: str, embedder: Embedder, tokenizer: Tokenizer
-) -> tuple[Searcher, dict]:
-    """A searcher over a knowledge base built from training rows, calibrated on them."""
+    train: list[Row], language: str, model: str, tokenizer: Tokenizer, tuned: bool
+) -> tuple[Searcher, Embedder, dict]:
+    """A searcher over a knowledge base built from training rows, calibrated on them.
+
+    With `tuned`, the embedder is first fine-tuned on the rows, as `baton kb tune` does.
+    """
     articles = articles_from(train, language)
     negatives = [r.text for r in train if r.category == OUT_OF_SCOPE] or out_of_scope_examples(
         language
     )
-    fitted, report = fit_language(language, articles, negatives, embedder, tokenizer)
-    calibration = Calibration({language: fitted})
-    searcher = offline_searcher({language: articles}, embedder, tokenizer, calibration)
-    return searcher, {"calibration": fitted.__dict__, "held_out_top1": report.top1_accuracy}
+    details: dict = {}
+    if tuned:
+        settings = settings_for(sum(len(a.questions) for a in articles))
+        path, calibration, reports, record = tune_and_calibrate(
+            base_of(model), {language: articles}, {language: negatives}, tokenizer, settings
+        )
+        embedder, fitted, report = Embedder(str(path)), calibration.languages[language], reports[0]
+        details["tuning"] = record
+    else:
+        embedder = Embedder(model)
+        fitted, report = fit_language(language, articles, negatives, embedder, tokenizer)
+    searcher = offline_searcher(
+        {language: articles}, embedder, tokenizer, Calibration({language: fitted})
+    )
+    details |= {"calibration": fitted.__dict__, "held_out_top1": report.top1_accuracy}
+    return searcher, embedder, details
 
 
 def evaluate(

@@ -1,0 +1,211 @@
+"""Fine-tuning the sentence embedder on the knowledge base's own question variants.
+
+Two variants of one article are a positive pair; the other pairs in the batch are its
+negatives (in-batch, symmetric, no article twice in a batch). A tuned model is written under
+models/embedder/<hash of base, settings and texts>/ and reused while nothing changes.
+"""
+
+import hashlib
+import json
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from knowledge_base.articles import Article
+from knowledge_base.calibrate import fit_language, without_fold
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder, model_location
+from knowledge_base.search import dense_units
+from knowledge_base.text import Tokenizer
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models" / "embedder"
+RECORD = "tuning.json"
+SMALL = 2000  # question variants; below, 5 epochs in batches of 32, else 1 of 64
+
+
+@dataclass(frozen=True)
+class TuneSettings:
+    """How a model is fine-tuned; part of the tuned model's hash."""
+
+    epochs: int = 1
+    batch_size: int = 64
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup: float = 0.1
+    scale: float = 20.0
+    max_seq_length: int = 64
+    seed: int = 0
+
+
+def base_of(model: str) -> str:
+    """The model a tuned model was tuned from (tuning starts over from it), else the model."""
+    record = Path(model) / RECORD
+    return json.loads(record.read_text())["base"] if record.exists() else model
+
+
+def settings_for(texts: int) -> TuneSettings:
+    """Settings for a knowledge base of this many question variants: small ones take more epochs."""
+    return TuneSettings(epochs=5, batch_size=32) if texts < SMALL else TuneSettings()
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two texts of one article (the group)."""
+
+    group: int
+    first: str
+    second: str
+
+
+def groups_of(articles: list[Article]) -> list[list[str]]:
+    """Each article's texts (title and question variants) that can form a pair."""
+    groups = [list(dict.fromkeys(dense_units(article))) for article in articles]
+    return [group for group in groups if len(group) > 1]
+
+
+def epoch_pairs(groups: list[list[str]], rng: random.Random) -> list[Pair]:
+    """Every text paired with another text of its group, shuffled."""
+    pairs = [
+        Pair(g, text, rng.choice([other for other in group if other != text]))
+        for g, group in enumerate(groups)
+        for text in group
+    ]
+    rng.shuffle(pairs)
+    return pairs
+
+
+def batches(pairs: list[Pair], size: int) -> list[list[Pair]]:
+    """Batches in which no group appears twice (a pair's only positive is its own partner)."""
+    result, remaining = [], pairs
+    while remaining:
+        batch, seen, rest = [], set(), []
+        for pair in remaining:
+            if len(batch) < size and pair.group not in seen:
+                batch.append(pair)
+                seen.add(pair.group)
+            else:
+                rest.append(pair)
+        if len(batch) > 1:
+            result.append(batch)
+        remaining = rest
+    return result
+
+
+def model_hash(base: str, groups: list[list[str]], settings: TuneSettings) -> str:
+    """What names the model tuned from `base` on these texts with these settings."""
+    content = json.dumps([base, asdict(settings), groups], ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def tune(
+    base: str, articles: list[Article], settings: TuneSettings, models_dir: Path = MODELS_DIR
+) -> tuple[Path, dict]:
+    """Fine-tune `base` on the articles' texts; the model's directory and its tuning record.
+
+    An already tuned model with the same base, settings and texts is reused.
+    """
+    groups = groups_of(articles)
+    if len(groups) < 2:
+        raise ValueError("tuning needs at least two articles with two texts each")
+    target = models_dir / model_hash(base, groups, settings)
+    if (target / RECORD).exists():
+        return target, json.loads((target / RECORD).read_text())
+    started = time.monotonic()
+    model, steps = _train(base, groups, settings)
+    partial = target.with_name(target.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    model.save(str(partial))
+    record = {
+        "base": base,
+        "settings": asdict(settings),
+        "articles": len(groups),
+        "texts": sum(map(len, groups)),
+        "steps": steps,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    (partial / RECORD).write_text(json.dumps(record, indent=2) + "\n")
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+    return target, record
+
+
+def tune_and_calibrate(
+    base: str,
+    articles: dict[str, list[Article]],
+    out_of_scope: dict[str, list[str]],
+    tokenizer: Tokenizer,
+    settings: TuneSettings,
+    models_dir: Path = MODELS_DIR,
+) -> tuple[Path, Calibration, list, dict]:
+    """Tune on every language's articles, and calibrate without leaking the training texts.
+
+    A model tuned without each article's first fold of variants (calibrate.without_fold) is
+    calibrated on that fold, which it has never seen; the calibration is then used with the
+    model tuned on everything. Returns the tuned model, the calibration, the fit reports and
+    the tuning record (seconds covers both trainings).
+    """
+    held_out = [a for arts in articles.values() for a in without_fold(arts, 0)[0]]
+    held_path, held_record = tune(base, held_out, settings, models_dir)
+    embedder = Embedder(str(held_path))
+    calibration, reports = Calibration(), []
+    for language, language_articles in sorted(articles.items()):
+        fitted, report = fit_language(
+            language,
+            language_articles,
+            out_of_scope.get(language, []),
+            embedder,
+            tokenizer,
+            folds=[0],
+        )
+        calibration.languages[language] = fitted
+        reports.append(report)
+    everything = [a for arts in articles.values() for a in arts]
+    path, record = tune(base, everything, settings, models_dir)
+    seconds = round(record["seconds"] + held_record["seconds"], 1)
+    return path, calibration, reports, record | {"seconds": seconds}
+
+
+def _train(base: str, groups: list[list[str]], settings: TuneSettings):
+    import torch
+    import torch.nn.functional as F
+    from sentence_transformers import SentenceTransformer
+    from transformers import get_linear_schedule_with_warmup
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # keep command output clean
+
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    model = SentenceTransformer(model_location(base), device="cpu")
+    model.max_seq_length = settings.max_seq_length
+    # Frozen word embeddings: words the variants never use keep their place in the space.
+    model[0].auto_model.get_input_embeddings().requires_grad_(False)
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay
+    )
+    epochs = [
+        batches(epoch_pairs(groups, rng), settings.batch_size) for _ in range(settings.epochs)
+    ]
+    steps = sum(map(len, epochs))
+    schedule = get_linear_schedule_with_warmup(optimizer, int(settings.warmup * steps), steps)
+
+    def embed(texts: list[str]) -> torch.Tensor:
+        return F.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)
+
+    model.train()
+    for epoch in epochs:
+        for batch in epoch:
+            first, second = embed([p.first for p in batch]), embed([p.second for p in batch])
+            scores = settings.scale * first @ second.T
+            labels = torch.arange(len(batch))
+            loss = (F.cross_entropy(scores, labels) + F.cross_entropy(scores.T, labels)) / 2
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+    model.eval()
+    return model, steps

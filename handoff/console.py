@@ -28,6 +28,7 @@ from handoff.conversations import Conversation, Entry, Sender, State, Transition
 from handoff.deps import SESSION_COOKIE, ServicesDep
 from handoff.events import Listener, QueueEvent, TypingEvent
 from handoff.pages import STATIC_DIR
+from handoff.queue import summary
 from handoff.services import Services
 from handoff.users import Role, User
 from knowledge_base.api import decision_of
@@ -222,16 +223,12 @@ class AgentSession:
     @staticmethod
     def _summary(conversation: Conversation) -> dict:
         header = conversation.fields
-        return {
+        return summary(header) | {
             "conversation_id": conversation.id,
             "state": conversation.state.value,
             "language": conversation.language,
-            "channel": conversation.channel,
             "assignee": conversation.assignee or None,
             "priority": header.get("priority", "normal"),
-            "reason": header.get("reason", ""),
-            "last_message": header.get("last_message", ""),
-            "sla_due_at": float(header["sla_due_at"]) if header.get("sla_due_at") else None,
             "first_response_at": float(header["first_response_at"])
             if header.get("first_response_at")
             else None,
@@ -259,21 +256,11 @@ class AgentSession:
                 continue
             try:
                 await self._handle(frame)
-            except Refused as refused:
+            except (Refused, TransitionRefused, LookupError) as refused:
                 await self.send(
                     {
                         "type": "error",
-                        "code": refused.code,
-                        "message": str(refused),
-                        "request": frame.request,
-                        "conversation_id": getattr(frame, "conversation_id", None),
-                    }
-                )
-            except (TransitionRefused, LookupError) as refused:
-                await self.send(
-                    {
-                        "type": "error",
-                        "code": "refused",
+                        "code": getattr(refused, "code", "refused"),
                         "message": str(refused),
                         "request": frame.request,
                         "conversation_id": getattr(frame, "conversation_id", None),

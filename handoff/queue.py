@@ -332,9 +332,9 @@ class AgentQueue:
         """An agent's console is connected."""
         await self._redis.zadd(keys.agents_seen(), {agent: time.time()})
 
-    async def agents_online(self) -> list[str]:
-        """Agents whose console heartbeat is recent."""
-        since = time.time() - ONLINE_WINDOW_SECONDS
+    async def agents_online(self, now: float | None = None) -> list[str]:
+        """Agents whose console heartbeat is recent (as of now, by default the clock)."""
+        since = (time.time() if now is None else now) - ONLINE_WINDOW_SECONDS
         return await self._redis.zrangebyscore(keys.agents_seen(), since, "+inf")
 
     async def held_by(self) -> dict[str, str]:

@@ -4,6 +4,7 @@ Every hub process runs it; a short Redis lock lets one of them sweep each round.
 """
 
 import asyncio
+import collections
 import logging
 import time
 
@@ -12,7 +13,7 @@ from redis.exceptions import RedisError
 
 from handoff import keys
 from handoff.conversations import TransitionRefused
-from handoff.queue import ONLINE_WINDOW_SECONDS, AgentQueue
+from handoff.queue import AgentQueue
 from handoff.settings import Settings
 from handoff.users import UserStore
 
@@ -52,8 +53,9 @@ class Sweeper:
     async def requeue_abandoned(self, now: float) -> list[str]:
         """Chats whose agent's console has been gone longer than the grace period."""
         requeued = []
+        last_seen = dict(await self._redis.zrange(keys.agents_seen(), 0, -1, withscores=True))
         for conversation_id, agent in (await self._queue.held_by()).items():
-            seen = await self._redis.zscore(keys.agents_seen(), agent)
+            seen = last_seen.get(agent)
             if seen is None or now - seen > self._settings.agent_grace_seconds:
                 try:
                     await self._queue.requeue(conversation_id, agent)
@@ -66,12 +68,12 @@ class Sweeper:
         """Conversations past their first-response target, announced once each."""
         candidates = [q.conversation_id for q in await self._queue.waiting()]
         candidates += list(await self._queue.held_by())
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for conversation_id in candidates:
+                pipe.hmget(keys.conversation(conversation_id), "sla_due_at", "first_response_at")
+            timings = await pipe.execute()
         flagged = []
-        for conversation_id in candidates:
-            header = await self._redis.hmget(
-                keys.conversation(conversation_id), "sla_due_at", "first_response_at"
-            )
-            due, responded = header
+        for conversation_id, (due, responded) in zip(candidates, timings, strict=True):
             if not due or responded or float(due) > now:
                 continue
             if await self._redis.set(keys.sla_breach(conversation_id), "1", nx=True, ex=86400):
@@ -81,20 +83,15 @@ class Sweeper:
 
     async def assign(self, now: float) -> list[tuple[str, str]]:
         """Round-robin the queue, in order, to online agents of its language with room."""
-        load: dict[str, int] = {}
-        for agent in (await self._queue.held_by()).values():
-            load[agent] = load.get(agent, 0) + 1
-        online = await self._redis.zrangebyscore(
-            keys.agents_seen(), now - ONLINE_WINDOW_SECONDS, "+inf"
-        )
-        agents = await self._users.get_many(sorted(online))
+        load = collections.Counter((await self._queue.held_by()).values())
+        agents = await self._users.get_many(sorted(await self._queue.agents_online(now)))
         assigned = []
         for queued in await self._queue.waiting():
             free = [
                 user.name
                 for user in agents
                 if queued.language in user.languages
-                and load.get(user.name, 0) < self._settings.agent_capacity
+                and load[user.name] < self._settings.agent_capacity
             ]
             if not free:
                 continue
@@ -104,6 +101,6 @@ class Sweeper:
                 await self._queue.claim(queued.conversation_id, agent)
             except (TransitionRefused, LookupError):
                 continue
-            load[agent] = load.get(agent, 0) + 1
+            load[agent] += 1
             assigned.append((queued.conversation_id, agent))
         return assigned

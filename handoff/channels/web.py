@@ -314,11 +314,17 @@ async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conv
             return await services.conversations.get(claims.conversation_id), True
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
-    customer = verified or (claims.customer if claims and claims.customer else "")
+    customer = verified or (claims.customer if claims else "") or f"web-{uuid.uuid4().hex}"
     conversation = await services.conversations.create(
-        "web", language, customer or f"web-{uuid.uuid4().hex}", verified=bool(verified)
+        "web", language, customer, verified=bool(verified)
     )
     return conversation, False
+
+
+async def refuse(websocket: WebSocket, code: str, language: str) -> None:
+    """Turn a widget away at its hello: say why, then close (policy violation)."""
+    await websocket.send_json({"type": "error", "code": code, "message": notice(code, language)})
+    await websocket.close(code=1008)
 
 
 @router.websocket("/ws/widget")
@@ -329,24 +335,14 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
         raw = await asyncio.wait_for(receive_json(websocket), HELLO_TIMEOUT_SECONDS)
         hello = HelloFrame.model_validate(raw)
     except (BadFrame, ValidationError, TimeoutError):
-        await websocket.send_json(
-            {"type": "error", "code": "bad_frame", "message": notice("bad_frame", "en")}
-        )
-        await websocket.close(code=1008)
+        await refuse(websocket, "bad_frame", "en")
         return
     except WebSocketDisconnect:
         return
     try:
         conversation, resumed = await open_conversation(services, hello)
     except IdentityRejected:
-        await websocket.send_json(
-            {
-                "type": "error",
-                "code": "bad_identity",
-                "message": notice("bad_identity", hello.language or "en"),
-            }
-        )
-        await websocket.close(code=1008)
+        await refuse(websocket, "bad_identity", hello.language or "en")
         return
     await websocket.send_json(
         {

@@ -49,9 +49,10 @@ class FollowUps:
     async def rate(self, conversation_id: str, score: int, comment: str) -> str | None:
         """Store the customer's rating of a closed conversation, once."""
         conversation = await self._conversations.get(conversation_id)
+        comment = comment.strip()
         outcome = await self._rate(
             keys=[keys.conversation(conversation_id), keys.ratings()],
-            args=[score, comment.strip(), conversation_id],
+            args=[score, comment, conversation_id],
         )
         if outcome != "ok":
             raise FollowUpRefused(outcome)
@@ -59,9 +60,9 @@ class FollowUps:
             conversation_id,
             Entry(
                 sender=Sender.CUSTOMER,
-                text=f"{'★' * score}{'☆' * (5 - score)} {comment.strip()}".strip(),
+                text=f"{'★' * score}{'☆' * (5 - score)} {comment}".strip(),
                 event="rated",
-                meta={"score": score, "comment": comment.strip(), "at": time.time()},
+                meta={"score": score, "comment": comment, "at": time.time()},
             ),
         )
         text = notice("rated", conversation.language)

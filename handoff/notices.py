@@ -53,6 +53,12 @@ NOTICES: dict[str, dict[str, str]] = {
         "en": "The chat could not read that message. Please try again.",
         "ko": "메시지를 읽을 수 없습니다. 다시 시도해 주세요.",
     },
+    "email_subject": {"en": "An agent replied to you", "ko": "상담원이 답변했습니다"},
+    "email_body": {
+        "en": "An agent replied to your conversation with us:\n\n{text}\n\n"
+        "Continue the chat: {url}\n",
+        "ko": "상담원이 답변을 남겼습니다:\n\n{text}\n\n상담 이어가기: {url}\n",
+    },
 }
 
 

@@ -8,18 +8,13 @@ from email.message import EmailMessage
 import aiosmtplib
 
 from handoff.conversations import ConversationStore
+from handoff.notices import notice
 from handoff.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 # One email per burst of replies: a customer is not mailed for every line an agent types.
 NOTIFY_EVERY_SECONDS = 600
-
-SUBJECTS = {"en": "An agent replied to you", "ko": "상담원이 답변했습니다"}
-BODIES = {
-    "en": "An agent replied to your conversation with us:\n\n{text}\n\nContinue the chat: {url}\n",
-    "ko": "상담원이 답변을 남겼습니다:\n\n{text}\n\n상담 이어가기: {url}\n",
-}
 
 
 class EmailNotifier:
@@ -54,9 +49,8 @@ class EmailNotifier:
         message = EmailMessage()
         message["From"] = settings.smtp_sender
         message["To"] = address
-        message["Subject"] = SUBJECTS.get(language, SUBJECTS["en"])
-        body = BODIES.get(language, BODIES["en"])
-        message.set_content(body.format(text=text, url=f"{settings.base_url}/"))
+        message["Subject"] = notice("email_subject", language)
+        message.set_content(notice("email_body", language, text=text, url=f"{settings.base_url}/"))
         try:
             await aiosmtplib.send(
                 message,

@@ -31,7 +31,7 @@ from knowledge_base.files import (
 from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from knowledge_base.tune import base_of, settings_for, tune_and_calibrate
+from knowledge_base.tune import tune_and_calibrate
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
 
@@ -104,13 +104,11 @@ def kb_tune(
     """Fine-tune the embedder on these articles' question variants, and calibrate it."""
     settings = get_settings()
     articles = published_articles(folder)
-    variants = sum(len(a.questions) for language in articles.values() for a in language)
     path, calibration, reports, record = tune_and_calibrate(
-        base_of(settings.embedding_model),
+        settings.embedding_model,
         articles,
         {language: out_of_scope_examples(language) for language in articles},
         Tokenizer(),
-        settings_for(variants),
     )
     calibration.save(path / CALIBRATION_FILE.name)
     for report in reports:

@@ -23,7 +23,7 @@ from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.text import Tokenizer
-from knowledge_base.tune import base_of, settings_for, tune_and_calibrate
+from knowledge_base.tune import tune_and_calibrate
 
 OUT_OF_SCOPE = "oos"
 EMBEDDING_SAMPLE = 200
@@ -93,9 +93,8 @@ def trained_searcher(
     )
     details: dict = {}
     if tuned:
-        settings = settings_for(sum(len(a.questions) for a in articles))
         path, calibration, reports, record = tune_and_calibrate(
-            base_of(model), {language: articles}, {language: negatives}, tokenizer, settings
+            model, {language: articles}, {language: negatives}, tokenizer
         )
         embedder, fitted, report = Embedder(str(path)), calibration.languages[language], reports[0]
         details["tuning"] = record

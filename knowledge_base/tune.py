@@ -132,20 +132,26 @@ def tune(
 
 
 def tune_and_calibrate(
-    base: str,
+    model: str,
     articles: dict[str, list[Article]],
     out_of_scope: dict[str, list[str]],
     tokenizer: Tokenizer,
-    settings: TuneSettings,
+    settings: TuneSettings | None = None,
     models_dir: Path = MODELS_DIR,
 ) -> tuple[Path, Calibration, list, dict]:
     """Tune on every language's articles, and calibrate without leaking the training texts.
+
+    Tuning starts from the model's base (base_of), with settings_for the number of question
+    variants unless settings are given.
 
     A model tuned without each article's first fold of variants (calibrate.without_fold) is
     calibrated on that fold, which it has never seen; the calibration is then used with the
     model tuned on everything. Returns the tuned model, the calibration, the fit reports and
     the tuning record (seconds covers both trainings).
     """
+    base = base_of(model)
+    everything = [a for arts in articles.values() for a in arts]
+    settings = settings or settings_for(sum(len(a.questions) for a in everything))
     held_out = [a for arts in articles.values() for a in without_fold(arts, 0)[0]]
     held_path, held_record = tune(base, held_out, settings, models_dir)
     embedder = Embedder(str(held_path))
@@ -161,7 +167,6 @@ def tune_and_calibrate(
         )
         calibration.languages[language] = fitted
         reports.append(report)
-    everything = [a for arts in articles.values() for a in arts]
     path, record = tune(base, everything, settings, models_dir)
     seconds = round(record["seconds"] + held_record["seconds"], 1)
     return path, calibration, reports, record | {"seconds": seconds}

@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from handoff.settings import Settings
 from handoff.users import Role, UserStore
 from tests.bot_responses import response_texts
-from tests.e2e.widget_page import messages, send
+from tests.e2e.pages import log_in, messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -79,11 +79,7 @@ async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
     await client.aclose()
     context = await browser.new_context(base_url=f"http://127.0.0.1:{stack_hub.port}")
     editor = await context.new_page()
-    await editor.goto("/kb/")
-    await editor.wait_for_url("**/login?next=/kb/")
-    await editor.fill("#name", name)
-    await editor.fill("#password", password)
-    await editor.click("button[type=submit]")
+    await log_in(editor, "/kb/", name, password)
     await expect(editor.get_by_test_id("kb-user")).to_contain_text(name)
 
     await editor.locator(

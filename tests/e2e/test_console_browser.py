@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from handoff import keys
 from handoff.settings import Settings
 from handoff.users import Role, UserStore
-from tests.e2e.widget_page import messages, send
+from tests.e2e.pages import log_in, messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
@@ -47,11 +47,7 @@ async def test_escalation_claim_chat_close_and_rating(
 
     # The agent logs in first: the escalation must reach an open console without a reload.
     name, password = agent_account
-    await agent.goto("/agent/")
-    await agent.wait_for_url("**/login?next=/agent/")
-    await agent.fill("#name", name)
-    await agent.fill("#password", password)
-    await agent.click("button[type=submit]")
+    await log_in(agent, "/agent/", name, password)
     await expect(agent.get_by_test_id("console-agent")).to_contain_text(name)
     connection = agent.get_by_test_id("console-connection")
     await expect(connection).to_have_attribute("data-state", "online")

@@ -2,8 +2,9 @@
 
 Each article's question variants are split into folds; each fold's variants are asked against
 an index built without them, as unseen customer questions would be. Out-of-scope questions
-(which no article answers) are asked against the whole index. The lexical weight that ranks
-best is kept, and a logistic regression maps the ranking's features to P(right answer).
+(which no article answers) are asked against the whole index. The lexical and centroid weights
+that rank best are kept, and a logistic regression maps the ranking's features to P(right
+answer).
 """
 
 import statistics
@@ -23,6 +24,7 @@ from knowledge_base.text import Tokenizer
 
 FOLDS = 5
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
 
 
@@ -43,6 +45,7 @@ class FitReport:
     out_of_scope: int
     top1_accuracy: float
     lexical_weight: float
+    centroid_weight: float
 
 
 def out_of_scope_examples(language: str) -> list[str]:
@@ -104,10 +107,14 @@ def fit_language(
     ]
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
 
-    def ranked(weight: float) -> list[tuple[Asked, list]]:
+    def ranked(weights: tuple[float, float]) -> list[tuple[Asked, list]]:
+        lexical, centroid = weights
+        fusion = replace(
+            neutral, lexical_weight=lexical, centroid_weight=centroid, lexical_half=half
+        )
         results = []
         for index, asked, vector, terms in queries:
-            index.calibration = replace(neutral, lexical_weight=weight, lexical_half=half)
+            index.calibration = fusion
             results.append((asked, index.rank(vector, terms)))
         return results
 
@@ -115,13 +122,15 @@ def fit_language(
         scored = [(asked, hits) for asked, hits in results if asked.expected]
         return sum(_right(asked, hits) for asked, hits in scored) / max(len(scored), 1)
 
-    best_weight = max(LEXICAL_WEIGHTS, key=lambda w: (round(accuracy(ranked(w)), 4), -w))
-    results = ranked(best_weight)
+    grid = [(lexical, centroid) for lexical in LEXICAL_WEIGHTS for centroid in CENTROID_WEIGHTS]
+    best = max(grid, key=lambda w: (round(accuracy(ranked(w)), 4), -sum(w)))
+    results = ranked(best)
     features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
     labels = np.array([_right(asked, hits) for asked, hits in results])
     model = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
     calibration = LanguageCalibration(
-        lexical_weight=best_weight,
+        lexical_weight=best[0],
+        centroid_weight=best[1],
         lexical_half=round(half, 4),
         coefficients=[round(float(c), 4) for c in model.coef_[0]],
         intercept=round(float(model.intercept_[0]), 4),
@@ -131,7 +140,8 @@ def fit_language(
         in_scope=sum(1 for a, _ in results if a.expected),
         out_of_scope=sum(1 for a, _ in results if not a.expected),
         top1_accuracy=round(accuracy(results), 4),
-        lexical_weight=best_weight,
+        lexical_weight=best[0],
+        centroid_weight=best[1],
     )
     return calibration, report
 

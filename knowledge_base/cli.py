@@ -89,7 +89,7 @@ def kb_calibrate(
         typer.echo(
             f"{language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
             f"variants, {report.out_of_scope} out-of-scope questions, "
-            f"lexical weight {report.lexical_weight}"
+            f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}"
         )
     calibration.save()
     typer.echo(f"Written to {CALIBRATION_FILE}")
@@ -114,7 +114,8 @@ def kb_tune(
     for report in reports:
         typer.echo(
             f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
-            f"variants the tuning did not see, lexical weight {report.lexical_weight}"
+            f"variants the tuning did not see, lexical weight {report.lexical_weight}, "
+            f"centroid weight {report.centroid_weight}"
         )
     typer.echo(f"Tuned from {record['base']} in {record['seconds']} s, calibrated: {path}")
     typer.echo(f"To use it, set BATON_EMBEDDING_MODEL={path} and restart the hub.")

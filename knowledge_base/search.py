@@ -1,9 +1,10 @@
 """Hybrid search over published articles: dense (sentence embeddings) fused with BM25.
 
-Each article is matched through its title, its question variants and its short answer (dense:
-the best cosine over them) and through all of its text (BM25 over Kiwi morphemes or stemmed
-English words). The two are fused per language, and the top article's confidence is the
-calibrated probability that it is the right answer (knowledge_base/calibration.py).
+Each article is matched through its title and its question variants (dense: the best cosine
+over them, blended with the cosine to their mean direction) and through all of its text (BM25
+over Kiwi morphemes or stemmed English words). The two are fused per language, and the top
+article's confidence is the calibrated probability that it is the right answer
+(knowledge_base/calibration.py).
 """
 
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,7 @@ class LanguageIndex:
     unit_vectors: np.ndarray
     unit_texts: list[str]
     starts: np.ndarray
+    centroid_norms: np.ndarray
     bm25: bm25s.BM25 | None
     calibration: LanguageCalibration = field(default_factory=LanguageCalibration)
 
@@ -83,18 +85,24 @@ class LanguageIndex:
             if unit_texts
             else np.zeros((0, dimensions), dtype=np.float32)
         )
+        centroid_norms = np.ones(len(articles), dtype=np.float32)
         bm25 = None
         if articles:
+            sums = np.add.reduceat(matrix, starts, axis=0)
+            centroid_norms = np.maximum(np.linalg.norm(sums, axis=1), 1e-6)
             bm25 = bm25s.BM25()
             bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
-        return cls(articles, matrix, unit_texts, starts, bm25, calibration)
+        return cls(articles, matrix, unit_texts, starts, centroid_norms, bm25, calibration)
 
     def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
         """The k best articles for a query, best first, with calibrated confidences."""
         if not self.articles:
             return []
         unit_scores = self.unit_vectors @ query_vector
-        dense = np.maximum.reduceat(unit_scores, self.starts)
+        nearest = np.maximum.reduceat(unit_scores, self.starts)
+        to_centroid = np.add.reduceat(unit_scores, self.starts) / self.centroid_norms
+        blend = self.calibration.centroid_weight
+        dense = (1 - blend) * nearest + blend * to_centroid
         raw_lexical = self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(dense))
         lexical = raw_lexical / (raw_lexical + self.calibration.lexical_half)
         top_lexical = raw_lexical.max()

@@ -22,7 +22,7 @@ from knowledge_base.text import Tokenizer
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models" / "embedder"
 RECORD = "tuning.json"
-SMALL = 2000  # question variants; below, 5 epochs in batches of 32, else 1 of 64
+SMALL = 2000  # question variants; below, each text meets up to 9 partners in batches of 32
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class TuneSettings:
     warmup: float = 0.1
     scale: float = 20.0
     max_seq_length: int = 64
+    partners: int = 1  # other texts of its article each text is paired with, per epoch
     seed: int = 0
 
 
@@ -46,8 +47,14 @@ def base_of(model: str) -> str:
 
 
 def settings_for(texts: int) -> TuneSettings:
-    """Settings for a knowledge base of this many question variants: small ones take more epochs."""
-    return TuneSettings(epochs=5, batch_size=32) if texts < SMALL else TuneSettings()
+    """Settings for a knowledge base of this many question variants.
+
+    A small one pairs each text with up to nine others of its article, so that it trains about
+    as many steps as a large one; measured on BANKING77 at 10 per intent, on 3,000 training rows
+    outside the sample: 86.97% top-1 (BM25 weight 0.1), against 86.17% for five epochs of one
+    partner each and 85.87% for three epochs of four.
+    """
+    return TuneSettings(batch_size=32, partners=9) if texts < SMALL else TuneSettings()
 
 
 @dataclass(frozen=True)
@@ -65,12 +72,13 @@ def groups_of(articles: list[Article]) -> list[list[str]]:
     return [group for group in groups if len(group) > 1]
 
 
-def epoch_pairs(groups: list[list[str]], rng: random.Random) -> list[Pair]:
-    """Every text paired with another text of its group, shuffled."""
+def epoch_pairs(groups: list[list[str]], rng: random.Random, partners: int = 1) -> list[Pair]:
+    """Every text paired with up to `partners` other texts of its group, shuffled."""
     pairs = [
-        Pair(g, text, rng.choice([other for other in group if other != text]))
+        Pair(g, text, other)
         for g, group in enumerate(groups)
         for text in group
+        for other in rng.sample([o for o in group if o != text], min(partners, len(group) - 1))
     ]
     rng.shuffle(pairs)
     return pairs
@@ -192,7 +200,8 @@ def _train(base: str, groups: list[list[str]], settings: TuneSettings):
         parameters, lr=settings.learning_rate, weight_decay=settings.weight_decay
     )
     epochs = [
-        batches(epoch_pairs(groups, rng), settings.batch_size) for _ in range(settings.epochs)
+        batches(epoch_pairs(groups, rng, settings.partners), settings.batch_size)
+        for _ in range(settings.epochs)
     ]
     steps = sum(map(len, epochs))
     schedule = get_linear_schedule_with_warmup(optimizer, int(settings.warmup * steps), steps)

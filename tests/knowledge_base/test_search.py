@@ -1,11 +1,13 @@
 """Search quality on the seed articles, with phrasings that are not question variants."""
 
+import numpy as np
 import pytest
 
-from knowledge_base.calibration import Calibration
+from knowledge_base.articles import Article, Status
+from knowledge_base.calibration import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
-from knowledge_base.search import Searcher, offline_searcher
+from knowledge_base.search import LanguageIndex, Searcher, offline_searcher
 from knowledge_base.text import Tokenizer
 
 THRESHOLD = 0.5
@@ -63,3 +65,39 @@ def test_an_article_only_in_another_language_is_offered_with_a_note(searcher: Se
     finally:
         searcher.indexes["ko"] = korean
     assert result.answer.article.language == "en" and result.note == "only_in:en"
+
+
+def test_the_centroid_weight_favours_an_article_whose_variants_all_point_at_the_question() -> None:
+    # The query is the x axis. "one-close" has one variant nearer to it (cosine 0.90) and two
+    # pointing elsewhere; "all-close" has two variants at cosine 0.85 on either side of it.
+    vectors = {
+        "one close": [0.9, 0.436, 0.0],
+        "elsewhere": [0.0, 0.0, 1.0],
+        "away": [0.0, 1.0, 0.0],
+        "all close": [0.85, 0.527, 0.0],
+        "close too": [0.85, -0.527, 0.0],
+    }
+    articles = [
+        Article(
+            slug=slug,
+            language="en",
+            title=title,
+            body="",
+            questions=questions,
+            status=Status.PUBLISHED,
+        )
+        for slug, title, questions in [
+            ("one-close", "one close", ["elsewhere", "away"]),
+            ("all-close", "all close", ["close too"]),
+        ]
+    ]
+    unit = {text: np.array(v, dtype=np.float32) / np.linalg.norm(v) for text, v in vectors.items()}
+
+    def top(centroid_weight: float) -> str:
+        fusion = LanguageCalibration(lexical_weight=0.0, centroid_weight=centroid_weight)
+        terms = {a.key: [a.slug] for a in articles}
+        index = LanguageIndex.build(articles, unit, terms, fusion, dimensions=3)
+        return index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [])[0].article.slug
+
+    assert top(0.0) == "one-close"
+    assert top(0.5) == "all-close"

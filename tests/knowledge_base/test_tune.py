@@ -92,6 +92,20 @@ def test_batches_never_hold_an_article_twice() -> None:
         assert len({pair.group for pair in batch}) == len(batch) > 1
 
 
+def test_each_text_meets_distinct_partners_of_its_own_article() -> None:
+    groups = groups_of(articles())
+    pairs = epoch_pairs(groups, random.Random(0), partners=3)
+    assert len(pairs) == 3 * sum(map(len, groups))
+    for group_number, group in enumerate(groups):
+        for text in group:
+            partners = [p.second for p in pairs if p.group == group_number and p.first == text]
+            assert len(set(partners)) == 3 and text not in partners
+            assert set(partners) <= set(group)
+    # More partners than the article has other texts: each is paired with all of them once.
+    everyone = epoch_pairs(groups, random.Random(0), partners=50)
+    assert len(everyone) == sum(len(g) * (len(g) - 1) for g in groups)
+
+
 def test_tuning_moves_unseen_paraphrases_to_their_article(tmp_path: Path) -> None:
     before = mean_margin(Embedder())
     path, record = tune(DEFAULT_MODEL, articles(), QUICK, tmp_path)

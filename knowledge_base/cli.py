@@ -11,7 +11,7 @@ import typer
 from handoff.settings import get_settings
 from handoff.stack import redis_client
 from knowledge_base.articles import Status
-from knowledge_base.calibrate import fit_language, out_of_scope_examples
+from knowledge_base.calibrate import FitReport, fit_language, out_of_scope_examples
 from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
@@ -89,10 +89,17 @@ def kb_calibrate(
         typer.echo(
             f"{language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
             f"variants, {report.out_of_scope} out-of-scope questions, "
-            f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}"
+            f"{_fusion(report)}"
         )
     calibration.save()
     typer.echo(f"Written to {CALIBRATION_FILE}")
+
+
+def _fusion(report: FitReport) -> str:
+    return (
+        f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}, "
+        f"nearest variants {report.nearest_variants}"
+    )
 
 
 @kb_app.command("tune")
@@ -114,8 +121,7 @@ def kb_tune(
     for report in reports:
         typer.echo(
             f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
-            f"variants the tuning did not see, lexical weight {report.lexical_weight}, "
-            f"centroid weight {report.centroid_weight}"
+            f"variants the tuning did not see, {_fusion(report)}"
         )
     typer.echo(f"Tuned from {record['base']} in {record['seconds']} s, calibrated: {path}")
     typer.echo(f"To use it, set BATON_EMBEDDING_MODEL={path} and restart the hub.")

@@ -1,7 +1,7 @@
 """Hybrid search over published articles: dense (sentence embeddings) fused with BM25.
 
-Each article is matched through its title and its question variants (dense: the best cosine
-over them, blended with the cosine to their mean direction) and through all of its text (BM25
+Each article is matched through its title and its question variants (dense: the mean of its
+few best cosines, blended with the cosine to their mean direction) and through all of its text (BM25
 over Kiwi morphemes or stemmed English words). The two are fused per language, and the top
 article's confidence is the calibrated probability that it is the right answer
 (knowledge_base/calibration.py).
@@ -63,6 +63,7 @@ class LanguageIndex:
     unit_vectors: np.ndarray
     unit_texts: list[str]
     starts: np.ndarray
+    members: np.ndarray  # each article's unit indices, padded with len(unit_texts)
     centroid_norms: np.ndarray
     bm25: bm25s.BM25 | None
     calibration: LanguageCalibration = field(default_factory=LanguageCalibration)
@@ -92,14 +93,20 @@ class LanguageIndex:
             centroid_norms = np.maximum(np.linalg.norm(sums, axis=1), 1e-6)
             bm25 = bm25s.BM25()
             bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
-        return cls(articles, matrix, unit_texts, starts, centroid_norms, bm25, calibration)
+        offsets = np.arange(max(sizes, default=1))
+        members = np.where(
+            offsets < np.array(sizes, dtype=np.int64)[:, None],
+            starts[: len(sizes), None] + offsets,
+            len(unit_texts),
+        )
+        return cls(articles, matrix, unit_texts, starts, members, centroid_norms, bm25, calibration)
 
     def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
         """The k best articles for a query, best first, with calibrated confidences."""
         if not self.articles:
             return []
         unit_scores = self.unit_vectors @ query_vector
-        nearest = np.maximum.reduceat(unit_scores, self.starts)
+        nearest = self._nearest(unit_scores)
         to_centroid = np.add.reduceat(unit_scores, self.starts) / self.centroid_norms
         blend = self.calibration.centroid_weight
         dense = (1 - blend) * nearest + blend * to_centroid
@@ -121,6 +128,16 @@ class LanguageIndex:
             for i in order
         ]
         return self._with_confidence(hits)
+
+    def _nearest(self, unit_scores: np.ndarray) -> np.ndarray:
+        """Each article's mean of its `nearest_variants` best unit scores (1: its best)."""
+        k = min(self.calibration.nearest_variants, self.members.shape[1])
+        if k == 1:
+            return np.maximum.reduceat(unit_scores, self.starts)
+        padded = np.append(unit_scores, -np.inf)[self.members]
+        best = -np.partition(-padded, k - 1, axis=1)[:, :k]
+        counts = np.minimum((self.members < len(unit_scores)).sum(axis=1), k)
+        return np.where(np.isfinite(best), best, 0.0).sum(axis=1) / counts
 
     def _best_unit(self, article_index: int, unit_scores: np.ndarray) -> str:
         start = self.starts[article_index]

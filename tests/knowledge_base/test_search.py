@@ -67,7 +67,18 @@ def test_an_article_only_in_another_language_is_offered_with_a_note(searcher: Se
     assert result.answer.article.language == "en" and result.note == "only_in:en"
 
 
-def test_the_centroid_weight_favours_an_article_whose_variants_all_point_at_the_question() -> None:
+@pytest.mark.parametrize(
+    ("fusion", "expected"),
+    [
+        ({}, "one-close"),
+        ({"centroid_weight": 0.5}, "all-close"),
+        ({"nearest_variants": 2}, "all-close"),
+        ({"nearest_variants": 5}, "all-close"),  # more than either article has: all of them
+    ],
+)
+def test_fusion_can_favour_an_article_whose_variants_all_point_at_the_question(
+    fusion: dict, expected: str
+) -> None:
     # The query is the x axis. "one-close" has one variant nearer to it (cosine 0.90) and two
     # pointing elsewhere; "all-close" has two variants at cosine 0.85 on either side of it.
     vectors = {
@@ -92,12 +103,8 @@ def test_the_centroid_weight_favours_an_article_whose_variants_all_point_at_the_
         ]
     ]
     unit = {text: np.array(v, dtype=np.float32) / np.linalg.norm(v) for text, v in vectors.items()}
-
-    def top(centroid_weight: float) -> str:
-        fusion = LanguageCalibration(lexical_weight=0.0, centroid_weight=centroid_weight)
-        terms = {a.key: [a.slug] for a in articles}
-        index = LanguageIndex.build(articles, unit, terms, fusion, dimensions=3)
-        return index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [])[0].article.slug
-
-    assert top(0.0) == "one-close"
-    assert top(0.5) == "all-close"
+    terms = {a.key: [a.slug] for a in articles}
+    calibration = LanguageCalibration(lexical_weight=0.0, **fusion)
+    index = LanguageIndex.build(articles, unit, terms, calibration, dimensions=3)
+    hits = index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [])
+    assert hits[0].article.slug == expected

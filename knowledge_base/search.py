@@ -1,9 +1,9 @@
 """Hybrid search over published articles: dense (sentence embeddings) fused with BM25.
 
 Each article is matched through its title and its question variants (dense: the mean of its
-few best cosines, blended with the cosine to their mean direction) and through all of its text (BM25
-over Kiwi morphemes or stemmed English words). The two are fused per language, and the top
-article's confidence is the calibrated probability that it is the right answer
+few best cosines, blended with the cosine to their mean direction) and through all of its text
+(BM25 over Kiwi morphemes or stemmed English words). The two are fused per language, and the
+top article's confidence is the calibrated probability that it is the right answer
 (knowledge_base/calibration.py).
 """
 

@@ -110,15 +110,7 @@ def fit_language(
     ]
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
 
-    def ranked(choice: tuple[float, float, int]) -> list[tuple[Asked, list]]:
-        lexical, centroid, nearest = choice
-        fusion = replace(
-            neutral,
-            lexical_weight=lexical,
-            centroid_weight=centroid,
-            nearest_variants=nearest,
-            lexical_half=half,
-        )
+    def ranked(fusion: LanguageCalibration) -> list[tuple[Asked, list]]:
         results = []
         for index, asked, vector, terms in queries:
             index.calibration = fusion
@@ -129,16 +121,30 @@ def fit_language(
         scored = [(asked, hits) for asked, hits in results if asked.expected]
         return sum(_right(asked, hits) for asked, hits in scored) / max(len(scored), 1)
 
-    grid = itertools.product(LEXICAL_WEIGHTS, CENTROID_WEIGHTS, NEAREST_VARIANTS)
-    best = max(grid, key=lambda choice: (round(accuracy(ranked(choice)), 4), -sum(choice)))
+    fusions = [
+        replace(
+            neutral,
+            lexical_weight=lexical,
+            centroid_weight=centroid,
+            nearest_variants=nearest,
+            lexical_half=half,
+        )
+        for lexical, centroid, nearest in itertools.product(
+            LEXICAL_WEIGHTS, CENTROID_WEIGHTS, NEAREST_VARIANTS
+        )
+    ]
+
+    def simplicity(fusion: LanguageCalibration) -> float:
+        """Ties go to the least fusion: lower weights, fewer nearest variants."""
+        return -(fusion.lexical_weight + fusion.centroid_weight + fusion.nearest_variants)
+
+    best = max(fusions, key=lambda f: (round(accuracy(ranked(f)), 4), simplicity(f)))
     results = ranked(best)
     features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
     labels = np.array([_right(asked, hits) for asked, hits in results])
     model = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
-    calibration = LanguageCalibration(
-        lexical_weight=best[0],
-        centroid_weight=best[1],
-        nearest_variants=best[2],
+    calibration = replace(
+        best,
         lexical_half=round(half, 4),
         coefficients=[round(float(c), 4) for c in model.coef_[0]],
         intercept=round(float(model.intercept_[0]), 4),
@@ -148,9 +154,9 @@ def fit_language(
         in_scope=sum(1 for a, _ in results if a.expected),
         out_of_scope=sum(1 for a, _ in results if not a.expected),
         top1_accuracy=round(accuracy(results), 4),
-        lexical_weight=best[0],
-        centroid_weight=best[1],
-        nearest_variants=best[2],
+        lexical_weight=best.lexical_weight,
+        centroid_weight=best.centroid_weight,
+        nearest_variants=best.nearest_variants,
     )
     return calibration, report
 

@@ -36,9 +36,10 @@ class Embedder:
 
         transformers_logging.disable_progress_bar()  # keep command output clean
 
-        self._model = OnnxSentenceModel.load(model_location(model))
-        self.model_id = hashlib.sha256(Path(model_location(model)).name.encode()).hexdigest()[:12]
-        self.dimensions = self._model.embed(["dimensions"]).shape[1]
+        location = model_location(model)
+        self._model = OnnxSentenceModel.load(location)
+        self.model_id = hashlib.sha256(Path(location).name.encode()).hexdigest()[:12]
+        self.dimensions = self._model.dimensions
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, one row per text (float32); batches of similar lengths, less padding."""

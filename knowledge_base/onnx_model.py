@@ -41,6 +41,7 @@ class OnnxSentenceModel:
         self.session = onnxruntime.InferenceSession(
             str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
+        self.dimensions: int = self.session.get_outputs()[0].shape[-1]
 
     @classmethod
     def load(cls, location: str, models_dir: Path = MODELS_DIR) -> "OnnxSentenceModel":

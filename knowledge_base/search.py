@@ -136,8 +136,8 @@ class LanguageIndex:
             return np.maximum.reduceat(unit_scores, self.starts)
         padded = np.append(unit_scores, -np.inf)[self.members]
         best = -np.partition(-padded, k - 1, axis=1)[:, :k]
-        counts = np.minimum((self.members < len(unit_scores)).sum(axis=1), k)
-        return np.where(np.isfinite(best), best, 0.0).sum(axis=1) / counts
+        real = np.isfinite(best)  # an article with fewer than k units has padding among them
+        return np.where(real, best, 0.0).sum(axis=1) / real.sum(axis=1)
 
     def _best_unit(self, article_index: int, unit_scores: np.ndarray) -> str:
         start = self.starts[article_index]

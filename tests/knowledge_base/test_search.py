@@ -1,5 +1,7 @@
 """Search quality on the seed articles, with phrasings that are not question variants."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,18 @@ def test_fusion_can_favour_an_article_whose_variants_all_point_at_the_question(
     index = LanguageIndex.build(articles, unit, terms, calibration, dimensions=3)
     hits = index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [])
     assert hits[0].article.slug == expected
+
+
+@pytest.mark.parametrize("shortlist", [4, 8])
+def test_a_shortlist_ranks_as_scoring_every_variant_does(
+    searcher: Searcher, shortlist: int
+) -> None:
+    """On a large index only a shortlist's variants are scored; the ranking must not change."""
+    embedder, tokenizer = Embedder(), Tokenizer()
+    for question, language, _ in IN_SCOPE:
+        index = searcher.indexes[language]
+        vector, terms = embedder.embed([question])[0], tokenizer.terms(question)
+        every = [(h.article.slug, round(h.score, 5)) for h in index.rank(vector, terms, k=3)]
+        short_index = replace(index, shortlist=shortlist)
+        short = [(h.article.slug, round(h.score, 5)) for h in short_index.rank(vector, terms, k=3)]
+        assert short == every, question

@@ -62,26 +62,34 @@ class LiveKnowledgeBase:
                 await self._reindex(language)
         logger.info("Knowledge base indexed: %s", {k: len(v) for k, v in self._published.items()})
 
-    async def refresh(self, key: str) -> None:
-        """Re-read one article ("language:slug") and re-index its language."""
-        language, slug = key.split(":", 1)
+    async def refresh(self, *changed: str) -> None:
+        """Re-read changed articles ("language:slug"); re-index each of their languages once."""
         async with self._lock:
-            article = await self._store.get(language, slug)
-            articles = self._published.setdefault(language, {})
-            if article is not None and article.status is Status.PUBLISHED:
-                articles[slug] = article
-            else:
-                articles.pop(slug, None)
-            await self._reindex(language)
+            for key in dict.fromkeys(changed):
+                language, slug = key.split(":", 1)
+                article = await self._store.get(language, slug)
+                articles = self._published.setdefault(language, {})
+                if article is not None and article.status is Status.PUBLISHED:
+                    articles[slug] = article
+                else:
+                    articles.pop(slug, None)
+            for language in sorted({key.split(":", 1)[0] for key in changed}):
+                await self._reindex(language)
 
     async def follow(self, redis: Redis) -> None:
-        """Apply every save announced on the change feed, forever."""
-        pubsub = redis.pubsub()
+        """Apply every save announced on the change feed, forever.
+
+        Saves announced while a language is being re-indexed are applied together, so that a
+        bulk import costs a few re-indexes rather than one per article.
+        """
+        pubsub = redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(keys.KB_CHANGES_CHANNEL)
         try:
             async for message in pubsub.listen():
-                if message["type"] == "message":
-                    await self.refresh(message["data"])
+                changed = [message["data"]]
+                while pending := await pubsub.get_message(timeout=0):
+                    changed.append(pending["data"])
+                await self.refresh(*changed)
         finally:
             await pubsub.aclose()
 

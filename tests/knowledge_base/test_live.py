@@ -1,5 +1,6 @@
 """A published edit made through one hub process is answered by another within a second."""
 
+import asyncio
 import secrets
 import time
 from collections.abc import Iterator
@@ -9,9 +10,16 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
+from handoff import keys
 from handoff.settings import Settings
 from handoff.stack import hub_process
 from handoff.users import Role, UserStore
+from knowledge_base.articles import ArticleContent, Status
+from knowledge_base.calibration import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.live import LiveKnowledgeBase
+from knowledge_base.store import ArticleStore
+from knowledge_base.text import Tokenizer
 from tests.support import make_settings, running, staff_client
 
 
@@ -71,3 +79,62 @@ async def test_try_shows_the_decision_and_the_ranked_articles(
     assert refused.status_code == 401
     for client in (editor, anonymous):
         await client.aclose()
+
+
+async def test_saves_made_during_a_reindex_are_applied_together(
+    redis: Redis, redis_url: str
+) -> None:
+    """A bulk import must not cost one re-index of the whole language per article."""
+    binary = Redis.from_url(redis_url)
+    live = LiveKnowledgeBase(ArticleStore(redis), Embedder(), Tokenizer(), Calibration(), binary)
+    await live.load()
+    reindexed = []
+    reindex = live._reindex
+
+    async def counted(language: str) -> None:
+        reindexed.append(language)
+        await reindex(language)
+
+    live._reindex = counted
+
+    async def subscribers() -> int:
+        return (await redis.pubsub_numsub(keys.KB_CHANGES_CHANNEL))[0][1]
+
+    others = await subscribers()  # hubs of other tests follow the same feed
+    following = asyncio.create_task(live.follow(redis))
+    while await subscribers() == others:
+        await asyncio.sleep(0.01)
+    token = secrets.token_hex(3)
+    subjects = [f"{animal} {token}" for animal in ("hamster", "gecko", "ferret", "tortoise")]
+    subjects += [f"{subject} number {n}" for subject in list(subjects) for n in range(5)]
+    store = ArticleStore(redis)
+    await asyncio.gather(
+        *(
+            store.save(
+                "en",
+                f"bulk-{i}-{token}",
+                ArticleContent(
+                    title=f"Insurance for a {subject}",
+                    body=f"We insure a {subject}.",
+                    questions=[f"is my {subject} insured"],
+                    status=Status.PUBLISHED,
+                ),
+                by="test",
+                base_revision=0,
+            )
+            for i, subject in enumerate(subjects)
+        )
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            index = live.searcher.indexes.get("en")
+            slugs = {a.slug for a in index.articles} if index else set()
+            if all(f"bulk-{i}-{token}" in slugs for i in range(len(subjects))):
+                break
+            await asyncio.sleep(0.05)
+        assert all(f"bulk-{i}-{token}" in slugs for i in range(len(subjects)))
+        assert len(reindexed) < len(subjects) / 2, (len(reindexed), len(subjects))
+    finally:
+        following.cancel()
+        await binary.aclose()

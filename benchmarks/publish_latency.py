@@ -2,8 +2,10 @@
 
 Starts its own Redis and two hubs sharing it (no Rasa needed). Each round an editor publishes
 a new article through the first hub; the second hub is asked, through the editor's "try a
-question", until the new article is its answer.
-Run: `.venv/bin/python -m benchmarks.publish_latency`.
+question", until the new article is its answer. With --articles N, the knowledge base first
+holds N more published articles (those of benchmarks/search_latency.py), so that every publish
+re-indexes a language of that size.
+Run: `.venv/bin/python -m benchmarks.publish_latency [--articles 10000]`.
 """
 
 import argparse
@@ -16,9 +18,12 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from benchmarks import reports
+from benchmarks.search_latency import articles
 from handoff.stack import hub_process, redis_process
 from handoff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
+from knowledge_base.files import content_of
+from knowledge_base.store import ArticleStore
 from tests.support import free_port, make_settings, running, staff_client
 
 EDITOR, PASSWORD = "benchmark-editor", "benchmark password"
@@ -64,15 +69,20 @@ async def measure(writer_url: str, reader_url: str, rounds: int) -> list[float]:
     return seconds
 
 
-async def add_editor(redis_url: str) -> None:
+async def prepare(redis_url: str, count: int) -> None:
+    """The editor, and `count` published articles besides the seed ones."""
     redis = Redis.from_url(redis_url, decode_responses=True)
     await UserStore(redis).add(EDITOR, PASSWORD, Role.EDITOR)
+    store = ArticleStore(redis)
+    for extra in articles(count):
+        await store.save("en", extra.slug, content_of(extra), by=EDITOR, base_revision=0)
     await redis.aclose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--articles", type=int, default=0, help="published articles beforehand")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/publish-latency.json"))
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="baton-publish-bench-"))  # logs stay for a look
@@ -81,14 +91,16 @@ def main() -> None:
     hubs = [make_settings(redis_url), make_settings(redis_url)]
     with running([redis_process(port, scratch / "redis")], scratch / "logs"):
         time.sleep(0.3)
-        asyncio.run(add_editor(redis_url))
+        asyncio.run(prepare(redis_url, args.articles))
         processes = [hub_process(settings, redis_url) for settings in hubs]
-        with running(processes, scratch / "logs", timeout=180):
+        startup = 180 + args.articles / 20  # each hub embeds every article's texts at start
+        with running(processes, scratch / "logs", timeout=startup):
             writer, reader = (f"http://127.0.0.1:{s.port}" for s in hubs)
             seconds = asyncio.run(measure(writer, reader, args.rounds))
     report = {
         "benchmark": "publish in one hub process until another hub answers with the article",
         "rounds": len(seconds),
+        "articles_beforehand": args.articles,
         "publish_to_answer_ms": median_and_p95([s * 1000 for s in seconds]),
         "target_ms": 1000,
         "machine": reports.machine(),

@@ -9,7 +9,6 @@ maps the ranking's features to P(right answer).
 
 import itertools
 import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -74,32 +73,45 @@ def without_fold(articles: list[Article], fold: int) -> tuple[list[Article], lis
     return kept, asked
 
 
+def every_fold(embedder: Embedder) -> dict[int, Embedder]:
+    """The same embedder for every fold: one not tuned on the question variants at all."""
+    return dict.fromkeys(range(FOLDS), embedder)
+
+
 def fit_language(
     language: str,
     articles: list[Article],
     out_of_scope: list[str],
-    embedder: Embedder,
+    embedders: dict[int, Embedder],
     tokenizer: Tokenizer,
-    folds: Iterable[int] = range(FOLDS),
 ) -> tuple[LanguageCalibration, FitReport]:
     """Fit one language's calibration on its articles and out-of-scope questions.
 
-    Only the variants of `folds` are asked: those the embedder has not been tuned on.
+    The variants of each fold in `embedders` are asked, embedded by the embedder given for that
+    fold: one that has not been tuned on them (out-of-scope questions: the first one's).
     """
     texts = list({t: None for a in articles for t in dense_units(a)} | dict.fromkeys(out_of_scope))
-    vectors = dict(zip(texts, embedder.embed(texts), strict=True))
+    distinct = {id(embedder): embedder for embedder in embedders.values()}
+    vectors = {
+        key: dict(zip(texts, embedder.embed(texts), strict=True))
+        for key, embedder in distinct.items()
+    }
     neutral = LanguageCalibration()
+    dimensions = next(iter(distinct.values())).dimensions
 
-    def index_of(kept: list[Article]) -> LanguageIndex:
+    def index_of(kept: list[Article], kept_vectors: dict) -> LanguageIndex:
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
-        return LanguageIndex.build(kept, vectors, terms, neutral, embedder.dimensions)
+        return LanguageIndex.build(kept, kept_vectors, terms, neutral, dimensions)
 
-    runs = [without_fold(articles, fold) for fold in folds]
-    runs = [(index_of(kept), asked) for kept, asked in runs]
-    runs.append((index_of(articles), [Asked(q, None) for q in out_of_scope]))
+    runs = []
+    for fold, embedder in embedders.items():
+        kept, asked = without_fold(articles, fold)
+        runs.append((index_of(kept, vectors[id(embedder)]), asked, vectors[id(embedder)]))
+    first = vectors[id(next(iter(embedders.values())))]
+    runs.append((index_of(articles, first), [Asked(q, None) for q in out_of_scope], first))
     queries = [
-        (index, asked, vectors[asked.text], tokenizer.terms(asked.text))
-        for index, asked_list in runs
+        (index, asked, run_vectors[asked.text], tokenizer.terms(asked.text))
+        for index, asked_list, run_vectors in runs
         for asked in asked_list
     ]
     # BM25 scores have no fixed scale: a typical in-scope top score maps to 0.5.

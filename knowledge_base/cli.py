@@ -11,7 +11,7 @@ import typer
 from handoff.settings import get_settings
 from handoff.stack import redis_client
 from knowledge_base.articles import Status
-from knowledge_base.calibrate import FitReport, fit_language, out_of_scope_examples
+from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
 from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
@@ -83,7 +83,7 @@ def kb_calibrate(
     calibration = Calibration.load()
     for language, articles in sorted(published_articles(folder).items()):
         fitted, report = fit_language(
-            language, articles, out_of_scope_examples(language), embedder, tokenizer
+            language, articles, out_of_scope_examples(language), every_fold(embedder), tokenizer
         )
         calibration.languages[language] = fitted
         typer.echo(

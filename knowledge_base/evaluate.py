@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibrate import fit_language, out_of_scope_examples
+from knowledge_base.calibrate import every_fold, fit_language, out_of_scope_examples
 from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, offline_searcher
@@ -100,7 +100,9 @@ def trained_searcher(
         details["tuning"] = record
     else:
         embedder = Embedder(model)
-        fitted, report = fit_language(language, articles, negatives, embedder, tokenizer)
+        fitted, report = fit_language(
+            language, articles, negatives, every_fold(embedder), tokenizer
+        )
     searcher = offline_searcher(
         {language: articles}, embedder, tokenizer, Calibration({language: fitted})
     )

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from knowledge_base.articles import Article
-from knowledge_base.calibrate import fit_language, without_fold
+from knowledge_base.calibrate import FOLDS, fit_language, without_fold
 from knowledge_base.calibration import Calibration
 from knowledge_base.embeddings import Embedder, model_location
 from knowledge_base.search import dense_units
@@ -154,30 +154,35 @@ def tune_and_calibrate(
 
     A model tuned without each article's first fold of variants (calibrate.without_fold) is
     calibrated on that fold, which it has never seen; the calibration is then used with the
-    model tuned on everything. Returns the tuned model, the calibration, the fit reports and
-    the tuning record (seconds covers both trainings).
+    model tuned on everything. A small knowledge base (under SMALL variants) is calibrated on
+    every fold, each by a model tuned without it: one fold of ten variants an article is too
+    few questions to trust. Returns the tuned model, the calibration, the fit reports and the
+    tuning record (seconds covers every training).
     """
     base = base_of(model)
     everything = [a for arts in articles.values() for a in arts]
-    settings = settings or settings_for(sum(len(a.questions) for a in everything))
-    held_out = [a for arts in articles.values() for a in without_fold(arts, 0)[0]]
-    held_path, held_record = tune(base, held_out, settings, models_dir)
-    embedder = Embedder(str(held_path))
+    variants = sum(len(a.questions) for a in everything)
+    settings = settings or settings_for(variants)
+    held_out = {
+        fold: tune(
+            base,
+            [a for arts in articles.values() for a in without_fold(arts, fold)[0]],
+            settings,
+            models_dir,
+        )
+        for fold in (range(FOLDS) if variants < SMALL else [0])
+    }
+    embedders = {fold: Embedder(str(path)) for fold, (path, _) in held_out.items()}
     calibration, reports = Calibration(), []
     for language, language_articles in sorted(articles.items()):
         fitted, report = fit_language(
-            language,
-            language_articles,
-            out_of_scope.get(language, []),
-            embedder,
-            tokenizer,
-            folds=[0],
+            language, language_articles, out_of_scope.get(language, []), embedders, tokenizer
         )
         calibration.languages[language] = fitted
         reports.append(report)
     path, record = tune(base, everything, settings, models_dir)
-    seconds = round(record["seconds"] + held_record["seconds"], 1)
-    return path, calibration, reports, record | {"seconds": seconds}
+    seconds = record["seconds"] + sum(held["seconds"] for _, held in held_out.values())
+    return path, calibration, reports, record | {"seconds": round(seconds, 1)}
 
 
 def _train(base: str, groups: list[list[str]], settings: TuneSettings):

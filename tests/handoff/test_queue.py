@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from handoff import keys
 from handoff.conversations import ConversationStore, Sender, State, TransitionRefused
 from handoff.hours import BusinessHours
-from handoff.queue import AgentQueue, Escalation, Priority
+from handoff.queue import AgentQueue, Escalation, Priority, queue_score
 from handoff.sweeper import Sweeper
 from handoff.users import Role, UserStore
 from tests.support import make_settings
@@ -54,6 +54,13 @@ async def queued(store: ConversationStore, queue: AgentQueue, reason: str, langu
     conversation = await store.create("web", language, "customer-1")
     await queue.escalate(conversation.id, Escalation.because(reason, "request_human", 0.97))
     return conversation.id
+
+
+def test_escalations_within_one_millisecond_keep_their_order() -> None:
+    now = 1_795_000_000.1234  # late 2026
+    scores = [queue_score(Priority.NORMAL, now + i * 0.0001) for i in range(5)]
+    assert scores == sorted(set(scores))
+    assert queue_score(Priority.URGENT, now + 10**6) < scores[0]
 
 
 async def test_fraud_jumps_the_queue_then_waiting_time_orders_it(

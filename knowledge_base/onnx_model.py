@@ -1,10 +1,11 @@
 """A sentence-transformers model run by ONNX Runtime: the same vectors, sooner.
 
 Embedding one query took median 6.2 ms against 9.6 ms with torch (benchmarks/search_latency.py,
-this 2-core machine). The model's transformer is exported once to
-models/onnx/<hash of its location>/ (with its tokenizer); the vectors are its mean-pooled,
-normalised token embeddings. Each export is checked against sentence-transformers' own vectors,
-so a model that pools otherwise is refused rather than silently embedded wrong.
+this 2-core machine). The model's transformer is exported once, with its tokenizer, to
+<exports folder>/<hash of its location>/ (embeddings.exports_dir says which folder); the vectors
+are its mean-pooled, normalised token embeddings. Each export is checked against
+sentence-transformers' own vectors, so a model that pools otherwise is refused rather than
+silently embedded wrong.
 """
 
 import hashlib

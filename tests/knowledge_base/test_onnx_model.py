@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from sentence_transformers import SentenceTransformer
 
-from knowledge_base.embeddings import DEFAULT_MODEL, model_location
+from knowledge_base.embeddings import DEFAULT_MODEL, Embedder, exports_dir, model_location
+from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel
 
 TEXTS = [
@@ -39,3 +40,14 @@ def test_a_model_that_pools_otherwise_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="mean-pooled"):
         OnnxSentenceModel.load(str(tmp_path / "cls"), tmp_path / "onnx")
     assert not any((tmp_path / "onnx").iterdir())  # nothing half-exported left behind
+
+
+def test_a_local_model_keeps_its_export_in_its_own_folder(tmp_path: Path) -> None:
+    """Tuned models come and go; their exports must go with them, not pile up elsewhere."""
+    local = tmp_path / "local"
+    SentenceTransformer(model_location(DEFAULT_MODEL), device="cpu").save(str(local))
+    before = set(EXPORTS_DIR.iterdir()) if EXPORTS_DIR.exists() else set()
+    embedder = Embedder(str(local))
+    assert [p.name for p in (local / "onnx").iterdir()] and embedder.embed(["hi"]).shape == (1, 384)
+    assert (set(EXPORTS_DIR.iterdir()) if EXPORTS_DIR.exists() else set()) == before
+    assert exports_dir(DEFAULT_MODEL) == EXPORTS_DIR

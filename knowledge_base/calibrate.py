@@ -91,23 +91,23 @@ def fit_language(
     fold: one that has not been tuned on them (out-of-scope questions: the first one's).
     """
     texts = list({t: None for a in articles for t in dense_units(a)} | dict.fromkeys(out_of_scope))
-    distinct = {id(embedder): embedder for embedder in embedders.values()}
-    vectors = {
-        key: dict(zip(texts, embedder.embed(texts), strict=True))
-        for key, embedder in distinct.items()
-    }
+    by_embedder: dict[int, dict[str, np.ndarray]] = {}  # each distinct embedder embeds once
+    for embedder in embedders.values():
+        if id(embedder) not in by_embedder:
+            by_embedder[id(embedder)] = dict(zip(texts, embedder.embed(texts), strict=True))
+    fold_vectors = {fold: by_embedder[id(embedder)] for fold, embedder in embedders.items()}
     neutral = LanguageCalibration()
-    dimensions = next(iter(distinct.values())).dimensions
+    dimensions = next(iter(embedders.values())).dimensions
 
-    def index_of(kept: list[Article], kept_vectors: dict) -> LanguageIndex:
+    def index_of(kept: list[Article], vectors: dict[str, np.ndarray]) -> LanguageIndex:
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
-        return LanguageIndex.build(kept, kept_vectors, terms, neutral, dimensions)
+        return LanguageIndex.build(kept, vectors, terms, neutral, dimensions)
 
     runs = []
-    for fold, embedder in embedders.items():
+    for fold, vectors in fold_vectors.items():
         kept, asked = without_fold(articles, fold)
-        runs.append((index_of(kept, vectors[id(embedder)]), asked, vectors[id(embedder)]))
-    first = vectors[id(next(iter(embedders.values())))]
+        runs.append((index_of(kept, vectors), asked, vectors))
+    first = next(iter(fold_vectors.values()))
     runs.append((index_of(articles, first), [Asked(q, None) for q in out_of_scope], first))
     queries = [
         (index, asked, run_vectors[asked.text], tokenizer.terms(asked.text))

@@ -65,15 +65,17 @@ class LiveKnowledgeBase:
     async def refresh(self, *changed: str) -> None:
         """Re-read changed articles ("language:slug"); re-index each of their languages once."""
         async with self._lock:
+            languages = set()
             for key in dict.fromkeys(changed):
                 language, slug = key.split(":", 1)
+                languages.add(language)
                 article = await self._store.get(language, slug)
                 articles = self._published.setdefault(language, {})
                 if article is not None and article.status is Status.PUBLISHED:
                     articles[slug] = article
                 else:
                     articles.pop(slug, None)
-            for language in sorted({key.split(":", 1)[0] for key in changed}):
+            for language in sorted(languages):
                 await self._reindex(language)
 
     async def follow(self, redis: Redis) -> None:

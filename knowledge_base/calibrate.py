@@ -4,7 +4,8 @@ Each article's question variants are split into folds; each fold's variants are 
 an index built without them, as unseen customer questions would be. Out-of-scope questions
 (which no article answers) are asked against the whole index. The fusion that ranks best (how
 many nearest variants, the centroid and lexical weights) is kept, and a logistic regression
-maps the ranking's features to P(right answer).
+maps the ranking's features to P(right answer). Where the right article stood when the top one
+was wrong gives the lower-ranked articles their part of the rest.
 """
 
 import itertools
@@ -19,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from knowledge_base.articles import Article
 from knowledge_base.calibration import LanguageCalibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.search import LanguageIndex, dense_units, lexical_text
+from knowledge_base.search import TOP_K, LanguageIndex, dense_units, lexical_text
 from knowledge_base.text import Tokenizer
 
 FOLDS = 5
@@ -160,6 +161,7 @@ def fit_language(
         lexical_half=round(half, 4),
         coefficients=[round(float(c), 4) for c in model.coef_[0]],
         intercept=round(float(model.intercept_[0]), 4),
+        lower_ranks=lower_ranks(results),
     )
     report = FitReport(
         language=language,
@@ -171,6 +173,22 @@ def fit_language(
         nearest_variants=best.nearest_variants,
     )
     return calibration, report
+
+
+def lower_ranks(results: list[tuple[Asked, list]]) -> list[float]:
+    """Of the in-scope questions whose top article was wrong, the share whose right article
+    was ranked 2nd, 3rd, ... (up to TOP_K)."""
+    missed = [
+        (asked.expected, [hit.article.slug for hit in hits])
+        for asked, hits in results
+        if asked.expected and not _right(asked, hits)
+    ]
+    return [
+        round(sum(slugs[rank : rank + 1] == [right] for right, slugs in missed) / len(missed), 4)
+        if missed
+        else 0.0
+        for rank in range(1, TOP_K)
+    ]
 
 
 def _right(asked: Asked, hits: list) -> bool:

@@ -29,6 +29,8 @@ class LanguageCalibration:
     lexical_half: float = 5.0
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])
     intercept: float = -9.0
+    # When the top article is wrong, how often the right one is at rank 2, 3, ... (fitted).
+    lower_ranks: list[float] = field(default_factory=lambda: [0.5, 0.2, 0.1, 0.05])
 
     def probability(self, features: list[float]) -> float:
         """P(the top article is the right answer) for a ranking's features."""

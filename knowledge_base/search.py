@@ -4,7 +4,8 @@ Each article is matched through its title and its question variants (dense: the 
 few best cosines, blended with the cosine to their mean direction) and through all of its text
 (BM25 over Kiwi morphemes or stemmed English words). The two are fused per language, and the
 top article's confidence is the calibrated probability that it is the right answer
-(knowledge_base/calibration.py).
+(knowledge_base/calibration.py); the others share what is left, as often as their rank held
+the right answer when the top one was wrong.
 """
 
 from dataclasses import dataclass, field, replace
@@ -173,14 +174,17 @@ class LanguageIndex:
         return self.unit_texts[start + int(np.argmax(unit_scores[start:end]))]
 
     def _with_confidence(self, hits: list[Hit]) -> list[Hit]:
-        top = hits[0]
-        confidence = self.calibration.probability(self.features_of(hits).as_list())
-        # Only the top hit has a calibrated probability; the others are scaled under it.
-        return [
-            replace(hit, confidence=confidence * max(hit.score, 0.0) / top.score)
-            if top.score > 0
-            else hit
-            for hit in hits
+        """The top hit's calibrated P(right answer); each lower hit's part of the rest.
+
+        A lower hit gets the chance that the top one is wrong times how often, when it was
+        wrong on the calibration questions, the right article stood at the hit's rank: the
+        confidences of one ranking never add up to more than one.
+        """
+        top = self.calibration.probability(self.features_of(hits).as_list())
+        shares = self.calibration.lower_ranks
+        return [replace(hits[0], confidence=top)] + [
+            replace(hit, confidence=(1 - top) * (shares[i] if i < len(shares) else 0.0))
+            for i, hit in enumerate(hits[1:])
         ]
 
     @staticmethod

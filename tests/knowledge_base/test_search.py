@@ -52,6 +52,19 @@ def test_customer_phrasings_find_the_right_article(
     assert (result.answer.article.slug, result.answer.article.language) == (slug, language)
 
 
+@pytest.mark.parametrize(("question", "language", "slug"), IN_SCOPE)
+def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
+    searcher: Searcher, question: str, language: str, slug: str
+) -> None:
+    """The top article has its calibrated probability; the others share what is left."""
+    hits = searcher.search(question, language, THRESHOLD).hits
+    index = searcher.indexes[language]
+    top = index.calibration.probability(LanguageIndex.features_of(hits).as_list())
+    assert hits[0].confidence == pytest.approx(top)
+    assert sum(hit.confidence for hit in hits) <= 1.0 + 1e-9, [h.confidence for h in hits]
+    assert all(hit.confidence < top for hit in hits[1:] if top >= THRESHOLD)
+
+
 @pytest.mark.parametrize(("question", "language"), OUT_OF_SCOPE)
 def test_unrelated_questions_are_not_answered(
     searcher: Searcher, question: str, language: str

@@ -31,6 +31,7 @@ from knowledge_base.files import (
 from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+from knowledge_base.tune import prune as prune_models
 from knowledge_base.tune import tune_and_calibrate
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
@@ -108,6 +109,10 @@ def kb_tune(
     folder: Annotated[
         Path, typer.Argument(help="Holds <language>/<slug>.md files.")
     ] = ARTICLES_DIR,
+    prune: Annotated[
+        bool,
+        typer.Option(help="Delete older tuned models (never the new one or the one in use)."),
+    ] = True,
 ) -> None:
     """Fine-tune the embedder on these articles' question variants, and calibrate it."""
     settings = get_settings()
@@ -125,6 +130,10 @@ def kb_tune(
             f"variants the tuning did not see, {_fusion(report)}"
         )
     typer.echo(f"Tuned from {record['base']} in {record['seconds']} s, calibrated: {path}")
+    if prune:
+        in_use = [str(path), *record["held_out"], settings.embedding_model]
+        for stale in prune_models(in_use):
+            typer.echo(f"Deleted the older tuned model {stale}")
     typer.echo(f"To use it, set BATON_EMBEDDING_MODEL={path} and restart the hub.")
 
 

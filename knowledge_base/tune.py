@@ -157,7 +157,7 @@ def tune_and_calibrate(
     model tuned on everything. A small knowledge base (under SMALL variants) is calibrated on
     every fold, each by a model tuned without it: one fold of ten variants an article is too
     few questions to trust. Returns the tuned model, the calibration, the fit reports and the
-    tuning record (seconds covers every training).
+    tuning record (seconds covers every training; held_out lists the held-out models).
     """
     base = base_of(model)
     everything = [a for arts in articles.values() for a in arts]
@@ -182,7 +182,33 @@ def tune_and_calibrate(
         reports.append(report)
     path, record = tune(base, everything, settings, models_dir)
     seconds = record["seconds"] + sum(held["seconds"] for _, held in held_out.values())
-    return path, calibration, reports, record | {"seconds": round(seconds, 1)}
+    held_out_paths = [str(held_path) for held_path, _ in held_out.values()]
+    return (
+        path,
+        calibration,
+        reports,
+        record
+        | {
+            "seconds": round(seconds, 1),
+            "held_out": held_out_paths,
+        },
+    )
+
+
+def prune(keep: list[str], models_dir: Path = MODELS_DIR) -> list[Path]:
+    """Delete the tuned models under models_dir that are not in `keep`, with their ONNX exports,
+    and what an interrupted tuning left; the deleted folders."""
+    kept = {Path(model).resolve() for model in keep}
+    stale = [
+        folder
+        for folder in sorted(models_dir.glob("*"))
+        if folder.is_dir()
+        and folder.resolve() not in kept
+        and ((folder / RECORD).exists() or folder.name.endswith(".partial"))
+    ]
+    for folder in stale:
+        shutil.rmtree(folder)
+    return stale
 
 
 def _train(base: str, groups: list[list[str]], settings: TuneSettings):

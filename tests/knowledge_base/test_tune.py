@@ -18,6 +18,7 @@ from knowledge_base.tune import (
     batches,
     epoch_pairs,
     groups_of,
+    prune,
     tune,
     tune_and_calibrate,
 )
@@ -133,3 +134,12 @@ def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path:
     assert len(held_out) == FOLDS and all(h["texts"] == 24 - len(VARIANTS) for h in held_out)
     assert reports[0].in_scope == 20 and reports[0].out_of_scope == 1
     assert "en" in calibration.languages and record["texts"] == 24
+    assert sorted(record["held_out"]) == sorted(str(p) for p in tmp_path.iterdir() if p != path)
+
+    # Pruning after a new tuning deletes older models and leftovers, never the new ones.
+    older, interrupted, unrelated = tmp_path / "older", tmp_path / "x.partial", tmp_path / "mine"
+    for folder in (older, interrupted, unrelated):
+        folder.mkdir()
+    (older / RECORD).write_text("{}")
+    assert prune([str(path), *record["held_out"]], tmp_path) == [older, interrupted]
+    assert sorted(tmp_path.iterdir()) == sorted([path, unrelated, *map(Path, record["held_out"])])

@@ -5,12 +5,13 @@ SHELL := /bin/bash
 VENV := .venv
 RASA_VENV := .venv-rasa
 MODEL := models/baton.tar.gz
+MPNET := models/all-mpnet-base-v2
 RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
 RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help run test lint setup
+.PHONY: help run test lint setup mpnet
 help:
 	@echo "make run    install what is missing, train what is stale, start the whole stack"
 	@echo "make test   install what is missing and run every test"
@@ -24,6 +25,12 @@ test: setup
 	@scripts/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Optional: the larger embedding model (see README, "Choosing the embedding model").
+mpnet: $(MPNET)/model.safetensors
+
+$(MPNET)/model.safetensors: scripts/install-mpnet $(VENV)/.installed
+	$(VENV)/bin/python scripts/install-mpnet $(MPNET)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -181,7 +181,6 @@ def eval_command(
         searcher = offline_searcher(asyncio.run(published()), embedder, tokenizer, calibration)
     setup_seconds = round(time.monotonic() - started, 1)
     report = evaluate(searcher, embedder, read_rows(test), language, settings.kb_answer_threshold)
-    report = (
-        {"name": out.stem, "test": str(test), "setup_seconds": setup_seconds} | details | report
-    )
+    header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}
+    report = header | {"setup_seconds": setup_seconds} | details | report
     typer.echo(json.dumps(write_report(report, out), ensure_ascii=False))

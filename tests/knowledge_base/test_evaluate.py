@@ -7,6 +7,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from handoff.cli import app
+from knowledge_base.embeddings import DEFAULT_MODEL
 from knowledge_base.evaluate import Row, per_category, slug_of
 
 TRAIN = {
@@ -59,6 +60,7 @@ def test_eval_reports_the_contract_figures(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["queries"] == 5 and summary["train_rows"] == 15
+    assert summary["model"] == DEFAULT_MODEL  # which embedder the figures belong to
     assert summary["in_scope_accuracy"] == 100.0
     assert summary["out_of_scope_recall"] == 100.0
     assert summary["accuracy"] >= 80.0

@@ -14,7 +14,7 @@ from pathlib import Path
 from benchmarks import reports
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibration import Calibration
-from knowledge_base.embeddings import Embedder
+from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.evaluate import median_and_p95, read_rows
 from knowledge_base.search import offline_searcher
 from knowledge_base.text import Tokenizer
@@ -42,10 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="the embedding model (a setting)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/search-latency.json"))
     args = parser.parse_args()
     started = time.perf_counter()
-    embedder, tokenizer = Embedder(), Tokenizer()
+    embedder, tokenizer = Embedder(args.model), Tokenizer()
     searcher = offline_searcher(
         {"en": articles(args.articles)}, embedder, tokenizer, Calibration.load()
     )
@@ -73,6 +74,7 @@ def main() -> None:
         same += shortlisted == exact
     report = {
         "benchmark": "knowledge-base query, embedding included",
+        "model": args.model,
         "articles": args.articles,
         "queries": len(questions),
         "query_ms": median_and_p95(total),

@@ -1,6 +1,7 @@
 """The clients and components the hub creates once at startup and shares."""
 
 import asyncio
+import logging
 from dataclasses import dataclass, field
 
 import httpx
@@ -24,6 +25,8 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+
+logger = logging.getLogger(__name__)
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
@@ -72,11 +75,19 @@ class Services:
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
         )
         articles = ArticleStore(redis)
+        calibration = calibration_file(settings.embedding_model)
+        if not calibration.exists():
+            logger.warning(
+                "%s has no calibration (%s): confidences are not fitted until "
+                "`baton kb calibrate` (or `baton kb tune`) is run with this model",
+                settings.embedding_model,
+                calibration,
+            )
         knowledge = LiveKnowledgeBase(
             articles,
             Embedder(settings.embedding_model),
             Tokenizer(),
-            Calibration.load(calibration_file(settings.embedding_model)),
+            Calibration.load(calibration),
             binary_redis,
         )
         return cls(

@@ -1,8 +1,8 @@
 """Turning a ranking into a confidence: a logistic model per language, fitted on data.
 
 The parameters are fitted by `baton kb calibrate` (knowledge_base/calibrate.py) and kept in
-knowledge_base/calibration.json, or by `baton kb tune` beside the tuned model they belong to;
-here they are only applied.
+knowledge_base/calibration.json for the packaged model, beside any other model in its folder (by
+`baton kb tune` for a tuned one); here they are only applied.
 """
 
 import json
@@ -10,13 +10,16 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from knowledge_base.embeddings import DEFAULT_MODEL
+
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 
 
 def calibration_file(model: str) -> Path:
-    """The calibration for an embedding model: a tuned model's own, else the shared file."""
-    own = Path(model) / CALIBRATION_FILE.name
-    return own if own.exists() else CALIBRATION_FILE
+    """Where an embedding model's calibration is kept: the shared file for the packaged model,
+    else beside the model (`baton kb tune` writes a tuned one's, `baton kb calibrate` another's).
+    """
+    return CALIBRATION_FILE if model == DEFAULT_MODEL else Path(model) / CALIBRATION_FILE.name
 
 
 @dataclass

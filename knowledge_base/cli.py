@@ -12,7 +12,7 @@ from handoff.settings import get_settings
 from handoff.stack import redis_client
 from knowledge_base.articles import Status
 from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
-from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
+from knowledge_base.calibration import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     evaluate,
@@ -31,8 +31,8 @@ from knowledge_base.files import (
 from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+from knowledge_base.tune import base_of, tune_and_calibrate
 from knowledge_base.tune import prune as prune_models
-from knowledge_base.tune import tune_and_calibrate
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
 
@@ -75,13 +75,17 @@ def kb_calibrate(
         Path, typer.Argument(help="Holds <language>/<slug>.md files.")
     ] = ARTICLES_DIR,
 ) -> None:
-    """Fit search fusion and confidence per language on these articles (k-fold over variants)."""
+    """Fit search fusion and confidence per language on these articles (k-fold over variants).
+
+    For the packaged model into knowledge_base/calibration.json, for another into its folder.
+    """
     settings = get_settings()
-    if calibration_file(settings.embedding_model) != CALIBRATION_FILE:
+    if base_of(settings.embedding_model) != settings.embedding_model:
         typer.echo("A tuned embedder is calibrated by `baton kb tune`; run that instead.")
         raise typer.Exit(1)
     embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
-    calibration = Calibration.load()
+    target = calibration_file(settings.embedding_model)
+    calibration = Calibration.load(target)
     for language, articles in sorted(published_articles(folder).items()):
         fitted, report = fit_language(
             language, articles, out_of_scope_examples(language), every_fold(embedder), tokenizer
@@ -92,8 +96,8 @@ def kb_calibrate(
             f"variants, {report.out_of_scope} out-of-scope questions, "
             f"{_fusion(report)}"
         )
-    calibration.save()
-    typer.echo(f"Written to {CALIBRATION_FILE}")
+    calibration.save(target)
+    typer.echo(f"Written to {target}")
 
 
 def _fusion(report: FitReport) -> str:
@@ -123,7 +127,7 @@ def kb_tune(
         {language: out_of_scope_examples(language) for language in articles},
         Tokenizer(),
     )
-    calibration.save(path / CALIBRATION_FILE.name)
+    calibration.save(calibration_file(str(path)))
     for report in reports:
         typer.echo(
             f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "

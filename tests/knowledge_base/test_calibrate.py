@@ -1,7 +1,18 @@
-"""Fitting the calibration: where the right article stood when the top one was wrong."""
+"""Fitting the calibration: where the right article stood when the top one was wrong, and
+where each model's calibration is kept."""
 
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from handoff.cli import app
+from handoff.settings import get_settings
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibrate import Asked, lower_ranks
+from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
+from knowledge_base.embeddings import DEFAULT_MODEL, model_location
 from knowledge_base.search import TOP_K, Hit
 
 
@@ -31,3 +42,23 @@ def test_lower_ranks_are_shares_of_the_questions_the_top_article_missed() -> Non
 
 def test_no_missed_question_gives_the_lower_ranks_nothing() -> None:
     assert lower_ranks([(Asked("right", "a"), ranking("a", "b"))]) == [0.0] * (TOP_K - 1)
+
+
+def test_another_model_is_calibrated_into_its_own_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """kb calibrate with another model leaves the packaged model's calibration alone."""
+    model = tmp_path / "other-model"
+    shutil.copytree(model_location(DEFAULT_MODEL), model)
+    shared = CALIBRATION_FILE.read_bytes()
+    monkeypatch.setenv("BATON_EMBEDDING_MODEL", str(model))
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["kb", "calibrate"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    assert calibration_file(str(model)) == model / CALIBRATION_FILE.name
+    assert set(Calibration.load(model / CALIBRATION_FILE.name).languages) == {"en", "ko"}
+    assert CALIBRATION_FILE.read_bytes() == shared
+    assert calibration_file(DEFAULT_MODEL) == CALIBRATION_FILE

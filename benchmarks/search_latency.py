@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks import reports
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibration import Calibration
+from knowledge_base.calibration import Calibration, calibration_file
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.evaluate import median_and_p95, read_rows
 from knowledge_base.search import offline_searcher
@@ -48,7 +48,10 @@ def main() -> None:
     started = time.perf_counter()
     embedder, tokenizer = Embedder(args.model), Tokenizer()
     searcher = offline_searcher(
-        {"en": articles(args.articles)}, embedder, tokenizer, Calibration.load()
+        {"en": articles(args.articles)},
+        embedder,
+        tokenizer,
+        Calibration.load(calibration_file(args.model)),
     )
     build_seconds = time.perf_counter() - started
     questions = [row.text for row in read_rows(DATA / "test.csv")][: args.queries]

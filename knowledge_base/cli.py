@@ -13,6 +13,7 @@ from handoff.stack import redis_client
 from knowledge_base.articles import Status
 from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
 from knowledge_base.calibration import Calibration, calibration_file
+from knowledge_base.cascade import Cascade
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     evaluate,
@@ -28,7 +29,7 @@ from knowledge_base.files import (
     import_articles,
     published_articles,
 )
-from knowledge_base.search import offline_searcher
+from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 from knowledge_base.tune import base_of, tune_and_calibrate
@@ -162,11 +163,16 @@ def eval_command(
     settings = get_settings()
     started = time.monotonic()
     tokenizer, details = Tokenizer(), {}
+    second_opinion = (
+        (settings.second_opinion_model, settings.second_opinion_below)
+        if settings.second_opinion_model
+        else None
+    )
     if train:
         rows = read_rows(train)
         rows = per_category(rows, shots, seed) if shots else rows
-        searcher, embedder, details = trained_searcher(
-            rows, language, settings.embedding_model, tokenizer, tune
+        searcher, details = trained_searcher(
+            rows, language, settings.embedding_model, tokenizer, tune, second_opinion
         )
         details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
     else:
@@ -180,11 +186,19 @@ def eval_command(
                     by_language.setdefault(article.language, []).append(article)
             return by_language
 
-        embedder = Embedder(settings.embedding_model)
-        calibration = Calibration.load(calibration_file(settings.embedding_model))
-        searcher = offline_searcher(asyncio.run(published()), embedder, tokenizer, calibration)
+        articles = asyncio.run(published())
+
+        def searcher_of(model: str) -> Searcher:
+            calibration = Calibration.load(calibration_file(model))
+            return offline_searcher(articles, Embedder(model), tokenizer, calibration)
+
+        searcher = searcher_of(settings.embedding_model)
+        if second_opinion:
+            second_model, below = second_opinion
+            searcher = Cascade(searcher, searcher_of(second_model), below)
+            details["second_opinion"] = {"model": second_model, "below": below}
     setup_seconds = round(time.monotonic() - started, 1)
-    report = evaluate(searcher, embedder, read_rows(test), language, settings.kb_answer_threshold)
+    report = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
     header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}
     report = header | {"setup_seconds": setup_seconds} | details | report
     typer.echo(json.dumps(write_report(report, out), ensure_ascii=False))

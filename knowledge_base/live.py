@@ -2,11 +2,13 @@
 
 Every hub process keeps its own index and subscribes to the store's change feed, so a save in
 one process is searchable in all of them as soon as the changed language is re-indexed
-(embeddings of unchanged texts are reused; new ones are cached in Redis for restarts).
+(embeddings of unchanged texts are reused; new ones are cached in Redis for restarts). With a
+second opinion (knowledge_base/cascade.py), each language has one index per model, sharing BM25.
 """
 
 import asyncio
 import logging
+from dataclasses import dataclass, field
 
 import numpy as np
 from redis.asyncio import Redis
@@ -14,12 +16,23 @@ from redis.asyncio import Redis
 from handoff import keys
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibration import Calibration
+from knowledge_base.cascade import Cascade, SecondOpinion
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, dense_units, lexical_text
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Model:
+    """One embedding model's side of the knowledge base: its searcher and the vectors it has."""
+
+    embedder: Embedder
+    calibration: Calibration
+    searcher: Searcher
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 class LiveKnowledgeBase:
@@ -32,21 +45,23 @@ class LiveKnowledgeBase:
         tokenizer: Tokenizer,
         calibration: Calibration,
         vector_cache: Redis,
+        second_opinion: SecondOpinion | None = None,
     ) -> None:
         self._store = store
-        self._embedder = embedder
         self._tokenizer = tokenizer
-        self._calibration = calibration
         self._vector_cache = vector_cache
         self._published: dict[str, dict[str, Article]] = {}
-        self._vectors: dict[str, np.ndarray] = {}
         self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
         self._lock = asyncio.Lock()
-        self.searcher = Searcher(self.embed_query, tokenizer, calibration)
+        self._models = [self._model(embedder, calibration)]
+        self.searcher: Searcher | Cascade = self._models[0].searcher
+        if second_opinion:
+            self._models.append(self._model(second_opinion.embedder, second_opinion.calibration))
+            second = self._models[1].searcher
+            self.searcher = Cascade(self.searcher, second, second_opinion.below)
 
-    def embed_query(self, text: str) -> np.ndarray:
-        """A query's unit vector."""
-        return self._embedder.embed([text])[0]
+    def _model(self, embedder: Embedder, calibration: Calibration) -> _Model:
+        return _Model(embedder, calibration, Searcher(embedder, self._tokenizer, calibration))
 
     async def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """Rank the published articles for a question, off the event loop."""
@@ -98,20 +113,25 @@ class LiveKnowledgeBase:
     async def _reindex(self, language: str) -> None:
         articles = sorted(self._published.get(language, {}).values(), key=lambda a: a.slug)
         texts = list({t: None for a in articles for t in dense_units(a)})
-        missing = [t for t in texts if t not in self._vectors]
-        if missing:
-            vectors = await self._embedder.embed_cached(missing, self._vector_cache)
-            self._vectors.update(zip(missing, vectors, strict=True))
         for article in articles:
             if self._terms.get(article.key, (None,))[0] != article.revision:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
-        index = await asyncio.to_thread(
-            LanguageIndex.build,
-            articles,
-            self._vectors,
-            {article.key: self._terms[article.key][1] for article in articles},
-            self._calibration.for_language(language),
-            self._embedder.dimensions,
-        )
-        self.searcher.indexes[language] = index
+        terms = {article.key: self._terms[article.key][1] for article in articles}
+        bm25 = None
+        for model in self._models:
+            missing = [t for t in texts if t not in model.vectors]
+            if missing:
+                vectors = await model.embedder.embed_cached(missing, self._vector_cache)
+                model.vectors.update(zip(missing, vectors, strict=True))
+            index = await asyncio.to_thread(
+                LanguageIndex.build,
+                articles,
+                model.vectors,
+                terms,
+                model.calibration.for_language(language),
+                model.embedder.dimensions,
+                bm25,
+            )
+            bm25 = index.bm25
+            model.searcher.indexes[language] = index

@@ -16,6 +16,7 @@ from threadpoolctl import threadpool_limits
 
 from knowledge_base.articles import Article
 from knowledge_base.calibration import Calibration, LanguageCalibration
+from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
 
 TOP_K = 5
@@ -80,8 +81,12 @@ class LanguageIndex:
         terms: dict[str, list[str]],
         calibration: LanguageCalibration,
         dimensions: int,
+        bm25: bm25s.BM25 | None = None,
     ) -> "LanguageIndex":
-        """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key)."""
+        """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key).
+
+        `bm25`, another model's index of the same articles, is shared instead of rebuilt.
+        """
         unit_texts = [text for article in articles for text in dense_units(article)]
         sizes = [len(dense_units(article)) for article in articles]
         starts = np.cumsum([0, *sizes[:-1]]).astype(np.int64)
@@ -91,10 +96,10 @@ class LanguageIndex:
             else np.zeros((0, dimensions), dtype=np.float32)
         )
         centroids = np.zeros((len(articles), dimensions), dtype=np.float32)
-        bm25 = None
         if articles:
             sums = np.add.reduceat(matrix, starts, axis=0)
             centroids = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-6)
+        if articles and bm25 is None:
             bm25 = bm25s.BM25()
             bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
         offsets = np.arange(max(sizes, default=1))
@@ -210,31 +215,29 @@ class SearchResult:
     answer: Hit | None
     threshold: float
     note: str | None = None
+    second_opinion: bool = False  # answered by a cascade's second model (cascade.py)
 
 
 class Searcher:
     """Ranks articles for questions, in the customer's language first."""
 
-    def __init__(self, embed_query, tokenizer: Tokenizer, calibration: Calibration) -> None:
+    def __init__(self, embedder: Embedder, tokenizer: Tokenizer, calibration: Calibration) -> None:
         # One BLAS thread: a query's matrix-vector product gains nothing from more, and idle
         # BLAS threads spinning after it slow down the next query's embedding (measured: the
         # p95 of a query on 10,000 articles fell from 96 ms to 20 ms).
         threadpool_limits(limits=1, user_api="blas")
-        self._embed_query = embed_query
+        self._embedder = embedder
         self._tokenizer = tokenizer
         self.calibration = calibration
         self.indexes: dict[str, LanguageIndex] = {}
 
-    def search(
-        self, question: str, language: str, threshold: float, vector: np.ndarray | None = None
-    ) -> SearchResult:
+    def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """Rank articles; answer with the top one if its confidence reaches the threshold.
 
         When nothing in the customer's language is confident enough but an article that exists
-        only in another language is, that one is offered, with a note saying so. The question's
-        vector is computed here unless given (evaluations embed questions in batches).
+        only in another language is, that one is offered, with a note saying so.
         """
-        vector = self._embed_query(question) if vector is None else vector
+        vector = self._embedder.embed([question])[0]
         terms = self._tokenizer.terms(question)
         own = self._rank(language, vector, terms)
         if own and own[0].confidence >= threshold:
@@ -257,10 +260,13 @@ class Searcher:
 
 
 def offline_searcher(
-    articles: dict[str, list[Article]], embedder, tokenizer: Tokenizer, calibration: Calibration
+    articles: dict[str, list[Article]],
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    calibration: Calibration,
 ) -> Searcher:
     """A searcher over fixed articles (by language), for evaluation, tests and benchmarks."""
-    searcher = Searcher(lambda text: embedder.embed([text])[0], tokenizer, calibration)
+    searcher = Searcher(embedder, tokenizer, calibration)
     for language, language_articles in articles.items():
         texts = list({t: None for a in language_articles for t in dense_units(a)})
         vectors = dict(zip(texts, embedder.embed(texts), strict=True))

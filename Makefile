@@ -27,10 +27,13 @@ test: setup
 	$(VENV)/bin/pytest
 
 # Optional: the larger embedding model (see README, "Choosing the embedding model").
-mpnet: $(MPNET)/model.safetensors
+mpnet: $(MPNET)/calibration.json
 
 $(MPNET)/model.safetensors: scripts/install-mpnet $(VENV)/.installed
 	$(VENV)/bin/python scripts/install-mpnet $(MPNET)
+
+$(MPNET)/calibration.json: $(MPNET)/model.safetensors $(wildcard knowledge_base/articles/*/*.md)
+	BATON_EMBEDDING_MODEL=$(MPNET) $(VENV)/bin/baton kb calibrate
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

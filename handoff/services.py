@@ -96,6 +96,7 @@ class Services:
                 Embedder(settings.second_opinion_model),
                 _calibration_of(settings.second_opinion_model),
                 settings.second_opinion_below,
+                frozenset(settings.second_opinion_languages),
             )
         knowledge = LiveKnowledgeBase(
             articles,

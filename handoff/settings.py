@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         le=1.0,
         description="The second model is asked when the first one's top confidence is under this.",
     )
+    second_opinion_languages: set[str] = Field(
+        default={"en"}, description="Languages whose questions may get a second opinion."
+    )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
     max_consecutive_misses: int = Field(

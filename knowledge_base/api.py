@@ -249,6 +249,7 @@ class Decision(BaseModel):
     decision: Literal["answer", "escalate"]
     threshold: float
     note: str | None
+    second_opinion: bool  # the first embedding model was unsure; the second one ranked these
     results: list[RankedArticle]
 
 
@@ -265,6 +266,7 @@ def decision_of(result: SearchResult, base_url: str) -> Decision:
         decision="answer" if result.answer else "escalate",
         threshold=result.threshold,
         note=result.note,
+        second_opinion=result.second_opinion,
         results=[
             RankedArticle(
                 slug=hit.article.slug,

@@ -162,19 +162,14 @@ def eval_command(
     """Measure the bot's answer-or-escalate decision; the last line is the summary as JSON."""
     settings = get_settings()
     started = time.monotonic()
-    tokenizer, details = Tokenizer(), {}
-    second_opinion = (
-        (settings.second_opinion_model, settings.second_opinion_below)
-        if settings.second_opinion_model
-        else None
-    )
+    tokenizer = Tokenizer()
     if train:
         rows = read_rows(train)
         rows = per_category(rows, shots, seed) if shots else rows
-        searcher, details = trained_searcher(
-            rows, language, settings.embedding_model, tokenizer, tune, second_opinion
-        )
-        details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
+
+        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, dict]:
+            return trained_searcher(rows, language, model, tokenizer, tuned)
+
     else:
 
         async def published() -> dict[str, list]:
@@ -188,15 +183,22 @@ def eval_command(
 
         articles = asyncio.run(published())
 
-        def searcher_of(model: str) -> Searcher:
+        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, dict]:
             calibration = Calibration.load(calibration_file(model))
-            return offline_searcher(articles, Embedder(model), tokenizer, calibration)
+            return offline_searcher(articles, Embedder(model), tokenizer, calibration), {}
 
-        searcher = searcher_of(settings.embedding_model)
-        if second_opinion:
-            second_model, below = second_opinion
-            searcher = Cascade(searcher, searcher_of(second_model), below)
-            details["second_opinion"] = {"model": second_model, "below": below}
+    searcher, details = searcher_of(settings.embedding_model, tune)
+    if settings.second_opinion_model:
+        second, second_details = searcher_of(settings.second_opinion_model, False)
+        languages = frozenset(settings.second_opinion_languages)
+        searcher = Cascade(searcher, second, settings.second_opinion_below, languages)
+        details["second_opinion"] = {
+            "model": settings.second_opinion_model,
+            "below": settings.second_opinion_below,
+            "languages": sorted(languages),
+        } | second_details
+    if train:
+        details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
     setup_seconds = round(time.monotonic() - started, 1)
     report = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
     header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}

@@ -82,39 +82,16 @@ def articles_from(rows: list[Row], language: str) -> list[Article]:
 
 
 def trained_searcher(
-    train: list[Row],
-    language: str,
-    model: str,
-    tokenizer: Tokenizer,
-    tuned: bool,
-    second_opinion: tuple[str, float] | None = None,
-) -> tuple[Searcher | Cascade, dict]:
+    train: list[Row], language: str, model: str, tokenizer: Tokenizer, tuned: bool
+) -> tuple[Searcher, dict]:
     """A searcher over a knowledge base built from training rows, calibrated on them.
 
-    With `tuned`, the embedder is first fine-tuned on the rows, as `baton kb tune` does. With a
-    second opinion (a model, and the confidence under which it is asked), the searcher is a
-    cascade; the second model is calibrated on the rows, not tuned.
+    With `tuned`, the embedder is first fine-tuned on the rows, as `baton kb tune` does.
     """
     articles = articles_from(train, language)
     negatives = [r.text for r in train if r.category == OUT_OF_SCOPE] or out_of_scope_examples(
         language
     )
-    searcher, details = _calibrated_searcher(articles, negatives, model, tokenizer, tuned)
-    if second_opinion is None:
-        return searcher, details
-    second_model, below = second_opinion
-    second, second_details = _calibrated_searcher(
-        articles, negatives, second_model, tokenizer, tuned=False
-    )
-    details["second_opinion"] = {"model": second_model, "below": below} | second_details
-    return Cascade(searcher, second, below), details
-
-
-def _calibrated_searcher(
-    articles: list[Article], negatives: list[str], model: str, tokenizer: Tokenizer, tuned: bool
-) -> tuple[Searcher, dict]:
-    """One model's searcher over the articles, tuned first if asked, and calibrated."""
-    language = articles[0].language
     details: dict = {}
     if tuned:
         path, calibration, reports, record = tune_and_calibrate(

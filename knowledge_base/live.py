@@ -58,7 +58,9 @@ class LiveKnowledgeBase:
         if second_opinion:
             self._models.append(self._model(second_opinion.embedder, second_opinion.calibration))
             second = self._models[1].searcher
-            self.searcher = Cascade(self.searcher, second, second_opinion.below)
+            self.searcher = Cascade(
+                self.searcher, second, second_opinion.below, second_opinion.languages
+            )
 
     def _model(self, embedder: Embedder, calibration: Calibration) -> _Model:
         return _Model(embedder, calibration, Searcher(embedder, self._tokenizer, calibration))

@@ -1328,12 +1328,13 @@
 
   const percent = (value) => `${Math.round(value * 100)}%`;
 
-  function renderTry({ decision, threshold, note, results }) {
+  function renderTry({ decision, threshold, note, second_opinion, results }) {
     const answers = decision === "answer";
+    const ranker = second_opinion ? " · ranked by the second embedding model (the first was unsure)" : "";
     ui.tryDecision.className = `decision ${answers ? "answer" : "escalate"}`;
     ui.tryDecision.replaceChildren(
       h("strong", { text: answers ? "Answer" : "Escalate to a person" }),
-      h("span", { class: "threshold", text: ` · the bot answers at ${percent(threshold)} confidence or more` }),
+      h("span", { class: "threshold", text: ` · the bot answers at ${percent(threshold)} confidence or more${ranker}` }),
     );
     ui.tryNote.textContent = note || "";
     ui.tryNote.hidden = !note;

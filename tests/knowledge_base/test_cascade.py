@@ -16,6 +16,7 @@ from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
 THRESHOLD = 0.5
+ENGLISH = frozenset({"en"})
 SURE = "how do I reset my password"
 UNSURE = "tell me a joke"
 
@@ -44,7 +45,7 @@ def confidences(searcher: Searcher | Cascade, question: str) -> list[float]:
 
 def test_a_sure_first_model_answers_alone(first: Searcher, second: Searcher) -> None:
     assert confidences(first, SURE)[0] >= 0.9
-    result = Cascade(first, second, below=0.9).search(SURE, "en", THRESHOLD)
+    result = Cascade(first, second, 0.9, ENGLISH).search(SURE, "en", THRESHOLD)
     assert not result.second_opinion
     assert [h.confidence for h in result.hits] == confidences(first, SURE)
 
@@ -54,17 +55,25 @@ def test_an_unsure_first_model_hands_the_question_to_the_second(
 ) -> None:
     assert confidences(first, UNSURE)[0] < 0.9
     assert confidences(first, UNSURE) != confidences(second, UNSURE)
-    result = Cascade(first, second, below=0.9).search(UNSURE, "en", THRESHOLD)
+    result = Cascade(first, second, 0.9, ENGLISH).search(UNSURE, "en", THRESHOLD)
     assert result.second_opinion
     assert [h.confidence for h in result.hits] == confidences(second, UNSURE)
     assert result.answer is None  # the second model's decision: escalate
+
+
+def test_only_the_listed_languages_get_a_second_opinion(first: Searcher, second: Searcher) -> None:
+    question = "오늘 날씨 어때요"
+    assert first.search(question, "ko", THRESHOLD).hits[0].confidence < 1.0
+    assert not Cascade(first, second, 1.0, ENGLISH).search(question, "ko", THRESHOLD).second_opinion
+    korean = Cascade(first, second, 1.0, frozenset({"en", "ko"}))
+    assert korean.search(question, "ko", THRESHOLD).second_opinion
 
 
 async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
     redis: Redis, redis_url: str, embedder: Embedder
 ) -> None:
     binary = Redis.from_url(redis_url)
-    second_opinion = SecondOpinion(embedder, Calibration(), below=1.0)  # always asked
+    second_opinion = SecondOpinion(embedder, Calibration(), 1.0, ENGLISH)  # always asked
     live = LiveKnowledgeBase(
         ArticleStore(redis), embedder, Tokenizer(), Calibration.load(), binary, second_opinion
     )

@@ -4,9 +4,11 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from handoff.cli import app
+from handoff.settings import get_settings
 from knowledge_base.embeddings import DEFAULT_MODEL
 from knowledge_base.evaluate import Row, per_category, slug_of
 
@@ -68,6 +70,30 @@ def test_eval_reports_the_contract_figures(tmp_path: Path) -> None:
     assert summary["second_opinion_rate"] == 0.0  # no second model is set
     assert json.loads(out.read_text()) == summary
     assert out.with_suffix(".png").stat().st_size > 1000
+
+
+def test_eval_measures_the_cascade_when_a_second_model_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every question under the second-opinion confidence goes to the second model."""
+    train = write_csv(tmp_path / "train.csv", [(t, c) for c, ts in TRAIN.items() for t in ts])
+    test = write_csv(tmp_path / "test.csv", TEST)
+    monkeypatch.setenv("BATON_SECOND_OPINION_MODEL", DEFAULT_MODEL)
+    monkeypatch.setenv("BATON_SECOND_OPINION_BELOW", "1.0")  # under it: every question
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["eval", "--train", str(train), "--test", str(test), "--out", str(tmp_path / "r.json")],
+        )
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["second_opinion_rate"] == 100.0
+    assert summary["second_opinion"]["model"] == DEFAULT_MODEL
+    assert summary["second_opinion"]["languages"] == ["en"]
+    assert summary["in_scope_accuracy"] == 100.0
 
 
 def test_shots_take_a_fixed_sample_per_category() -> None:

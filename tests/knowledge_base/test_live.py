@@ -74,6 +74,7 @@ async def test_try_shows_the_decision_and_the_ranked_articles(
         await editor.post("/kb/api/try", json={"question": "tell me a joke", "language": "en"})
     ).json()
     assert decision["decision"] == "escalate" and 0 < decision["threshold"] < 1
+    assert decision["second_opinion"] is False  # this hub has no second model
     anonymous = httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}")
     refused = await anonymous.post("/kb/api/try", json={"question": "hi", "language": "en"})
     assert refused.status_code == 401

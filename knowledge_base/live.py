@@ -32,6 +32,7 @@ class _Model:
     embedder: Embedder
     calibration: Calibration
     searcher: Searcher
+    languages: frozenset[str] | None  # the languages it indexes; None: all
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -53,17 +54,19 @@ class LiveKnowledgeBase:
         self._published: dict[str, dict[str, Article]] = {}
         self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
         self._lock = asyncio.Lock()
-        self._models = [self._model(embedder, calibration)]
+        self._models = [self._model(embedder, calibration, None)]
         self.searcher: Searcher | Cascade = self._models[0].searcher
         if second_opinion:
-            self._models.append(self._model(second_opinion.embedder, second_opinion.calibration))
-            second = self._models[1].searcher
-            self.searcher = Cascade(
-                self.searcher, second, second_opinion.below, second_opinion.languages
-            )
+            languages = second_opinion.languages
+            second = self._model(second_opinion.embedder, second_opinion.calibration, languages)
+            self._models.append(second)
+            self.searcher = Cascade(self.searcher, second.searcher, second_opinion.below, languages)
 
-    def _model(self, embedder: Embedder, calibration: Calibration) -> _Model:
-        return _Model(embedder, calibration, Searcher(embedder, self._tokenizer, calibration))
+    def _model(
+        self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None
+    ) -> _Model:
+        searcher = Searcher(embedder, self._tokenizer, calibration)
+        return _Model(embedder, calibration, searcher, languages)
 
     async def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """Rank the published articles for a question, off the event loop."""
@@ -122,6 +125,8 @@ class LiveKnowledgeBase:
         terms = {article.key: self._terms[article.key][1] for article in articles}
         bm25 = None
         for model in self._models:
+            if model.languages is not None and language not in model.languages:
+                continue
             missing = [t for t in texts if t not in model.vectors]
             if missing:
                 vectors = await model.embedder.embed_cached(missing, self._vector_cache)

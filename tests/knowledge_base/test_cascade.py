@@ -78,18 +78,17 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
         ArticleStore(redis), embedder, Tokenizer(), Calibration.load(), binary, second_opinion
     )
     slug = f"pet-insurance-{secrets.token_hex(3)}"
-    await ArticleStore(redis).save(
-        "en",
-        slug,
-        ArticleContent(
-            title="Insurance for a pet gecko",
-            body="We insure geckos.",
-            questions=["is my gecko insured", "gecko cover"],
-            status=Status.PUBLISHED,
-        ),
-        by="test",
-        base_revision=0,
-    )
+    for language, title, questions in [
+        ("en", "Insurance for a pet gecko", ["is my gecko insured", "gecko cover"]),
+        ("ko", "반려 도마뱀 보험", ["도마뱀도 보험이 되나요", "도마뱀 보험"]),
+    ]:
+        await ArticleStore(redis).save(
+            language,
+            slug,
+            ArticleContent(title=title, body=title, questions=questions, status=Status.PUBLISHED),
+            by="test",
+            base_revision=0,
+        )
     try:
         await live.load()
         result = await live.search("is my gecko insured", "en", THRESHOLD)
@@ -97,5 +96,7 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
         indexes = [live.searcher.first.indexes["en"], live.searcher.second.indexes["en"]]
         assert all(slug in {a.slug for a in index.articles} for index in indexes)
         assert indexes[0].bm25 is indexes[1].bm25  # one BM25 index for both models
+        # Korean questions get no second opinion, so the second model does not index Korean.
+        assert "ko" in live.searcher.first.indexes and "ko" not in live.searcher.second.indexes
     finally:
         await binary.aclose()

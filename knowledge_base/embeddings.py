@@ -47,6 +47,11 @@ class Embedder:
         transformers_logging.disable_progress_bar()  # keep command output clean
 
         location = model_location(model)
+        if not Path(location).is_dir():
+            raise ValueError(
+                f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r} or a "
+                "model folder (`make mpnet` installs models/all-mpnet-base-v2)"
+            )
         self._model = OnnxSentenceModel.load(location, exports_dir(model))
         self.model_id = hashlib.sha256(Path(location).name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions

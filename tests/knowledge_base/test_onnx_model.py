@@ -51,3 +51,8 @@ def test_a_local_model_keeps_its_export_in_its_own_folder(tmp_path: Path) -> Non
     assert [p.name for p in (local / "onnx").iterdir()] and embedder.embed(["hi"]).shape == (1, 384)
     assert (set(EXPORTS_DIR.iterdir()) if EXPORTS_DIR.exists() else set()) == before
     assert exports_dir(DEFAULT_MODEL) == EXPORTS_DIR
+
+
+def test_a_missing_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="make mpnet"):
+        Embedder(str(tmp_path / "no-such-model"))

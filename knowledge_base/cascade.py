@@ -1,47 +1,66 @@
 """Two embedding models in a cascade: the fast one answers when it is sure, the other when not.
 
-all-MiniLM-L6-v2 embeds a question in about 4 ms, all-mpnet-base-v2 in about 27 ms and is the
-more accurate. Asking the larger one only when the small one's calibrated confidence is under
-`below` keeps most questions at the small one's speed and gains the larger one's accuracy where
-it matters (benchmarks/README.md has the figures). The gain was measured in English; in Korean
-all-mpnet-base-v2 ranked the seed articles worse than the small model, so which languages get a
-second opinion is a setting.
+all-MiniLM-L6-v2 embeds a question in about 4 ms, all-mpnet-base-v2 in about 27 ms. Asking the
+larger one only when the small one's calibrated confidence is under a limit keeps most questions
+at the small one's speed. The limit is fitted per language on held-out questions, as the
+calibration is (calibrate.fit_second_opinion): where the second model does not help, it is never
+asked (benchmarks/README.md has the figures).
 """
 
+import json
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from knowledge_base.calibration import Calibration
+from knowledge_base.calibration import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, SearchResult
 
 
+def second_opinion_file(first_model: str) -> Path:
+    """Where the limits fitted for a first model are kept, beside its calibration."""
+    return calibration_file(first_model).with_name("second_opinion.json")
+
+
+@dataclass(frozen=True)
+class SecondOpinionFit:
+    """For which second model the limits were fitted, and the limit of each language."""
+
+    model: str
+    below: dict[str, float]
+
+    @classmethod
+    def load(cls, path: Path) -> "SecondOpinionFit | None":
+        """The fitted limits, or None if none were fitted."""
+        return cls(**json.loads(path.read_text())) if path.exists() else None
+
+    def save(self, path: Path) -> None:
+        """Write the fitted limits."""
+        data = {"model": self.model, "below": dict(sorted(self.below.items()))}
+        path.write_text(json.dumps(data, indent=2) + "\n")
+
+
 @dataclass(frozen=True)
 class SecondOpinion:
-    """The model asked, for questions in `languages`, when the first one's top confidence is
-    under `below`."""
+    """The model asked when the first one's top confidence is under its language's limit."""
 
     embedder: Embedder
     calibration: Calibration
-    below: float
-    languages: frozenset[str]
+    below: dict[str, float]
 
 
 class Cascade:
-    """Searches with `first`; when its top hit's confidence is under `below` and the question's
-    language is one of `languages`, with `second`."""
+    """Searches with `first`; when its top hit's confidence is under the question language's
+    limit in `below` (none: never), with `second`."""
 
-    def __init__(
-        self, first: Searcher, second: Searcher, below: float, languages: frozenset[str]
-    ) -> None:
+    def __init__(self, first: Searcher, second: Searcher, below: dict[str, float]) -> None:
         self.first = first
         self.second = second
         self.below = below
-        self.languages = languages
 
     def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """The first searcher's result if it is sure enough, else the second's (marked so)."""
         result = self.first.search(question, language, threshold)
-        sure = result.hits and result.hits[0].confidence >= self.below
-        if sure or language not in self.languages:
+        top = result.hits[0].confidence if result.hits else 0.0
+        if top >= self.below.get(language, 0.0):
             return result
         return replace(self.second.search(question, language, threshold), second_opinion=True)

@@ -11,9 +11,15 @@ import typer
 from handoff.settings import get_settings
 from handoff.stack import redis_client
 from knowledge_base.articles import Status
-from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
+from knowledge_base.calibrate import (
+    FitReport,
+    every_fold,
+    fit_language,
+    fit_second_opinion,
+    out_of_scope_examples,
+)
 from knowledge_base.calibration import Calibration, calibration_file
-from knowledge_base.cascade import Cascade
+from knowledge_base.cascade import Cascade, SecondOpinionFit, second_opinion_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     evaluate,
@@ -79,26 +85,64 @@ def kb_calibrate(
     """Fit search fusion and confidence per language on these articles (k-fold over variants).
 
     For the packaged model into knowledge_base/calibration.json, for another into its folder.
+    With BATON_SECOND_OPINION_MODEL set, that model is calibrated too, and the confidence under
+    which it is asked is fitted per language.
     """
     settings = get_settings()
-    if base_of(settings.embedding_model) != settings.embedding_model:
+    models = [settings.embedding_model, settings.second_opinion_model]
+    if any(base_of(model) != model for model in models if model):
         typer.echo("A tuned embedder is calibrated by `baton kb tune`; run that instead.")
         raise typer.Exit(1)
-    embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
-    target = calibration_file(settings.embedding_model)
-    calibration = Calibration.load(target)
-    for language, articles in sorted(published_articles(folder).items()):
-        fitted, report = fit_language(
-            language, articles, out_of_scope_examples(language), every_fold(embedder), tokenizer
+    articles = published_articles(folder)
+    reports = _calibrate(settings.embedding_model, articles)
+    if settings.second_opinion_model:
+        second = _calibrate(settings.second_opinion_model, articles)
+        _fit_second_opinion(
+            settings.embedding_model, settings.second_opinion_model, reports, second
+        )
+
+
+def _calibrate(model: str, articles: dict[str, list]) -> dict[str, FitReport]:
+    """Calibrate an untuned model on the articles of every language, and save it."""
+    embedder, tokenizer = Embedder(model), Tokenizer()
+    target = calibration_file(model)
+    calibration, reports = Calibration.load(target), {}
+    for language, language_articles in sorted(articles.items()):
+        fitted, reports[language] = fit_language(
+            language,
+            language_articles,
+            out_of_scope_examples(language),
+            every_fold(embedder),
+            tokenizer,
         )
         calibration.languages[language] = fitted
-        typer.echo(
-            f"{language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
-            f"variants, {report.out_of_scope} out-of-scope questions, "
-            f"{_fusion(report)}"
-        )
+        _echo_fit(reports[language])
     calibration.save(target)
     typer.echo(f"Written to {target}")
+    return reports
+
+
+def _echo_fit(report: FitReport) -> None:
+    typer.echo(
+        f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
+        f"variants, {report.out_of_scope} out-of-scope questions, {_fusion(report)}"
+    )
+
+
+def _fit_second_opinion(
+    first_model: str, second_model: str, first: dict[str, FitReport], second: dict[str, FitReport]
+) -> dict[str, float]:
+    """Fit, save and show the confidence of the first model under which the second is asked."""
+    below = {
+        language: fit_second_opinion(report, second[language]) for language, report in first.items()
+    }
+    target = second_opinion_file(first_model)
+    SecondOpinionFit(second_model, below).save(target)
+    for language, limit in sorted(below.items()):
+        when = f"under {limit:.0%} confidence" if limit else "never (it would not help)"
+        typer.echo(f"{language}: {second_model} is asked {when}")
+    typer.echo(f"Written to {target}")
+    return below
 
 
 def _fusion(report: FitReport) -> str:
@@ -130,11 +174,12 @@ def kb_tune(
     )
     calibration.save(calibration_file(str(path)))
     for report in reports:
-        typer.echo(
-            f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
-            f"variants the tuning did not see, {_fusion(report)}"
-        )
+        _echo_fit(report)
     typer.echo(f"Tuned from {record['base']} in {record['seconds']} s, calibrated: {path}")
+    if settings.second_opinion_model:
+        second = _calibrate(settings.second_opinion_model, articles)
+        first = {report.language: report for report in reports}
+        _fit_second_opinion(str(path), settings.second_opinion_model, first, second)
     if prune:
         in_use = [str(path), *record["held_out"], settings.embedding_model]
         for stale in prune_models(in_use):
@@ -167,7 +212,7 @@ def eval_command(
         rows = read_rows(train)
         rows = per_category(rows, shots, seed) if shots else rows
 
-        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, dict]:
+        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, FitReport | None, dict]:
             return trained_searcher(rows, language, model, tokenizer, tuned)
 
     else:
@@ -183,24 +228,25 @@ def eval_command(
 
         articles = asyncio.run(published())
 
-        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, dict]:
+        def searcher_of(model: str, tuned: bool) -> tuple[Searcher, FitReport | None, dict]:
             calibration = Calibration.load(calibration_file(model))
-            return offline_searcher(articles, Embedder(model), tokenizer, calibration), {}
+            return offline_searcher(articles, Embedder(model), tokenizer, calibration), None, {}
 
-    searcher, details = searcher_of(settings.embedding_model, tune)
+    searcher, report, details = searcher_of(settings.embedding_model, tune)
     if settings.second_opinion_model:
-        second, second_details = searcher_of(settings.second_opinion_model, False)
-        languages = frozenset(settings.second_opinion_languages)
-        searcher = Cascade(searcher, second, settings.second_opinion_below, languages)
-        details["second_opinion"] = {
-            "model": settings.second_opinion_model,
-            "below": settings.second_opinion_below,
-            "languages": sorted(languages),
-        } | second_details
+        second, second_report, second_details = searcher_of(settings.second_opinion_model, False)
+        if report and second_report:  # fitted on the training rows, as kb calibrate does
+            below = {language: fit_second_opinion(report, second_report)}
+        else:  # the production limits
+            fit = SecondOpinionFit.load(second_opinion_file(settings.embedding_model))
+            below = fit.below if fit and fit.model == settings.second_opinion_model else {}
+        searcher = Cascade(searcher, second, below)
+        details["second_opinion"] = {"model": settings.second_opinion_model, "below": below}
+        details["second_opinion"] |= second_details
     if train:
         details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
     setup_seconds = round(time.monotonic() - started, 1)
-    report = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
+    figures = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
     header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}
-    report = header | {"setup_seconds": setup_seconds} | details | report
-    typer.echo(json.dumps(write_report(report, out), ensure_ascii=False))
+    figures = header | {"setup_seconds": setup_seconds} | details | figures
+    typer.echo(json.dumps(write_report(figures, out), ensure_ascii=False))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibrate import every_fold, fit_language, out_of_scope_examples
+from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
 from knowledge_base.calibration import Calibration
 from knowledge_base.cascade import Cascade
 from knowledge_base.embeddings import Embedder
@@ -83,8 +83,9 @@ def articles_from(rows: list[Row], language: str) -> list[Article]:
 
 def trained_searcher(
     train: list[Row], language: str, model: str, tokenizer: Tokenizer, tuned: bool
-) -> tuple[Searcher, dict]:
-    """A searcher over a knowledge base built from training rows, calibrated on them.
+) -> tuple[Searcher, FitReport, dict]:
+    """A searcher over a knowledge base built from training rows, calibrated on them; the
+    calibration's report, and details for the evaluation report.
 
     With `tuned`, the embedder is first fine-tuned on the rows, as `baton kb tune` does.
     """
@@ -108,7 +109,7 @@ def trained_searcher(
         {language: articles}, embedder, tokenizer, Calibration({language: fitted})
     )
     details |= {"calibration": fitted.__dict__, "held_out_top1": report.top1_accuracy}
-    return searcher, details
+    return searcher, report, details
 
 
 def evaluate(

@@ -57,10 +57,10 @@ class LiveKnowledgeBase:
         self._models = [self._model(embedder, calibration, None)]
         self.searcher: Searcher | Cascade = self._models[0].searcher
         if second_opinion:
-            languages = second_opinion.languages
-            second = self._model(second_opinion.embedder, second_opinion.calibration, languages)
+            asked_in = frozenset(lang for lang, below in second_opinion.below.items() if below > 0)
+            second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
             self._models.append(second)
-            self.searcher = Cascade(self.searcher, second.searcher, second_opinion.below, languages)
+            self.searcher = Cascade(self.searcher, second.searcher, second_opinion.below)
 
     def _model(
         self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None

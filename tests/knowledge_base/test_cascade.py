@@ -6,6 +6,7 @@ import pytest
 from redis.asyncio import Redis
 
 from knowledge_base.articles import ArticleContent, Status
+from knowledge_base.calibrate import Asked, FitReport, fit_second_opinion
 from knowledge_base.calibration import Calibration
 from knowledge_base.cascade import Cascade, SecondOpinion
 from knowledge_base.embeddings import Embedder
@@ -16,7 +17,7 @@ from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
 THRESHOLD = 0.5
-ENGLISH = frozenset({"en"})
+ENGLISH = {"en": 0.9}  # the second model is asked under 90% confidence, in English only
 SURE = "how do I reset my password"
 UNSURE = "tell me a joke"
 
@@ -45,7 +46,7 @@ def confidences(searcher: Searcher | Cascade, question: str) -> list[float]:
 
 def test_a_sure_first_model_answers_alone(first: Searcher, second: Searcher) -> None:
     assert confidences(first, SURE)[0] >= 0.9
-    result = Cascade(first, second, 0.9, ENGLISH).search(SURE, "en", THRESHOLD)
+    result = Cascade(first, second, ENGLISH).search(SURE, "en", THRESHOLD)
     assert not result.second_opinion
     assert [h.confidence for h in result.hits] == confidences(first, SURE)
 
@@ -55,25 +56,45 @@ def test_an_unsure_first_model_hands_the_question_to_the_second(
 ) -> None:
     assert confidences(first, UNSURE)[0] < 0.9
     assert confidences(first, UNSURE) != confidences(second, UNSURE)
-    result = Cascade(first, second, 0.9, ENGLISH).search(UNSURE, "en", THRESHOLD)
+    result = Cascade(first, second, ENGLISH).search(UNSURE, "en", THRESHOLD)
     assert result.second_opinion
     assert [h.confidence for h in result.hits] == confidences(second, UNSURE)
     assert result.answer is None  # the second model's decision: escalate
 
 
-def test_only_the_listed_languages_get_a_second_opinion(first: Searcher, second: Searcher) -> None:
+def test_only_languages_with_a_limit_get_a_second_opinion(
+    first: Searcher, second: Searcher
+) -> None:
     question = "오늘 날씨 어때요"
-    assert first.search(question, "ko", THRESHOLD).hits[0].confidence < 1.0
-    assert not Cascade(first, second, 1.0, ENGLISH).search(question, "ko", THRESHOLD).second_opinion
-    korean = Cascade(first, second, 1.0, frozenset({"en", "ko"}))
-    assert korean.search(question, "ko", THRESHOLD).second_opinion
+    assert first.search(question, "ko", THRESHOLD).hits[0].confidence < 0.9
+    assert not Cascade(first, second, ENGLISH).search(question, "ko", THRESHOLD).second_opinion
+    both = Cascade(first, second, ENGLISH | {"ko": 0.9})
+    assert both.search(question, "ko", THRESHOLD).second_opinion
+
+
+def held_out(*outcomes: tuple[str, bool, float]) -> FitReport:
+    return FitReport(
+        "en", len(outcomes), 0, 0.0, 0.0, 0.0, 1, {Asked(q, "x"): (r, c) for q, r, c in outcomes}
+    )
+
+
+def test_the_limit_is_fitted_where_the_second_model_gets_more_right() -> None:
+    first = held_out(("a", True, 0.95), ("b", False, 0.6), ("c", False, 0.75), ("d", True, 0.7))
+    second = held_out(("a", False, 0.5), ("b", True, 0.9), ("c", True, 0.9), ("d", True, 0.8))
+    assert fit_second_opinion(first, second) == 0.8  # b, c to the second; a stays: 4 right
+
+
+def test_a_second_model_that_does_not_help_is_never_asked() -> None:
+    first = held_out(("a", True, 0.95), ("b", False, 0.6))
+    second = held_out(("a", False, 0.5), ("b", False, 0.9))
+    assert fit_second_opinion(first, second) == 0.0
 
 
 async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
     redis: Redis, redis_url: str, embedder: Embedder
 ) -> None:
     binary = Redis.from_url(redis_url)
-    second_opinion = SecondOpinion(embedder, Calibration(), 1.0, ENGLISH)  # always asked
+    second_opinion = SecondOpinion(embedder, Calibration(), {"en": 1.0})  # always asked in English
     live = LiveKnowledgeBase(
         ArticleStore(redis), embedder, Tokenizer(), Calibration.load(), binary, second_opinion
     )

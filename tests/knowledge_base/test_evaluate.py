@@ -72,14 +72,13 @@ def test_eval_reports_the_contract_figures(tmp_path: Path) -> None:
     assert out.with_suffix(".png").stat().st_size > 1000
 
 
-def test_eval_measures_the_cascade_when_a_second_model_is_set(
+def test_eval_fits_when_the_second_model_is_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every question under the second-opinion confidence goes to the second model."""
+    """The same model as a second opinion would not help: it is never asked."""
     train = write_csv(tmp_path / "train.csv", [(t, c) for c, ts in TRAIN.items() for t in ts])
     test = write_csv(tmp_path / "test.csv", TEST)
     monkeypatch.setenv("BATON_SECOND_OPINION_MODEL", DEFAULT_MODEL)
-    monkeypatch.setenv("BATON_SECOND_OPINION_BELOW", "1.0")  # under it: every question
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(
@@ -90,9 +89,9 @@ def test_eval_measures_the_cascade_when_a_second_model_is_set(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.strip().splitlines()[-1])
-    assert summary["second_opinion_rate"] == 100.0
     assert summary["second_opinion"]["model"] == DEFAULT_MODEL
-    assert summary["second_opinion"]["languages"] == ["en"]
+    assert summary["second_opinion"]["below"] == {"en": 0.0}
+    assert summary["second_opinion_rate"] == 0.0
     assert summary["in_scope_accuracy"] == 100.0
 
 

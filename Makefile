@@ -32,8 +32,9 @@ mpnet: $(MPNET)/calibration.json
 $(MPNET)/model.safetensors: scripts/install-mpnet $(VENV)/.installed
 	$(VENV)/bin/python scripts/install-mpnet $(MPNET)
 
+# Calibrates it, and fits when the packaged model asks it (knowledge_base/second_opinion.json).
 $(MPNET)/calibration.json: $(MPNET)/model.safetensors $(wildcard knowledge_base/articles/*/*.md)
-	BATON_EMBEDDING_MODEL=$(MPNET) $(VENV)/bin/baton kb calibrate
+	BATON_SECOND_OPINION_MODEL=$(MPNET) $(VENV)/bin/baton kb calibrate
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -188,15 +188,22 @@ def fit_second_opinion(first: FitReport, second: FitReport) -> float:
     """The first model's confidence under which the second model is asked: the one that gets
     most of the questions both were asked right (ties to the lower; 0.0, never, unless asking
     helps)."""
+    return max(
+        SECOND_OPINION_BELOW,
+        key=lambda below: (cascade_held_out(first, second, below)[0], -below),
+    )
+
+
+def cascade_held_out(first: FitReport, second: FitReport, below: float) -> tuple[float, float]:
+    """On the questions both models were asked: the share the cascade gets right, and the share
+    it asks the second model."""
     shared = [asked for asked in first.held_out if asked in second.held_out]
-
-    def right(below: float) -> int:
-        return sum(
-            (second if first.held_out[asked][1] < below else first).held_out[asked][0]
-            for asked in shared
-        )
-
-    return max(SECOND_OPINION_BELOW, key=lambda below: (right(below), -below))
+    handed = [first.held_out[asked][1] < below for asked in shared]
+    right = sum(
+        (second if to_second else first).held_out[asked][0]
+        for asked, to_second in zip(shared, handed, strict=True)
+    )
+    return right / max(len(shared), 1), sum(handed) / max(len(shared), 1)
 
 
 def lower_ranks(results: list[tuple[Asked, list]]) -> list[float]:

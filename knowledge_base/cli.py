@@ -13,6 +13,7 @@ from handoff.stack import redis_client
 from knowledge_base.articles import Status
 from knowledge_base.calibrate import (
     FitReport,
+    cascade_held_out,
     every_fold,
     fit_language,
     fit_second_opinion,
@@ -139,8 +140,15 @@ def _fit_second_opinion(
     target = second_opinion_file(first_model)
     SecondOpinionFit(second_model, below).save(target)
     for language, limit in sorted(below.items()):
-        when = f"under {limit:.0%} confidence" if limit else "never (it would not help)"
-        typer.echo(f"{language}: {second_model} is asked {when}")
+        if not limit:
+            typer.echo(f"{language}: {second_model} is never asked (it would not help)")
+            continue
+        right, handed = cascade_held_out(first[language], second[language], limit)
+        typer.echo(
+            f"{language}: {second_model} is asked under {limit:.0%} confidence: held-out top-1 "
+            f"{right:.1%} (first model alone {first[language].top1_accuracy:.1%}), "
+            f"{handed:.0%} of the questions asked"
+        )
     typer.echo(f"Written to {target}")
     return below
 

@@ -12,6 +12,7 @@ from handoff.settings import get_settings
 from knowledge_base.articles import Article, Status
 from knowledge_base.calibrate import Asked, lower_ranks
 from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
+from knowledge_base.cascade import SecondOpinionFit, second_opinion_file
 from knowledge_base.embeddings import DEFAULT_MODEL, model_location
 from knowledge_base.search import TOP_K, Hit
 
@@ -47,11 +48,14 @@ def test_no_missed_question_gives_the_lower_ranks_nothing() -> None:
 def test_another_model_is_calibrated_into_its_own_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """kb calibrate with another model leaves the packaged model's calibration alone."""
-    model = tmp_path / "other-model"
-    shutil.copytree(model_location(DEFAULT_MODEL), model)
+    """kb calibrate with other models leaves the packaged model's calibration alone; with a
+    second opinion, both are calibrated and when the second is asked is fitted."""
+    model, second = tmp_path / "other-model", tmp_path / "second-model"
+    for copy in (model, second):
+        shutil.copytree(model_location(DEFAULT_MODEL), copy)
     shared = CALIBRATION_FILE.read_bytes()
     monkeypatch.setenv("BATON_EMBEDDING_MODEL", str(model))
+    monkeypatch.setenv("BATON_SECOND_OPINION_MODEL", str(second))
     get_settings.cache_clear()
     try:
         result = CliRunner().invoke(app, ["kb", "calibrate"])
@@ -59,6 +63,10 @@ def test_another_model_is_calibrated_into_its_own_folder(
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     assert calibration_file(str(model)) == model / CALIBRATION_FILE.name
-    assert set(Calibration.load(model / CALIBRATION_FILE.name).languages) == {"en", "ko"}
+    for copy in (model, second):
+        assert set(Calibration.load(copy / CALIBRATION_FILE.name).languages) == {"en", "ko"}
     assert CALIBRATION_FILE.read_bytes() == shared
     assert calibration_file(DEFAULT_MODEL) == CALIBRATION_FILE
+    fit = SecondOpinionFit.load(second_opinion_file(str(model)))
+    assert fit is not None and fit.model == str(second)
+    assert fit.below == {"en": 0.0, "ko": 0.0}  # the same model again would never help

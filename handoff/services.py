@@ -43,7 +43,7 @@ def _calibration_of(model: str) -> Calibration:
     return Calibration.load(path)
 
 
-def _second_opinion_limits(first: str, second: str) -> dict[str, float]:
+def second_opinion_limits(first: str, second: str) -> dict[str, float]:
     """The fitted limits under which the second model is asked; none (never) if not fitted."""
     path = second_opinion_file(first)
     fit = SecondOpinionFit.load(path)
@@ -111,7 +111,7 @@ class Services:
             second_opinion = SecondOpinion(
                 Embedder(settings.second_opinion_model),
                 _calibration_of(settings.second_opinion_model),
-                _second_opinion_limits(settings.embedding_model, settings.second_opinion_model),
+                second_opinion_limits(settings.embedding_model, settings.second_opinion_model),
             )
         knowledge = LiveKnowledgeBase(
             articles,

@@ -1,14 +1,16 @@
 """The cascade: the first model answers when it is sure, the second when it is not."""
 
 import secrets
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
+from handoff.services import second_opinion_limits
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.calibrate import Asked, FitReport, fit_second_opinion
 from knowledge_base.calibration import Calibration
-from knowledge_base.cascade import Cascade, SecondOpinion
+from knowledge_base.cascade import Cascade, SecondOpinion, SecondOpinionFit, second_opinion_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.live import LiveKnowledgeBase
@@ -121,3 +123,13 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
         assert "ko" in live.searcher.first.indexes and "ko" not in live.searcher.second.indexes
     finally:
         await binary.aclose()
+
+
+def test_limits_fitted_for_another_second_model_are_not_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Changing BATON_SECOND_OPINION_MODEL without refitting: the hub never asks it, and says so."""
+    SecondOpinionFit("models/fitted", {"en": 0.85}).save(second_opinion_file(str(tmp_path)))
+    assert second_opinion_limits(str(tmp_path), "models/fitted") == {"en": 0.85}
+    assert second_opinion_limits(str(tmp_path), "models/other") == {}
+    assert "kb calibrate" in caplog.text

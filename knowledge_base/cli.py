@@ -132,7 +132,7 @@ def _echo_fit(report: FitReport) -> None:
 
 def _fit_second_opinion(
     first_model: str, second_model: str, first: dict[str, FitReport], second: dict[str, FitReport]
-) -> dict[str, float]:
+) -> None:
     """Fit, save and show the confidence of the first model under which the second is asked."""
     below = {
         language: fit_second_opinion(report, second[language]) for language, report in first.items()
@@ -150,7 +150,6 @@ def _fit_second_opinion(
             f"{handed:.0%} of the questions asked"
         )
     typer.echo(f"Written to {target}")
-    return below
 
 
 def _fusion(report: FitReport) -> str:

@@ -21,7 +21,7 @@ from handoff.sweeper import Sweeper
 from handoff.tokens import ConversationTokens
 from handoff.users import UserStore
 from knowledge_base.calibration import Calibration, calibration_file
-from knowledge_base.cascade import SecondOpinion, SecondOpinionFit, second_opinion_file
+from knowledge_base.cascade import SecondOpinion, second_opinion_limits
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
@@ -41,22 +41,6 @@ def _calibration_of(model: str) -> Calibration:
             path,
         )
     return Calibration.load(path)
-
-
-def second_opinion_limits(first: str, second: str) -> dict[str, float]:
-    """The fitted limits under which the second model is asked; none (never) if not fitted."""
-    path = second_opinion_file(first)
-    fit = SecondOpinionFit.load(path)
-    if fit is None or fit.model != second:
-        logger.warning(
-            "No second-opinion limits fitted for %s with %s (%s): it is never asked until "
-            "`baton kb calibrate` (or `baton kb tune`) is run with BATON_SECOND_OPINION_MODEL set",
-            first,
-            second,
-            path,
-        )
-        return {}
-    return fit.below
 
 
 # Longer than the blocking reads that follow a transcript (ConversationStore.follow).

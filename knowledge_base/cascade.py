@@ -8,12 +8,15 @@ asked (benchmarks/README.md has the figures).
 """
 
 import json
+import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge_base.calibration import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, SearchResult
+
+logger = logging.getLogger(__name__)
 
 
 def second_opinion_file(first_model: str) -> Path:
@@ -37,6 +40,22 @@ class SecondOpinionFit:
         """Write the fitted limits."""
         data = {"model": self.model, "below": dict(sorted(self.below.items()))}
         path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def second_opinion_limits(first: str, second: str) -> dict[str, float]:
+    """The fitted limits under which the second model is asked; none (never) if not fitted."""
+    path = second_opinion_file(first)
+    fit = SecondOpinionFit.load(path)
+    if fit is None or fit.model != second:
+        logger.warning(
+            "No second-opinion limits fitted for %s with %s (%s): it is never asked until "
+            "`baton kb calibrate` (or `baton kb tune`) is run with BATON_SECOND_OPINION_MODEL set",
+            first,
+            second,
+            path,
+        )
+        return {}
+    return fit.below
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,12 @@ from knowledge_base.calibrate import (
     out_of_scope_examples,
 )
 from knowledge_base.calibration import Calibration, calibration_file
-from knowledge_base.cascade import Cascade, SecondOpinionFit, second_opinion_file
+from knowledge_base.cascade import (
+    Cascade,
+    SecondOpinionFit,
+    second_opinion_file,
+    second_opinion_limits,
+)
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     evaluate,
@@ -245,8 +250,7 @@ def eval_command(
         if report and second_report:  # fitted on the training rows, as kb calibrate does
             below = {language: fit_second_opinion(report, second_report)}
         else:  # the production limits
-            fit = SecondOpinionFit.load(second_opinion_file(settings.embedding_model))
-            below = fit.below if fit and fit.model == settings.second_opinion_model else {}
+            below = second_opinion_limits(settings.embedding_model, settings.second_opinion_model)
         searcher = Cascade(searcher, second, below)
         details["second_opinion"] = {"model": settings.second_opinion_model, "below": below}
         details["second_opinion"] |= second_details

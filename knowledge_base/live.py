@@ -30,7 +30,6 @@ class _Model:
     """One embedding model's side of the knowledge base: its searcher and the vectors it has."""
 
     embedder: Embedder
-    calibration: Calibration
     searcher: Searcher
     languages: frozenset[str] | None  # the languages it indexes; None: all
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
@@ -66,7 +65,7 @@ class LiveKnowledgeBase:
         self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None
     ) -> _Model:
         searcher = Searcher(embedder, self._tokenizer, calibration)
-        return _Model(embedder, calibration, searcher, languages)
+        return _Model(embedder, searcher, languages)
 
     async def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """Rank the published articles for a question, off the event loop."""
@@ -136,7 +135,7 @@ class LiveKnowledgeBase:
                 articles,
                 model.vectors,
                 terms,
-                model.calibration.for_language(language),
+                model.searcher.calibration.for_language(language),
                 model.embedder.dimensions,
                 bm25,
             )

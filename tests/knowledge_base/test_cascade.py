@@ -6,11 +6,16 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from handoff.services import second_opinion_limits
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.calibrate import Asked, FitReport, fit_second_opinion
 from knowledge_base.calibration import Calibration
-from knowledge_base.cascade import Cascade, SecondOpinion, SecondOpinionFit, second_opinion_file
+from knowledge_base.cascade import (
+    Cascade,
+    SecondOpinion,
+    SecondOpinionFit,
+    second_opinion_file,
+    second_opinion_limits,
+)
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.live import LiveKnowledgeBase

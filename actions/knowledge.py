@@ -24,7 +24,8 @@ INTENT_RESPONSES = {
 
 
 async def ask_hub(tracker: Tracker, question: str) -> dict[str, Any]:
-    """The hub's decision for the latest question (raises on any failure)."""
+    """The hub's decision for the latest question (knowledge_base/decision.py: Decision);
+    raises on any failure."""
     url = f"{os.environ['BATON_HUB_URL'].rstrip('/')}/internal/kb/answer"
     headers = {"Authorization": f"Bearer {os.environ['BATON_INTERNAL_TOKEN']}"}
     intent = tracker.latest_message.get("intent") or {}
@@ -33,7 +34,6 @@ async def ask_hub(tracker: Tracker, question: str) -> dict[str, Any]:
         "language": tracker.get_slot("language") or "en",
         "conversation_id": tracker.sender_id,
         "intent": intent.get("name"),
-        "intent_confidence": intent.get("confidence"),
     }
     async with (
         aiohttp.ClientSession(timeout=HUB_TIMEOUT) as session,
@@ -44,11 +44,8 @@ async def ask_hub(tracker: Tracker, question: str) -> dict[str, Any]:
 
 
 class ActionAnswerFromKnowledgeBase(Action):
-    """Answers with the best article when the hub is confident, and asks if it helped.
-
-    Otherwise the hub says whether to ask the customer to rephrase or to hand over to a person
-    (its escalation policy: neither the NLU nor the knowledge base confident, or misses in a row).
-    """
+    """Carries out the hub's decision: answer with the best article and ask if it helped, ask
+    the customer to rephrase, or hand over to a person. The hub decides; this only acts."""
 
     def name(self) -> str:
         return "action_answer_from_knowledge_base"

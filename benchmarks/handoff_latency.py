@@ -15,8 +15,8 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from benchmarks import reports
-from handoff.stack import hub_process, redis_process
-from handoff.users import Role, UserStore
+from handoff.cli.processes import hub_process, redis_process
+from handoff.staff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
 from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
 

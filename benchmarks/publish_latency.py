@@ -19,8 +19,8 @@ from redis.asyncio import Redis
 
 from benchmarks import reports
 from benchmarks.search_latency import articles
-from handoff.stack import hub_process, redis_process
-from handoff.users import Role, UserStore
+from handoff.cli.processes import hub_process, redis_process
+from handoff.staff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
 from knowledge_base.files import content_of
 from knowledge_base.store import ArticleStore

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks import reports
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibration import Calibration, calibration_file
+from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.evaluate import median_and_p95, read_rows
 from knowledge_base.search import offline_searcher

@@ -15,7 +15,8 @@ logger = logging.getLogger(__name__)
 
 
 class HubInput(InputChannel):
-    """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent}."""
+    """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent};
+    POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation."""
 
     @classmethod
     def name(cls) -> str:
@@ -53,6 +54,17 @@ class HubInput(InputChannel):
                     "messages": collector.messages,
                     "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
                 }
+            )
+
+        @hub.route("/parse", methods=["POST"])
+        async def parse(request: Request) -> HTTPResponse:
+            text = (request.json or {}).get("message")
+            if not isinstance(text, str):
+                return response.json({"error": "message is required"}, status=400)
+            parsed = await request.app.ctx.agent.parse_message(text)
+            intent = parsed.get("intent") or {}
+            return response.json(
+                {"intent": {"name": intent.get("name"), "confidence": intent.get("confidence")}}
             )
 
         return hub

@@ -8,12 +8,17 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from handoff import auth, console, internal, pages
-from handoff.channels import web
+from handoff.api import (
+    auth,
+    console_socket,
+    editor,
+    help_pages,
+    internal,
+    pages,
+    widget_socket,
+)
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
-from knowledge_base import api as knowledge_base_api
-from knowledge_base import help_pages
 from knowledge_base.store import EditConflict
 
 logger = logging.getLogger(__name__)
@@ -39,13 +44,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.services.stop()
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
-    app.include_router(pages.router)
-    app.include_router(auth.router)
-    app.include_router(internal.router)
-    app.include_router(web.router)
-    app.include_router(console.router)
-    app.include_router(knowledge_base_api.router)
-    app.include_router(help_pages.router)
+    for api in (pages, auth, internal, widget_socket, console_socket, editor, help_pages):
+        app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 

@@ -1,4 +1,9 @@
-"""Every Redis key name Baton uses, in one place (see DESIGN.md, "Redis layout")."""
+"""Every Redis key name the hub uses, and the field names of a conversation's hash (DESIGN.md).
+
+The knowledge base keeps its own key names (knowledge_base/keys.py).
+"""
+
+from enum import StrEnum
 
 PREFIX = "baton"
 
@@ -101,34 +106,32 @@ def login_failures(name: str) -> str:
     return f"{PREFIX}:login-failures:{name}"
 
 
-def article(language: str, slug: str) -> str:
-    """String: the current version of a knowledge-base article, as JSON."""
-    return f"{PREFIX}:kb:article:{language}:{slug}"
+class ConversationField(StrEnum):
+    """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 
-
-def article_revisions(language: str, slug: str) -> str:
-    """List: every saved version of an article, oldest first, as JSON."""
-    return f"{PREFIX}:kb:revisions:{language}:{slug}"
-
-
-def article_index() -> str:
-    """Set: "language:slug" of every article."""
-    return f"{PREFIX}:kb:articles"
-
-
-KB_CHANGES_CHANNEL = f"{PREFIX}:kb:changes"  # pub/sub: "language:slug" of each saved article
-
-
-def embedding(model: str, text_digest: str) -> str:
-    """String: a cached embedding (float32 bytes) of a text under a model."""
-    return f"{PREFIX}:kb:embedding:{model}:{text_digest}"
-
-
-def unanswered(language: str) -> str:
-    """Sorted set: questions the bot could not answer, scored by how often they were asked."""
-    return f"{PREFIX}:kb:unanswered:{language}"
-
-
-def unanswered_seen(language: str) -> str:
-    """Hash: when each unanswered question was last asked (epoch seconds)."""
-    return f"{PREFIX}:kb:unanswered-seen:{language}"
+    STATE = "state"
+    CHANNEL = "channel"
+    LANGUAGE = "language"
+    CREATED_AT = "created_at"
+    CUSTOMER = "customer"
+    VERIFIED = "verified"
+    LAST_MESSAGE = "last_message"
+    MISSES = "misses"  # knowledge-base misses in a row (handoff/assistant/decision.py)
+    PRIORITY = "priority"
+    REASON = "reason"
+    INTENT = "intent"
+    CONFIDENCE = "confidence"
+    ESCALATED_AT = "escalated_at"
+    QUEUE_SCORE = "queue_score"
+    SLA_DUE_AT = "sla_due_at"
+    SLA_BREACHED = "sla_breached"
+    ASSIGNEE = "assignee"
+    CLAIMED_AT = "claimed_at"
+    FIRST_RESPONSE_AT = "first_response_at"
+    CLOSED_AT = "closed_at"
+    CLOSED_BY = "closed_by"
+    TAGS = "tags"
+    NOTIFY_EMAIL = "notify_email"
+    NOTIFIED_AT = "notified_at"
+    RATING = "rating"
+    RATING_COMMENT = "rating_comment"

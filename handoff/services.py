@@ -7,25 +7,27 @@ from dataclasses import dataclass, field
 import httpx
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
-from handoff.events import EventHub
-from handoff.follow_up import FollowUps
-from handoff.identity import IdentityVerifier
-from handoff.notify import EmailNotifier
-from handoff.queue import AgentQueue
-from handoff.rasa_client import RasaClient
-from handoff.routing import MessageRouter
-from handoff.sessions import SessionStore
+from handoff.assistant.answers import KnowledgeAnswers
+from handoff.assistant.intake import MessageIntake
+from handoff.assistant.rasa_client import RasaClient
+from handoff.conversations.store import ConversationStore
+from handoff.customers.email_notifier import EmailNotifier
+from handoff.customers.follow_up import FollowUps
+from handoff.customers.identity import IdentityVerifier
+from handoff.customers.tokens import ConversationTokens
+from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.live_events import EventHub
+from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
-from handoff.sweeper import Sweeper
-from handoff.tokens import ConversationTokens
-from handoff.users import UserStore
-from knowledge_base.calibration import Calibration, calibration_file
+from handoff.staff.sessions import SessionStore
+from handoff.staff.users import UserStore
 from knowledge_base.cascade import SecondOpinion, second_opinion_limits
+from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+from knowledge_base.unanswered import UnansweredQuestions
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +64,13 @@ class Services:
     sweeper: Sweeper
     tokens: ConversationTokens
     identities: IdentityVerifier
-    router: MessageRouter
+    intake: MessageIntake
+    answers: KnowledgeAnswers
     users: UserStore
     sessions: SessionStore
     articles: ArticleStore
     knowledge: LiveKnowledgeBase
+    unanswered: UnansweredQuestions
     binary_redis: Redis
     background: set[asyncio.Task] = field(default_factory=set)
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -90,6 +94,8 @@ class Services:
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
         )
         articles = ArticleStore(redis)
+        rasa = RasaClient(http, settings.rasa_url, settings.action_server_url)
+        unanswered = UnansweredQuestions(redis)
         second_opinion = None
         if settings.second_opinion_model:
             second_opinion = SecondOpinion(
@@ -112,23 +118,20 @@ class Services:
             conversations=conversations,
             queue=queue,
             events=EventHub(redis, queue),
-            follow_ups=FollowUps(redis, conversations),
+            follow_ups=FollowUps(conversations),
             notifier=EmailNotifier(settings, conversations),
-            sweeper=Sweeper(redis, queue, users, settings),
+            sweeper=Sweeper(redis, conversations, queue, users, settings),
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             identities=IdentityVerifier(settings.identity_secret.get_secret_value()),
-            router=MessageRouter(
-                conversations,
-                RasaClient(http, settings.rasa_url, settings.action_server_url),
-                queue,
-                settings.max_message_chars,
-            ),
+            intake=MessageIntake(conversations, rasa, queue, settings.max_message_chars),
+            answers=KnowledgeAnswers(knowledge, conversations, unanswered, rasa, settings),
             users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
             articles=articles,
             knowledge=knowledge,
+            unanswered=unanswered,
             binary_redis=binary_redis,
         )
 

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from knowledge_base.calibration import Calibration, calibration_file
+from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, SearchResult
 

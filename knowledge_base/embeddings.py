@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 from redis.asyncio import Redis
 
-from handoff import keys
+from knowledge_base import keys
 from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel
 

@@ -19,9 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibrate import FitReport, every_fold, fit_language, out_of_scope_examples
-from knowledge_base.calibration import Calibration
 from knowledge_base.cascade import Cascade
+from knowledge_base.confidence import Calibration
+from knowledge_base.confidence_fitting import (
+    FitReport,
+    every_fold,
+    fit_language,
+    out_of_scope_examples,
+)
+from knowledge_base.decision import decide
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.text import Tokenizer
@@ -115,12 +121,16 @@ def trained_searcher(
 def evaluate(
     searcher: Searcher | Cascade, test: list[Row], language: str, threshold: float
 ) -> dict:
-    """Ask every test question, one at a time as production does: the figures of the
-    evaluation contract, each outcome, and the latency of a query, its embedding included."""
+    """Ask every test question, one at a time as production does, and decide as production
+    does (a question alone, as the first of a conversation: knowledge_base/decision.py): the
+    figures of the evaluation contract, each outcome, and the latency of a query, its embedding
+    included. A question the bot does not answer counts as escalated, whether it would hand
+    over or ask to rephrase first."""
     outcomes, latencies = [], []
     for row in test:
         started = time.perf_counter()
         result = searcher.search(row.text, language, threshold)
+        decision = decide(result)
         latencies.append((time.perf_counter() - started) * 1000)
         top = result.hits[0] if result.hits else None
         outcomes.append(
@@ -128,7 +138,7 @@ def evaluate(
                 "category": row.category,
                 "top": top.article.slug if top else None,
                 "confidence": round(top.confidence, 4) if top else 0.0,
-                "answered": result.answer is not None,
+                "answered": decision.decision == "answer",
                 "second_opinion": result.second_opinion,
             }
         )

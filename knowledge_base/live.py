@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from redis.asyncio import Redis
 
-from handoff import keys
+from knowledge_base import keys
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibration import Calibration
 from knowledge_base.cascade import Cascade, SecondOpinion
+from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, dense_units, lexical_text
 from knowledge_base.store import ArticleStore

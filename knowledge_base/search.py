@@ -15,7 +15,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from knowledge_base.articles import Article
-from knowledge_base.calibration import Calibration, LanguageCalibration
+from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
 

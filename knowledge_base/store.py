@@ -4,7 +4,7 @@ import time
 
 from redis.asyncio import Redis
 
-from handoff import keys
+from knowledge_base import keys
 from knowledge_base.articles import Article, ArticleContent, Revision
 
 # Saves an article if nobody saved it since the editor loaded it, atomically with its revision,

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from knowledge_base.articles import Article
-from knowledge_base.calibrate import FOLDS, fit_language, without_fold
-from knowledge_base.calibration import Calibration
+from knowledge_base.confidence import Calibration
+from knowledge_base.confidence_fitting import FOLDS, fit_language, without_fold
 from knowledge_base.embeddings import Embedder, model_location
 from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer

@@ -5,7 +5,7 @@ import time
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
-from handoff import keys
+from knowledge_base import keys
 
 MAX_KEPT = 500
 

@@ -8,8 +8,8 @@ import pytest
 import redis as sync_redis
 from redis.asyncio import Redis
 
+from handoff.cli.processes import bot_processes, hub_process, redis_process
 from handoff.settings import Settings
-from handoff.stack import bot_processes, hub_process, redis_process
 from tests.support import Supervisor, free_port, make_settings, running
 
 

@@ -16,8 +16,8 @@ import httpx
 import websockets
 from pydantic import SecretStr
 
+from handoff.cli.processes import Process, process_env, wait_until_ready
 from handoff.settings import PROJECT_ROOT, Settings
-from handoff.stack import Process, process_env, wait_until_ready
 
 
 def free_port() -> int:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from handoff.cli.processes import rasa_redis_env
 from handoff.settings import PROJECT_ROOT, Settings
-from handoff.stack import rasa_redis_env
 
 RASA = str(PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa")
 DATA = ["nlu_data", "bot/rules.yml", "bot/stories.yml"]

@@ -8,8 +8,8 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
+from handoff.cli.processes import hub_process
 from handoff.settings import Settings
-from handoff.stack import hub_process
 from knowledge_base.files import ARTICLES_DIR, import_articles
 from knowledge_base.store import ArticleStore
 from tests.support import SwitchableProxy, free_port, running

@@ -9,7 +9,7 @@ from playwright.async_api import Browser, Page, expect
 from redis.asyncio import Redis
 
 from handoff.settings import Settings
-from handoff.users import Role, UserStore
+from handoff.staff.users import Role, UserStore
 from tests.bot_responses import response_texts
 from tests.e2e.pages import log_in, messages, send
 

@@ -7,9 +7,10 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.conversations import ConversationStore, Entry, Sender
+from handoff.cli.processes import bot_processes
+from handoff.conversations.model import Entry, Sender
+from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from handoff.stack import bot_processes
 from tests.bot_responses import expected_texts
 from tests.support import Supervisor, SwitchableProxy, WidgetClient, ws_url
 

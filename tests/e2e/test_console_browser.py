@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.settings import Settings
-from handoff.users import Role, UserStore
+from handoff.staff.users import Role, UserStore
 from tests.e2e.pages import log_in, messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]

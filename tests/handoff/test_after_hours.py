@@ -8,8 +8,8 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from redis.asyncio import Redis
 
-from handoff.stack import hub_process
-from handoff.users import Role, UserStore
+from handoff.cli.processes import hub_process
+from handoff.staff.users import Role, UserStore
 from tests.handoff.test_follow_up import Inbox
 from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
 

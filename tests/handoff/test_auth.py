@@ -7,7 +7,7 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff.settings import Settings
-from handoff.users import Role, UserStore
+from handoff.staff.users import Role, UserStore
 
 
 @pytest.fixture

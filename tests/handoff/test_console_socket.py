@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.settings import Settings
-from handoff.users import Role, UserStore
+from handoff.staff.users import Role, UserStore
 from tests.support import AgentClient, WidgetClient, ws_url
 
 PASSWORD = "console-test-password"

@@ -3,15 +3,15 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
-from handoff.conversations import (
+from handoff.conversations.model import (
     Button,
-    ConversationStore,
     Entry,
     Sender,
     State,
     TransitionRefused,
     UnknownConversation,
 )
+from handoff.conversations.store import ConversationStore
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import websockets
 
+from handoff.cli.processes import hub_process, redis_process
 from handoff.settings import Settings
-from handoff.stack import hub_process, redis_process
 from tests.support import WidgetClient, free_port, make_settings, running, ws_url
 
 

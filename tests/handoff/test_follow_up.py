@@ -9,10 +9,11 @@ from aiosmtpd.handlers import Message
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.conversations import ConversationStore, Entry, Sender
-from handoff.follow_up import FollowUpRefused, FollowUps
-from handoff.notify import EmailNotifier
-from handoff.policy import EscalationPolicy
+from handoff.conversations.model import Entry, Refused, Sender
+from handoff.conversations.store import ConversationStore
+from handoff.customers.email_notifier import EmailNotifier
+from handoff.customers.follow_up import FollowUps
+from handoff.keys import ConversationField as F
 from tests.support import free_port, make_settings
 
 
@@ -50,31 +51,31 @@ async def escalated(store: ConversationStore, language: str = "en") -> str:
 async def test_an_email_is_taken_only_while_waiting_for_a_person(
     redis: Redis, store: ConversationStore
 ) -> None:
-    follow_ups = FollowUps(redis, store)
+    follow_ups = FollowUps(store)
     with_bot = await store.create("web", "en", "customer-1")
-    with pytest.raises(FollowUpRefused):
+    with pytest.raises(Refused):
         await follow_ups.leave_email(with_bot.id, "me@example.com")
     conversation_id = await escalated(store, "ko")
     await follow_ups.leave_email(conversation_id, "me@example.com")
-    assert (await store.get(conversation_id)).fields["notify_email"] == "me@example.com"
+    assert (await store.get(conversation_id)).notify_email == "me@example.com"
     assert "me@example.com" in (await store.recent(conversation_id, 1))[0].text
 
 
 async def test_a_rating_is_stored_once_and_only_for_a_closed_conversation(
     redis: Redis, store: ConversationStore
 ) -> None:
-    follow_ups = FollowUps(redis, store)
+    follow_ups = FollowUps(store)
     conversation_id = await escalated(store)
-    with pytest.raises(FollowUpRefused) as early:
+    with pytest.raises(Refused) as early:
         await follow_ups.rate(conversation_id, 5, "")
     assert early.value.code == "not_closed"
     await store.transition(conversation_id, "close", Entry(sender=Sender.SYSTEM, text="bye"))
     await follow_ups.rate(conversation_id, 4, "  quick and kind  ")
-    with pytest.raises(FollowUpRefused) as twice:
+    with pytest.raises(Refused) as twice:
         await follow_ups.rate(conversation_id, 1, "changed my mind")
     assert twice.value.code == "rated"
-    header = (await store.get(conversation_id)).fields
-    assert (header["rating"], header["rating_comment"]) == ("4", "quick and kind")
+    rated = await store.get(conversation_id)
+    assert (rated.rating, rated.rating_comment) == (4, "quick and kind")
     ratings = [
         f for _, f in await redis.xrange(keys.ratings()) if f["conversation"] == conversation_id
     ]
@@ -91,7 +92,7 @@ async def test_an_agent_reply_is_emailed_once_per_burst(
     notifier = EmailNotifier(settings, store)
     conversation_id = await escalated(store)
     await notifier.agent_replied(conversation_id, "nobody asked to be told")
-    await store.update(conversation_id, {"notify_email": "customer@example.com"})
+    await store.update(conversation_id, {F.NOTIFY_EMAIL: "customer@example.com"})
     await notifier.agent_replied(conversation_id, "Your transfer arrived this morning.")
     await notifier.agent_replied(conversation_id, "Anything else?")
     await notifier.drain()
@@ -100,21 +101,4 @@ async def test_an_agent_reply_is_emailed_once_per_burst(
     [message] = inbox.messages
     assert message["To"] == "customer@example.com"
     assert "Your transfer arrived this morning." in message.get_payload()
-    assert float((await store.get(conversation_id)).fields["notified_at"]) <= time.time()
-
-
-async def test_misses_in_a_row_escalate_and_an_answer_resets_the_count(
-    redis: Redis, store: ConversationStore
-) -> None:
-    policy = EscalationPolicy(redis, max_consecutive_misses=2)
-    conversation = await store.create("web", "en", "customer-1")
-    assert (await policy.next_step(conversation.id, False, True)).action == "rephrase"
-    assert (await policy.next_step(conversation.id, True, True)).action == "answer"
-    assert (await policy.next_step(conversation.id, False, True)).action == "rephrase"
-    step = await policy.next_step(conversation.id, False, True)
-    assert (step.action, step.reason) == ("escalate", "repeated_misses")
-    not_understood = await policy.next_step(conversation.id, False, nlu_confident=False)
-    assert (not_understood.action, not_understood.reason) == ("escalate", "low_confidence")
-    assert not await redis.exists(keys.conversation("no-such-conversation"))
-    await policy.next_step("no-such-conversation", False, True)
-    assert not await redis.exists(keys.conversation("no-such-conversation"))
+    assert (await store.get(conversation_id)).notified_at <= time.time()

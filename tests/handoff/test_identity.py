@@ -5,7 +5,7 @@ import websockets
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.identity import IdentityRejected, IdentityVerifier
+from handoff.customers.identity import IdentityRejected, IdentityVerifier
 from handoff.settings import Settings
 from tests.support import WidgetClient, ws_url
 

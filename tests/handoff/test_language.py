@@ -1,4 +1,4 @@
-from handoff.language import detect_language
+from handoff.conversations.language import detect_language
 
 
 def test_hangul_is_korean_even_with_english_terms() -> None:

@@ -8,11 +8,12 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.conversations import ConversationStore, Sender, State, TransitionRefused
-from handoff.hours import BusinessHours
-from handoff.queue import AgentQueue, Escalation, Priority, queue_score
-from handoff.sweeper import Sweeper
-from handoff.users import Role, UserStore
+from handoff.conversations.model import Sender, State, TransitionRefused
+from handoff.conversations.store import ConversationStore
+from handoff.queue.agent_queue import AgentQueue, Escalation, Priority, queue_score
+from handoff.queue.hours import BusinessHours
+from handoff.queue.sweeper import Sweeper
+from handoff.staff.users import Role, UserStore
 from tests.support import make_settings
 
 PASSWORD = "correct horse battery"
@@ -92,8 +93,8 @@ async def test_the_escalation_records_its_reason_intent_and_confidence(
         "intent": "request_human",
         "confidence": 0.97,
     }
-    header = (await store.get(conversation_id)).fields
-    assert (header["state"], header["reason"], header["intent"]) == (
+    header = await store.get(conversation_id)
+    assert (header.state, header.reason, header.intent) == (
         "queued",
         "customer_asked",
         "request_human",
@@ -189,7 +190,7 @@ async def test_only_the_holder_may_reply_transfer_release_or_close(
     assert (await store.get(conversation_id)).assignee == "bo"
     await queue.close(conversation_id, "bo", ["solved", "transfer-status"])
     closed = await store.get(conversation_id)
-    assert (closed.state, closed.fields["tags"]) == (State.CLOSED, "solved,transfer-status")
+    assert (closed.state, closed.tags) == (State.CLOSED, ("solved", "transfer-status"))
     assert await queue.held_by() == {}
 
 
@@ -211,7 +212,7 @@ async def test_a_vanished_agent_loses_their_chats_to_the_queue_at_their_old_plac
     later = await queued(store, queue, "customer_asked")
     await queue.heartbeat("ana")
     await queue.claim(earlier, "ana")
-    sweeper = Sweeper(redis, queue, users, settings)
+    sweeper = Sweeper(redis, store, queue, users, settings)
     assert await sweeper.requeue_abandoned(time.time() + 10) == []  # within the grace period
     assert await sweeper.requeue_abandoned(time.time() + 31) == [earlier]
     assert [q.conversation_id for q in await queue.waiting()] == [earlier, later]
@@ -226,12 +227,12 @@ async def test_sla_breaches_are_flagged_once_and_a_first_reply_stops_the_clock(
     urgent = await queued(store, queue, "report_fraud")  # 60 s target
     normal = await queued(store, queue, "customer_asked")  # 300 s target
     await queue.claim(normal, "ana")
-    await queue.responded(normal, time.time())
-    sweeper = Sweeper(redis, queue, users, settings)
+    await store.record_first_response(normal, time.time())
+    sweeper = Sweeper(redis, store, queue, users, settings)
     assert await sweeper.flag_breaches(time.time() + 30) == []
     assert await sweeper.flag_breaches(time.time() + 61) == [urgent]
     assert await sweeper.flag_breaches(time.time() + 400) == []  # once; normal was answered
-    assert (await store.get(urgent)).fields["sla_breached"] == "1"
+    assert (await store.get(urgent)).sla_breached
     events = await redis.xrange(keys.events())
     assert [f["type"] for _, f in events].count("sla_breached") == 1
     assert (await queue.view()).items(("en",))[0]["sla_breached"] is True
@@ -244,7 +245,7 @@ async def test_auto_assignment_goes_round_robin_within_capacity_and_language(
     korean = await queued(store, queue, "customer_asked", language="ko")
     await queue.heartbeat("ana")
     await queue.heartbeat("bo")
-    assigned = dict(await Sweeper(redis, queue, users, settings).assign(time.time()))
+    assigned = dict(await Sweeper(redis, store, queue, users, settings).assign(time.time()))
     held = list(assigned.values())
     assert held.count("ana") == 2 and held.count("bo") == 2  # capacity 2 each
     assert korean not in assigned  # bo speaks Korean but is full of English chats

@@ -6,8 +6,8 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.stack import hub_process, redis_process
-from handoff.users import Role, UserStore
+from handoff.cli.processes import hub_process, redis_process
+from handoff.staff.users import Role, UserStore
 from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
 
 PASSWORD = "agent password 1"

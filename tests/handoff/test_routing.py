@@ -1,14 +1,15 @@
-"""The message router, in process, with a real Redis; its Rasa is a closed port."""
+"""The message intake, in process, with a real Redis; its Rasa is a closed port."""
 
 import httpx
 import pytest
 from redis.asyncio import Redis
 
-from handoff.conversations import Button, ConversationStore, Entry, Sender, State
-from handoff.queue import AgentQueue
-from handoff.rasa_client import RasaClient
-from handoff.routing import InvalidMessage, MessageRouter
-from handoff.users import UserStore
+from handoff.assistant.intake import MessageIntake
+from handoff.assistant.rasa_client import RasaClient
+from handoff.conversations.model import Button, Entry, Refused, Sender, State
+from handoff.conversations.store import ConversationStore
+from handoff.queue.agent_queue import AgentQueue
+from handoff.staff.users import UserStore
 from tests.support import free_port, make_settings
 
 
@@ -18,28 +19,28 @@ async def store(redis: Redis) -> ConversationStore:
 
 
 @pytest.fixture
-async def router(redis: Redis, redis_url: str, store: ConversationStore) -> MessageRouter:
+async def router(redis: Redis, redis_url: str, store: ConversationStore) -> MessageIntake:
     queue = AgentQueue(redis, store, UserStore(redis), make_settings(redis_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageRouter(store, RasaClient(http, dead, dead), queue, 4000)
+        yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)
 
 
 async def test_empty_and_oversize_messages_are_refused_in_the_customers_language(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "ko")
-    with pytest.raises(InvalidMessage) as empty:
+    with pytest.raises(Refused) as empty:
         await router.accept(conversation.id, " \n ", "c1")
     assert empty.value.code == "empty" and "메시지" in str(empty.value)
-    with pytest.raises(InvalidMessage) as too_long:
+    with pytest.raises(Refused) as too_long:
         await router.accept(conversation.id, "a" * 4001, "c2")
     assert too_long.value.code == "too_long"
     assert await store.recent(conversation.id, 5) == []
 
 
 async def test_the_language_follows_the_customer(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     accepted = await router.accept(conversation.id, "안녕하세요", "c1")
@@ -49,7 +50,7 @@ async def test_the_language_follows_the_customer(
 
 
 async def test_typed_text_cannot_inject_an_intent(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     accepted = await router.accept(conversation.id, "/report_fraud", "c1")
@@ -59,7 +60,7 @@ async def test_typed_text_cannot_inject_an_intent(
 
 
 async def test_only_offered_buttons_reach_the_bot_as_payloads(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     offer = Entry(sender=Sender.BOT, text="Pick one", buttons=(Button("Verify", "/verify"),))
@@ -71,7 +72,7 @@ async def test_only_offered_buttons_reach_the_bot_as_payloads(
 
 
 async def test_the_bot_does_not_answer_a_conversation_a_person_holds(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     accepted = await router.accept(conversation.id, "hello", "c1")
@@ -82,7 +83,7 @@ async def test_the_bot_does_not_answer_a_conversation_a_person_holds(
 
 
 async def test_a_dead_rasa_hands_the_conversation_to_a_person(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     await router.answer(await router.accept(conversation.id, "hello", "c1"))
@@ -94,12 +95,12 @@ async def test_a_dead_rasa_hands_the_conversation_to_a_person(
 
 
 async def test_a_closed_conversation_takes_no_more_messages(
-    store: ConversationStore, router: MessageRouter
+    store: ConversationStore, router: MessageIntake
 ) -> None:
     conversation = await store.create("web", "en")
     closing = Entry(sender=Sender.SYSTEM, text="", event="closed")
     await store.transition(conversation.id, "escalate", closing)
     await store.transition(conversation.id, "close", closing)
-    with pytest.raises(InvalidMessage) as refused:
+    with pytest.raises(Refused) as refused:
         await router.accept(conversation.id, "one more thing", "c1")
     assert refused.value.code == "closed"

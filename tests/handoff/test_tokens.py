@@ -2,7 +2,7 @@ import time
 
 import pytest
 
-from handoff.tokens import Claims, ConversationTokens
+from handoff.customers.tokens import Claims, ConversationTokens
 
 
 def test_a_token_names_its_conversation_and_customer() -> None:

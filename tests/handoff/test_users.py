@@ -2,7 +2,7 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.users import InvalidAccount, Role, UserStore
+from handoff.staff.users import InvalidAccount, Role, UserStore
 
 
 @pytest.fixture

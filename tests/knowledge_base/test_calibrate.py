@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from handoff.cli import app
+from handoff.cli.main import app
 from handoff.settings import get_settings
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibrate import Asked, lower_ranks
-from knowledge_base.calibration import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.cascade import SecondOpinionFit, second_opinion_file
+from knowledge_base.confidence import CALIBRATION_FILE, Calibration, calibration_file
+from knowledge_base.confidence_fitting import Asked, lower_ranks
 from knowledge_base.embeddings import DEFAULT_MODEL, model_location
 from knowledge_base.search import TOP_K, Hit
 

@@ -7,8 +7,6 @@ import pytest
 from redis.asyncio import Redis
 
 from knowledge_base.articles import ArticleContent, Status
-from knowledge_base.calibrate import Asked, FitReport, fit_second_opinion
-from knowledge_base.calibration import Calibration
 from knowledge_base.cascade import (
     Cascade,
     SecondOpinion,
@@ -16,6 +14,8 @@ from knowledge_base.cascade import (
     second_opinion_file,
     second_opinion_limits,
 )
+from knowledge_base.confidence import Calibration
+from knowledge_base.confidence_fitting import Asked, FitReport, fit_second_opinion
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.live import LiveKnowledgeBase

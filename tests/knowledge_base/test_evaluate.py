@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from handoff.cli import app
+from handoff.cli.main import app
 from handoff.settings import get_settings
 from knowledge_base.embeddings import DEFAULT_MODEL
 from knowledge_base.evaluate import Row, per_category, slug_of

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.calibration import Calibration, LanguageCalibration
+from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.search import LanguageIndex, Searcher, offline_searcher

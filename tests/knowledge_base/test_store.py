@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from handoff import keys
+from knowledge_base import keys
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.store import ArticleStore, EditConflict
 

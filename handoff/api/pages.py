@@ -5,10 +5,10 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
 
-from handoff.deps import ServicesDep
+from handoff.api.deps import ServicesDep
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-EDITOR_DIR = Path(__file__).resolve().parent.parent / "knowledge_base" / "editor"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+EDITOR_DIR = STATIC_DIR / "editor"
 router = APIRouter(tags=["pages"])
 
 

@@ -1,28 +1,22 @@
-"""Routing of customer messages: into the transcript, then to the bot while the bot holds it."""
+"""Customer messages in: into the transcript first, then to the bot while the bot holds it."""
 
 import contextlib
 import logging
 from dataclasses import dataclass
 
-from handoff.conversations import ConversationStore, Entry, Sender, State, TransitionRefused
-from handoff.language import detect_language
-from handoff.notices import notice
-from handoff.queue import AgentQueue, Escalation
-from handoff.rasa_client import AssistantUnavailable, BotTurn, RasaClient
+from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient
+from handoff.conversations.language import detect_language
+from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
+from handoff.keys import ConversationField as F
+from handoff.queue.agent_queue import AgentQueue, Escalation
 
 logger = logging.getLogger(__name__)
 
 BOT_ONLY = frozenset({State.BOT})
 RECENT_ENTRIES_FOR_BUTTONS = 20
 PREVIEW_CHARS = 200  # of the latest customer message, shown in the agents' queue
-
-
-class InvalidMessage(ValueError):
-    """A customer message the hub refuses, with a code and a message for the customer."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -33,9 +27,10 @@ class AcceptedMessage:
     entry_id: str
     bot_text: str
     language: str
+    for_bot: bool  # the bot held the conversation when the message arrived
 
 
-class MessageRouter:
+class MessageIntake:
     """Accepts customer messages and lets the bot answer the conversations it holds."""
 
     def __init__(
@@ -49,19 +44,23 @@ class MessageRouter:
     async def accept(
         self, conversation_id: str, text: str, client_id: str | None, payload: str | None = None
     ) -> AcceptedMessage | None:
-        """Validate and store a customer message; None if it is a resend already stored."""
+        """Validate and store a customer message; None if it is a resend already stored.
+
+        Refused ("closed", "empty", "too_long") with a message for the customer.
+        """
         conversation = await self._store.get(conversation_id)
         if conversation.state is State.CLOSED:
-            raise InvalidMessage("closed", notice("conversation_closed", conversation.language))
+            raise Refused("closed", system_message("conversation_closed", conversation.language))
         if not text.strip():
-            raise InvalidMessage("empty", notice("empty", conversation.language))
+            raise Refused("empty", system_message("empty", conversation.language))
         if len(text) > self._max_chars:
-            raise InvalidMessage(
-                "too_long", notice("too_long", conversation.language, limit=self._max_chars)
+            limit = self._max_chars
+            raise Refused(
+                "too_long", system_message("too_long", conversation.language, limit=limit)
             )
         language = detect_language(text, conversation.language)
         if language != conversation.language:
-            await self._store.update(conversation_id, {"language": language})
+            await self._store.update(conversation_id, {F.LANGUAGE: language})
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
@@ -69,26 +68,30 @@ class MessageRouter:
         entry_id = await self._store.append(conversation_id, entry)
         if entry_id is None:
             return None
-        await self._store.update(conversation_id, {"last_message": text[:PREVIEW_CHARS]})
+        await self._store.update(conversation_id, {F.LAST_MESSAGE: text[:PREVIEW_CHARS]})
         # A leading "/" would make Rasa read the text as an intent: only offered buttons may.
         bot_text = payload or text.lstrip("/").strip() or text
-        return AcceptedMessage(conversation_id, entry_id, bot_text, language)
+        for_bot = conversation.state is State.BOT
+        return AcceptedMessage(conversation_id, entry_id, bot_text, language, for_bot)
 
     async def answer(self, message: AcceptedMessage) -> str | None:
-        """Let the bot reply if it still holds the conversation; never once a person does.
+        """Let the bot reply if it holds the conversation; its replies are appended only while
+        it still does (atomically: never once a person holds it, even in a race).
 
         The bot's hand-over request, or the bot being down, queues the conversation for a person.
         Returns the id of the last entry appended in answer, if any.
         """
+        if not message.for_bot:
+            return None
         conversation = await self._store.get(message.conversation_id)
         if conversation.state is not State.BOT:
-            return None
+            return None  # a person took it while the message waited for the bot
         try:
             turn = await self._rasa.send(
                 message.conversation_id, message.bot_text, message.language
             )
         except AssistantUnavailable:
-            text = notice("assistant_unavailable", message.language)
+            text = system_message("assistant_unavailable", message.language)
             entries = [Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")]
             escalation = Escalation.because("assistant_unavailable")
         else:

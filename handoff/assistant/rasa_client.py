@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import httpx
 
-from handoff.conversations import Button
+from handoff.conversations.model import Button
 
 logger = logging.getLogger(__name__)
+
+PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not hold them long
 
 
 class AssistantUnavailable(RuntimeError):
@@ -57,7 +59,20 @@ class RasaClient:
     def __init__(self, http: httpx.AsyncClient, rasa_url: str, action_server_url: str) -> None:
         self._http = http
         self._webhook = f"{rasa_url.rstrip('/')}/webhooks/hub/webhook"
+        self._parse = f"{rasa_url.rstrip('/')}/webhooks/hub/parse"
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
+
+    async def intent_of(self, text: str) -> str | None:
+        """The intent Rasa's NLU gives a text, in no conversation; None if Rasa is down."""
+        try:
+            response = await self._http.post(
+                self._parse, json={"message": text}, timeout=PARSE_TIMEOUT_SECONDS
+            )
+            response.raise_for_status()
+            return (response.json().get("intent") or {}).get("name")
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            logger.info("Rasa's NLU could not be asked: %r", error)
+            return None
 
     async def send(self, conversation_id: str, text: str, language: str) -> BotTurn:
         """Forward a message; the conversation id is Rasa's sender id.

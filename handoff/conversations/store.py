@@ -1,47 +1,27 @@
-"""Conversations in Redis: their state machine and their transcript stream."""
+"""Conversations in Redis: every write to a conversation's header and transcript goes here."""
 
 import json
 import time
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, Literal
+from dataclasses import replace
 
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.conversations.model import (
+    TRANSITIONS,
+    Change,
+    Conversation,
+    Entry,
+    State,
+    TransitionRefused,
+    UnknownConversation,
+)
+from handoff.keys import ConversationField as F
 
 CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 
-
-class State(StrEnum):
-    """Who holds a conversation (DESIGN.md, "Conversation state machine")."""
-
-    BOT = "bot"
-    QUEUED = "queued"
-    AGENT = "agent"
-    CLOSED = "closed"
-
-
-class Sender(StrEnum):
-    """Who wrote a transcript entry."""
-
-    CUSTOMER = "customer"
-    BOT = "bot"
-    AGENT = "agent"
-    SYSTEM = "system"
-
-
-# transition name -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
-    "escalate": (frozenset({State.BOT}), State.QUEUED),
-    "claim": (frozenset({State.QUEUED}), State.AGENT),
-    "transfer": (frozenset({State.AGENT}), State.AGENT),
-    "requeue": (frozenset({State.AGENT}), State.QUEUED),
-    "release": (frozenset({State.QUEUED, State.AGENT}), State.BOT),
-    "close": (frozenset({State.QUEUED, State.AGENT}), State.CLOSED),
-}
 
 # Appends one transcript entry atomically with its preconditions and side effects.
 # KEYS: conversation hash, transcript stream, client-id marker ("" if none), queue zset,
@@ -100,113 +80,21 @@ end
 return {'ok', entry_id}
 """
 
+# Stores a rating once per conversation, only once it is closed, and adds it to the ratings.
+_RATE_SCRIPT = """
+if redis.call('HGET', KEYS[1], 'state') ~= 'closed' then return 'not_closed' end
+if redis.call('HSETNX', KEYS[1], 'rating', ARGV[1]) == 0 then return 'rated' end
+redis.call('HSET', KEYS[1], 'rating_comment', ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'conversation', ARGV[3],
+  'agent', redis.call('HGET', KEYS[1], 'closed_by') or '', 'score', ARGV[1], 'comment', ARGV[2])
+return 'ok'
+"""
 
-class UnknownConversation(LookupError):
-    """The conversation id names no conversation."""
-
-
-class TransitionRefused(RuntimeError):
-    """The conversation is not in a state the transition may start from, or not yours."""
-
-
-@dataclass(frozen=True)
-class Button:
-    """A quick reply offered by the bot: the customer sees the title, Rasa gets the payload."""
-
-    title: str
-    payload: str
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One transcript entry: a message or an event; `internal` ones only staff ever see."""
-
-    sender: Sender
-    text: str
-    buttons: tuple[Button, ...] = ()
-    client_id: str | None = None
-    event: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    internal: bool = False
-    author: str | None = None
-    id: str = ""
-
-    def to_fields(self) -> dict[str, str]:
-        """The stream fields that store this entry."""
-        fields = {"sender": self.sender.value, "text": self.text}
-        if self.buttons:
-            fields["buttons"] = json.dumps([b.__dict__ for b in self.buttons], ensure_ascii=False)
-        if self.client_id:
-            fields["client_id"] = self.client_id
-        if self.event:
-            fields["event"] = self.event
-        if self.meta:
-            fields["meta"] = json.dumps(self.meta, ensure_ascii=False)
-        if self.internal:
-            fields["internal"] = "1"
-        if self.author:
-            fields["author"] = self.author
-        return fields
-
-    @classmethod
-    def from_stream(cls, entry_id: str, fields: dict[str, str]) -> "Entry":
-        """Rebuild an entry read from the transcript stream."""
-        return cls(
-            id=entry_id,
-            sender=Sender(fields["sender"]),
-            text=fields.get("text", ""),
-            buttons=tuple(Button(**b) for b in json.loads(fields.get("buttons", "[]"))),
-            client_id=fields.get("client_id"),
-            event=fields.get("event"),
-            meta=json.loads(fields.get("meta", "{}")),
-            internal=fields.get("internal") == "1",
-            author=fields.get("author"),
-        )
-
-    @property
-    def timestamp_ms(self) -> int:
-        """When Redis stored the entry (the first half of its stream id)."""
-        return int(self.id.split("-", 1)[0])
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A conversation's header: who holds it, where it came from, why it was escalated."""
-
-    id: str
-    state: State
-    channel: str
-    language: str
-    created_at: float
-    customer: str = ""
-    assignee: str = ""
-    fields: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_hash(cls, conversation_id: str, header: dict[str, str]) -> "Conversation":
-        """Rebuild a header read from its hash."""
-        return cls(
-            id=conversation_id,
-            state=State(header["state"]),
-            channel=header["channel"],
-            language=header["language"],
-            created_at=float(header["created_at"]),
-            customer=header.get("customer", ""),
-            assignee=header.get("assignee", ""),
-            fields=header,
-        )
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a transition does besides moving the state and appending its entry."""
-
-    set_fields: dict[str, str] = field(default_factory=dict)
-    del_fields: tuple[str, ...] = ()
-    queue: Literal["add", "remove", ""] = ""
-    queue_score: float | None = None  # with "add": None puts it back where it was
-    event: str = ""  # announced on the events stream (agent consoles follow it)
-    assignee: str = ""  # refused if an agent holds the conversation and it is not this one
+# Counts a knowledge-base miss, if the conversation exists (nil if it does not).
+_COUNT_MISS_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+return redis.call('HINCRBY', KEYS[1], 'misses', 1)
+"""
 
 
 class ConversationStore:
@@ -215,6 +103,8 @@ class ConversationStore:
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
         self._append = redis.register_script(_APPEND_SCRIPT)
+        self._rate = redis.register_script(_RATE_SCRIPT)
+        self._count_miss = redis.register_script(_COUNT_MISS_SCRIPT)
 
     async def create(
         self, channel: str, language: str, customer: str = "", verified: bool = False
@@ -224,14 +114,14 @@ class ConversationStore:
         Verified: the channel vouches for who the customer is (a signed user id, say).
         """
         header = {
-            "state": State.BOT.value,
-            "channel": channel,
-            "language": language,
-            "created_at": repr(time.time()),
-            "customer": customer,
+            F.STATE: State.BOT.value,
+            F.CHANNEL: channel,
+            F.LANGUAGE: language,
+            F.CREATED_AT: repr(time.time()),
+            F.CUSTOMER: customer,
         }
         if verified:
-            header["verified"] = "1"
+            header[F.VERIFIED] = "1"
         conversation = Conversation.from_hash(uuid.uuid4().hex, header)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.conversation(conversation.id), mapping=header)
@@ -250,13 +140,52 @@ class ConversationStore:
             raise UnknownConversation(conversation_id)
         return Conversation.from_hash(conversation_id, header)
 
-    async def update(self, conversation_id: str, fields: dict[str, str]) -> None:
+    async def update(self, conversation_id: str, fields: dict[F, str]) -> None:
         """Set header fields that are not part of the state machine (language, email...)."""
         await self._redis.hset(keys.conversation(conversation_id), mapping=fields)
+
+    async def count_miss(self, conversation_id: str) -> int:
+        """One more knowledge-base miss in a row: how many there are now."""
+        misses = await self._count_miss(keys=[keys.conversation(conversation_id)])
+        if misses is None:
+            raise UnknownConversation(conversation_id)
+        return int(misses)
+
+    async def clear_misses(self, conversation_id: str) -> None:
+        """The bot answered: no misses in a row."""
+        await self._redis.hdel(keys.conversation(conversation_id), F.MISSES)
+
+    async def record_first_response(self, conversation_id: str, at: float) -> None:
+        """An agent answered: only the first answer is kept (the one the SLA measures)."""
+        key = keys.conversation(conversation_id)
+        await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(at))
+
+    async def flag_sla_breach(self, conversation_id: str) -> None:
+        """Mark a conversation past its first-response target, and announce it to consoles."""
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.conversation(conversation_id), F.SLA_BREACHED, "1")
+            pipe.xadd(
+                keys.events(),
+                {"type": "sla_breached", "conversation": conversation_id},
+                maxlen=10_000,
+                approximate=True,
+            )
+            await pipe.execute()
+
+    async def rate(self, conversation_id: str, score: int, comment: str) -> str:
+        """Keep the rating of a closed conversation, once: "ok", "not_closed" or "rated"."""
+        return await self._rate(
+            keys=[keys.conversation(conversation_id), keys.ratings()],
+            args=[score, comment, conversation_id],
+        )
 
     async def of_customer(self, customer: str, limit: int = 20) -> list[Conversation]:
         """A customer's conversations, newest first."""
         ids = await self._redis.zrevrange(keys.customer_conversations(customer), 0, limit - 1)
+        return await self.get_many(ids)
+
+    async def get_many(self, ids: list[str]) -> list[Conversation]:
+        """The conversations of these ids that exist, in order (one round trip)."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for conversation_id in ids:
                 pipe.hgetall(keys.conversation(conversation_id))
@@ -284,6 +213,7 @@ class ConversationStore:
     ) -> str:
         """Apply a state-machine transition atomically, logging it as `entry`; returns its id."""
         allowed, target = TRANSITIONS[name]
+        entry = replace(entry, state=target)
         status, value = await self._run(conversation_id, entry, allowed, target, change or Change())
         if status == "refused":
             raise TransitionRefused(f"cannot {name} a conversation in state {value}")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.users import User
+from handoff.staff.users import User
 
 
 @dataclass(frozen=True)

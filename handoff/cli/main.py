@@ -12,10 +12,10 @@ import typer
 from honcho.manager import Manager
 from pydantic import SecretStr
 
+from handoff.cli.knowledge import eval_command, kb_app
+from handoff.cli.processes import local_secret, process_env, redis_client, stack, wait_until_ready
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
-from handoff.stack import local_secret, process_env, redis_client, stack, wait_until_ready
-from handoff.users import InvalidAccount, Role, UserStore
-from knowledge_base.cli import eval_command, kb_app
+from handoff.staff.users import InvalidAccount, Role, UserStore
 from knowledge_base.files import ARTICLES_DIR, ImportReport, import_articles
 from knowledge_base.store import ArticleStore
 
@@ -48,7 +48,14 @@ def run(
             process.name, shlex.join(process.argv), env=process_env(process), cwd=str(PROJECT_ROOT)
         )
     ready_urls = [p.ready_url for p in processes if p.ready_url]
-    announce = [sys.executable, "-m", "handoff.cli", "announce", "--timeout", str(ready_timeout)]
+    announce = [
+        sys.executable,
+        "-m",
+        "handoff.cli.main",
+        "announce",
+        "--timeout",
+        str(ready_timeout),
+    ]
     manager.add_process("ready", shlex.join([*announce, *ready_urls]), cwd=str(PROJECT_ROOT))
     manager.loop()
     sys.exit(manager.returncode)

@@ -1,6 +1,6 @@
 """What the hub itself says to customers, in each supported language."""
 
-NOTICES: dict[str, dict[str, str]] = {
+SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
     "escalated": {
         "en": "I'm connecting you to a person. You can keep writing: they will read everything.",
         "ko": "상담원에게 연결해 드리고 있습니다. 계속 메시지를 남기셔도 상담원이 모두 읽습니다.",
@@ -62,7 +62,7 @@ NOTICES: dict[str, dict[str, str]] = {
 }
 
 
-def notice(key: str, language: str, **values: object) -> str:
-    """The notice in the language, falling back to English."""
-    texts = NOTICES[key]
+def system_message(key: str, language: str, **values: object) -> str:
+    """The system message in the language, falling back to English."""
+    texts = SYSTEM_MESSAGES[key]
     return texts.get(language, texts["en"]).format(**values)

@@ -18,7 +18,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from knowledge_base.articles import Article
-from knowledge_base.calibration import LanguageCalibration
+from knowledge_base.confidence import LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import TOP_K, LanguageIndex, dense_units, lexical_text
 from knowledge_base.text import Tokenizer

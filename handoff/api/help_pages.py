@@ -9,11 +9,11 @@ from fastapi import APIRouter, HTTPException, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 
-from handoff.deps import ServicesDep
+from handoff.api.deps import ServicesDep
 from knowledge_base.articles import SLUG, Status
 from knowledge_base.markdown import render
 
-PAGE = Template((Path(__file__).resolve().parent / "help.html").read_text())
+PAGE = Template((Path(__file__).resolve().parent.parent / "templates" / "help.html").read_text())
 router = APIRouter(tags=["help centre"])
 
 

@@ -13,11 +13,13 @@ from enum import IntEnum
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.conversations import Change, Conversation, ConversationStore, Entry, Sender
-from handoff.hours import BusinessHours
-from handoff.notices import notice
+from handoff.conversations.model import Change, Conversation, Entry, Sender
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
+from handoff.keys import ConversationField as F
+from handoff.queue.hours import BusinessHours
 from handoff.settings import Settings
-from handoff.users import UserStore
+from handoff.staff.users import UserStore
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ class QueueView:
     """A snapshot of the queue and of the agents working it."""
 
     waiting: list[QueuedConversation]
-    headers: dict[str, dict[str, str]]  # conversation id -> its hash
+    conversations: dict[str, Conversation]  # the queued ones, by id
     agents_per_language: dict[str, int]
     held_per_language: dict[str, int]  # chats held by those agents
     capacity: int
@@ -109,9 +111,9 @@ class QueueView:
     def items(self, languages: tuple[str, ...]) -> list[dict]:
         """The queue as agents speaking these languages see it, in order."""
         return [
-            queued.to_json() | summary(self.headers.get(queued.conversation_id, {}))
+            queued.to_json() | summary(self.conversations[queued.conversation_id])
             for queued in self.waiting
-            if queued.language in languages
+            if queued.language in languages and queued.conversation_id in self.conversations
         ]
 
     @functools.cached_property
@@ -140,16 +142,16 @@ class QueueView:
         return Place(position, wait, agents > 0, self.open_now)
 
 
-def summary(header: dict[str, str]) -> dict:
+def summary(conversation: Conversation) -> dict:
     """What an agent sees of a conversation before opening it."""
     return {
-        "channel": header.get("channel", ""),
-        "reason": header.get("reason", ""),
-        "intent": header.get("intent") or None,
-        "confidence": float(header["confidence"]) if header.get("confidence") else None,
-        "last_message": header.get("last_message", ""),
-        "sla_due_at": float(header["sla_due_at"]) if header.get("sla_due_at") else None,
-        "sla_breached": bool(header.get("sla_breached")),
+        "channel": conversation.channel,
+        "reason": conversation.reason,
+        "intent": conversation.intent,
+        "confidence": conversation.confidence,
+        "last_message": conversation.last_message,
+        "sla_due_at": conversation.sla_due_at,
+        "sla_breached": conversation.sla_breached,
     }
 
 
@@ -181,14 +183,14 @@ class AgentQueue:
         sla = self._settings.sla_first_response_seconds.get(escalation.priority.name.lower(), 300)
         change = Change(
             set_fields={
-                "priority": escalation.priority.name.lower(),
-                "reason": escalation.reason,
-                "escalated_at": repr(now),
-                "sla_due_at": repr(now + sla),
-                "intent": escalation.intent or "",
-                "confidence": "" if escalation.confidence is None else repr(escalation.confidence),
+                F.PRIORITY: escalation.priority.name.lower(),
+                F.REASON: escalation.reason,
+                F.ESCALATED_AT: repr(now),
+                F.SLA_DUE_AT: repr(now + sla),
+                F.INTENT: escalation.intent or "",
+                F.CONFIDENCE: "" if escalation.confidence is None else repr(escalation.confidence),
             },
-            del_fields=("assignee", "claimed_at", "first_response_at", "misses", "sla_breached"),
+            del_fields=(F.ASSIGNEE, F.CLAIMED_AT, F.FIRST_RESPONSE_AT, F.MISSES, F.SLA_BREACHED),
             queue="add",
             queue_score=queue_score(escalation.priority, now),
             event="escalated",
@@ -201,7 +203,7 @@ class AgentQueue:
     async def claim(self, conversation_id: str, agent: str) -> str:
         """Give a queued conversation to an agent; TransitionRefused if someone was faster."""
         change = Change(
-            set_fields={"assignee": agent, "claimed_at": repr(time.time())},
+            set_fields={F.ASSIGNEE: agent, F.CLAIMED_AT: repr(time.time())},
             queue="remove",
             event="claimed",
         )
@@ -214,7 +216,7 @@ class AgentQueue:
         """Hand a conversation the agent holds to another agent."""
         if await self._users.get(to_agent) is None:
             raise LookupError(f"no agent named {to_agent}")
-        change = Change(set_fields={"assignee": to_agent}, event="transferred", assignee=agent)
+        change = Change(set_fields={F.ASSIGNEE: to_agent}, event="transferred", assignee=agent)
         entry_id, _ = await self._move(
             conversation_id, "transfer", "agent_joined", change, author=agent, name=to_agent
         )
@@ -223,7 +225,7 @@ class AgentQueue:
     async def release(self, conversation_id: str, agent: str) -> str:
         """Give a conversation back to the bot."""
         change = Change(
-            del_fields=("assignee", "misses"), queue="remove", event="released", assignee=agent
+            del_fields=(F.ASSIGNEE, F.MISSES), queue="remove", event="released", assignee=agent
         )
         entry_id, _ = await self._move(conversation_id, "release", "released", change, author=agent)
         return entry_id
@@ -231,7 +233,11 @@ class AgentQueue:
     async def close(self, conversation_id: str, agent: str, tags: list[str]) -> str:
         """Close a conversation with resolution tags; the customer is asked for a rating."""
         change = Change(
-            set_fields={"closed_at": repr(time.time()), "closed_by": agent, "tags": ",".join(tags)},
+            set_fields={
+                F.CLOSED_AT: repr(time.time()),
+                F.CLOSED_BY: agent,
+                F.TAGS: ",".join(tags),
+            },
             queue="remove",
             event="closed",
             assignee=agent,
@@ -239,15 +245,14 @@ class AgentQueue:
         entry_id, conversation = await self._move(
             conversation_id, "close", "closed", change, author=agent, meta={"tags": tags}
         )
-        claimed_at = conversation.fields.get("claimed_at")
-        if claimed_at:
-            await self._record_handle_time(time.time() - float(claimed_at))
+        if conversation.claimed_at:
+            await self._record_handle_time(time.time() - conversation.claimed_at)
         return entry_id
 
     async def requeue(self, conversation_id: str, agent: str) -> str:
         """Put a conversation back in the queue at its old place (its agent went away)."""
         change = Change(
-            del_fields=("assignee", "claimed_at"), queue="add", event="requeued", assignee=agent
+            del_fields=(F.ASSIGNEE, F.CLAIMED_AT), queue="add", event="requeued", assignee=agent
         )
         entry_id, _ = await self._move(
             conversation_id, "requeue", "requeued", change, meta={"from": agent}
@@ -258,7 +263,7 @@ class AgentQueue:
         self,
         conversation_id: str,
         transition: str,
-        notice_key: str,
+        message_key: str,
         change: Change,
         *,
         author: str | None = None,
@@ -269,29 +274,13 @@ class AgentQueue:
         conversation = await self._conversations.get(conversation_id)
         entry = Entry(
             sender=Sender.SYSTEM,
-            text=notice(notice_key, conversation.language, **values),
+            text=system_message(message_key, conversation.language, **values),
             event=change.event,
             author=author,
             meta=meta or {},
         )
         entry_id = await self._conversations.transition(conversation_id, transition, entry, change)
         return entry_id, conversation
-
-    async def responded(self, conversation_id: str, at: float) -> None:
-        """An agent answered: the first answer is the one the SLA measures."""
-        await self._redis.hsetnx(keys.conversation(conversation_id), "first_response_at", repr(at))
-
-    async def flag_breach(self, conversation_id: str) -> None:
-        """Mark a conversation past its first-response target; consoles show it at once."""
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.conversation(conversation_id), "sla_breached", "1")
-            pipe.xadd(
-                keys.events(),
-                {"type": "sla_breached", "conversation": conversation_id},
-                maxlen=10_000,
-                approximate=True,
-            )
-            await pipe.execute()
 
     async def waiting(self) -> list[QueuedConversation]:
         """Every queued conversation, in the order agents should take them."""
@@ -319,13 +308,12 @@ class AgentQueue:
         for user in await self._users.get_many(online):
             agents.update(user.languages)
             chats.update({language: held[user.name] for language in user.languages})
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for queued in waiting:
-                pipe.hgetall(keys.conversation(queued.conversation_id))
-            headers = await pipe.execute()
+        conversations = await self._conversations.get_many(
+            [queued.conversation_id for queued in waiting]
+        )
         return QueueView(
             waiting=waiting,
-            headers={q.conversation_id: h for q, h in zip(waiting, headers, strict=True)},
+            conversations={c.id: c for c in conversations},
             agents_per_language=dict(agents),
             held_per_language=dict(chats),
             capacity=self._settings.agent_capacity,

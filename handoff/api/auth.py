@@ -4,8 +4,8 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from handoff import keys
-from handoff.deps import SESSION_COOKIE, ServicesDep, StaffDep
-from handoff.users import Role
+from handoff.api.deps import SESSION_COOKIE, ServicesDep, StaffDep
+from handoff.staff.users import Role
 
 MAX_LOGIN_FAILURES = 10
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60

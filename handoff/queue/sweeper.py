@@ -12,10 +12,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from handoff import keys
-from handoff.conversations import TransitionRefused
-from handoff.queue import AgentQueue
+from handoff.conversations.model import TransitionRefused
+from handoff.conversations.store import ConversationStore
+from handoff.queue.agent_queue import AgentQueue
 from handoff.settings import Settings
-from handoff.users import UserStore
+from handoff.staff.users import UserStore
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,15 @@ class Sweeper:
     """Requeues the chats of agents gone too long, flags SLA breaches, assigns if asked to."""
 
     def __init__(
-        self, redis: Redis, queue: AgentQueue, users: UserStore, settings: Settings
+        self,
+        redis: Redis,
+        conversations: ConversationStore,
+        queue: AgentQueue,
+        users: UserStore,
+        settings: Settings,
     ) -> None:
         self._redis = redis
+        self._conversations = conversations
         self._queue = queue
         self._users = users
         self._settings = settings
@@ -68,17 +75,14 @@ class Sweeper:
         """Conversations past their first-response target, announced once each."""
         candidates = [q.conversation_id for q in await self._queue.waiting()]
         candidates += list(await self._queue.held_by())
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for conversation_id in candidates:
-                pipe.hmget(keys.conversation(conversation_id), "sla_due_at", "first_response_at")
-            timings = await pipe.execute()
         flagged = []
-        for conversation_id, (due, responded) in zip(candidates, timings, strict=True):
-            if not due or responded or float(due) > now:
+        for conversation in await self._conversations.get_many(candidates):
+            due = conversation.sla_due_at
+            if due is None or conversation.first_response_at or due > now:
                 continue
-            if await self._redis.set(keys.sla_breach(conversation_id), "1", nx=True, ex=86400):
-                await self._queue.flag_breach(conversation_id)
-                flagged.append(conversation_id)
+            if await self._redis.set(keys.sla_breach(conversation.id), "1", nx=True, ex=86400):
+                await self._conversations.flag_sla_breach(conversation.id)
+                flagged.append(conversation.id)
         return flagged
 
     async def assign(self, now: float) -> list[tuple[str, str]]:

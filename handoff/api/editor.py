@@ -1,20 +1,21 @@
-"""The editor's API: list, read, write, publish, history, diff, restore, preview, try.
+"""The knowledge-base editor's API: list, read, write, publish, history, diff, restore, preview,
+try a question, and the questions the bot could not answer.
 
 A save from a stale revision raises EditConflict, which the app answers with 409.
 """
 
 import difflib
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
-from handoff.deps import EditorDep, ServicesDep
+from handoff.api.deps import EditorDep, ServicesDep
 from knowledge_base.articles import SLUG, Article, ArticleContent, Status
+from knowledge_base.decision import Decision
 from knowledge_base.files import content_of
 from knowledge_base.markdown import render
-from knowledge_base.search import SearchResult
-from knowledge_base.unanswered import Unanswered, UnansweredQuestions
+from knowledge_base.unanswered import Unanswered
 
 router = APIRouter(prefix="/kb/api", tags=["knowledge base"])
 
@@ -231,28 +232,6 @@ async def preview(request: PreviewRequest, _: EditorDep) -> dict[str, str]:
     return {"html": render(request.markdown)}
 
 
-class RankedArticle(BaseModel):
-    """An article the bot considered, and how sure it is."""
-
-    slug: str
-    language: str
-    title: str
-    confidence: float
-    short_answer: str
-    matched: str
-    url: str
-
-
-class Decision(BaseModel):
-    """What the bot would do with a question."""
-
-    decision: Literal["answer", "escalate"]
-    threshold: float
-    note: str | None
-    second_opinion: bool  # the first embedding model was unsure; the second one ranked these
-    results: list[RankedArticle]
-
-
 class TryRequest(BaseModel):
     """A question to try, as a customer would ask it."""
 
@@ -260,36 +239,11 @@ class TryRequest(BaseModel):
     language: str = Field(pattern=r"^[a-z]{2}$")
 
 
-def decision_of(result: SearchResult, base_url: str) -> Decision:
-    """The bot's decision for a search result, with a public link to each article."""
-    return Decision(
-        decision="answer" if result.answer else "escalate",
-        threshold=result.threshold,
-        note=result.note,
-        second_opinion=result.second_opinion,
-        results=[
-            RankedArticle(
-                slug=hit.article.slug,
-                language=hit.article.language,
-                title=hit.article.title,
-                confidence=round(hit.confidence, 4),
-                short_answer=hit.article.short_answer,
-                matched=hit.matched,
-                url=f"{base_url}/help/{hit.article.language}/{hit.article.slug}",
-            )
-            for hit in result.hits
-        ],
-    )
-
-
 @router.post("/try")
 async def try_question(request: TryRequest, _: EditorDep, services: ServicesDep) -> Decision:
-    """What the bot would answer to this question, with the ranked articles it considered."""
-    settings = services.settings
-    result = await services.knowledge.search(
-        request.question, request.language, settings.kb_answer_threshold
-    )
-    return decision_of(result, settings.base_url)
+    """What the bot would do with this question in a new conversation, with the ranked
+    articles it considered."""
+    return await services.answers.preview(request.question, request.language)
 
 
 @router.get("/unanswered")
@@ -299,4 +253,4 @@ async def unanswered(
     language: Annotated[str, Query(pattern=r"^[a-z]{2}$")] = "en",
 ) -> list[Unanswered]:
     """The questions the bot escalated, most asked first."""
-    return await UnansweredQuestions(services.redis).most_asked(language)
+    return await services.unanswered.most_asked(language)

@@ -7,8 +7,9 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
-from handoff.conversations import ConversationStore
-from handoff.notices import notice
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
+from handoff.keys import ConversationField as F
 from handoff.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -35,11 +36,10 @@ class EmailNotifier:
         if not self.configured:
             return
         conversation = await self._conversations.get(conversation_id)
-        address = conversation.fields.get("notify_email")
-        last = float(conversation.fields.get("notified_at") or 0)
+        address, last = conversation.notify_email, conversation.notified_at or 0
         if not address or time.time() - last < NOTIFY_EVERY_SECONDS:
             return
-        await self._conversations.update(conversation_id, {"notified_at": repr(time.time())})
+        await self._conversations.update(conversation_id, {F.NOTIFIED_AT: repr(time.time())})
         task = asyncio.create_task(self._send(address, conversation.language, text))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
@@ -49,8 +49,10 @@ class EmailNotifier:
         message = EmailMessage()
         message["From"] = settings.smtp_sender
         message["To"] = address
-        message["Subject"] = notice("email_subject", language)
-        message.set_content(notice("email_body", language, text=text, url=f"{settings.base_url}/"))
+        message["Subject"] = system_message("email_subject", language)
+        message.set_content(
+            system_message("email_body", language, text=text, url=f"{settings.base_url}/")
+        )
         try:
             await aiosmtplib.send(
                 message,

@@ -8,23 +8,23 @@ from typing import Annotated
 
 import typer
 
+from handoff.cli.processes import redis_client
 from handoff.settings import get_settings
-from handoff.stack import redis_client
 from knowledge_base.articles import Status
-from knowledge_base.calibrate import (
+from knowledge_base.cascade import (
+    Cascade,
+    SecondOpinionFit,
+    second_opinion_file,
+    second_opinion_limits,
+)
+from knowledge_base.confidence import Calibration, calibration_file
+from knowledge_base.confidence_fitting import (
     FitReport,
     cascade_held_out,
     every_fold,
     fit_language,
     fit_second_opinion,
     out_of_scope_examples,
-)
-from knowledge_base.calibration import Calibration, calibration_file
-from knowledge_base.cascade import (
-    Cascade,
-    SecondOpinionFit,
-    second_opinion_file,
-    second_opinion_limits,
 )
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from handoff import keys
-from handoff.queue import AgentQueue, QueueView
+from handoff.queue.agent_queue import AgentQueue, QueueView
 
 logger = logging.getLogger(__name__)
 

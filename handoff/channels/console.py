@@ -13,33 +13,32 @@ From the console (each may carry a "request" id that `done` or `error` echoes):
 """
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
-from fastapi.responses import FileResponse
+from fastapi import WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from handoff.channels.web import BadFrame, receive_json
-from handoff.conversations import Conversation, Entry, Sender, State, TransitionRefused
-from handoff.deps import SESSION_COOKIE, ServicesDep
-from handoff.events import Listener, QueueEvent, TypingEvent
-from handoff.pages import STATIC_DIR
-from handoff.queue import summary
+from handoff.channels.socket_session import BadFrame, SocketSession
+from handoff.conversations.model import (
+    Conversation,
+    Entry,
+    Refused,
+    Sender,
+    State,
+    TransitionRefused,
+)
+from handoff.queue.agent_queue import summary
+from handoff.queue.live_events import Listener, QueueEvent, TypingEvent
 from handoff.services import Services
-from handoff.users import Role, User
-from knowledge_base.api import decision_of
+from handoff.staff.users import Role, User
 
 logger = logging.getLogger(__name__)
-router = APIRouter(tags=["agent console"])
 
 HEARTBEAT_SECONDS = 5
 AGENT_ONLY = frozenset({State.AGENT})
 SUGGESTIONS = 3
-MAX_TEXT_CHARS = 4000
 
 
 class Request(BaseModel):
@@ -65,13 +64,13 @@ class ClaimFrame(ConversationRequest):
 
 class MessageFrame(ConversationRequest):
     type: Literal["message"]
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1)
     client_id: str | None = Field(default=None, max_length=64)
 
 
 class NoteFrame(ConversationRequest):
     type: Literal["note"]
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1)
 
 
 class TypingFrame(ConversationRequest):
@@ -120,14 +119,6 @@ ConsoleFrame = TypeAdapter(
 )
 
 
-class Refused(Exception):
-    """A console request the hub turns down, with a code the console shows."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 def console_entry(entry: Entry) -> dict:
     """A transcript entry as agents see it: everything, annotations and notes included."""
     return {
@@ -144,15 +135,14 @@ def console_entry(entry: Entry) -> dict:
     }
 
 
-class AgentSession:
+class AgentSession(SocketSession):
     """One open console of one agent."""
 
     def __init__(self, websocket: WebSocket, services: Services, agent: User) -> None:
-        self._websocket = websocket
+        super().__init__(websocket)
         self._services = services
         self._agent = agent
         self._conversations = services.conversations
-        self._send_lock = asyncio.Lock()
         self._followers: dict[str, asyncio.Task] = {}
         self._listener: Listener | None = None  # its `watching` holds the open conversations
 
@@ -171,29 +161,17 @@ class AgentSession:
             )
             await self._send_queue()
             await self._send_mine()
-            tasks = {
-                asyncio.create_task(self._receive()),
-                asyncio.create_task(self._live(listener)),
-                asyncio.create_task(self._heartbeat()),
-            }
             try:
-                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    error = None if task.cancelled() else task.exception()
-                    if error and not isinstance(error, WebSocketDisconnect):
-                        logger.error("Console of %s failed", self._agent.name, exc_info=error)
-                        with contextlib.suppress(RuntimeError):
-                            await self._websocket.close(code=1011)
+                await self.supervise(
+                    f"Console of {self._agent.name}",
+                    asyncio.create_task(self._receive()),
+                    asyncio.create_task(self._live(listener)),
+                    asyncio.create_task(self._heartbeat()),
+                )
             finally:
-                for task in [*tasks, *self._followers.values()]:
-                    task.cancel()
-                await asyncio.gather(*tasks, *self._followers.values(), return_exceptions=True)
-
-    async def send(self, frame: dict) -> None:
-        """Send a frame; a closed socket is not an error here."""
-        async with self._send_lock:
-            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                await self._websocket.send_json(frame)
+                for follower in self._followers.values():
+                    follower.cancel()
+                await asyncio.gather(*self._followers.values(), return_exceptions=True)
 
     async def _heartbeat(self) -> None:
         while True:
@@ -202,10 +180,7 @@ class AgentSession:
 
     async def _send_queue(self) -> None:
         """The queue for this agent's languages (serialised once for all such consoles)."""
-        frame = await self._services.events.queue_frame(self._agent.languages)
-        async with self._send_lock:
-            with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-                await self._websocket.send_text(frame)
+        await self.send_text(await self._services.events.queue_frame(self._agent.languages))
 
     async def _send_mine(self) -> None:
         """The conversations this agent holds."""
@@ -214,24 +189,18 @@ class AgentSession:
         await self.send({"type": "mine", "items": await self._summaries(mine)})
 
     async def _summaries(self, conversation_ids: list[str]) -> list[dict]:
-        summaries = []
-        for conversation_id in conversation_ids:
-            with contextlib.suppress(LookupError):
-                summaries.append(self._summary(await self._conversations.get(conversation_id)))
-        return summaries
+        conversations = await self._conversations.get_many(conversation_ids)
+        return [self._summary(conversation) for conversation in conversations]
 
     @staticmethod
     def _summary(conversation: Conversation) -> dict:
-        header = conversation.fields
-        return summary(header) | {
+        return summary(conversation) | {
             "conversation_id": conversation.id,
             "state": conversation.state.value,
             "language": conversation.language,
             "assignee": conversation.assignee or None,
-            "priority": header.get("priority", "normal"),
-            "first_response_at": float(header["first_response_at"])
-            if header.get("first_response_at")
-            else None,
+            "priority": conversation.priority,
+            "first_response_at": conversation.first_response_at,
         }
 
     async def _live(self, listener: Listener) -> None:
@@ -250,13 +219,13 @@ class AgentSession:
     async def _receive(self) -> None:
         while True:
             try:
-                frame = ConsoleFrame.validate_python(await receive_json(self._websocket))
+                frame = ConsoleFrame.validate_python(await self.receive_json())
             except (BadFrame, ValidationError) as error:
                 await self.send({"type": "error", "code": "bad_frame", "message": str(error)[:500]})
                 continue
             try:
                 await self._handle(frame)
-            except (Refused, TransitionRefused, LookupError) as refused:
+            except (Refused, LookupError) as refused:
                 await self.send(
                     {
                         "type": "error",
@@ -277,6 +246,9 @@ class AgentSession:
 
     async def _handle(self, frame: BaseModel) -> None:
         queue, agent = self._services.queue, self._agent.name
+        limit = self._services.settings.max_message_chars
+        if isinstance(frame, MessageFrame | NoteFrame) and len(frame.text) > limit:
+            raise Refused("too_long", f"A message has at most {limit} characters.")
         match frame:
             case OpenFrame():
                 await self._open(frame.conversation_id, frame.after)
@@ -317,16 +289,16 @@ class AgentSession:
                     "id": conversation.customer,
                     "channel": conversation.channel,
                     "language": conversation.language,
-                    "verified": conversation.fields.get("verified") == "1",
-                    "email": conversation.fields.get("notify_email"),
+                    "verified": conversation.verified,
+                    "email": conversation.notify_email or None,
                 },
                 "history": [
                     {
                         "conversation_id": past.id,
                         "created_at": past.created_at,
                         "state": past.state.value,
-                        "tags": past.fields.get("tags", ""),
-                        "rating": past.fields.get("rating"),
+                        "tags": ",".join(past.tags),
+                        "rating": past.rating,
                     }
                     for past in history
                     if past.id != conversation_id
@@ -387,7 +359,7 @@ class AgentSession:
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        await self._services.queue.responded(frame.conversation_id, time.time())
+        await self._conversations.record_first_response(frame.conversation_id, time.time())
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 
     async def _typing(self, conversation_id: str, on: bool) -> None:
@@ -404,36 +376,6 @@ class AgentSession:
         await self._services.queue.transfer(conversation_id, self._agent.name, to)
 
     async def _articles(self, query: str, language: str) -> list[dict]:
-        """Knowledge-base articles for a question: canned responses and suggestions."""
-        settings = self._services.settings
-        result = await self._services.knowledge.search(
-            query, language, settings.kb_answer_threshold
-        )
-        return [article.model_dump() for article in decision_of(result, settings.base_url).results]
-
-
-def same_origin(websocket: WebSocket) -> bool:
-    """Whether the socket was opened by a page of this hub (cookies alone prove nothing)."""
-    origin = websocket.headers.get("origin")
-    host = websocket.headers.get("host")
-    return bool(origin and host and urlsplit(origin).netloc == host)
-
-
-@router.get("/agent/", include_in_schema=False)
-async def console_page() -> FileResponse:
-    """The agent console (it asks the visitor to log in as an agent)."""
-    return FileResponse(STATIC_DIR / "console.html")
-
-
-@router.websocket("/ws/agent")
-async def agent_socket(websocket: WebSocket, services: ServicesDep) -> None:
-    """The console's WebSocket, for logged-in agents and admins, from this hub's pages."""
-    token = websocket.cookies.get(SESSION_COOKIE)
-    found = await services.sessions.read(token) if token else None
-    user = await services.users.get(found[0]) if found else None
-    if not same_origin(websocket) or user is None or user.role not in (Role.AGENT, Role.ADMIN):
-        await websocket.close(code=1008)
-        return
-    await websocket.accept()
-    with contextlib.suppress(WebSocketDisconnect):
-        await AgentSession(websocket, services, user).run()
+        """The articles the bot would consider for a question: suggestions and search."""
+        decision = await self._services.answers.preview(query, language)
+        return [article.model_dump() for article in decision.results]

@@ -7,8 +7,8 @@ from fastapi import Depends, HTTPException, Request, status
 from starlette.requests import HTTPConnection
 
 from handoff.services import Services
-from handoff.sessions import StaffSession
-from handoff.users import Role
+from handoff.staff.sessions import StaffSession
+from handoff.staff.users import Role
 
 SESSION_COOKIE = "baton_session"
 CSRF_HEADER = "X-CSRF-Token"

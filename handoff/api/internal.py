@@ -1,0 +1,44 @@
+"""The hub's internal API for the action server: the bot's decision for a question (a shared
+secret, BATON_INTERNAL_TOKEN)."""
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, Field
+
+from handoff.api.deps import ServicesDep
+from knowledge_base.decision import Decision
+
+router = APIRouter(prefix="/internal", tags=["internal"])
+
+
+async def require_internal_token(request: Request, services: ServicesDep) -> None:
+    """Only callers holding BATON_INTERNAL_TOKEN (the action server) get through."""
+    expected = services.settings.internal_token.get_secret_value()
+    sent = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if not expected or not secrets.compare_digest(sent, expected):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Internal token required.")
+
+
+Internal = Annotated[None, Depends(require_internal_token)]
+
+
+class AnswerRequest(BaseModel):
+    """A customer's question in a conversation, and the intent Rasa's NLU gave it."""
+
+    question: str = Field(min_length=1, max_length=4000)
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    intent: str | None = Field(default=None, max_length=100)
+
+
+@router.post("/kb/answer")
+async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> Decision:
+    """The bot's decision: answer (with the ranked articles), rephrase, or escalate (why)."""
+    try:
+        return await services.answers.for_customer(
+            request.conversation_id, request.question, request.language, request.intent
+        )
+    except LookupError as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from unknown

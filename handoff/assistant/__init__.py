@@ -1,0 +1,1 @@
+"""The bot's side of a conversation: messages to Rasa, its turn back, the knowledge answers."""

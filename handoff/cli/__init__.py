@@ -1,0 +1,1 @@
+"""The `baton` command, and the processes of the stack it starts."""

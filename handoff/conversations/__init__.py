@@ -1,0 +1,1 @@
+"""Conversations: their typed header, state machine and transcript in Redis; what the hub says."""

@@ -1,0 +1,1 @@
+"""Who a customer is, and what they leave for later: identity, tokens, follow-ups, email."""

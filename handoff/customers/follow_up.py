@@ -1,0 +1,50 @@
+"""What a customer leaves for later: an email address to hear of replies, and a rating."""
+
+import time
+
+from handoff.conversations.model import Entry, Refused, Sender, State
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
+from handoff.keys import ConversationField as F
+
+
+class FollowUps:
+    """Email addresses for notifications and satisfaction ratings.
+
+    Refused ("not_waiting", "not_closed", "rated") when the customer cannot do that now.
+    """
+
+    def __init__(self, conversations: ConversationStore) -> None:
+        self._conversations = conversations
+
+    async def leave_email(self, conversation_id: str, address: str) -> str | None:
+        """Remember where to write when an agent replies; the customer is told so."""
+        conversation = await self._conversations.get(conversation_id)
+        if conversation.state not in (State.QUEUED, State.AGENT):
+            raise Refused("not_waiting", system_message("bad_frame", conversation.language))
+        await self._conversations.update(conversation_id, {F.NOTIFY_EMAIL: address})
+        text = system_message("email_saved", conversation.language, email=address)
+        return await self._conversations.append(
+            conversation_id, Entry(sender=Sender.SYSTEM, text=text, event="email_saved")
+        )
+
+    async def rate(self, conversation_id: str, score: int, comment: str) -> str | None:
+        """Store the customer's rating of a closed conversation, once."""
+        conversation = await self._conversations.get(conversation_id)
+        comment = comment.strip()
+        outcome = await self._conversations.rate(conversation_id, score, comment)
+        if outcome != "ok":
+            raise Refused(outcome, system_message("bad_frame", conversation.language))
+        await self._conversations.append(
+            conversation_id,
+            Entry(
+                sender=Sender.CUSTOMER,
+                text=f"{'★' * score}{'☆' * (5 - score)} {comment}".strip(),
+                event="rated",
+                meta={"score": score, "comment": comment, "at": time.time()},
+            ),
+        )
+        text = system_message("rated", conversation.language)
+        return await self._conversations.append(
+            conversation_id, Entry(sender=Sender.SYSTEM, text=text, event="thanked")
+        )

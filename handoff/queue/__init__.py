@@ -1,0 +1,1 @@
+"""Routing to people: the agent queue, its sweeper (grace, SLA, auto-assign), hours, events."""

@@ -1,0 +1,1 @@
+"""Agents, editors and admins: accounts, login sessions, and the agent console's socket session."""

@@ -126,6 +126,7 @@ def console_entry(entry: Entry) -> dict:
         "sender": entry.sender.value,
         "text": entry.text,
         "event": entry.event,
+        "state": entry.state.value if entry.state else None,  # where the event moved it
         "author": entry.author,
         "client_id": entry.client_id,  # the console confirms its own sent messages by it
         "internal": entry.internal,

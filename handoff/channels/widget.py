@@ -89,6 +89,8 @@ def entry_frame(entry: Entry) -> dict:
         frame["client_id"] = entry.client_id
     if entry.event:
         frame["event"] = entry.event
+    if entry.state:
+        frame["state"] = entry.state.value  # the event moved the conversation to this state
     if entry.sender is Sender.AGENT and entry.author:
         frame["author"] = entry.author
     if "link" in entry.meta:

@@ -7,6 +7,7 @@ from fastapi import Depends, HTTPException, Request, status
 from starlette.requests import HTTPConnection
 
 from handoff.services import Services
+from handoff.settings import Settings
 from handoff.staff.sessions import StaffSession
 from handoff.staff.users import Role
 
@@ -49,6 +50,15 @@ def require_role(*roles: Role):
         return staff
 
     return check
+
+
+def refuse_oversize(text: str, settings: Settings) -> None:
+    """422 for a question longer than a customer may write (BATON_MAX_MESSAGE_CHARS)."""
+    if len(text) > settings.max_message_chars:
+        limit = settings.max_message_chars
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY, f"A question has at most {limit} characters."
+        )
 
 
 EditorDep = Annotated[StaffSession, Depends(require_role(Role.EDITOR, Role.ADMIN))]

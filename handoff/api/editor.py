@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, Field
 
-from handoff.api.deps import EditorDep, ServicesDep
+from handoff.api.deps import EditorDep, ServicesDep, refuse_oversize
 from knowledge_base.articles import SLUG, Article, ArticleContent, Status
 from knowledge_base.decision import Decision
 from knowledge_base.files import content_of
@@ -235,7 +235,7 @@ async def preview(request: PreviewRequest, _: EditorDep) -> dict[str, str]:
 class TryRequest(BaseModel):
     """A question to try, as a customer would ask it."""
 
-    question: str = Field(min_length=1, max_length=4000)
+    question: str = Field(min_length=1)
     language: str = Field(pattern=r"^[a-z]{2}$")
 
 
@@ -243,6 +243,7 @@ class TryRequest(BaseModel):
 async def try_question(request: TryRequest, _: EditorDep, services: ServicesDep) -> Decision:
     """What the bot would do with this question in a new conversation, with the ranked
     articles it considered."""
+    refuse_oversize(request.question, services.settings)
     return await services.answers.preview(request.question, request.language)
 
 

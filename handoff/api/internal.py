@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
-from handoff.api.deps import ServicesDep
+from handoff.api.deps import ServicesDep, refuse_oversize
 from knowledge_base.decision import Decision
 
 router = APIRouter(prefix="/internal", tags=["internal"])
@@ -27,7 +27,7 @@ Internal = Annotated[None, Depends(require_internal_token)]
 class AnswerRequest(BaseModel):
     """A customer's question in a conversation, and the intent Rasa's NLU gave it."""
 
-    question: str = Field(min_length=1, max_length=4000)
+    question: str = Field(min_length=1)
     language: str = Field(pattern=r"^[a-z]{2}$")
     conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     intent: str | None = Field(default=None, max_length=100)
@@ -36,6 +36,7 @@ class AnswerRequest(BaseModel):
 @router.post("/kb/answer")
 async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> Decision:
     """The bot's decision: answer (with the ranked articles), rephrase, or escalate (why)."""
+    refuse_oversize(request.question, services.settings)
     try:
         return await services.answers.for_customer(
             request.conversation_id, request.question, request.language, request.intent

@@ -1,7 +1,7 @@
-"""The agent console's WebSocket: the live queue, claims, and chats with customers.
+"""The agent console's session: the live queue, claims, and chats with customers.
 
 Protocol (JSON frames). From the hub:
-  hello {agent, languages, capacity}, queue {items}, mine {items},
+  hello {agent, languages, capacity, max_message_chars}, queue {items}, mine {items},
   conversation {conversation, customer, history}, entry {conversation_id, entry},
   typing {conversation_id, on}, suggestions {conversation_id, for, articles},
   articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
@@ -158,6 +158,7 @@ class AgentSession(SocketSession):
                     "agent": self._agent.name,
                     "languages": list(self._agent.languages),
                     "capacity": self._services.settings.agent_capacity,
+                    "max_message_chars": self._services.settings.max_message_chars,
                 }
             )
             await self._send_queue()

@@ -548,16 +548,6 @@
     );
   }
 
-  // How an event entry changes who holds the conversation.
-  const EVENT_STATES = {
-    escalated: "queued",
-    requeued: "queued",
-    claimed: "agent",
-    transferred: "agent",
-    released: "bot",
-    closed: "closed",
-  };
-
   function onConversation(frame) {
     const id = frame.conversation && frame.conversation.conversation_id;
     if (!state.conversations.has(id)) return; // dropped meanwhile
@@ -575,19 +565,19 @@
     conv.ids.add(entry.id);
     conv.entries.push(entry);
     conv.lastId = entry.id;
-    if (entry.event in EVENT_STATES) followHolder(conv.summary, entry);
+    if (entry.state) followHolder(conv.summary, entry);
     if (entry.sender === "customer") setCustomerTyping(conv, false);
     if (entry.client_id) confirm(conv, entry.client_id);
     if (state.selected !== conv.id) return;
     // New entries go above the replies still being sent.
     ui.transcript.insertBefore(entryNode(entry), ui.transcript.querySelector(".pending"));
-    if (entry.event in EVENT_STATES) renderHeader();
+    if (entry.state) renderHeader();
     scrollDown();
   }
 
-  /** Who holds the conversation after an event entry (claimed, transferred, closed...). */
+  /** Who holds the conversation after an entry that moved it (the hub names the new state). */
   function followHolder(summary, entry) {
-    summary.state = EVENT_STATES[entry.event];
+    summary.state = entry.state;
     if (entry.event === "claimed") summary.assignee = entry.author;
     else if (entry.event === "transferred") summary.assignee = (entry.meta || {}).to;
     else if (summary.state !== "agent") summary.assignee = null;

@@ -406,15 +406,6 @@
     typingIdle: 0,
   };
 
-  // How event entries move the conversation (the hub's state machine).
-  const EVENT_STATES = {
-    escalated: "queued",
-    requeued: "queued",
-    claimed: "agent",
-    transferred: "agent",
-    released: "bot",
-    closed: "closed",
-  };
   const PERSON_STATES = ["queued", "agent"];
 
   function loadOutbox() {
@@ -727,7 +718,7 @@
     const row = renderEntry({ ...frame, id });
     state.rendered.set(id, row);
     state.lastId = id;
-    onEvent(frame.event, row);
+    onEvent(frame, row);
     const fromSupport = frame.sender === "bot" || frame.sender === "agent";
     if (fromSupport && !state.open && (frame.ts || 0) >= LOADED_AT - 5000) {
       launcher.classList.add("has-unread");
@@ -736,9 +727,10 @@
     scrollToBottom();
   }
 
-  /** What an event entry changes: who holds the chat, the email offer, the rating form. */
-  function onEvent(event, row) {
-    if (event in EVENT_STATES) state.conversationState = EVENT_STATES[event];
+  /** What an event entry changes: who holds the chat (the hub names the new state), the email
+   * offer, the rating form. */
+  function onEvent({ event, state: moved }, row) {
+    if (typeof moved === "string") state.conversationState = moved;
     if (event === "email_saved") {
       state.emailSaved = true;
       emailForm.hidden = true;

@@ -214,7 +214,7 @@
   /** Send a frame whose answer (done or error) we want to recognise; returns its id. */
   function request(kind, frame, id) {
     const requestId = id || `r${state.nextRequest++}`;
-    state.requests.set(requestId, { kind, conversationId: frame.conversation_id });
+    state.requests.set(requestId, { kind, conversationId: frame.conversation_id, text: frame.text });
     send({ ...frame, type: kind, request: requestId });
     return requestId;
   }
@@ -762,7 +762,10 @@
   function onError(frame) {
     const asked = frame.request && state.requests.get(frame.request);
     state.requests.delete(frame.request);
-    showBanner(frame.message || frame.code || "The hub refused that.");
+    showBanner(frame.message || frame.code || "The hub refused that."); // e.g. too_long
+    if (asked && asked.kind === "note" && !ui.note.value && state.selected === asked.conversationId) {
+      ui.note.value = asked.text; // refused: the agent gets the note back to shorten it
+    }
     if (!asked || asked.kind !== "message") return;
     const conv = state.conversations.get(asked.conversationId);
     const item = conv && conv.outbox.find((i) => i.client_id === frame.request);

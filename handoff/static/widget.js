@@ -46,8 +46,7 @@
   const USER_ID = script.dataset.userId || null; // a signed-in user, vouched for by USER_HASH
   const USER_HASH = script.dataset.userHash || null;
 
-  const MAX_LENGTH = 4000; // the hub refuses longer messages; we only warn (see updateCounter)
-  const COUNTER_FROM = 3000; // show the character counter from this length on
+  const COUNTER_FROM = 0.75; // show the character counter from this share of the hub's limit on
   const MAX_ROWS = 6; // the textarea grows up to this many lines, then scrolls
   const ERROR_HIDE_MS = 8000;
   const TYPING_SAFETY_MS = 30000; // hide the dots if the hub never says "typing off"
@@ -404,6 +403,7 @@
     rating: null, // the rating form under the "closed" entry, until the customer rates
     typingSentAt: 0, // when we last sent "typing on" (0: the hub thinks we are not typing)
     typingIdle: 0,
+    maxLength: 0, // the hub's limit on a message, from its welcome (0: not known yet)
   };
 
   const PERSON_STATES = ["queued", "agent"];
@@ -700,6 +700,8 @@
     if (typeof frame.token === "string" && frame.token) save(local, KEY_TOKEN, frame.token);
     if (frame.resumed !== true) clearConversation();
     if (typeof frame.state === "string") state.conversationState = frame.state;
+    if (Number.isInteger(frame.max_message_chars)) state.maxLength = frame.max_message_chars;
+    updateCounter();
     state.startNew = false;
     state.welcomed = true;
     state.everWelcomed = true;
@@ -829,14 +831,7 @@
     if (frame.code === "bad_identity") state.refused = true;
     const message = typeof frame.message === "string" ? frame.message : String(frame.code || "");
     if (message) showError(message);
-    if (typeof frame.client_id === "string") {
-      failPending(frame.client_id);
-    } else if (frame.code === "too_long") {
-      // An older hub that does not name the message: fail whatever is too long.
-      for (const item of [...state.outbox]) {
-        if (lengthOf(item.text) > MAX_LENGTH) failPending(item.client_id);
-      }
-    }
+    if (typeof frame.client_id === "string") failPending(frame.client_id);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -905,12 +900,14 @@
     input.rows = Math.max(1, Math.min(MAX_ROWS, lines));
   }
 
-  /** "4012 / 4000", red when over. Sending stays allowed: the hub has the last word. */
+  /** "4012 / 4000", red when over, once the hub told its limit. Sending stays allowed: the hub
+   * has the last word. */
   function updateCounter() {
     const length = lengthOf(input.value.trim());
-    counter.hidden = length < COUNTER_FROM;
-    counter.textContent = `${length} / ${MAX_LENGTH}`;
-    counter.classList.toggle("is-over", length > MAX_LENGTH);
+    const limit = state.maxLength;
+    counter.hidden = !limit || length < limit * COUNTER_FROM;
+    counter.textContent = `${length} / ${limit}`;
+    counter.classList.toggle("is-over", limit > 0 && length > limit);
     composer.classList.toggle("is-empty", length === 0);
   }
 

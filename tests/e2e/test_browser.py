@@ -61,11 +61,15 @@ async def test_hostile_html_is_shown_as_text_and_never_runs(page: Page) -> None:
     assert await page.locator("img[src=x]").count() == 0
 
 
-async def test_an_oversize_message_shows_the_servers_error(page: Page) -> None:
+async def test_an_oversize_message_shows_the_servers_error(page: Page, stack_hub: Settings) -> None:
+    limit = stack_hub.max_message_chars
     await page.goto("/")
     await page.get_by_test_id("baton-launcher").click()
-    await send(page, "a" * 4001)
-    await expect(page.get_by_test_id("baton-error")).to_contain_text("4000")
+    await page.get_by_test_id("baton-input").fill("a" * (limit + 1))
+    # The counter knows the limit from the hub's welcome.
+    await expect(page.get_by_test_id("baton-counter")).to_have_text(f"{limit + 1} / {limit}")
+    await page.get_by_test_id("baton-send").click()
+    await expect(page.get_by_test_id("baton-error")).to_contain_text(str(limit))
     await send(page, "hello")
     await expect(messages(page, "bot")).to_have_count(1)
 

@@ -75,6 +75,13 @@ async def test_escalation_claim_chat_close_and_rating(
     await expect(customer.get_by_test_id("baton-queue")).to_be_hidden()
     await expect(messages(customer, "system").last).to_have_text(re.compile(name))
 
+    # The hub refuses an oversize reply: the agent sees why, and keeps the reply, marked unsent.
+    limit = stack_hub.max_message_chars
+    await agent.get_by_test_id("reply").fill("a" * (limit + 1))
+    await agent.get_by_test_id("reply-send").click()
+    await expect(agent.get_by_test_id("console-error")).to_contain_text(str(limit))
+    await expect(transcript.get_by_text("not sent")).to_be_visible()
+
     # Agent to customer: shown with the agent's name.
     await agent.get_by_test_id("reply").fill("Hello, I'm here to help.")
     await agent.get_by_test_id("reply-send").click()

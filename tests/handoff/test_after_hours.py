@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from handoff.cli.processes import hub_process
 from handoff.staff.users import Role, UserStore
-from tests.handoff.test_follow_up import Inbox
+from tests.handoff.customers.test_follow_up import Inbox
 from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
 
 

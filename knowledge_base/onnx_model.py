@@ -1,14 +1,13 @@
 """A sentence-transformers model run by ONNX Runtime: the same vectors, sooner.
 
 Embedding one query took median 6.2 ms against 9.6 ms with torch (benchmarks/search_latency.py,
-this 2-core machine). The model's transformer is exported once, with its tokenizer, to
-<exports folder>/<hash of its location>/ (embeddings.exports_dir says which folder); the vectors
+this 2-core machine). The model's transformer is exported once, with its tokenizer, to the
+folder embeddings.export_folder names (a hub without torch runs from it); the vectors
 are its mean-pooled, normalised token embeddings. Each export is checked against
 sentence-transformers' own vectors, so a model that pools otherwise is refused rather than
 silently embedded wrong.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -44,15 +43,6 @@ class OnnxSentenceModel:
         )
         self.dimensions: int = self.session.get_outputs()[0].shape[-1]
 
-    @classmethod
-    def load(cls, location: str, models_dir: Path = MODELS_DIR) -> "OnnxSentenceModel":
-        """The model at `location` (a sentence-transformers folder), exported on first use."""
-        resolved = str(Path(location).resolve())
-        folder = models_dir / hashlib.sha256(resolved.encode()).hexdigest()[:16]
-        if not (folder / "model.onnx").exists():
-            export(location, folder)
-        return cls(folder)
-
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors (float32), one row per text."""
         encoded = self.tokenizer(
@@ -70,9 +60,16 @@ def export(location: str, folder: Path) -> None:
     """Export a sentence-transformers model's transformer and tokenizer to `folder`.
 
     Raises ValueError if the exported model's vectors differ from sentence-transformers' own.
+    Exporting needs the training libraries (the `train` extra); running an export does not.
     """
-    import torch
-    from sentence_transformers import SentenceTransformer
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError as missing:
+        raise RuntimeError(
+            f"{location} has no ONNX export in {folder} yet, and exporting it needs the training "
+            "libraries: pip install -e '.[train]' (make does), or copy the export there"
+        ) from missing
 
     model = SentenceTransformer(location, device="cpu").eval()
     sample = model.tokenizer(PROBES[:1], return_tensors="pt")

@@ -1,0 +1,93 @@
+"""One answer-or-escalate decision: the same questions asked through the bot (a customer in the
+widget), the editor's "try a question", the agent console's search and `baton eval` get the
+same decisions."""
+
+import secrets
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+
+from handoff.conversations.store import ConversationStore
+from handoff.settings import Settings
+from handoff.staff.users import Role, UserStore
+from knowledge_base.confidence import Calibration
+from knowledge_base.embeddings import Embedder
+from knowledge_base.evaluate import Row, evaluate
+from knowledge_base.files import ARTICLES_DIR, published_articles
+from knowledge_base.search import offline_searcher
+from knowledge_base.text import Tokenizer
+from tests.bot_responses import article_answer, response_texts
+from tests.support import AgentClient, WidgetClient, staff_client, ws_url
+
+pytestmark = pytest.mark.e2e
+
+# Product questions (Rasa hands them to the knowledge base), some the knowledge base answers,
+# some it cannot; none is a question variant or an NLU example verbatim.
+QUESTIONS = [
+    ("what do I need to do to get my account verified?", "en"),
+    ("how much does it cost to send money to the philippines", "en"),
+    ("my transfer failed, when do I get a refund", "en"),
+    ("does the quantum ledger support my llama's pension", "en"),
+    ("계정 인증하려면 뭘 해야 하나요?", "ko"),
+    ("필리핀으로 보낼 때 수수료가 얼마예요?", "ko"),
+    ("양자 원장이 우리 라마 연금도 지원하나요?", "ko"),
+]
+
+
+async def bot_decision(hub: Settings, redis: Redis, question: str, language: str) -> tuple:
+    """What the bot did with the question, as the first of a new conversation."""
+    widget = WidgetClient(ws_url(hub))
+    await widget.connect(language=language)
+    replies = await widget.replies_to(question)
+    conversation = await ConversationStore(redis).get(widget.welcome["conversation_id"])
+    await widget.close()
+    if conversation.reason:
+        return ("escalate", conversation.reason, None)
+    first = replies[0]
+    if first["text"] in response_texts("utter_kb_no_answer", language):
+        return ("rephrase", None, None)
+    slug = first["link"]["url"].rsplit("/", 1)[-1]
+    assert first["text"] == article_answer(slug, language)
+    return ("answer", None, slug)
+
+
+async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
+    stack_hub: Settings, redis: Redis
+) -> None:
+    base_url = f"http://127.0.0.1:{stack_hub.port}"
+    name, password = f"staff-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
+    await UserStore(redis).add(name, password, Role.ADMIN, ("en", "ko"))
+    editor = await staff_client(base_url, name, password)
+    console = AgentClient(base_url)
+    await console.log_in(name, password)
+    await console.connect()
+    searcher = offline_searcher(
+        published_articles(ARTICLES_DIR), Embedder(), Tokenizer(), Calibration.load()
+    )
+    threshold = stack_hub.kb_answer_threshold
+    decisions = set()
+    for question, language in QUESTIONS:
+        bot = await bot_decision(stack_hub, redis, question, language)
+        tried = (
+            await editor.post("/kb/api/try", json={"question": question, "language": language})
+        ).json()
+        top = tried["results"][0]["slug"] if tried["results"] else None
+        assert (tried["decision"], tried["reason"], top if bot[0] == "answer" else None) == bot, (
+            question
+        )
+
+        await console.send(
+            {"type": "search", "query": question, "language": language, "request": uuid.uuid4().hex}
+        )
+        articles = (await console.receive("articles"))["articles"]
+        assert [a["slug"] for a in articles] == [r["slug"] for r in tried["results"]], question
+
+        [evaluated] = evaluate(searcher, [Row(question, top or "none")], language, threshold)[
+            "outcomes"
+        ]
+        assert (evaluated["answered"], evaluated["top"]) == (bot[0] == "answer", top), question
+        decisions.add(bot[0])
+    assert decisions == {"answer", "rephrase"}  # both kinds were asked
+    await console.close()
+    await editor.aclose()

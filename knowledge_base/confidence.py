@@ -1,7 +1,7 @@
 """Turning a ranking into a confidence: a logistic model per language, fitted on data.
 
-The parameters are fitted by `baton kb calibrate` (knowledge_base/calibrate.py) and kept in
-knowledge_base/calibration.json for the packaged model, beside any other model in its folder (by
+The parameters are fitted by `baton kb calibrate` (knowledge_base/confidence_fitting.py) and kept
+in knowledge_base/calibration.json for the packaged model, beside any other model in its folder (by
 `baton kb tune` for a tuned one); here they are only applied.
 """
 

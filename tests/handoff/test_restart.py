@@ -7,10 +7,16 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.cli.processes import hub_process, redis_process
-from handoff.staff.users import Role, UserStore
-from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
-
-PASSWORD = "agent password 1"
+from handoff.staff.users import Role
+from tests.support import (
+    AgentClient,
+    StaffAccounts,
+    WidgetClient,
+    free_port,
+    make_settings,
+    running,
+    ws_url,
+)
 
 
 async def until_entry(client, text: str) -> dict:
@@ -32,7 +38,7 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
     with running([redis_process(port, tmp_path / "redis")], tmp_path / "logs"):
         await asyncio.sleep(0.3)
         redis = Redis.from_url(redis_url, decode_responses=True)
-        await UserStore(redis).add("ana", PASSWORD, Role.AGENT, ("en",))
+        ana = await StaffAccounts(redis)(Role.AGENT)
         hub = hub_process(settings, redis_url)
         with running([hub], tmp_path / "logs") as supervisor:
             widget = WidgetClient(ws_url(settings))
@@ -41,7 +47,7 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
             await widget.send({"type": "handoff"})
             await widget.receive("queue")
             agent = AgentClient(base_url)
-            await agent.log_in("ana", PASSWORD)
+            await agent.log_in(*ana)
             await agent.connect()
             claim = {"type": "claim", "conversation_id": conversation_id}
             assert (await agent.request(claim))["type"] == "done"
@@ -60,7 +66,7 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
             assert again["resumed"] and again["state"] == "agent"
             await widget.say("three", client_id="c-three")  # the widget's outbox resends it
             agent = AgentClient(base_url)
-            await agent.log_in("ana", PASSWORD)
+            await agent.log_in(*ana)
             await agent.connect()
             reopen = {"type": "open", "conversation_id": conversation_id}
             await agent.send(reopen | {"after": seen_by_agent["id"]})

@@ -98,9 +98,9 @@ def test_a_second_model_that_does_not_help_is_never_asked() -> None:
 
 
 async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
-    redis: Redis, redis_url: str, embedder: Embedder
+    redis: Redis, database_url: str, embedder: Embedder
 ) -> None:
-    binary = Redis.from_url(redis_url)
+    binary = Redis.from_url(database_url)
     second_opinion = SecondOpinion(embedder, Calibration(), {"en": 1.0})  # always asked in English
     live = LiveKnowledgeBase(
         ArticleStore(redis), embedder, Tokenizer(), Calibration.load(), binary, second_opinion

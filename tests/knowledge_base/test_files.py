@@ -1,4 +1,3 @@
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,8 @@ from knowledge_base.store import ArticleStore
 
 
 @pytest.fixture
-async def store(redis_url: str) -> AsyncIterator[ArticleStore]:
-    client = Redis.from_url(redis_url.rsplit("/", 1)[0] + "/2", decode_responses=True)
-    await client.flushdb()
-    yield ArticleStore(client)
-    await client.aclose()
+def store(redis: Redis) -> ArticleStore:
+    return ArticleStore(redis)
 
 
 def sample(language: str, slug: str, title: str) -> Article:

@@ -1,4 +1,5 @@
-"""A published edit made through one hub process is answered by another within a second."""
+"""The live knowledge base: a published edit made through one hub process is answered by another
+within a second; saves made during a re-index are applied together."""
 
 import asyncio
 import secrets
@@ -6,13 +7,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from handoff.cli.processes import hub_process
 from handoff.settings import Settings
-from handoff.staff.users import Role, UserStore
+from handoff.staff.users import Role
 from knowledge_base import keys
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.confidence import Calibration
@@ -20,7 +20,7 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from tests.support import make_settings, running, staff_client
+from tests.support import StaffAccounts, make_settings, running, staff_client
 
 
 @pytest.fixture(scope="module")
@@ -31,12 +31,13 @@ def second_hub(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
 
 
 async def test_an_edit_in_one_hub_is_answered_by_another_within_a_second(
-    redis: Redis, hub_without_bot: Settings, second_hub: Settings
+    hub_without_bot: Settings, second_hub: Settings, hub_staff: StaffAccounts
 ) -> None:
-    name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    await UserStore(redis).add(name, password, Role.EDITOR)
-    writer = await staff_client(f"http://127.0.0.1:{hub_without_bot.port}", name, password)
-    reader = await staff_client(f"http://127.0.0.1:{second_hub.port}", name, password)
+    editor = await hub_staff(Role.EDITOR)
+    writer, reader = [
+        await staff_client(f"http://127.0.0.1:{hub.port}", *editor)
+        for hub in (hub_without_bot, second_hub)
+    ]
     slug = f"pet-insurance-{secrets.token_hex(3)}"
     question = "do you insure my pet parrot when I travel abroad"
     article = {
@@ -64,30 +65,11 @@ async def test_an_edit_in_one_hub_is_answered_by_another_within_a_second(
         await client.aclose()
 
 
-async def test_try_shows_the_decision_and_the_ranked_articles(
-    redis: Redis, hub_without_bot: Settings
-) -> None:
-    name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    await UserStore(redis).add(name, password, Role.EDITOR)
-    editor = await staff_client(f"http://127.0.0.1:{hub_without_bot.port}", name, password)
-    decision = (
-        await editor.post("/kb/api/try", json={"question": "tell me a joke", "language": "en"})
-    ).json()
-    # The first question the bot cannot answer: it asks the customer to rephrase, as in a chat.
-    assert decision["decision"] == "rephrase" and 0 < decision["threshold"] < 1
-    assert decision["second_opinion"] is False  # this hub has no second model
-    anonymous = httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}")
-    refused = await anonymous.post("/kb/api/try", json={"question": "hi", "language": "en"})
-    assert refused.status_code == 401
-    for client in (editor, anonymous):
-        await client.aclose()
-
-
 async def test_saves_made_during_a_reindex_are_applied_together(
-    redis: Redis, redis_url: str
+    redis: Redis, database_url: str
 ) -> None:
     """A bulk import must not cost one re-index of the whole language per article."""
-    binary = Redis.from_url(redis_url)
+    binary = Redis.from_url(database_url)
     live = LiveKnowledgeBase(ArticleStore(redis), Embedder(), Tokenizer(), Calibration(), binary)
     await live.load()
     reindexed = []

@@ -1,5 +1,4 @@
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -7,15 +6,6 @@ from redis.asyncio import Redis
 from knowledge_base import keys
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.store import ArticleStore, EditConflict
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    """A database of its own, emptied, so that listings see only this test's articles."""
-    client = Redis.from_url(redis_url.rsplit("/", 1)[0] + "/1", decode_responses=True)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture
@@ -87,15 +77,3 @@ async def test_all_lists_every_language_and_status(store: ArticleStore) -> None:
     await store.save("ko", "fees", content(), by="m", base_revision=0)
     await store.save("en", "fees", content(status=Status.PUBLISHED), by="m", base_revision=0)
     assert [a.key for a in await store.all()] == ["en:fees", "ko:fees"]
-
-
-def test_the_short_answer_is_the_first_paragraph_in_plain_text() -> None:
-    from knowledge_base.articles import Article
-
-    article = Article(
-        slug="fees",
-        language="en",
-        title="Fees",
-        body="> Go to Settings > Security: **$2.99** — see [our fees](fees).\n\n### Details\nMore.",
-    )
-    assert article.short_answer == "Go to Settings > Security: $2.99 — see our fees."

@@ -1,26 +1,20 @@
-"""Staff login against a real hub process and Redis."""
-
-import secrets
+"""Staff login and logout, on the hub in process."""
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 
-from handoff.settings import Settings
-from handoff.staff.users import Role, UserStore
-
-
-@pytest.fixture
-async def account(redis: Redis) -> tuple[str, str]:
-    name, password = f"staff-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    await UserStore(redis).add(name, password, Role.EDITOR)
-    return name, password
+from handoff.staff.users import Role
+from tests.support import Account, InProcessHub, StaffAccounts
 
 
 @pytest.fixture
-async def client(hub_without_bot: Settings) -> httpx.AsyncClient:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}") as client:
-        yield client
+async def account(staff: StaffAccounts) -> Account:
+    return await staff(Role.EDITOR)
+
+
+@pytest.fixture
+def client(hub: InProcessHub) -> httpx.AsyncClient:
+    return hub.client()
 
 
 async def test_login_opens_a_session_with_a_safe_cookie(client, account) -> None:

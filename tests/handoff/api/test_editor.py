@@ -1,28 +1,18 @@
-"""The editor's API on a real hub process: roles, saves, conflicts, history, preview."""
+"""The editor's API, on the hub in process: roles, saves, conflicts, history, preview, try."""
 
+import asyncio
 import secrets
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from redis.asyncio import Redis
 
-from handoff.settings import Settings
-from handoff.staff.users import Role, UserStore
-from tests.support import staff_client
-
-
-async def login_as(redis: Redis, settings: Settings, role: Role) -> httpx.AsyncClient:
-    name, password = f"{role.value}-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    await UserStore(redis).add(name, password, role)
-    return await staff_client(f"http://127.0.0.1:{settings.port}", name, password)
+from handoff.staff.users import Role
+from tests.support import InProcessHub, StaffAccounts
 
 
 @pytest.fixture
-async def editor(redis: Redis, hub_without_bot: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    client = await login_as(redis, hub_without_bot, Role.EDITOR)
-    yield client
-    await client.aclose()
+async def editor(hub: InProcessHub, staff: StaffAccounts) -> httpx.AsyncClient:
+    return await staff.log_in(hub.client(), Role.EDITOR)
 
 
 def article(slug_suffix: str = "", **changes: object) -> dict:
@@ -108,16 +98,17 @@ async def test_preview_is_sanitised(editor: httpx.AsyncClient) -> None:
 
 
 async def test_agents_and_anonymous_visitors_cannot_edit(
-    redis: Redis, hub_without_bot: Settings
+    hub: InProcessHub, staff: StaffAccounts
 ) -> None:
-    agent = await login_as(redis, hub_without_bot, Role.AGENT)
+    agent = await staff.log_in(hub.client(), Role.AGENT)
     assert (await agent.get("/kb/api/articles")).status_code == 403
     assert (await agent.put(f"/kb/api/articles/en/{new_slug()}", json=article())).status_code == 403
-    await agent.aclose()
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}") as anonymous:
-        assert (await anonymous.get("/kb/api/articles")).status_code == 401
-        put = await anonymous.put(f"/kb/api/articles/en/{new_slug()}", json=article())
-        assert put.status_code == 401
+    anonymous = hub.client()
+    assert (await anonymous.get("/kb/api/articles")).status_code == 401
+    put = await anonymous.put(f"/kb/api/articles/en/{new_slug()}", json=article())
+    assert put.status_code == 401
+    tried = await anonymous.post("/kb/api/try", json={"question": "hi", "language": "en"})
+    assert tried.status_code == 401
 
 
 async def test_an_editor_without_the_csrf_header_cannot_save(editor: httpx.AsyncClient) -> None:
@@ -125,3 +116,30 @@ async def test_an_editor_without_the_csrf_header_cannot_save(editor: httpx.Async
     assert (
         await editor.put(f"/kb/api/articles/en/{new_slug()}", json=article())
     ).status_code == 403
+
+
+async def test_try_shows_the_decision_and_the_ranked_articles(editor: httpx.AsyncClient) -> None:
+    slug = new_slug()
+    published = article(status="published", questions=["what are your transfer fees"])
+    assert (await editor.put(f"/kb/api/articles/en/{slug}", json=published)).status_code == 200
+    answered = await until_tried(editor, "what are your transfer fees", "answer")
+    assert answered["results"][0]["slug"] == slug
+    assert answered["results"][0]["url"].endswith(f"/help/en/{slug}")
+    decision = await until_tried(editor, "tell me a joke", "rephrase")
+    # The first question the bot cannot answer: it asks the customer to rephrase, as in a chat.
+    assert decision["reason"] is None and 0 < decision["threshold"] < 1
+    assert decision["second_opinion"] is False  # this hub has no second model
+
+
+async def until_tried(editor: httpx.AsyncClient, question: str, expected: str) -> dict:
+    """The editor's "try a question", asked until the decision is as expected (a saved article
+    is indexed a moment after the save) or five seconds have passed."""
+    async with asyncio.timeout(5):
+        while True:
+            response = await editor.post(
+                "/kb/api/try", json={"question": question, "language": "en"}
+            )
+            decision = response.json()
+            if decision["decision"] == expected:
+                return decision
+            await asyncio.sleep(0.05)

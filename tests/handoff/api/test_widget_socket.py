@@ -1,4 +1,5 @@
-"""The widget's WebSocket against a real hub process and a real Redis; Rasa is down here."""
+"""The widget's WebSocket, up to its welcome: which conversation, whose, resumed from where.
+Against the session's hub process (its Rasa is down) and its database."""
 
 import json
 
@@ -7,15 +8,9 @@ import websockets
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.customers.identity import IdentityVerifier
 from handoff.settings import Settings
 from tests.support import WidgetClient, ws_url
-
-
-@pytest.fixture
-async def widget(hub_without_bot: Settings) -> WidgetClient:
-    client = WidgetClient(ws_url(hub_without_bot))
-    yield client
-    await client.close()
 
 
 async def test_a_new_widget_gets_a_new_conversation_and_a_token(widget: WidgetClient) -> None:
@@ -68,39 +63,6 @@ async def test_a_reconnect_with_last_id_gets_only_what_it_missed(
     await reconnected.close()
 
 
-async def test_an_oversize_message_is_refused_and_the_conversation_survives(
-    hub_without_bot: Settings, widget: WidgetClient, redis: Redis
-) -> None:
-    welcome = await widget.connect()
-    refused = await widget.say("x" * (hub_without_bot.max_message_chars + 1))
-    error = await widget.receive("error", "entry")
-    assert error["type"] == "error" and error["code"] == "too_long"
-    assert error["client_id"] == refused
-    assert "4000" in error["message"]
-    await widget.say("x" * hub_without_bot.max_message_chars)
-    accepted = await widget.receive("entry")
-    assert len(accepted["text"]) == hub_without_bot.max_message_chars
-    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
-    customer_texts = [fields["text"] for _, fields in stored if fields["sender"] == "customer"]
-    assert [len(text) for text in customer_texts] == [hub_without_bot.max_message_chars]
-
-
-async def test_empty_and_malformed_frames_get_clear_errors(widget: WidgetClient) -> None:
-    await widget.connect()
-    await widget.say("   ")
-    assert (await widget.receive("error"))["code"] == "empty"
-    await widget.socket.send("{not json")
-    assert (await widget.receive("error"))["code"] == "bad_frame"
-    await widget.socket.send(b"\x00\x01binary")
-    assert (await widget.receive("error"))["code"] == "bad_frame"
-    await widget.send({"type": "message"})
-    assert (await widget.receive("error"))["code"] == "bad_frame"
-    await widget.send({"type": "launch_missiles", "text": "hi"})
-    assert (await widget.receive("error"))["code"] == "bad_frame"
-    await widget.say("still here")
-    assert (await widget.receive("entry"))["text"] == "still here"
-
-
 async def test_a_bad_hello_is_refused_with_an_error(hub_without_bot: Settings) -> None:
     widget = WidgetClient(ws_url(hub_without_bot))
     widget.socket = await websockets.connect(ws_url(hub_without_bot))
@@ -110,40 +72,61 @@ async def test_a_bad_hello_is_refused_with_an_error(hub_without_bot: Settings) -
         await widget.socket.recv()
 
 
-async def test_a_resent_message_is_stored_once(widget: WidgetClient, redis: Redis) -> None:
-    welcome = await widget.connect()
-    await widget.say("only once", client_id="same-id")
-    await widget.say("only once", client_id="same-id")
-    await widget.receive("entry")
-    await widget.say("marker")
-    texts = []
-    while "marker" not in texts:
-        texts.append((await widget.receive("entry"))["text"])
-    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
-    assert [fields["text"] for _, fields in stored].count("only once") == 1
+def signed(settings: Settings, user_id: str) -> dict[str, str]:
+    """The hello fields the company's site puts on the widget tag for a signed-in user."""
+    verifier = IdentityVerifier(settings.identity_secret.get_secret_value())
+    return {"user_id": user_id, "user_hash": verifier.sign(user_id)}
 
 
-async def test_hostile_html_is_stored_and_sent_back_verbatim(widget: WidgetClient) -> None:
-    await widget.connect()
-    hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-    await widget.say(hostile)
-    assert (await widget.receive("entry"))["text"] == hostile
-
-
-async def test_rasa_down_hands_over_to_a_person_and_keeps_every_message(
-    widget: WidgetClient, redis: Redis
+async def test_a_signed_in_user_is_verified_with_their_history_on_every_device(
+    hub_without_bot: Settings, shared_redis: Redis
 ) -> None:
-    welcome = await widget.connect(language="ko")
-    entries = await widget.replies_to("제 송금은 어디 있나요?")
-    assert [e.get("event") for e in entries] == ["assistant_unavailable", "escalated"]
-    assert "사용할 수 없습니다" in entries[0]["text"] and "상담원" in entries[1]["text"]
-    place = await widget.receive("queue")
-    assert place["position"] >= 1
-    await widget.say("hello? still there")  # queued: kept for the agent, the bot stays silent
-    assert (await widget.receive("entry"))["text"] == "hello? still there"
-    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
-    assert [f["text"] for _, f in stored if f["sender"] == "customer"] == [
-        "제 송금은 어디 있나요?",
-        "hello? still there",
-    ]
-    assert [f.get("event") for _, f in stored].count("escalated") == 1
+    user = signed(hub_without_bot, "cust-1001")
+    laptop, phone = WidgetClient(ws_url(hub_without_bot)), WidgetClient(ws_url(hub_without_bot))
+    first = await laptop.connect(**user)
+    second = await phone.connect(**user)  # no token on the phone: a new conversation
+    for welcome in (first, second):
+        header = await shared_redis.hgetall(keys.conversation(welcome["conversation_id"]))
+        assert header["customer"] == "user:cust-1001" and header["verified"] == "1"
+    history = await shared_redis.zrange(keys.customer_conversations("user:cust-1001"), 0, -1)
+    assert set(history) >= {first["conversation_id"], second["conversation_id"]}
+    await laptop.close()
+    await phone.close()
+
+
+async def test_an_anonymous_visitor_is_not_verified(
+    hub_without_bot: Settings, shared_redis: Redis
+) -> None:
+    widget = WidgetClient(ws_url(hub_without_bot))
+    welcome = await widget.connect()
+    await widget.close()
+    header = await shared_redis.hgetall(keys.conversation(welcome["conversation_id"]))
+    assert header["customer"].startswith("web-") and "verified" not in header
+
+
+async def test_a_forged_hash_is_refused_and_the_socket_closed(hub_without_bot: Settings) -> None:
+    widget = WidgetClient(ws_url(hub_without_bot))
+    forged = signed(hub_without_bot, "cust-1001") | {"user_id": "cust-1002"}
+    await widget.say_hello(language="ko", **forged)
+    error = await widget.receive("error")
+    assert error["code"] == "bad_identity" and "본인 확인" in error["message"]
+    with pytest.raises(websockets.ConnectionClosed):
+        await widget.socket.recv()
+
+
+async def test_a_token_resumes_only_its_own_customers_conversation(
+    hub_without_bot: Settings, shared_redis: Redis
+) -> None:
+    shared_browser = WidgetClient(ws_url(hub_without_bot))
+    user = signed(hub_without_bot, "cust-2002")
+    anonymous = await shared_browser.connect()
+    await shared_browser.close()
+    signed_in = await shared_browser.connect(token=anonymous["token"], **user)
+    await shared_browser.close()
+    assert not signed_in["resumed"]
+    assert signed_in["conversation_id"] != anonymous["conversation_id"]
+    again = await shared_browser.connect(token=signed_in["token"], **user)
+    await shared_browser.close()
+    assert again["resumed"] and again["conversation_id"] == signed_in["conversation_id"]
+    header = await shared_redis.hgetall(keys.conversation(anonymous["conversation_id"]))
+    assert header["customer"].startswith("web-")

@@ -14,13 +14,8 @@ from tests.support import free_port, make_settings
 
 
 @pytest.fixture
-async def store(redis: Redis) -> ConversationStore:
-    return ConversationStore(redis)
-
-
-@pytest.fixture
-async def router(redis: Redis, redis_url: str, store: ConversationStore) -> MessageIntake:
-    queue = AgentQueue(redis, store, UserStore(redis), make_settings(redis_url))
+async def router(redis: Redis, database_url: str, store: ConversationStore) -> MessageIntake:
+    queue = AgentQueue(redis, store, UserStore(redis), make_settings(database_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)

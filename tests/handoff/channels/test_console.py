@@ -1,7 +1,7 @@
-"""The agent console's WebSocket: who may claim, write, type, transfer, release and follow."""
+"""The agent console on the session's hub process: who may claim, write, type, transfer,
+release and follow."""
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
@@ -10,10 +10,8 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.settings import Settings
-from handoff.staff.users import Role, UserStore
-from tests.support import AgentClient, WidgetClient, ws_url
-
-PASSWORD = "console-test-password"
+from handoff.staff.users import Role
+from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
 
 
 async def escalated(settings: Settings) -> tuple[WidgetClient, str]:
@@ -26,16 +24,16 @@ async def escalated(settings: Settings) -> tuple[WidgetClient, str]:
 
 
 @pytest.fixture
-async def agents(hub_without_bot: Settings, redis: Redis) -> AsyncIterator[list[AgentClient]]:
+async def agents(
+    hub_without_bot: Settings, hub_staff: StaffAccounts
+) -> AsyncIterator[list[AgentClient]]:
     """Three connected consoles: two English agents and one who speaks only Korean."""
     base_url = f"http://127.0.0.1:{hub_without_bot.port}"
     async with AsyncExitStack() as stack:
         clients = []
         for languages in (("en",), ("en",), ("ko",)):
-            name = f"agent-{secrets.token_hex(3)}"
-            await UserStore(redis).add(name, PASSWORD, Role.AGENT, languages)
             client = AgentClient(base_url)
-            await client.log_in(name, PASSWORD)
+            await client.log_in(*await hub_staff(Role.AGENT, languages))
             await client.connect()
             stack.push_async_callback(client.close)
             clients.append(client)
@@ -88,7 +86,7 @@ async def test_notes_stay_with_agents(hub_without_bot: Settings, agents: list[Ag
 
 
 async def test_transfer_then_release_to_the_bot(
-    hub_without_bot: Settings, agents: list[AgentClient], redis: Redis
+    hub_without_bot: Settings, agents: list[AgentClient], shared_redis: Redis
 ) -> None:
     first, second, _ = agents
     widget, conversation_id = await escalated(hub_without_bot)
@@ -105,7 +103,7 @@ async def test_transfer_then_release_to_the_bot(
     release = {"type": "release", "conversation_id": conversation_id}
     assert (await first.request(release))["type"] == "error"  # no longer first's to release
     assert (await second.request(release))["type"] == "done"
-    header = await redis.hgetall(keys.conversation(conversation_id))
+    header = await shared_redis.hgetall(keys.conversation(conversation_id))
     assert header["state"] == "bot" and not header.get("assignee")
     await widget.close()
 

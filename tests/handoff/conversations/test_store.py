@@ -1,7 +1,8 @@
+"""The conversation store against a real Redis: transcripts, transitions, races."""
+
 import asyncio
 
 import pytest
-from redis.asyncio import Redis
 
 from handoff.conversations.model import (
     Button,
@@ -12,11 +13,6 @@ from handoff.conversations.model import (
     UnknownConversation,
 )
 from handoff.conversations.store import ConversationStore
-
-
-@pytest.fixture
-def store(redis: Redis) -> ConversationStore:
-    return ConversationStore(redis)
 
 
 async def test_a_new_conversation_is_held_by_the_bot(store: ConversationStore) -> None:

@@ -1,0 +1,68 @@
+"""Every test of the hub has a Redis database of its own; its conversations; a real SMTP
+server on loopback."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+from redis.asyncio import Redis
+
+from handoff.conversations.model import Entry, Sender
+from handoff.conversations.store import ConversationStore
+from handoff.settings import Settings
+from tests.support import WidgetClient, free_port, ws_url
+
+
+@pytest.fixture
+def redis(fresh_redis: Redis) -> Redis:
+    """The test's own database (tests/conftest.py), not the session hub's."""
+    return fresh_redis
+
+
+class Inbox(Message):
+    """An SMTP handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message) -> None:
+        self.messages.append(message)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, Inbox]]:
+    """An SMTP server on a free loopback port, and the inbox it delivers to."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, inbox
+    controller.stop()
+
+
+@pytest.fixture
+def store(redis: Redis) -> ConversationStore:
+    """The conversations in the test's database."""
+    return ConversationStore(redis)
+
+
+@pytest.fixture
+def escalated(store: ConversationStore) -> Callable[..., Awaitable[str]]:
+    """`await escalated(language="en")`: a new conversation waiting for a person; its id."""
+
+    async def create(language: str = "en") -> str:
+        conversation = await store.create("web", language, "customer-1")
+        escalation = Entry(sender=Sender.SYSTEM, text="", event="escalated")
+        await store.transition(conversation.id, "escalate", escalation)
+        return conversation.id
+
+    return create
+
+
+@pytest.fixture
+async def widget(hub_without_bot: Settings) -> AsyncIterator[WidgetClient]:
+    """A widget client of the session's hub process (not connected yet); closed after."""
+    client = WidgetClient(ws_url(hub_without_bot))
+    yield client
+    await client.close()

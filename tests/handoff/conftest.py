@@ -1,5 +1,5 @@
-"""Every test of the hub has a Redis database of its own; its conversations; a real SMTP
-server on loopback."""
+"""Every test of the hub has a Redis database of its own: its conversations, a hub in process
+with a few articles; widgets of the session's hub process; a real SMTP server on loopback."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
@@ -11,7 +11,9 @@ from redis.asyncio import Redis
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from tests.support import WidgetClient, free_port, ws_url
+from knowledge_base.articles import ArticleContent, Status
+from knowledge_base.store import ArticleStore
+from tests.support import InProcessHub, WidgetClient, free_port, ws_url
 
 
 @pytest.fixture
@@ -66,3 +68,28 @@ async def widget(hub_without_bot: Settings) -> AsyncIterator[WidgetClient]:
     client = WidgetClient(ws_url(hub_without_bot))
     yield client
     await client.close()
+
+
+ANSWERED = "how do I reset my password"  # a question variant of the published article
+
+
+@pytest.fixture
+async def hub_with_articles(
+    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis
+) -> InProcessHub:
+    """The hub in process; its knowledge base: en/reset-password published, en/fees a draft."""
+    articles = ArticleStore(redis)
+    for slug, content in [
+        (
+            "reset-password",
+            ArticleContent(
+                title="Resetting <your> password",
+                body="Tap **Forgot password** on the login screen.\n\n<script>alert(1)</script>",
+                questions=[ANSWERED, "I forgot my password", "can't log in, password lost"],
+                status=Status.PUBLISHED,
+            ),
+        ),
+        ("fees", ArticleContent(title="Fees", body="Not yet.", questions=["what are the fees"])),
+    ]:
+        await articles.save("en", slug, content, by="test", base_revision=0)
+    return await start_hub()

@@ -1,0 +1,102 @@
+"""The internal API the action server calls: the bot's decision for a question, on the hub in
+process (its Rasa is a closed port)."""
+
+import uuid
+
+import httpx
+import pytest
+
+from handoff.conversations.store import ConversationStore
+from tests.handoff.conftest import ANSWERED
+from tests.support import InProcessHub
+
+MISSED = ("tell me a joke", "who won the football last night")
+
+
+@pytest.fixture
+def action_server(hub_with_articles: InProcessHub) -> httpx.AsyncClient:
+    """A client holding the internal token, as the action server does."""
+    client = hub_with_articles.client()
+    token = hub_with_articles.settings.internal_token.get_secret_value()
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+@pytest.fixture
+async def conversation_id(store: ConversationStore) -> str:
+    return (await store.create("web", "en")).id
+
+
+async def ask(
+    client: httpx.AsyncClient, conversation_id: str, question: str, intent: str | None = None
+) -> httpx.Response:
+    body = {"question": question, "language": "en", "conversation_id": conversation_id}
+    return await client.post("/internal/kb/answer", json=body | {"intent": intent})
+
+
+async def decision_of(
+    client: httpx.AsyncClient, conversation_id: str, question: str, intent: str | None = None
+) -> tuple[str, str | None]:
+    response = await ask(client, conversation_id, question, intent)
+    assert response.status_code == 200, response.text
+    return response.json()["decision"], response.json()["reason"]
+
+
+async def test_only_the_internal_token_gets_through(
+    hub_with_articles: InProcessHub, conversation_id: str
+) -> None:
+    stranger = hub_with_articles.client()
+    assert (await ask(stranger, conversation_id, ANSWERED)).status_code == 401
+    stranger.headers["Authorization"] = "Bearer not-the-token"
+    assert (await ask(stranger, conversation_id, ANSWERED)).status_code == 401
+
+
+async def test_an_unknown_conversation_is_not_found(action_server: httpx.AsyncClient) -> None:
+    response = await ask(action_server, uuid.uuid4().hex, MISSED[0])
+    assert response.status_code == 404
+
+
+async def test_malformed_requests_are_refused(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    assert (await ask(action_server, "not-an-id", ANSWERED)).status_code == 422
+    assert (await ask(action_server, conversation_id, "")).status_code == 422
+    too_long = "a" * 4001
+    assert (await ask(action_server, conversation_id, too_long)).status_code == 422
+
+
+async def test_a_question_the_knowledge_base_answers_is_answered(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    response = await ask(action_server, conversation_id, ANSWERED, intent="ask_password")
+    decision = response.json()
+    assert (decision["decision"], decision["reason"]) == ("answer", None)
+    assert decision["results"][0]["slug"] == "reset-password"
+    assert decision["results"][0]["url"].endswith("/help/en/reset-password")
+
+
+async def test_two_misses_in_a_row_ask_to_rephrase_then_escalate(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    assert await decision_of(action_server, conversation_id, MISSED[0]) == ("rephrase", None)
+    assert await decision_of(action_server, conversation_id, MISSED[1]) == (
+        "escalate",
+        "repeated_misses",
+    )
+
+
+async def test_an_answer_between_misses_starts_the_count_again(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    assert (await decision_of(action_server, conversation_id, MISSED[0]))[0] == "rephrase"
+    assert (await decision_of(action_server, conversation_id, ANSWERED))[0] == "answer"
+    assert (await decision_of(action_server, conversation_id, MISSED[1]))[0] == "rephrase"
+
+
+async def test_a_miss_the_nlu_was_unsure_of_too_escalates_at_once(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    assert await decision_of(action_server, conversation_id, MISSED[0], "nlu_fallback") == (
+        "escalate",
+        "low_confidence",
+    )

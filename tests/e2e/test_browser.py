@@ -74,18 +74,26 @@ async def test_an_oversize_message_shows_the_servers_error(page: Page, stack_hub
     await expect(messages(page, "bot")).to_have_count(1)
 
 
-async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
-    browser: Browser, stack_hub: Settings, redis_url: str
-) -> None:
+async def editor_page(browser: Browser, stack_hub: Settings, redis_url: str) -> Page:
+    """A new editor, logged in to the knowledge-base editor; script errors go to page.errors."""
     name, password = f"editor-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     client = Redis.from_url(redis_url, decode_responses=True)
     await UserStore(client).add(name, password, Role.EDITOR)
     await client.aclose()
     context = await browser.new_context(base_url=f"http://127.0.0.1:{stack_hub.port}")
     editor = await context.new_page()
+    editor.errors = []
+    editor.on("pageerror", lambda error: editor.errors.append(str(error)))
     await log_in(editor, "/kb/", name, password)
     await expect(editor.get_by_test_id("kb-user")).to_contain_text(name)
+    return editor
 
+
+async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
+    browser: Browser, stack_hub: Settings, redis_url: str
+) -> None:
+    editor = await editor_page(browser, stack_hub, redis_url)
+    context = editor.context
     await editor.locator(
         '[data-testid="kb-article-row"][data-slug="referral-promo"][data-language="en"]'
     ).click()
@@ -106,4 +114,42 @@ async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
     await expect(messages(customer, "bot").first).to_have_text(new_answer)
     link = customer.get_by_test_id("baton-link").first
     await expect(link).to_have_attribute("href", re.compile("/help/en/referral-promo$"))
+    assert editor.errors == []
     await context.close()
+
+
+async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a_question(
+    browser: Browser, stack_hub: Settings, redis_url: str
+) -> None:
+    editor = await editor_page(browser, stack_hub, redis_url)
+    await editor.locator(
+        '[data-testid="kb-article-row"][data-slug="cash-pickup"][data-language="en"]'
+    ).click()
+    tag = f"e2e-{secrets.token_hex(3)}"
+    tags = editor.get_by_test_id("kb-tags")
+    await expect(tags).not_to_have_value("")
+    await tags.fill(f"{await tags.input_value()}, {tag}")
+    await editor.keyboard.press("Control+s")
+    await expect(editor.get_by_test_id("kb-message")).to_contain_text("Saved revision")
+
+    # The two newest revisions, compared.
+    revisions = editor.get_by_test_id("kb-revision")
+    await revisions.nth(1).click()
+    await revisions.nth(0).click()
+    await expect(editor.get_by_test_id("kb-diff")).to_contain_text(re.compile(rf"\+tags: .*{tag}"))
+
+    await editor.get_by_test_id("kb-other-language").click()
+    await expect(editor.get_by_test_id("kb-other-panel")).to_contain_text("Korean version")
+
+    await editor.get_by_test_id("kb-try-input").fill("how does your refer a friend bonus work?")
+    await editor.get_by_test_id("kb-try-submit").click()
+    await expect(editor.get_by_test_id("kb-try-decision")).to_contain_text("Answer")
+    top = editor.get_by_test_id("kb-try-result").first
+    await expect(top).to_have_attribute("data-slug", "referral-promo")
+    await top.click()
+    await expect(editor).to_have_url(re.compile("#en/referral-promo$"))
+
+    await editor.get_by_test_id("kb-logout").click()
+    await editor.wait_for_url("**/login?next=/kb/")
+    assert editor.errors == []
+    await editor.context.close()

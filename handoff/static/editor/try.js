@@ -1,0 +1,122 @@
+// "Try a question": what the bot would do with it, and the articles it considered.
+import { h } from "/static/staff.js";
+import * as kb from "./api.js";
+import { openArticle } from "./article.js";
+import { LANGUAGES, languageBadge, languageName, latest } from "./common.js";
+import { ui } from "./page.js";
+
+const turn = latest();
+
+async function tryQuestion(event) {
+  event.preventDefault();
+  const question = ui.tryInput.value.trim();
+  if (!question) {
+    ui.tryInput.focus();
+    return;
+  }
+  const language = ui.tryLanguage.value;
+  const isLatest = turn();
+  ui.tryPanel.hidden = false;
+  ui.tryQuestion.textContent = `“${question}” (${languageName(language)})`;
+  ui.tryDecision.className = "decision";
+  ui.tryDecision.textContent = "Asking the bot…";
+  ui.tryNote.hidden = true;
+  ui.tryResults.replaceChildren();
+  try {
+    const answer = await kb.tryQuestion(question, language);
+    if (isLatest()) renderTry(answer);
+  } catch (error) {
+    if (!isLatest() || error.status === 401) return;
+    ui.tryDecision.className = "decision failed";
+    ui.tryDecision.textContent =
+      error.status === 404 ? "Trying questions is not available on this server yet." : error.message;
+  }
+}
+
+const percent = (value) => `${Math.round(value * 100)}%`;
+
+function renderTry({ decision, threshold, note, second_opinion, results }) {
+  const answers = decision === "answer";
+  const ranker = second_opinion ? " · ranked by the second embedding model (the first was unsure)" : "";
+  ui.tryDecision.className = `decision ${answers ? "answer" : "escalate"}`;
+  ui.tryDecision.replaceChildren(
+    h("strong", { text: answers ? "Answer" : "Escalate to a person" }),
+    h("span", { class: "threshold", text: ` · the bot answers at ${percent(threshold)} confidence or more${ranker}` }),
+  );
+  ui.tryNote.textContent = note || "";
+  ui.tryNote.hidden = !note;
+  if (!results.length) {
+    ui.tryResults.replaceChildren(h("li", { class: "muted", text: "No article came close." }));
+    return;
+  }
+  ui.tryResults.replaceChildren(
+    ...results.map((r) =>
+      h(
+        "li",
+        {},
+        h(
+          "button",
+          {
+            type: "button",
+            class: "try-result",
+            "data-testid": "kb-try-result",
+            "data-slug": r.slug,
+            "data-language": r.language,
+            onclick: async () => {
+              if (await openArticle(r.language, r.slug)) ui.tryPanel.hidden = true;
+            },
+          },
+          h(
+            "span",
+            { class: "try-result-head" },
+            h("span", { class: "try-title", text: r.title }),
+            languageBadge(r.language),
+          ),
+          h(
+            "span",
+            { class: "confidence" },
+            // <meter> draws the bar from attributes: no inline style needed under the CSP.
+            h("meter", {
+              min: 0,
+              max: 1,
+              low: threshold,
+              high: Math.min(1, threshold + 0.0001),
+              optimum: 1,
+              value: r.confidence,
+              "aria-label": `Confidence for ${r.title}`,
+            }),
+            h("span", { class: "confidence-value", text: percent(r.confidence) }),
+          ),
+          h(
+            "span",
+            { class: "try-matched" },
+            r.matched ? ["Matched: ", h("q", { text: r.matched })] : "No question variant matched closely.",
+          ),
+          r.short_answer ? h("span", { class: "try-short", text: r.short_answer }) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+/** Try this question (e.g. an unanswered one) as if it had been typed in. */
+export function askAbout(question, language) {
+  ui.tryInput.value = question;
+  ui.tryLanguage.value = language in LANGUAGES ? language : "en";
+  ui.tryForm.requestSubmit();
+}
+
+function closePanel() {
+  ui.tryPanel.hidden = true;
+  ui.tryInput.focus();
+}
+
+export function wireTry() {
+  ui.tryForm.addEventListener("submit", tryQuestion);
+  ui.tryClose.addEventListener("click", closePanel);
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !ui.tryPanel.hidden && !document.querySelector("dialog[open]")) {
+      closePanel();
+    }
+  });
+}

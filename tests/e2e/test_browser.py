@@ -141,9 +141,20 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
     await editor.get_by_test_id("kb-other-language").click()
     await expect(editor.get_by_test_id("kb-other-panel")).to_contain_text("Korean version")
 
+    # A question no article answers: the bot asks to rephrase or hands over, and says why.
+    decision = editor.get_by_test_id("kb-try-decision")
+    await editor.get_by_test_id("kb-try-input").fill("what is the tallest mountain on mars?")
+    await editor.get_by_test_id("kb-try-submit").click()
+    await expect(decision).to_have_attribute("data-decision", re.compile("^(rephrase|escalate)$"))
+    await expect(decision).to_contain_text(
+        re.compile("Ask the customer to rephrase|Hand over to a person")
+    )
+    await expect(decision.locator(".why")).not_to_be_empty()
+
     await editor.get_by_test_id("kb-try-input").fill("how does your refer a friend bonus work?")
     await editor.get_by_test_id("kb-try-submit").click()
-    await expect(editor.get_by_test_id("kb-try-decision")).to_contain_text("Answer")
+    await expect(decision).to_have_attribute("data-decision", "answer")
+    await expect(decision).to_contain_text("Answer with the top article")
     top = editor.get_by_test_id("kb-try-result").first
     await expect(top).to_have_attribute("data-slug", "referral-promo")
     await top.click()

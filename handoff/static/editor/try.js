@@ -19,6 +19,7 @@ async function tryQuestion(event) {
   ui.tryPanel.hidden = false;
   ui.tryQuestion.textContent = `“${question}” (${languageName(language)})`;
   ui.tryDecision.className = "decision";
+  ui.tryDecision.removeAttribute("data-decision");
   ui.tryDecision.textContent = "Asking the bot…";
   ui.tryNote.hidden = true;
   ui.tryResults.replaceChildren();
@@ -35,13 +36,29 @@ async function tryQuestion(event) {
 
 const percent = (value) => `${Math.round(value * 100)}%`;
 
-function renderTry({ decision, threshold, note, second_opinion, results }) {
-  const answers = decision === "answer";
+// The three things the bot can do with a question, and why it would not answer.
+const DECISIONS = {
+  answer: "Answer with the top article",
+  rephrase: "Ask the customer to rephrase",
+  escalate: "Hand over to a person",
+};
+const WHY = {
+  rephrase:
+    "No article is confident enough. A first miss in a conversation asks the customer to say it " +
+    "another way; more misses in a row hand the chat to a person.",
+  low_confidence: "Neither the bot's language understanding (Rasa NLU) nor the knowledge base is confident.",
+  repeated_misses: "The bot missed too many times in a row.",
+};
+
+function renderTry({ decision, reason, threshold, note, second_opinion, results }) {
   const ranker = second_opinion ? " · ranked by the second embedding model (the first was unsure)" : "";
-  ui.tryDecision.className = `decision ${answers ? "answer" : "escalate"}`;
+  const why = decision === "escalate" ? WHY[reason] || reason : WHY[decision];
+  ui.tryDecision.className = `decision ${decision}`;
+  ui.tryDecision.dataset.decision = decision;
   ui.tryDecision.replaceChildren(
-    h("strong", { text: answers ? "Answer" : "Escalate to a person" }),
+    h("strong", { text: DECISIONS[decision] || decision }),
     h("span", { class: "threshold", text: ` · the bot answers at ${percent(threshold)} confidence or more${ranker}` }),
+    why ? h("span", { class: "why", text: why }) : null,
   );
   ui.tryNote.textContent = note || "";
   ui.tryNote.hidden = !note;

@@ -21,6 +21,7 @@ from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
 from handoff.staff.sessions import SessionStore
 from handoff.staff.users import UserStore
+from handoff.tasks import cancel_and_wait
 from knowledge_base.cascade import SecondOpinion, second_opinion_limits
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
@@ -144,8 +145,7 @@ class Services:
 
     async def stop(self) -> None:
         """Let background work finish briefly, then close the clients."""
-        for task in self._tasks:
-            task.cancel()
+        await cancel_and_wait(self._tasks)
         await self.events.stop()
         await self.notifier.drain()
         if self.background:

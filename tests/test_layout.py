@@ -9,12 +9,21 @@ from handoff.settings import PROJECT_ROOT
 # Each part of the hub and what it may import (besides itself and `settings`).
 ALLOWED = {
     "keys": set(),
+    "tasks": set(),
     "conversations": {"keys"},
     "staff": {"keys"},
     "customers": {"conversations", "keys"},
-    "queue": {"conversations", "staff", "keys"},
+    "queue": {"conversations", "staff", "keys", "tasks"},
     "assistant": {"conversations", "queue", "keys", "knowledge_base"},
-    "services": {"assistant", "conversations", "customers", "queue", "staff", "knowledge_base"},
+    "services": {
+        "assistant",
+        "conversations",
+        "customers",
+        "queue",
+        "staff",
+        "tasks",
+        "knowledge_base",
+    },
     "channels": {"assistant", "conversations", "queue", "staff", "services"},
     "api": {
         "channels",

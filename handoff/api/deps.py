@@ -57,7 +57,7 @@ def refuse_oversize(text: str, settings: Settings) -> None:
     if len(text) > settings.max_message_chars:
         limit = settings.max_message_chars
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"A question has at most {limit} characters."
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"A question has at most {limit} characters."
         )
 
 

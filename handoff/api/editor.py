@@ -135,7 +135,7 @@ async def save_article(
     """Create (base_revision 0) or update an article; 409 if someone saved it meanwhile."""
     if language not in services.settings.supported_languages:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, f"Unsupported language {language}."
+            status.HTTP_422_UNPROCESSABLE_CONTENT, f"Unsupported language {language}."
         )
     article = await services.articles.save(
         language, slug, request.content, by=staff.user.name, base_revision=request.base_revision

@@ -35,13 +35,11 @@ class KnowledgeAnswers:
         """The bot's decision in a conversation. Its misses in a row are counted in the
         conversation's header; the questions it could not answer are kept for the editors."""
         result = await self._search(question, language)
-        if result.answer is not None:
-            await self._conversations.clear_misses(conversation_id)
-            misses = 0
-        else:
-            misses = await self._conversations.count_miss(conversation_id) - 1
+        missed = result.answer is None
+        in_a_row = await self._conversations.count_misses(conversation_id, missed)
+        if missed:
             await self._unanswered.record(question, language)
-        return self._decide(result, intent, misses)
+        return self._decide(result, intent, misses=in_a_row - 1 if missed else 0)
 
     async def preview(self, question: str, language: str) -> Decision:
         """What the bot would decide were this the first question of a conversation (the

@@ -17,6 +17,9 @@ from redis.asyncio import Redis
 from handoff.settings import PROJECT_ROOT, Settings
 
 WEBSOCKET_MAX_BYTES = 1024 * 1024
+# Open widget and console sockets never end by themselves: on SIGTERM the hub closes them after
+# this long (their clients reconnect, to another hub if there is one, and catch up).
+GRACEFUL_SHUTDOWN_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
         "--host", settings.host,
         "--port", str(settings.port),
         "--ws-max-size", str(WEBSOCKET_MAX_BYTES),
+        "--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS),
         "--proxy-headers",
     ]  # fmt: skip
     env = {

@@ -90,9 +90,14 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'conversation', ARGV[3],
 return 'ok'
 """
 
-# Counts a knowledge-base miss, if the conversation exists (nil if it does not).
-_COUNT_MISS_SCRIPT = """
+# Counts a knowledge-base miss (ARGV[1] "1"), or clears the count on an answer ("0"); nil if
+# the conversation does not exist.
+_COUNT_MISSES_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+if ARGV[1] == '0' then
+  redis.call('HDEL', KEYS[1], 'misses')
+  return 0
+end
 return redis.call('HINCRBY', KEYS[1], 'misses', 1)
 """
 
@@ -104,7 +109,7 @@ class ConversationStore:
         self._redis = redis
         self._append = redis.register_script(_APPEND_SCRIPT)
         self._rate = redis.register_script(_RATE_SCRIPT)
-        self._count_miss = redis.register_script(_COUNT_MISS_SCRIPT)
+        self._count_misses = redis.register_script(_COUNT_MISSES_SCRIPT)
 
     async def create(
         self, channel: str, language: str, customer: str = "", verified: bool = False
@@ -144,16 +149,14 @@ class ConversationStore:
         """Set header fields that are not part of the state machine (language, email...)."""
         await self._redis.hset(keys.conversation(conversation_id), mapping=fields)
 
-    async def count_miss(self, conversation_id: str) -> int:
-        """One more knowledge-base miss in a row: how many there are now."""
-        misses = await self._count_miss(keys=[keys.conversation(conversation_id)])
+    async def count_misses(self, conversation_id: str, missed: bool) -> int:
+        """The knowledge-base misses in a row once this question is counted (0 if answered)."""
+        misses = await self._count_misses(
+            keys=[keys.conversation(conversation_id)], args=[int(missed)]
+        )
         if misses is None:
             raise UnknownConversation(conversation_id)
         return int(misses)
-
-    async def clear_misses(self, conversation_id: str) -> None:
-        """The bot answered: no misses in a row."""
-        await self._redis.hdel(keys.conversation(conversation_id), F.MISSES)
 
     async def record_first_response(self, conversation_id: str, at: float) -> None:
         """An agent answered: only the first answer is kept (the one the SLA measures)."""

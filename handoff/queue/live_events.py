@@ -17,6 +17,7 @@ from redis.exceptions import RedisError
 
 from handoff import keys
 from handoff.queue.agent_queue import AgentQueue, QueueView
+from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +87,7 @@ class EventHub:
 
     async def stop(self) -> None:
         """Stop following."""
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await cancel_and_wait(self._tasks)
 
     @contextlib.contextmanager
     def listen(self) -> Iterator[Listener]:

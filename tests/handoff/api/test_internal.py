@@ -52,8 +52,9 @@ async def test_only_the_internal_token_gets_through(
 
 
 async def test_an_unknown_conversation_is_not_found(action_server: httpx.AsyncClient) -> None:
-    response = await ask(action_server, uuid.uuid4().hex, MISSED[0])
-    assert response.status_code == 404
+    for question in (MISSED[0], ANSWERED):
+        response = await ask(action_server, uuid.uuid4().hex, question)
+        assert response.status_code == 404, question
 
 
 async def test_malformed_requests_are_refused(

@@ -1,0 +1,181 @@
+"""The stack's processes: Redis URLs in Rasa's parts, the processes `baton run` starts with and
+without REDIS_URL, the hub's environment, local secrets, and waiting until processes answer."""
+
+import os
+import stat
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from handoff.cli.processes import (
+    embedded_redis_url,
+    hub_process,
+    local_secret,
+    process_env,
+    rasa_redis_env,
+    stack,
+    wait_until_ready,
+)
+from handoff.settings import Settings
+from tests.support import free_port, make_settings
+
+
+@pytest.mark.parametrize(
+    ("url", "parts"),
+    [
+        ("redis://:pa55@cache.internal:6380/3", ("cache.internal", "6380", "3", "pa55")),
+        ("redis://baton:pa55@10.0.0.5/1", ("10.0.0.5", "6379", "1", "pa55")),
+        ("redis://127.0.0.1:6390/0", ("127.0.0.1", "6390", "0", "")),
+        ("redis://cache.internal", ("cache.internal", "6379", "0", "")),
+        ("redis://cache.internal:6381/", ("cache.internal", "6381", "0", "")),
+    ],
+)
+def test_rasa_takes_the_redis_url_in_parts(url: str, parts: tuple[str, ...]) -> None:
+    env = rasa_redis_env(url)
+    assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == parts
+
+
+def test_with_redis_url_the_stack_uses_that_redis_and_starts_none(tmp_path: Path) -> None:
+    settings = make_settings("redis://:pa55@cache.internal:6380/3", var_dir=tmp_path)
+    processes, redis_url = stack(settings)
+    assert redis_url == "redis://:pa55@cache.internal:6380/3"
+    assert [p.name for p in processes] == ["rasa", "actions", "hub"]
+    rasa, actions, hub = processes
+    assert hub.env["REDIS_URL"] == redis_url
+    for bot in (rasa, actions):
+        assert (bot.env["REDIS_HOST"], bot.env["REDIS_DB"]) == ("cache.internal", "3")
+
+
+def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> None:
+    settings = make_settings(None, var_dir=tmp_path, embedded_redis_port=free_port())
+    processes, redis_url = stack(settings)
+    assert redis_url == embedded_redis_url(settings)
+    assert redis_url == f"redis://127.0.0.1:{settings.embedded_redis_port}/0"
+    assert [p.name for p in processes] == ["redis", "rasa", "actions", "hub"]
+    redis, rasa, _, hub = processes
+    assert str(settings.embedded_redis_port) in redis.argv
+    assert str(tmp_path / "redis") in redis.argv
+    assert (tmp_path / "redis").is_dir()
+    assert hub.env["REDIS_URL"] == redis_url
+    assert rasa.env["REDIS_PORT"] == str(settings.embedded_redis_port)
+
+
+def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> None:
+    settings = make_settings("redis://127.0.0.1:6390/0", var_dir=tmp_path)
+    rasa, actions, _ = stack(settings)[0]
+    assert rasa.ready_url == f"http://127.0.0.1:{settings.rasa_port}/"
+    assert actions.ready_url == f"{settings.action_server_url}/health"
+    assert str(settings.action_server_port) in actions.argv
+    assert rasa.env["BATON_HUB_URL"] == f"http://127.0.0.1:{settings.port}"
+    assert rasa.env["BATON_INTERNAL_TOKEN"] == settings.internal_token.get_secret_value()
+
+
+def test_the_hub_process_reads_back_the_settings_it_was_started_with(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    settings = make_settings("redis://127.0.0.1:6390/0")
+    hub = hub_process(settings, "redis://127.0.0.1:6391/4")
+    assert hub.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
+    assert hub.argv[hub.argv.index("--port") + 1] == str(settings.port)
+    for name in list(os.environ):
+        if name.startswith("BATON_") or name == "REDIS_URL":
+            monkeypatch.delenv(name)
+    for name, value in process_env(hub).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # no .env
+    started = Settings()
+    assert started.redis_url == "redis://127.0.0.1:6391/4"
+    for secret in ("secret_key", "internal_token", "identity_secret"):
+        assert getattr(started, secret) == getattr(settings, secret)
+        assert getattr(started, secret).get_secret_value()
+    assert (started.port, started.rasa_port, started.action_server_port) == (
+        settings.port,
+        settings.rasa_port,
+        settings.action_server_port,
+    )
+
+
+def test_a_process_inherits_the_environment_and_its_own_variables_win(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BATON_TEST_INHERITED", "from the shell")
+    monkeypatch.setenv("REDIS_URL", "redis://elsewhere:1/1")
+    hub = hub_process(make_settings("redis://127.0.0.1:6390/0"), "redis://127.0.0.1:6390/0")
+    env = process_env(hub)
+    assert env["BATON_TEST_INHERITED"] == "from the shell"
+    assert env["REDIS_URL"] == "redis://127.0.0.1:6390/0"
+
+
+def test_a_local_secret_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    var_dir = tmp_path / "var"  # not there yet
+    secret = local_secret(var_dir, "secret_key")
+    assert len(secret) >= 32
+    path = var_dir / "secret_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert local_secret(var_dir, "secret_key") == secret
+    assert local_secret(var_dir, "internal_token") != secret
+
+
+def test_a_local_secret_written_by_hand_is_read_without_its_newline(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("written-by-hand\n")
+    assert local_secret(tmp_path, "secret_key") == "written-by-hand"
+
+
+class _Health(BaseHTTPRequestHandler):
+    """/ready... answers 200, anything else 503."""
+
+    def do_GET(self) -> None:
+        self.send_response(200 if self.path.startswith("/ready") else 503)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Health)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture
+def health_server() -> Iterator[str]:
+    """An HTTP server on loopback: its base URL."""
+    server = _serve(free_port())
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_ready_urls_return_at_once(health_server: str) -> None:
+    wait_until_ready([f"{health_server}/ready", f"{health_server}/ready/too"], 5)
+
+
+def test_the_timeout_names_only_what_did_not_answer_200(health_server: str) -> None:
+    closed = f"http://127.0.0.1:{free_port()}/health"
+    failing = f"{health_server}/failing"
+    with pytest.raises(TimeoutError) as timed_out:
+        wait_until_ready([f"{health_server}/ready", closed, failing], 0.2)
+    message = str(timed_out.value)
+    assert closed in message
+    assert failing in message
+    assert f"{health_server}/ready" not in message
+
+
+def test_waits_for_a_process_that_answers_later() -> None:
+    port = free_port()
+    servers: list[ThreadingHTTPServer] = []
+    starting = threading.Timer(0.7, lambda: servers.append(_serve(port)))
+    starting.start()
+    try:
+        wait_until_ready([f"http://127.0.0.1:{port}/ready"], 10)
+        assert servers  # it returned only once the server was up
+    finally:
+        starting.join()
+        for server in servers:
+            server.shutdown()
+            server.server_close()

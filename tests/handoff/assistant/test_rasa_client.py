@@ -1,0 +1,318 @@
+"""The hub's client of Rasa: Rasa's messages made a BotTurn (replies, buttons, article links,
+the hand-over request, the intent), AssistantUnavailable when Rasa or the action server fails,
+and the NLU's intent for previews (None when Rasa is down).
+
+Rasa here is httpx's own MockTransport answering as bot/channel.py and the action server do;
+where a port matters (nothing listening, a server that never answers), a real loopback one."""
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from handoff.assistant.rasa_client import (
+    PARSE_TIMEOUT_SECONDS,
+    AssistantUnavailable,
+    BotReply,
+    BotTurn,
+    HandoffRequest,
+    Link,
+    RasaClient,
+)
+from handoff.conversations.model import Button
+from tests.support import free_port
+
+RASA = "http://rasa.test:5005"
+ACTIONS = "http://actions.test:5055"
+
+
+@dataclass
+class FakeRasa:
+    """Answers the webhook, the NLU's parse route and the action server's health check; keeps
+    the requests it was sent."""
+
+    webhook: httpx.Response | Exception = field(
+        default_factory=lambda: httpx.Response(200, json={})
+    )
+    parse: httpx.Response | Exception = field(default_factory=lambda: httpx.Response(200, json={}))
+    health: httpx.Response | Exception = field(default_factory=lambda: httpx.Response(200, json={}))
+    requests: list[httpx.Request] = field(default_factory=list)
+
+    def answer(self, messages: list[dict], intent: dict | None = None) -> None:
+        self.webhook = httpx.Response(200, json={"messages": messages, "intent": intent or {}})
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        routes = {
+            f"{RASA}/webhooks/hub/webhook": self.webhook,
+            f"{RASA}/webhooks/hub/parse": self.parse,
+            f"{ACTIONS}/health": self.health,
+        }
+        response = routes.get(str(request.url))
+        if response is None:
+            return httpx.Response(404)
+        if isinstance(response, Exception):
+            raise response
+        return response
+
+
+@pytest.fixture
+def rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+async def client(rasa: FakeRasa) -> AsyncIterator[RasaClient]:
+    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handle)) as http:
+        yield RasaClient(http, f"{RASA}/", ACTIONS)
+
+
+async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_language(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    rasa.answer([{"recipient_id": "c-1", "text": "Hello!"}])
+    await client.send("c-1", "hi there", "ko")
+    [sent] = [r for r in rasa.requests if r.url.path == "/webhooks/hub/webhook"]
+    assert sent.method == "POST"
+    assert json.loads(sent.content) == {
+        "sender": "c-1",
+        "message": "hi there",
+        "metadata": {"language": "ko"},
+    }
+    assert [r.url.path for r in rasa.requests if r.url.host == "actions.test"] == ["/health"]
+
+
+async def test_replies_keep_their_order_and_buttons_and_the_turn_its_intent(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    rasa.answer(
+        [
+            {"recipient_id": "c-1", "text": "Hi! How can I help?"},
+            {
+                "recipient_id": "c-1",
+                "text": "Did this answer your question?",
+                "buttons": [
+                    {"title": "Yes", "payload": "/affirm"},
+                    {"title": "No", "payload": "/deny"},
+                ],
+            },
+        ],
+        {"name": "greet", "confidence": 0.97},
+    )
+    turn = await client.send("c-1", "hello", "en")
+    assert turn == BotTurn(
+        replies=[
+            BotReply("Hi! How can I help?"),
+            BotReply(
+                "Did this answer your question?",
+                (Button(title="Yes", payload="/affirm"), Button(title="No", payload="/deny")),
+            ),
+        ],
+        intent="greet",
+        confidence=0.97,
+        handoff=None,
+    )
+
+
+async def test_buttons_without_a_title_or_a_payload_are_left_out(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    buttons = [
+        {"title": "Talk to a person", "payload": "/request_human"},
+        {"title": "", "payload": "/affirm"},
+        {"title": "No payload"},
+        {"payload": "/deny"},
+    ]
+    rasa.answer([{"text": "Anything else?", "buttons": buttons}])
+    [reply] = (await client.send("c-1", "thanks", "en")).replies
+    assert reply.buttons == (Button(title="Talk to a person", payload="/request_human"),)
+
+
+async def test_an_article_link_joins_the_text_before_it(rasa: FakeRasa, client: RasaClient) -> None:
+    article = {"title": "Resetting your password", "url": "https://help.example.com/en/reset"}
+    rasa.answer(
+        [
+            {"text": "Tap Forgot password on the login screen."},
+            {"custom": {"article": article}},
+            {"text": "Did this answer your question?"},
+        ]
+    )
+    turn = await client.send("c-1", "how do I reset my password", "en")
+    assert turn.replies == [
+        BotReply(
+            "Tap Forgot password on the login screen.",
+            link=Link("Resetting your password", "https://help.example.com/en/reset"),
+        ),
+        BotReply("Did this answer your question?"),
+    ]
+
+
+async def test_a_link_keeps_the_buttons_of_the_text_it_joins(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    article = {"title": "Fees", "url": "http://localhost:8000/help/en/fees"}
+    rasa.answer(
+        [{"text": "Transfers are free.", "buttons": buttons}, {"custom": {"article": article}}]
+    )
+    [reply] = (await client.send("c-1", "fees?", "en")).replies
+    assert reply.buttons == (Button(title="Yes", payload="/affirm"),)
+    assert reply.link == Link("Fees", "http://localhost:8000/help/en/fees")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(document.cookie)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://files.example.com/fees.pdf",
+        "//evil.example.com/",
+        "",
+    ],
+)
+async def test_only_http_and_https_links_are_kept(
+    rasa: FakeRasa, client: RasaClient, url: str
+) -> None:
+    rasa.answer([{"text": "See the article."}, {"custom": {"article": {"title": "X", "url": url}}}])
+    assert (await client.send("c-1", "fees?", "en")).replies == [BotReply("See the article.")]
+
+
+async def test_an_article_link_with_no_text_before_it_is_dropped(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    article = {"title": "Fees", "url": "https://help.example.com/en/fees"}
+    rasa.answer([{"custom": {"article": article}}, {"text": "Anything else?"}])
+    assert (await client.send("c-1", "fees?", "en")).replies == [BotReply("Anything else?")]
+
+
+async def test_the_hand_over_request_carries_reason_intent_and_confidence(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    handoff = {"reason": "low_confidence", "intent": "nlu_fallback", "confidence": "0.31"}
+    rasa.answer(
+        [{"text": "Let me find a person for you."}, {"custom": {"handoff": handoff}}],
+        {"name": "nlu_fallback", "confidence": 0.31},
+    )
+    turn = await client.send("c-1", "my card was eaten by the atm", "en")
+    assert turn.handoff == HandoffRequest(
+        reason="low_confidence", intent="nlu_fallback", confidence=0.31
+    )
+    assert turn.replies == [BotReply("Let me find a person for you.")]
+    assert (turn.intent, turn.confidence) == ("nlu_fallback", 0.31)
+
+
+async def test_a_hand_over_request_without_intent_or_confidence(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    rasa.answer([{"custom": {"handoff": {"reason": "request_human"}}}])
+    turn = await client.send("c-1", "a person please", "en")
+    assert turn.handoff == HandoffRequest(reason="request_human")
+    assert turn.replies == []
+
+
+@pytest.mark.parametrize(
+    "custom",
+    [{"handoff": {"intent": "complaint"}}, {"handoff": {"reason": ""}}, {"handoff": "yes"}],
+)
+async def test_a_hand_over_request_without_a_reason_is_none(
+    rasa: FakeRasa, client: RasaClient, custom: dict
+) -> None:
+    rasa.answer([{"text": "Sorry."}, {"custom": custom}])
+    assert (await client.send("c-1", "bad service", "en")).handoff is None
+
+
+async def test_a_turn_without_an_intent_has_none(rasa: FakeRasa, client: RasaClient) -> None:
+    rasa.webhook = httpx.Response(200, json={"messages": [{"text": "Hi"}]})
+    turn = await client.send("c-1", "hi", "en")
+    assert (turn.intent, turn.confidence, turn.handoff) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    "webhook",
+    [
+        httpx.Response(500, json={"messages": []}),
+        httpx.Response(502, text="Bad Gateway"),
+        httpx.Response(200, text="<html>It works!</html>"),
+        httpx.Response(200, json={"intent": {"name": "greet"}}),
+        httpx.Response(200, json=["not", "an", "object"]),
+        httpx.ConnectError("connection refused"),
+        httpx.ReadTimeout("timed out"),
+    ],
+    ids=["500", "502", "html", "no messages", "a list", "refused", "timeout"],
+)
+async def test_a_failing_rasa_is_unavailable(
+    rasa: FakeRasa, client: RasaClient, webhook: httpx.Response | Exception
+) -> None:
+    rasa.webhook = webhook
+    with pytest.raises(AssistantUnavailable):
+        await client.send("c-1", "hello", "en")
+
+
+@pytest.mark.parametrize(
+    "health",
+    [httpx.Response(503), httpx.Response(404), httpx.ConnectError("connection refused")],
+    ids=["503", "404", "refused"],
+)
+async def test_a_failing_action_server_makes_the_assistant_unavailable(
+    rasa: FakeRasa, client: RasaClient, health: httpx.Response | Exception
+) -> None:
+    rasa.answer([{"text": "Hello!"}], {"name": "greet", "confidence": 0.9})
+    rasa.health = health
+    with pytest.raises(AssistantUnavailable):
+        await client.send("c-1", "hello", "en")
+
+
+async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    async with httpx.AsyncClient() as http:
+        client = RasaClient(http, closed, closed)
+        with pytest.raises(AssistantUnavailable):
+            await client.send("c-1", "hello", "en")
+        assert await client.intent_of("hello") is None
+
+
+async def test_intent_of_asks_the_nlu_alone(rasa: FakeRasa, client: RasaClient) -> None:
+    rasa.parse = httpx.Response(200, json={"intent": {"name": "ask_faq", "confidence": 0.88}})
+    assert await client.intent_of("what are the fees") == "ask_faq"
+    [asked] = rasa.requests
+    assert asked.url.path == "/webhooks/hub/parse"
+    assert json.loads(asked.content) == {"message": "what are the fees"}
+
+
+@pytest.mark.parametrize(
+    "parse",
+    [
+        httpx.Response(200, json={"intent": None}),
+        httpx.Response(200, json={}),
+        httpx.Response(200, json={"intent": "ask_faq"}),
+        httpx.Response(200, text="not json"),
+        httpx.Response(500, json={"intent": {"name": "ask_faq"}}),
+        httpx.ConnectError("connection refused"),
+    ],
+    ids=["null intent", "no intent", "intent not an object", "not json", "500", "refused"],
+)
+async def test_intent_of_is_none_when_rasa_cannot_say(
+    rasa: FakeRasa, client: RasaClient, parse: httpx.Response | Exception
+) -> None:
+    rasa.parse = parse
+    assert await client.intent_of("what are the fees") is None
+
+
+async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read()  # holds the connection open, answers nothing
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        async with httpx.AsyncClient(timeout=60) as http:
+            client = RasaClient(http, f"http://127.0.0.1:{port}", ACTIONS)
+            started = time.monotonic()
+            assert await client.intent_of("hello") is None
+            assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
+    finally:
+        server.close()

@@ -9,6 +9,18 @@ from knowledge_base import keys
 
 MAX_KEPT = 500
 
+# Counts a question and notes when it was asked; beyond the MAX_KEPT most asked, the least asked
+# go, with their times. KEYS: counts (sorted set), times (hash). ARGV: question, now, MAX_KEPT.
+_RECORD_SCRIPT = """
+redis.call('ZINCRBY', KEYS[1], 1, ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+local dropped = redis.call('ZRANGE', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
+if #dropped > 0 then
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -tonumber(ARGV[3]) - 1)
+  redis.call('HDEL', KEYS[2], unpack(dropped))
+end
+"""
+
 
 class Unanswered(BaseModel):
     """A question the bot escalated, how often it was asked, and when last."""
@@ -24,15 +36,15 @@ class UnansweredQuestions:
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
+        self._record = redis.register_script(_RECORD_SCRIPT)
 
     async def record(self, question: str, language: str) -> None:
         """Count one more time this question went unanswered."""
         text = " ".join(question.split())[:300]
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zincrby(keys.unanswered(language), 1, text)
-            pipe.hset(keys.unanswered_seen(language), text, repr(time.time()))
-            pipe.zremrangebyrank(keys.unanswered(language), 0, -MAX_KEPT - 1)
-            await pipe.execute()
+        await self._record(
+            keys=[keys.unanswered(language), keys.unanswered_seen(language)],
+            args=[text, repr(time.time()), MAX_KEPT],
+        )
 
     async def most_asked(self, language: str, limit: int = 100) -> list[Unanswered]:
         """The most frequent unanswered questions first."""

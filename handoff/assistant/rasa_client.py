@@ -88,18 +88,26 @@ class RasaClient:
             )
             response.raise_for_status()
             health.raise_for_status()
-            body = response.json()
-            messages = body["messages"]
-            intent = body.get("intent") or {}
-        except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
+            return _turn(response.json())
+        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as error:
+            # Down, or an answer of the wrong shape: either way the bot cannot be trusted now.
             logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)
             raise AssistantUnavailable(str(error)) from error
-        return BotTurn(
-            replies=_replies(messages),
-            intent=intent.get("name"),
-            confidence=intent.get("confidence"),
-            handoff=_handoff(messages),
-        )
+
+
+def _turn(body: dict) -> BotTurn:
+    """Rasa's answer (bot/channel.py) as a turn; KeyError, TypeError, AttributeError or
+    ValueError when it is not of that shape."""
+    messages = body["messages"]
+    if not isinstance(messages, list):
+        raise TypeError(f"messages is a {type(messages).__name__}, not a list")
+    intent = body.get("intent") or {}
+    return BotTurn(
+        replies=_replies(messages),
+        intent=intent.get("name"),
+        confidence=intent.get("confidence"),
+        handoff=_handoff(messages),
+    )
 
 
 def _handoff(messages: list[dict]) -> HandoffRequest | None:

@@ -7,6 +7,7 @@ import time
 import pytest
 from redis.asyncio import Redis
 
+from knowledge_base import keys
 from knowledge_base.unanswered import MAX_KEPT, UnansweredQuestions
 
 
@@ -93,3 +94,11 @@ async def test_only_the_most_asked_questions_are_kept(unanswered: UnansweredQues
     kept = await unanswered.most_asked("en", limit=MAX_KEPT + 10)
     assert len(kept) == MAX_KEPT
     assert (kept[0].question, kept[0].count) == ("asked twice", 2)
+
+
+async def test_when_a_question_is_dropped_so_is_its_last_seen(redis: Redis) -> None:
+    unanswered = UnansweredQuestions(redis)
+    for n in range(MAX_KEPT + 50):
+        await unanswered.record(f"question {n}", "en")
+    assert await redis.zcard(keys.unanswered("en")) == MAX_KEPT
+    assert await redis.hlen(keys.unanswered_seen("en")) <= MAX_KEPT

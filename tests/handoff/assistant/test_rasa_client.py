@@ -316,3 +316,23 @@ async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
             assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
     finally:
         server.close()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"messages": None},
+        {"messages": "oops"},
+        {"messages": [1]},
+        {"messages": [{"text": "Hi", "custom": "article"}]},
+        {"messages": [{"text": "Hi", "buttons": ["Yes"]}]},
+        {"messages": [], "intent": "greet"},
+        {"messages": [{"custom": {"handoff": {"reason": "complaint", "confidence": "high"}}}]},
+    ],
+)
+async def test_rasa_answering_json_of_the_wrong_shape_is_unavailable(
+    rasa: FakeRasa, client: RasaClient, body: object
+) -> None:
+    rasa.webhook = httpx.Response(200, json=body)
+    with pytest.raises(AssistantUnavailable):
+        await client.send("c-1", "hello", "en")

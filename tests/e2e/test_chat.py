@@ -11,6 +11,7 @@ from handoff.cli.processes import bot_processes
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
+from knowledge_base import keys as knowledge_keys
 from tests.bot_responses import expected_texts
 from tests.support import Supervisor, SwitchableProxy, WidgetClient, ws_url
 
@@ -224,7 +225,7 @@ async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_e
     question = "does the quantum ledger support my llama's pension"
     reply = await assert_bot_says(widget, question, "utter_kb_no_answer", "en")
     assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
-    assert await redis.zscore(keys.unanswered("en"), question) == 1
+    assert await redis.zscore(knowledge_keys.unanswered("en"), question) == 1
     await assert_hands_over(
         widget, redis, "can my parrot co-sign the remittance with a fountain pen", "repeated_misses"
     )

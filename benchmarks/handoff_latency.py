@@ -15,10 +15,16 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from benchmarks import reports
-from handoff.cli.processes import hub_process, redis_process
+from handoff.cli.processes import (
+    free_port,
+    hub_process,
+    redis_process,
+    running,
+    settings_on_free_ports,
+)
 from handoff.staff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
-from tests.support import AgentClient, WidgetClient, free_port, make_settings, running, ws_url
+from tests.support import AgentClient, WidgetClient, ws_url
 
 PASSWORD = "benchmark password"
 
@@ -135,7 +141,7 @@ def run_stack_and_measure(scratch: Path, agents: int, customers: int, rounds: in
     """A fresh Redis and hub, the staff accounts, then the measurements."""
     port = free_port()
     redis_url = f"redis://127.0.0.1:{port}/0"
-    settings = make_settings(redis_url, agent_capacity=10)
+    settings = settings_on_free_ports(redis_url, agent_capacity=10)
     with running([redis_process(port, scratch / "redis")], scratch / "logs"):
         time.sleep(0.3)
         asyncio.run(prepare(redis_url, agents))

@@ -19,12 +19,18 @@ from redis.asyncio import Redis
 
 from benchmarks import reports
 from benchmarks.search_latency import articles
-from handoff.cli.processes import hub_process, redis_process
+from handoff.cli.processes import (
+    free_port,
+    hub_process,
+    redis_process,
+    running,
+    settings_on_free_ports,
+)
 from handoff.staff.users import Role, UserStore
 from knowledge_base.evaluate import median_and_p95
 from knowledge_base.files import content_of
 from knowledge_base.store import ArticleStore
-from tests.support import free_port, make_settings, running, staff_client
+from tests.support import staff_client
 
 EDITOR, PASSWORD = "benchmark-editor", "benchmark password"
 TIMEOUT = 10.0
@@ -88,7 +94,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="baton-publish-bench-"))  # logs stay for a look
     port = free_port()
     redis_url = f"redis://127.0.0.1:{port}/0"
-    hubs = [make_settings(redis_url), make_settings(redis_url)]
+    hubs = [settings_on_free_ports(redis_url), settings_on_free_ports(redis_url)]
     with running([redis_process(port, scratch / "redis")], scratch / "logs"):
         time.sleep(0.3)
         asyncio.run(prepare(redis_url, args.articles))

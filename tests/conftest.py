@@ -15,11 +15,19 @@ from redis.asyncio import Redis
 
 from handoff import services
 from handoff.app import create_app
-from handoff.cli.processes import bot_processes, hub_process, redis_process
+from handoff.cli.processes import (
+    Supervisor,
+    bot_processes,
+    free_port,
+    hub_process,
+    redis_process,
+    running,
+    settings_on_free_ports,
+)
 from handoff.settings import Settings
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
-from tests.support import InProcessHub, StaffAccounts, Supervisor, free_port, make_settings, running
+from tests.support import InProcessHub, StaffAccounts
 
 # Database 0 is for the session's long-running processes (a hub, the bot, the whole stack); the
 # others go round, one to each test, emptied first.
@@ -130,7 +138,7 @@ async def start_hub(
     async with AsyncExitStack() as stack:
 
         async def start(**overrides: object) -> InProcessHub:
-            app = create_app(make_settings(database_url, **overrides))
+            app = create_app(settings_on_free_ports(database_url, **overrides))
             async with _subscribed(database_url):
                 await stack.enter_async_context(app.router.lifespan_context(app))
             return InProcessHub(app, stack)
@@ -165,7 +173,7 @@ async def hub(start_hub: Callable[..., Awaitable[InProcessHub]]) -> InProcessHub
 @pytest.fixture(scope="session")
 def hub_without_bot(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
     """The hub as a real process whose Rasa is down (nothing listens on its port)."""
-    settings = make_settings(redis_url)
+    settings = settings_on_free_ports(redis_url)
     with running([hub_process(settings, redis_url)], logs_dir / "hub-without-bot"):
         yield settings
 
@@ -173,7 +181,7 @@ def hub_without_bot(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
 @pytest.fixture(scope="session")
 def bot_settings(redis_url: str) -> Settings:
     """Ports and settings of the session's bot."""
-    return make_settings(redis_url)
+    return settings_on_free_ports(redis_url)
 
 
 @pytest.fixture(scope="session")

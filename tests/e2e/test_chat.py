@@ -7,13 +7,13 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.cli.processes import bot_processes
+from handoff.cli.processes import Supervisor, bot_processes
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base import keys as knowledge_keys
 from tests.bot_responses import expected_texts
-from tests.support import Supervisor, SwitchableProxy, WidgetClient, ws_url
+from tests.support import SwitchableProxy, WidgetClient, ws_url
 
 pytestmark = pytest.mark.e2e
 

@@ -8,12 +8,13 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from redis.asyncio import Redis
 
+from handoff.cli.processes import free_port
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.store import ArticleStore
-from tests.support import InProcessHub, WidgetClient, free_port, ws_url
+from tests.support import InProcessHub, WidgetClient, ws_url
 
 
 @pytest.fixture

@@ -4,16 +4,16 @@ import asyncio
 from dataclasses import replace
 from pathlib import Path
 
-from handoff.cli.processes import hub_process
+from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.staff.users import Role
-from tests.support import AgentClient, StaffAccounts, WidgetClient, make_settings, running, ws_url
+from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
 
 
 async def test_after_hours_the_customer_leaves_an_email_and_the_reply_is_mailed(
     database_url: str, staff: StaffAccounts, smtp_server, tmp_path: Path
 ) -> None:
     smtp, inbox = smtp_server
-    settings = make_settings(database_url)
+    settings = settings_on_free_ports(database_url)
     hub = hub_process(settings, database_url)
     hub = replace(
         hub,

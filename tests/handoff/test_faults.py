@@ -6,9 +6,15 @@ from pathlib import Path
 import pytest
 import websockets
 
-from handoff.cli.processes import hub_process, redis_process
+from handoff.cli.processes import (
+    free_port,
+    hub_process,
+    redis_process,
+    running,
+    settings_on_free_ports,
+)
 from handoff.settings import Settings
-from tests.support import WidgetClient, free_port, make_settings, running, ws_url
+from tests.support import WidgetClient, ws_url
 
 
 async def test_an_idle_widget_still_gets_entries(hub_without_bot: Settings) -> None:
@@ -23,7 +29,7 @@ async def test_an_idle_widget_still_gets_entries(hub_without_bot: Settings) -> N
 async def test_redis_dying_closes_the_socket_and_nothing_is_lost(tmp_path: Path) -> None:
     port = free_port()
     redis = redis_process(port, tmp_path / "redis")
-    settings = make_settings(f"redis://127.0.0.1:{port}/0")
+    settings = settings_on_free_ports(f"redis://127.0.0.1:{port}/0")
     with running([redis], tmp_path / "logs") as supervisor:
         await asyncio.sleep(0.3)
         with running([hub_process(settings, settings.redis_url)], tmp_path / "logs"):

@@ -6,17 +6,15 @@ from pathlib import Path
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.cli.processes import hub_process, redis_process
-from handoff.staff.users import Role
-from tests.support import (
-    AgentClient,
-    StaffAccounts,
-    WidgetClient,
+from handoff.cli.processes import (
     free_port,
-    make_settings,
+    hub_process,
+    redis_process,
     running,
-    ws_url,
+    settings_on_free_ports,
 )
+from handoff.staff.users import Role
+from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
 
 
 async def until_entry(client, text: str) -> dict:
@@ -33,7 +31,7 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
 ) -> None:
     port = free_port()
     redis_url = f"redis://127.0.0.1:{port}/0"
-    settings = make_settings(redis_url)
+    settings = settings_on_free_ports(redis_url)
     base_url = f"http://127.0.0.1:{settings.port}"
     with running([redis_process(port, tmp_path / "redis")], tmp_path / "logs"):
         await asyncio.sleep(0.3)

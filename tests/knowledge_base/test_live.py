@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from handoff.cli.processes import hub_process
+from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.settings import Settings
 from handoff.staff.users import Role
 from knowledge_base import keys
@@ -20,12 +20,12 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from tests.support import StaffAccounts, make_settings, running, staff_client
+from tests.support import StaffAccounts, staff_client
 
 
 @pytest.fixture(scope="module")
 def second_hub(redis_url: str, logs_dir: Path) -> Iterator[Settings]:
-    settings = make_settings(redis_url)
+    settings = settings_on_free_ports(redis_url)
     with running([hub_process(settings, redis_url)], logs_dir / "second-hub", timeout=120):
         yield settings
 

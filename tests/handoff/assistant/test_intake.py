@@ -6,16 +6,16 @@ from redis.asyncio import Redis
 
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
+from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Refused, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
 from handoff.staff.users import UserStore
-from tests.support import free_port, make_settings
 
 
 @pytest.fixture
 async def router(redis: Redis, database_url: str, store: ConversationStore) -> MessageIntake:
-    queue = AgentQueue(redis, store, UserStore(redis), make_settings(database_url))
+    queue = AgentQueue(redis, store, UserStore(redis), settings_on_free_ports(database_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)

@@ -23,8 +23,8 @@ from handoff.assistant.rasa_client import (
     Link,
     RasaClient,
 )
+from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
-from tests.support import free_port
 
 RASA = "http://rasa.test:5005"
 ACTIONS = "http://actions.test:5055"

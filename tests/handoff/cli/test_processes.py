@@ -12,15 +12,16 @@ import pytest
 
 from handoff.cli.processes import (
     embedded_redis_url,
+    free_port,
     hub_process,
     local_secret,
     process_env,
     rasa_redis_env,
+    settings_on_free_ports,
     stack,
     wait_until_ready,
 )
 from handoff.settings import Settings
-from tests.support import free_port, make_settings
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,7 @@ def test_rasa_takes_the_redis_url_in_parts(url: str, parts: tuple[str, ...]) -> 
 
 
 def test_with_redis_url_the_stack_uses_that_redis_and_starts_none(tmp_path: Path) -> None:
-    settings = make_settings("redis://:pa55@cache.internal:6380/3", var_dir=tmp_path)
+    settings = settings_on_free_ports("redis://:pa55@cache.internal:6380/3", var_dir=tmp_path)
     processes, redis_url = stack(settings)
     assert redis_url == "redis://:pa55@cache.internal:6380/3"
     assert [p.name for p in processes] == ["rasa", "actions", "hub"]
@@ -50,7 +51,7 @@ def test_with_redis_url_the_stack_uses_that_redis_and_starts_none(tmp_path: Path
 
 
 def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> None:
-    settings = make_settings(None, var_dir=tmp_path, embedded_redis_port=free_port())
+    settings = settings_on_free_ports(None, var_dir=tmp_path, embedded_redis_port=free_port())
     processes, redis_url = stack(settings)
     assert redis_url == embedded_redis_url(settings)
     assert redis_url == f"redis://127.0.0.1:{settings.embedded_redis_port}/0"
@@ -64,7 +65,7 @@ def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> Non
 
 
 def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> None:
-    settings = make_settings("redis://127.0.0.1:6390/0", var_dir=tmp_path)
+    settings = settings_on_free_ports("redis://127.0.0.1:6390/0", var_dir=tmp_path)
     rasa, actions, _ = stack(settings)[0]
     assert rasa.ready_url == f"http://127.0.0.1:{settings.rasa_port}/"
     assert actions.ready_url == f"{settings.action_server_url}/health"
@@ -76,7 +77,7 @@ def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> Non
 def test_the_hub_process_reads_back_the_settings_it_was_started_with(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    settings = make_settings("redis://127.0.0.1:6390/0")
+    settings = settings_on_free_ports("redis://127.0.0.1:6390/0")
     hub = hub_process(settings, "redis://127.0.0.1:6391/4")
     assert hub.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
     assert hub.argv[hub.argv.index("--port") + 1] == str(settings.port)
@@ -103,7 +104,9 @@ def test_a_process_inherits_the_environment_and_its_own_variables_win(
 ) -> None:
     monkeypatch.setenv("BATON_TEST_INHERITED", "from the shell")
     monkeypatch.setenv("REDIS_URL", "redis://elsewhere:1/1")
-    hub = hub_process(make_settings("redis://127.0.0.1:6390/0"), "redis://127.0.0.1:6390/0")
+    hub = hub_process(
+        settings_on_free_ports("redis://127.0.0.1:6390/0"), "redis://127.0.0.1:6390/0"
+    )
     env = process_env(hub)
     assert env["BATON_TEST_INHERITED"] == "from the shell"
     assert env["REDIS_URL"] == "redis://127.0.0.1:6390/0"

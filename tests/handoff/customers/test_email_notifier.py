@@ -4,10 +4,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
+from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.keys import ConversationField as F
-from tests.support import make_settings
 
 Escalated = Callable[..., Awaitable[str]]
 
@@ -16,7 +16,7 @@ async def test_an_agent_reply_is_emailed_once_per_burst(
     escalated: Escalated, database_url: str, store: ConversationStore, smtp_server
 ) -> None:
     controller, inbox = smtp_server
-    settings = make_settings(
+    settings = settings_on_free_ports(
         database_url, smtp_host="127.0.0.1", smtp_port=controller.port, smtp_starttls=False
     )
     notifier = EmailNotifier(settings, store)

@@ -5,11 +5,11 @@ from collections.abc import Awaitable, Callable
 import pytest
 from redis.asyncio import Redis
 
+from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
-from tests.support import make_settings
 
 PASSWORD = "correct horse battery"
 
@@ -26,7 +26,7 @@ async def users(redis: Redis) -> UserStore:
 @pytest.fixture
 def settings(database_url: str) -> Settings:
     """Two chats an agent at most; a disconnected agent keeps theirs for 30 seconds."""
-    return make_settings(database_url, agent_capacity=2, agent_grace_seconds=30)
+    return settings_on_free_ports(database_url, agent_capacity=2, agent_grace_seconds=30)
 
 
 @pytest.fixture

@@ -7,12 +7,13 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Sender, State, TransitionRefused
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation, Priority, queue_score
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
-from tests.support import StaffAccounts, make_settings
+from tests.support import StaffAccounts
 
 Queued = Callable[..., Awaitable[str]]
 
@@ -163,7 +164,9 @@ async def test_release_gives_the_conversation_back_to_the_bot(
 async def test_after_hours_the_place_says_so(
     queued: Queued, redis: Redis, store: ConversationStore, users: UserStore, redis_url: str
 ) -> None:
-    closed_now = make_settings(redis_url, business_hours="mon 00:00-00:01, tue 00:00-00:01")
+    closed_now = settings_on_free_ports(
+        redis_url, business_hours="mon 00:00-00:01, tue 00:00-00:01"
+    )
     queue = AgentQueue(redis, store, users, closed_now)
     conversation_id = await queued("customer_asked")
     place = (await queue.view()).place(conversation_id)

@@ -10,11 +10,13 @@ opinion (knowledge_base/cascade.py), the decision is the cascade's, as in produc
 
 import csv
 import json
+import math
 import random
 import re
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,7 +178,7 @@ def median_and_p95(milliseconds: list[float]) -> dict[str, float]:
     ordered = sorted(milliseconds)
     return {
         "median": round(statistics.median(ordered), 2),
-        "p95": round(ordered[int(0.95 * (len(ordered) - 1))], 2),
+        "p95": round(ordered[math.ceil(0.95 * len(ordered)) - 1], 2),  # the nearest rank
     }
 
 
@@ -209,10 +211,11 @@ def plot(report: dict, path: Path) -> None:
     plt.close(figure)
 
 
-def write_report(report: dict, out: Path) -> dict:
-    """Write the JSON report (without per-question outcomes) and its plot; the summary."""
+def write_report(report: dict, out: Path, draw: Callable[[dict, Path], None] = plot) -> dict:
+    """Write the JSON report (without per-question outcomes) and its plot (`draw`); the
+    summary."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    plot(report, out.with_suffix(".png"))
+    draw(report, out.with_suffix(".png"))
     summary = {k: v for k, v in report.items() if k != "outcomes"}
     out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary

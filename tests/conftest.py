@@ -4,13 +4,11 @@ the hub in process or as a real process, the whole stack."""
 import asyncio
 import functools
 import itertools
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import pytest
-import redis as sync_redis
 from redis.asyncio import Redis
 
 from handoff import services
@@ -23,6 +21,7 @@ from handoff.cli.processes import (
     redis_process,
     running,
     settings_on_free_ports,
+    wait_for_redis,
 )
 from handoff.settings import Settings
 from knowledge_base.embeddings import Embedder
@@ -46,19 +45,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> It
     server = redis_process(port, tmp_path_factory.mktemp("redis"), databases=DATABASES)
     with running([server], logs_dir):
         address = f"redis://127.0.0.1:{port}"
-        _wait_for_redis(address)
+        wait_for_redis(address)
         yield address
-
-
-def _wait_for_redis(url: str) -> None:
-    client = sync_redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            return
-        except sync_redis.ConnectionError:
-            time.sleep(0.05)
-    raise TimeoutError(f"redis at {url} did not start")
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ ALLOWED = {
         "knowledge_base",
     },
     "app": {"api", "services", "knowledge_base"},
-    "cli": {"staff", "knowledge_base"},
+    "cli": {"conversations", "staff", "knowledge_base"},
 }
 
 

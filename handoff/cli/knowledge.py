@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from handoff.cli import customer_eval
 from handoff.cli.processes import redis_client
 from handoff.settings import get_settings
 from knowledge_base.articles import Status
@@ -211,13 +212,31 @@ def eval_command(
     tune: Annotated[
         bool, typer.Option(help="Fine-tune the embedder on the training rows first (kb tune).")
     ] = False,
-    language: Annotated[str, typer.Option(help="Language of the questions.")] = "en",
+    language: Annotated[
+        str, typer.Option(help="Language of the questions (with --e2e: of rows without one).")
+    ] = "en",
+    e2e: Annotated[
+        bool,
+        typer.Option(
+            "--e2e",
+            help="Ask through a private whole stack, each question a new widget conversation.",
+        ),
+    ] = False,
     out: Annotated[Path, typer.Option(help="The JSON report (a PNG plot beside it).")] = Path(
         "benchmarks/results/eval.json"
     ),
 ) -> None:
     """Measure the bot's answer-or-escalate decision; the last line is the summary as JSON."""
     settings = get_settings()
+    if e2e:
+        if train or tune or shots:
+            raise typer.BadParameter(
+                "--e2e measures the seed articles: no --train, --tune, --shots"
+            )
+        log_dir = settings.var_dir / "eval-e2e-logs"
+        report = {"name": out.stem} | customer_eval.run_e2e(test, language, log_dir)
+        typer.echo(json.dumps(write_report(report, out, customer_eval.plot), ensure_ascii=False))
+        return
     started = time.monotonic()
     tokenizer = Tokenizer()
     if train:

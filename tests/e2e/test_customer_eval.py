@@ -1,0 +1,37 @@
+"""`baton eval --e2e` reads what the real bot did with each question, as a customer met it."""
+
+import pytest
+from redis.asyncio import Redis
+
+from handoff.cli.customer_eval import Question, evaluate_e2e
+from handoff.settings import Settings
+
+pytestmark = pytest.mark.e2e
+
+# (the question, its category, the outcome expected: kind, article, reason, priority)
+CASES = [
+    ("what do I need to do to get my account verified?", "verify-account", "en",
+     ("answer", "verify-account", None, None)),
+    ("필리핀으로 보낼 때 수수료가 얼마예요?", "fees", "ko", ("answer", "fees", None, None)),
+    ("does the quantum ledger support my llama's pension", "fees", "en",
+     ("rephrase", None, None, None)),
+    ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
+    ("somebody logged into my account and sent money I never approved", "handover:fraud", "en",
+     ("handover", None, "report_fraud", "urgent")),
+    ("사람이랑 직접 이야기하고 싶어요", "handover:human", "ko",
+     ("handover", None, "customer_asked", "normal")),
+]  # fmt: skip
+
+
+async def test_each_outcome_is_read_from_the_conversation(
+    stack_hub: Settings, redis: Redis
+) -> None:
+    questions = [Question(text, category, language) for text, category, language, _ in CASES]
+    report = await evaluate_e2e(stack_hub, redis, questions)
+    read = [(o["kind"], o["slug"], o["reason"], o["priority"]) for o in report["outcomes"]]
+    assert read == [expected for *_, expected in CASES]
+    assert all(o["reply_ms"] > 0 for o in report["outcomes"])
+    english = report["languages"]["en"]
+    assert english["right_answer"] == 50.0 and english["handover_reached_person"] == {
+        "fraud": 100.0
+    }

@@ -1,0 +1,44 @@
+"""`baton eval --e2e`'s scoring and reading of test files (the whole stack: tests/e2e)."""
+
+from pathlib import Path
+
+from handoff.cli.customer_eval import Outcome, Question, read_questions, score
+
+
+def test_a_test_file_gives_each_row_its_language_or_the_default(tmp_path: Path) -> None:
+    with_language = tmp_path / "with.csv"
+    with_language.write_text('text,category,language\n"fees, please",fees,ko\n', encoding="utf-8")
+    without = tmp_path / "without.csv"
+    without.write_text("text,category\n where is it? ,transfer-status\n", encoding="utf-8")
+    assert read_questions(with_language, "en") == [Question("fees, please", "fees", "ko")]
+    assert read_questions(without, "en") == [Question("where is it?", "transfer-status", "en")]
+
+
+def test_outcomes_are_scored_per_language_and_kind_of_question() -> None:
+    rows = [
+        (Question("a", "fees", "en"), Outcome("answer", slug="fees", reply_ms=10)),
+        (Question("b", "fees", "en"), Outcome("answer", slug="exchange-rate", reply_ms=20)),
+        (
+            Question("c", "close-account", "en"),
+            Outcome("handover", reason="report_fraud", priority="urgent"),
+        ),
+        (Question("d", "fees", "en"), Outcome("rephrase", reply_ms=40)),
+        (Question("e", "oos", "en"), Outcome("out_of_scope", reply_ms=50)),
+        (Question("f", "oos", "en"), Outcome("answer", slug="fees", reply_ms=60)),
+        (
+            Question("g", "handover:fraud", "en"),
+            Outcome("handover", reason="report_fraud", priority="urgent"),
+        ),
+        (Question("h", "handover:human", "en"), Outcome("other", reply_ms=80)),
+        (Question("i", "fees", "ko"), Outcome("answer", slug="fees", reply_ms=5)),
+    ]
+    questions, outcomes = zip(*rows, strict=True)
+    figures = score(list(questions), list(outcomes))
+    english = figures["en"]
+    assert (english["questions"], english["in_scope"], english["out_of_scope"]) == (8, 4, 2)
+    assert (english["right_answer"], english["wrong_answer"]) == (25.0, 25.0)
+    assert english["needless_handover"] == english["needless_urgent_handover"] == 25.0
+    assert english["asked_to_rephrase"] == 25.0
+    assert english["out_of_scope_not_answered"] == 50.0
+    assert english["handover_reached_person"] == {"fraud": 100.0, "human": 0.0}
+    assert figures["ko"]["right_answer"] == 100.0 and figures["ko"]["handover_reached_person"] == {}

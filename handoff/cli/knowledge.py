@@ -235,7 +235,13 @@ def eval_command(
             )
         log_dir = settings.var_dir / "eval-e2e-logs"
         report = {"name": out.stem} | customer_eval.run_e2e(test, language, log_dir)
-        typer.echo(json.dumps(write_report(report, out, customer_eval.plot), ensure_ascii=False))
+        summary = write_report(report, out, customer_eval.plot)
+        # Each question's outcome beside the report, to see what went wrong and where.
+        outcomes = out.with_suffix(".outcomes.jsonl")
+        outcomes.write_text(
+            "".join(json.dumps(o, ensure_ascii=False) + "\n" for o in report["outcomes"])
+        )
+        typer.echo(json.dumps(summary, ensure_ascii=False))
         return
     started = time.monotonic()
     tokenizer = Tokenizer()

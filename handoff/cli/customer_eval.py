@@ -25,15 +25,7 @@ from pathlib import Path
 import websockets
 from redis.asyncio import Redis
 
-from handoff.cli.processes import (
-    bot_processes,
-    free_port,
-    hub_process,
-    redis_process,
-    running,
-    settings_on_free_ports,
-    wait_for_redis,
-)
+from handoff.cli import processes
 from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
@@ -190,18 +182,18 @@ async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Questio
 def private_stack(log_dir: Path) -> Iterator[tuple[Settings, str]]:
     """Redis (in a temporary folder), the seed articles, Rasa, the action server and a hub, on
     free ports, as `make run` starts them; their settings and the Redis URL."""
-    redis_port = free_port()
+    redis_port = processes.free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    settings = settings_on_free_ports(redis_url)
+    settings = processes.settings_on_free_ports(redis_url)
     with (
         tempfile.TemporaryDirectory() as data,
-        running([redis_process(redis_port, Path(data))], log_dir),
+        processes.running([processes.redis_process(redis_port, Path(data))], log_dir),
     ):
-        wait_for_redis(redis_url)
+        processes.wait_for_redis(redis_url)
         asyncio.run(_seed(redis_url))
         with (
-            running(bot_processes(settings, redis_url), log_dir, timeout=300),
-            running([hub_process(settings, redis_url)], log_dir),
+            processes.running(processes.bot_processes(settings, redis_url), log_dir, timeout=300),
+            processes.running([processes.hub_process(settings, redis_url)], log_dir),
         ):
             yield settings, redis_url
 

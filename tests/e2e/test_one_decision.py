@@ -18,19 +18,17 @@ from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.search import offline_searcher
 from knowledge_base.text import Tokenizer
 from tests.bot_responses import article_answer, response_texts
+from tests.e2e.test_chat import ENGLISH, KOREAN
 from tests.support import AgentClient, WidgetClient, staff_client, ws_url
 
 pytestmark = pytest.mark.e2e
 
-# Product questions (Rasa hands them to the knowledge base), some the knowledge base answers,
-# some it cannot; none is a question variant or an NLU example verbatim.
+# Product questions (Rasa hands them to the knowledge base): those the chat tests expect an
+# article for, and two the knowledge base cannot answer.
 QUESTIONS = [
-    ("what do I need to do to get my account verified?", "en"),
-    ("how much does it cost to send money to the philippines", "en"),
-    ("my transfer failed, when do I get a refund", "en"),
+    *((text, "en") for text, expected in ENGLISH if expected.startswith("kb:")),
+    *((text, "ko") for text, expected in KOREAN if expected.startswith("kb:")),
     ("does the quantum ledger support my llama's pension", "en"),
-    ("계정 인증하려면 뭘 해야 하나요?", "ko"),
-    ("필리핀으로 보낼 때 수수료가 얼마예요?", "ko"),
     ("양자 원장이 우리 라마 연금도 지원하나요?", "ko"),
 ]
 

@@ -164,3 +164,30 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
     await editor.wait_for_url("**/login?next=/kb/")
     assert editor.errors == []
     await editor.context.close()
+
+
+# Draws a text in a font stack and tells whether it differs from two unassigned code points,
+# which every font shows as the same empty box: Hangul drawn as boxes looks like them.
+SHOWS_AS_GLYPHS = """(element, text) => {
+  const family = getComputedStyle(element).fontFamily;
+  const canvas = document.createElement("canvas");
+  canvas.width = 160;
+  canvas.height = 48;
+  const context = canvas.getContext("2d");
+  context.font = `32px ${family}`;
+  const pixels = (shown) => {
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.fillText(shown, 0, 36);
+    return context.getImageData(0, 0, canvas.width, canvas.height).data.join();
+  };
+  return pixels(text) !== pixels("\\u0378\\u0379");
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "element"), [("/", "[data-testid=baton-launcher]"), ("/login", "body")]
+)
+async def test_korean_shows_as_hangul_not_boxes(page: Page, path: str, element: str) -> None:
+    """The widget (in its shadow root) and the staff pages name a font stack with Hangul."""
+    await page.goto(path)
+    assert await page.locator(element).evaluate(SHOWS_AS_GLYPHS, "한글")

@@ -13,10 +13,10 @@ async def cancel_and_wait(tasks: Iterable[asyncio.Task], timeout: float = STOP_S
     """Cancel the tasks and wait for them, at most `timeout` (a Redis client cancelled while it
     connects may never return); an error one of them raised is logged, not lost."""
     tasks = list(tasks)
-    for task in tasks:
-        task.cancel()
     if not tasks:
         return
+    for task in tasks:
+        task.cancel()
     done, pending = await asyncio.wait(tasks, timeout=timeout)
     for task in done:
         if not task.cancelled() and task.exception() is not None:

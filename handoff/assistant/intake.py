@@ -59,8 +59,6 @@ class MessageIntake:
                 "too_long", system_message("too_long", conversation.language, limit=limit)
             )
         language = detect_language(text, conversation.language)
-        if language != conversation.language:
-            await self._store.update(conversation_id, {F.LANGUAGE: language})
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
@@ -68,7 +66,10 @@ class MessageIntake:
         entry_id = await self._store.append(conversation_id, entry)
         if entry_id is None:
             return None
-        await self._store.update(conversation_id, {F.LAST_MESSAGE: text[:PREVIEW_CHARS]})
+        # The conversation follows the customer's language; agents see the latest message.
+        await self._store.update(
+            conversation_id, {F.LANGUAGE: language, F.LAST_MESSAGE: text[:PREVIEW_CHARS]}
+        )
         # A leading "/" would make Rasa read the text as an intent: only offered buttons may.
         bot_text = payload or text.lstrip("/").strip() or text
         for_bot = conversation.state is State.BOT

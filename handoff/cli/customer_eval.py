@@ -30,8 +30,6 @@ from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.evaluate import median_and_p95
-from knowledge_base.files import ARTICLES_DIR, import_articles
-from knowledge_base.store import ArticleStore
 
 OUT_OF_SCOPE = "oos"
 HANDOVER = "handover:"
@@ -179,46 +177,36 @@ async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Questio
 
 
 @contextmanager
-def private_stack(log_dir: Path) -> Iterator[tuple[Settings, str]]:
+def private_stack(log_dir: Path) -> Iterator[Settings]:
     """Redis (in a temporary folder), the seed articles, Rasa, the action server and a hub, on
-    free ports, as `make run` starts them; their settings and the Redis URL."""
+    free ports, as `make run` starts them; their settings."""
     redis_port = processes.free_port()
-    redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    settings = processes.settings_on_free_ports(redis_url)
+    settings = processes.settings_on_free_ports(f"redis://127.0.0.1:{redis_port}/0")
     with (
         tempfile.TemporaryDirectory() as data,
         processes.running([processes.redis_process(redis_port, Path(data))], log_dir),
     ):
-        processes.wait_for_redis(redis_url)
-        asyncio.run(_seed(redis_url))
+        processes.wait_for_redis(settings.redis_url)
+        asyncio.run(processes.import_seed_articles(settings))
         with (
-            processes.running(processes.bot_processes(settings, redis_url), log_dir, timeout=300),
-            processes.running([processes.hub_process(settings, redis_url)], log_dir),
+            processes.running(
+                processes.bot_processes(settings, settings.redis_url), log_dir, timeout=300
+            ),
+            processes.running([processes.hub_process(settings, settings.redis_url)], log_dir),
         ):
-            yield settings, redis_url
-
-
-async def _seed(redis_url: str) -> None:
-    redis = Redis.from_url(redis_url, decode_responses=True)
-    try:
-        await import_articles(ArticleStore(redis), ARTICLES_DIR, by="import")
-    finally:
-        await redis.aclose()
+            yield settings
 
 
 def run_e2e(test: Path, language: str, log_dir: Path) -> dict:
     """`baton eval --e2e`: a private stack, every question of the CSV asked through it."""
     questions = read_questions(test, language)
     started = time.monotonic()
-    with private_stack(log_dir) as (settings, redis_url):
+    with private_stack(log_dir) as settings:
         setup_seconds = round(time.monotonic() - started, 1)
 
         async def evaluate() -> dict:
-            redis = Redis.from_url(redis_url, decode_responses=True)
-            try:
+            async with processes.redis_client(settings) as redis:
                 return await evaluate_e2e(settings, redis, questions)
-            finally:
-                await redis.aclose()
 
         report = asyncio.run(evaluate())
     return {"test": str(test), "setup_seconds": setup_seconds} | report

@@ -13,11 +13,16 @@ from honcho.manager import Manager
 from pydantic import SecretStr
 
 from handoff.cli.knowledge import eval_command, kb_app
-from handoff.cli.processes import local_secret, process_env, redis_client, stack, wait_until_ready
+from handoff.cli.processes import (
+    import_seed_articles,
+    local_secret,
+    process_env,
+    redis_client,
+    stack,
+    wait_until_ready,
+)
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
 from handoff.staff.users import InvalidAccount, Role, UserStore
-from knowledge_base.files import ARTICLES_DIR, ImportReport, import_articles
-from knowledge_base.store import ArticleStore
 
 app = typer.Typer(help="Baton: a support bot that hands the conversation to a person.")
 users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
@@ -87,13 +92,6 @@ def announce(urls: list[str], timeout: float = 300) -> None:
     typer.echo("  Press Ctrl-C to stop everything.")
     while True:
         time.sleep(3600)
-
-
-async def import_seed_articles(settings: Settings) -> ImportReport:
-    """Add the seed articles the knowledge base lacks; editors' versions are left alone."""
-    async with redis_client(settings) as redis:
-        store = ArticleStore(redis)
-        return await import_articles(store, ARTICLES_DIR, by="import", update_existing=False)
 
 
 async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:

@@ -23,6 +23,8 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from handoff.settings import PROJECT_ROOT, Settings
+from knowledge_base.files import ARTICLES_DIR, ImportReport, import_articles
+from knowledge_base.store import ArticleStore
 
 WEBSOCKET_MAX_BYTES = 1024 * 1024
 # Open widget and console sockets never end by themselves: on SIGTERM the hub closes them after
@@ -162,6 +164,13 @@ def wait_for_redis(url: str, timeout_seconds: float = 5) -> None:
                 time.sleep(0.05)
     finally:
         client.close()
+
+
+async def import_seed_articles(settings: Settings) -> ImportReport:
+    """Add the seed articles the knowledge base lacks; editors' versions are left alone."""
+    async with redis_client(settings) as redis:
+        store = ArticleStore(redis)
+        return await import_articles(store, ARTICLES_DIR, by="import", update_existing=False)
 
 
 def local_secret(var_dir: Path, name: str) -> str:

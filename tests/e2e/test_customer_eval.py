@@ -13,7 +13,7 @@ CASES = [
     ("what do I need to do to get my account verified?", "verify-account", "en",
      ("answer", "verify-account", None, None)),
     ("필리핀으로 보낼 때 수수료가 얼마예요?", "fees", "ko", ("answer", "fees", None, None)),
-    ("does the quantum ledger support my llama's pension", "fees", "en",
+    ("does the quantum ledger support my alpaca's pension fund", "fees", "en",
      ("rephrase", None, None, None)),
     ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
     ("somebody logged into my account and sent money I never approved", "handover:fraud", "en",

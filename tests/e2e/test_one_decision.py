@@ -28,7 +28,7 @@ pytestmark = pytest.mark.e2e
 QUESTIONS = [
     *((text, "en") for text, expected in ENGLISH if expected.startswith("kb:")),
     *((text, "ko") for text, expected in KOREAN if expected.startswith("kb:")),
-    ("does the quantum ledger support my llama's pension", "en"),
+    ("will the quantum ledger cover my goat's retirement plan", "en"),
     ("양자 원장이 우리 라마 연금도 지원하나요?", "ko"),
 ]
 

@@ -6,31 +6,24 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-# The latest intent -> why the bot hands over ("deny" answers "Did this answer your question?").
-REASON_OF_INTENT = {
-    "request_human": "customer_asked",
-    "report_fraud": "report_fraud",
-    "complaint": "complaint",
-    "deny": "not_helped",
-}
+from bot.intents import best_intent
 
 
-def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> None:
+def hand_over(dispatcher: CollectingDispatcher, reason: str, intent: dict[str, Any]) -> None:
     """Ask the hub to queue the conversation, with the intent and confidence that led here."""
-    intent = tracker.latest_message.get("intent") or {}
     dispatcher.utter_message(
         json_message={
             "handoff": {
                 "reason": reason,
-                "intent": intent.get("name"),
-                "confidence": intent.get("confidence"),
+                "intent": intent["name"],
+                "confidence": intent["confidence"],
             }
         }
     )
 
 
 class ActionHandOver(Action):
-    """The customer asked for a person, reported fraud, complained, or was not helped."""
+    """The customer said no to "Did this answer your question?" (bot/rules.yml)."""
 
     def name(self) -> str:
         return "action_hand_over"
@@ -39,6 +32,5 @@ class ActionHandOver(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Send the hand-over message; the hub tells the customer who comes, and when."""
-        intent = tracker.get_intent_of_latest_message()
-        hand_over(dispatcher, tracker, REASON_OF_INTENT.get(intent, "customer_asked"))
+        hand_over(dispatcher, "not_helped", best_intent(tracker.latest_message))
         return []

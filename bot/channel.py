@@ -11,12 +11,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.intents import best_intent
+
 logger = logging.getLogger(__name__)
 
 
 class HubInput(InputChannel):
     """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent};
-    POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation."""
+    POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation.
+    The intent is the NLU's best (bot/intents.py), with its confidence."""
 
     @classmethod
     def name(cls) -> str:
@@ -48,13 +51,8 @@ class HubInput(InputChannel):
                 )
             )
             tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-            intent = (tracker.latest_message.intent or {}) if tracker else {}
-            return response.json(
-                {
-                    "messages": collector.messages,
-                    "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
-                }
-            )
+            parsed = tracker.latest_message.parse_data if tracker else {}
+            return response.json({"messages": collector.messages, "intent": best_intent(parsed)})
 
         @hub.route("/parse", methods=["POST"])
         async def parse(request: Request) -> HTTPResponse:
@@ -62,9 +60,6 @@ class HubInput(InputChannel):
             if not isinstance(text, str):
                 return response.json({"error": "message is required"}, status=400)
             parsed = await request.app.ctx.agent.parse_message(text)
-            intent = parsed.get("intent") or {}
-            return response.json(
-                {"intent": {"name": intent.get("name"), "confidence": intent.get("confidence")}}
-            )
+            return response.json({"intent": best_intent(parsed)})
 
         return hub

@@ -6,6 +6,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from knowledge_base.decision import Policy
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,6 +50,10 @@ class Settings(BaseSettings):
     )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
+    decision_policy: Policy = Field(
+        default_factory=Policy,
+        description="How sure the NLU must be to outweigh the knowledge base (JSON), per kind.",
+    )
     max_consecutive_misses: int = Field(
         default=2, ge=1, description="Knowledge-base misses in a row before a person takes over."
     )

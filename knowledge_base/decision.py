@@ -1,14 +1,62 @@
-"""The answer-or-escalate decision: one function, one result type, for every caller.
+"""The bot's decision for a customer's message: one function, one result type, for every caller.
 
 The bot's path (the hub's internal API), the editor's "try a question", the agent console's
-suggestions and `baton eval` all decide here, so that they never disagree.
+suggestions and `baton eval` all decide here, so that they never disagree. Two readings of the
+message go in: what the NLU made of it (an intent, how sure, and what kind of message that is)
+and what the knowledge base found (the ranked articles, and whether the top one is confident).
+Neither decides alone where it can be wrong in a way that costs: a hand-over that jumps the
+queue needs a confident NLU *and* no confident answer from the knowledge base.
 """
 
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from knowledge_base.search import SearchResult
+
+
+class MessageKind(StrEnum):
+    """What a message is, by its intent: the bot's domain maps each intent to one of these."""
+
+    QUESTION = "question"  # a question for the knowledge base
+    SOCIAL = "social"  # hello, thanks, yes, no, bye: the intent's own reply
+    OUT_OF_SCOPE = "out_of_scope"  # not about the product: the bot says what it can do
+    URGENT = "urgent"  # fraud or a complaint: a person, ahead of the queue
+    PERSON = "person"  # the customer asks for a person
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What the NLU made of a message: its best intent, how sure it is, and its kind.
+
+    The default is a confident question: what a caller without an NLU (`baton eval`) asks.
+    """
+
+    intent: str | None = None
+    confidence: float = 1.0
+    kind: MessageKind = MessageKind.QUESTION
+
+
+class Policy(BaseModel):
+    """How sure the NLU must be for each kind of message to outweigh the knowledge base.
+
+    Fitted on the development set (`baton eval --e2e --fit-policy`), never on the held-out one.
+    """
+
+    unsure: float = Field(default=0.5, ge=0, le=1, description="below: the NLU is unsure")
+    urgent: float = Field(default=0.8, ge=0, le=1, description="fraud/complaint jumps the queue")
+    urgent_over_article: float = Field(
+        default=1.0, ge=0, le=1, description="...even when an article answers confidently"
+    )
+    person: float = Field(default=0.5, ge=0, le=1, description="a person although an article fits")
+    out_of_scope: float = Field(default=0.7, ge=0, le=1, description="out of scope over an article")
+    social: float = Field(default=0.9, ge=0, le=1, description="a social reply over an article")
+
+
+SURE_QUESTION = Understanding()
+DEFAULT_POLICY = Policy()
 
 
 class RankedArticle(BaseModel):
@@ -24,39 +72,76 @@ class RankedArticle(BaseModel):
 
 
 class Decision(BaseModel):
-    """What the bot does with a question: answer from the top article, ask the customer to
-    rephrase, or hand over to a person (with the reason)."""
+    """What the bot does with a message: answer from the top article, ask the customer to
+    rephrase, hand over to a person (with the reason), or reply as its intent asks (a greeting,
+    the out-of-scope reply)."""
 
-    decision: Literal["answer", "rephrase", "escalate"]
-    reason: str | None = None  # why a person: "low_confidence" or "repeated_misses"
+    decision: Literal["answer", "rephrase", "escalate", "reply"]
+    # Why a person: "report_fraud", "complaint" (the queue's priority follows), "customer_asked",
+    # "low_confidence" or "repeated_misses".
+    reason: str | None = None
+    intent: str | None = None  # the NLU's best intent, and how sure it was
+    intent_confidence: float | None = None
     threshold: float
     note: str | None
     second_opinion: bool  # the first embedding model was unsure; the second one ranked these
     results: list[RankedArticle]
 
 
+def _choose(
+    result: SearchResult, understanding: Understanding, policy: Policy, misses: int, max_misses: int
+) -> tuple[str, str | None]:
+    """The decision and, for a hand-over, its reason (see `decide`)."""
+    confident_article = result.answer is not None
+    sure = understanding.confidence
+    match understanding.kind:
+        case MessageKind.URGENT if sure >= policy.urgent and not confident_article:
+            return "escalate", understanding.intent
+        case MessageKind.URGENT if sure >= max(policy.urgent, policy.urgent_over_article):
+            return "escalate", understanding.intent
+        case MessageKind.PERSON if sure >= policy.person or not confident_article:
+            return "escalate", "customer_asked"
+        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope or not confident_article:
+            return "reply", None
+        case MessageKind.SOCIAL if sure >= policy.social or not confident_article:
+            return "reply", None
+    if confident_article:
+        return "answer", None
+    if sure < policy.unsure or understanding.kind is MessageKind.URGENT:
+        return "escalate", "low_confidence"
+    if misses + 1 >= max_misses:
+        return "escalate", "repeated_misses"
+    return "rephrase", None
+
+
 def decide(
     result: SearchResult,
+    understanding: Understanding = SURE_QUESTION,
     *,
-    nlu_confident: bool = True,
+    policy: Policy = DEFAULT_POLICY,
     misses: int = 0,
     max_misses: int = 2,
     base_url: str = "",
 ) -> Decision:
-    """Answer when the knowledge base is confident. Otherwise a person takes over when the NLU
-    was not confident either, or when this miss makes `max_misses` in a row (`misses` were
-    before it); else the customer is asked to rephrase. Each article links to its help page."""
-    if result.answer is not None:
-        decision, reason = "answer", None
-    elif not nlu_confident:
-        decision, reason = "escalate", "low_confidence"
-    elif misses + 1 >= max_misses:
-        decision, reason = "escalate", "repeated_misses"
-    else:
-        decision, reason = "rephrase", None
+    """Decide what the bot does with a message.
+
+    - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
+      no confident answer, or when the NLU is surer still (`urgent_over_article`: a customer
+      reporting fraud matches the article on fraud); a weaker sign of either still reaches a
+      person, at normal priority, unless an article answers.
+    - A request for a person is granted when the NLU is sure, or no article answers.
+    - Out-of-scope and social messages get their intent's reply, unless an article answers
+      confidently and the NLU is not sure.
+    - Otherwise a confident article is the answer; a miss hands over when the NLU was unsure too,
+      or when it makes `max_misses` in a row (`misses` came before it), else the
+      customer is asked to rephrase. Each article links to its help page.
+    """
+    decision, reason = _choose(result, understanding, policy, misses, max_misses)
     return Decision(
         decision=decision,
         reason=reason,
+        intent=understanding.intent,
+        intent_confidence=round(understanding.confidence, 4) if understanding.intent else None,
         threshold=result.threshold,
         note=result.note,
         second_opinion=result.second_opinion,

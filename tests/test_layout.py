@@ -10,6 +10,7 @@ from handoff.settings import PROJECT_ROOT
 ALLOWED = {
     "keys": set(),
     "tasks": set(),
+    "settings": {"knowledge_base"},
     "conversations": {"keys"},
     "staff": {"keys"},
     "customers": {"conversations", "keys"},
@@ -35,7 +36,7 @@ ALLOWED = {
         "knowledge_base",
     },
     "app": {"api", "services", "knowledge_base"},
-    "cli": {"conversations", "staff", "knowledge_base"},
+    "cli": {"assistant", "conversations", "queue", "staff", "knowledge_base"},
 }
 
 

@@ -25,21 +25,27 @@ Internal = Annotated[None, Depends(require_internal_token)]
 
 
 class AnswerRequest(BaseModel):
-    """A customer's question in a conversation, and the intent Rasa's NLU gave it."""
+    """A customer's message in a conversation, and the best intent Rasa's NLU gave it."""
 
     question: str = Field(min_length=1)
     language: str = Field(pattern=r"^[a-z]{2}$")
     conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     intent: str | None = Field(default=None, max_length=100)
+    confidence: float | None = Field(default=None, ge=0, le=1)
 
 
 @router.post("/kb/answer")
 async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> Decision:
-    """The bot's decision: answer (with the ranked articles), rephrase, or escalate (why)."""
+    """The bot's decision: answer (with the ranked articles), rephrase, escalate (why), or
+    reply as the intent asks."""
     refuse_oversize(request.question, services.settings)
     try:
         return await services.answers.for_customer(
-            request.conversation_id, request.question, request.language, request.intent
+            request.conversation_id,
+            request.question,
+            request.language,
+            request.intent,
+            request.confidence,
         )
     except LookupError as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from unknown

@@ -1,15 +1,22 @@
-"""The bot's answers from the knowledge base: the one decision (knowledge_base/decision.py), fed
-with the conversation's misses in a row and with what Rasa's NLU made of the question."""
+"""The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
+message, the knowledge base's ranking and the conversation's misses in a row."""
 
 from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.understanding import understanding_of
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from knowledge_base.decision import Decision, decide
+from knowledge_base.decision import Decision, Understanding, decide
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
 from knowledge_base.unanswered import UnansweredQuestions
 
-NLU_FALLBACK = "nlu_fallback"  # Rasa's intent when its NLU is not confident (config.yml)
+MISS_REASONS = frozenset({"low_confidence", "repeated_misses"})
+
+
+def is_miss(decision: Decision) -> bool:
+    """The bot could not answer a question (not a greeting, the out-of-scope reply, or a
+    hand-over the customer asked for)."""
+    return decision.decision == "rephrase" or decision.reason in MISS_REASONS
 
 
 class KnowledgeAnswers:
@@ -30,32 +37,43 @@ class KnowledgeAnswers:
         self._settings = settings
 
     async def for_customer(
-        self, conversation_id: str, question: str, language: str, intent: str | None
+        self,
+        conversation_id: str,
+        question: str,
+        language: str,
+        intent: str | None,
+        confidence: float | None = None,
     ) -> Decision:
         """The bot's decision in a conversation. Its misses in a row are counted in the
-        conversation's header; the questions it could not answer are kept for the editors."""
+        conversation's header (anything else ends the run); the questions it could not answer are
+        kept for the editors."""
         result = await self._search(question, language)
-        missed = result.answer is None
+        understanding = understanding_of(intent, confidence)
+        decision = self._decide(result, understanding, misses=0)
+        missed = is_miss(decision)
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
-        if missed:
-            await self._unanswered.record(question, language)
-        return self._decide(result, intent, misses=in_a_row - 1 if missed else 0)
+        if not missed:
+            return decision
+        await self._unanswered.record(question, language)
+        return self._decide(result, understanding, misses=in_a_row - 1)
 
     async def preview(self, question: str, language: str) -> Decision:
-        """What the bot would decide were this the first question of a conversation (the
+        """What the bot would decide were this the first message of a conversation (the
         editor's "try a question", the console's suggestions); the NLU is asked as on the bot's
-        path, and taken as confident when Rasa cannot be reached."""
-        intent = await self._rasa.intent_of(question)
-        return self._decide(await self._search(question, language), intent, misses=0)
+        path, and taken as sure of a question when Rasa cannot be reached."""
+        intent, confidence = await self._rasa.intent_of(question)
+        result = await self._search(question, language)
+        return self._decide(result, understanding_of(intent, confidence), misses=0)
 
     async def _search(self, question: str, language: str) -> SearchResult:
         threshold = self._settings.kb_answer_threshold
         return await self._knowledge.search(question, language, threshold)
 
-    def _decide(self, result: SearchResult, intent: str | None, misses: int) -> Decision:
+    def _decide(self, result: SearchResult, understanding: Understanding, misses: int) -> Decision:
         return decide(
             result,
-            nlu_confident=intent != NLU_FALLBACK,
+            understanding,
+            policy=self._settings.decision_policy,
             misses=misses,
             max_misses=self._settings.max_consecutive_misses,
             base_url=self._settings.base_url,

@@ -127,8 +127,9 @@ class MessageIntake:
 
 
 def bot_entries(turn: BotTurn) -> list[Entry]:
-    """The bot's replies as transcript entries, annotated with what the NLU understood."""
-    understood = {"intent": turn.intent, "confidence": turn.confidence}
+    """The bot's replies as transcript entries, annotated with what the NLU understood and
+    what the bot decided."""
+    understood = {"intent": turn.intent, "confidence": turn.confidence, "decision": turn.decision}
     annotation = {name: value for name, value in understood.items() if value is not None}
     return [
         Entry(

@@ -51,6 +51,7 @@ class BotTurn:
     intent: str | None = None
     confidence: float | None = None
     handoff: HandoffRequest | None = None
+    decision: str | None = None  # what the hub decided (actions/respond.py), if it was asked
 
 
 class RasaClient:
@@ -62,17 +63,20 @@ class RasaClient:
         self._parse = f"{rasa_url.rstrip('/')}/webhooks/hub/parse"
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
 
-    async def intent_of(self, text: str) -> str | None:
-        """The intent Rasa's NLU gives a text, in no conversation; None if Rasa is down."""
+    async def intent_of(self, text: str) -> tuple[str | None, float | None]:
+        """The best intent Rasa's NLU gives a text, in no conversation, and how sure it is;
+        (None, None) if Rasa is down."""
         try:
             response = await self._http.post(
                 self._parse, json={"message": text}, timeout=PARSE_TIMEOUT_SECONDS
             )
             response.raise_for_status()
-            return (response.json().get("intent") or {}).get("name")
-        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            intent = response.json().get("intent") or {}
+            confidence = intent.get("confidence")
+            return intent.get("name"), float(confidence) if confidence is not None else None
+        except (httpx.HTTPError, ValueError, TypeError, AttributeError) as error:
             logger.info("Rasa's NLU could not be asked: %r", error)
-            return None
+            return None, None
 
     async def send(self, conversation_id: str, text: str, language: str) -> BotTurn:
         """Forward a message; the conversation id is Rasa's sender id.
@@ -107,7 +111,17 @@ def _turn(body: dict) -> BotTurn:
         intent=intent.get("name"),
         confidence=intent.get("confidence"),
         handoff=_handoff(messages),
+        decision=_decision(messages),
     )
+
+
+def _decision(messages: list[dict]) -> str | None:
+    """The hub's decision the bot carried out, if it asked for one."""
+    for message in messages:
+        decision = (message.get("custom") or {}).get("decision")
+        if isinstance(decision, str):
+            return decision
+    return None
 
 
 def _handoff(messages: list[dict]) -> HandoffRequest | None:

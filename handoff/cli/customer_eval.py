@@ -33,11 +33,6 @@ from knowledge_base.evaluate import median_and_p95
 
 OUT_OF_SCOPE = "oos"
 HANDOVER = "handover:"
-# Rasa's intents whose messages go to the knowledge base (bot/rules.yml): a reply to them that
-# is not an article asks the customer to rephrase.
-KNOWLEDGE_INTENTS = frozenset(
-    {"ask_faq", "account_verification", "check_transfer_status", "nlu_fallback"}
-)
 REPLY_TIMEOUT_SECONDS = 60
 
 
@@ -110,10 +105,11 @@ async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: f
     link = next((e.meta["link"]["url"] for e in replies if "link" in e.meta), None)
     if link:
         return Outcome("answer", slug=link.rsplit("/", 1)[-1], intent=intent, reply_ms=reply_ms)
-    if intent == "out_of_scope":
-        kind = "out_of_scope"
+    decision = replies[0].meta.get("decision") if replies else None
+    if decision == "rephrase":
+        kind = "rephrase"
     else:
-        kind = "rephrase" if intent in KNOWLEDGE_INTENTS else "other"
+        kind = "out_of_scope" if intent == "out_of_scope" else "other"
     return Outcome(kind, intent=intent, reply_ms=reply_ms)
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from handoff.cli import customer_eval
+from handoff.cli import customer_eval, policy_fit
 from handoff.cli.processes import redis_client
 from handoff.settings import get_settings
 from knowledge_base.articles import Status
@@ -222,12 +222,24 @@ def eval_command(
             help="Ask through a private whole stack, each question a new widget conversation.",
         ),
     ] = False,
+    fit_policy: Annotated[
+        bool,
+        typer.Option(
+            "--fit-policy",
+            help="Fit the decision's NLU thresholds on this (development) set; print them.",
+        ),
+    ] = False,
     out: Annotated[Path, typer.Option(help="The JSON report (a PNG plot beside it).")] = Path(
         "benchmarks/results/eval.json"
     ),
 ) -> None:
     """Measure the bot's answer-or-escalate decision; the last line is the summary as JSON."""
     settings = get_settings()
+    if fit_policy:
+        report = policy_fit.run_fit(test, language, settings.var_dir / "fit-policy-logs")
+        out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        typer.echo(json.dumps(report["policy"]))
+        return
     if e2e:
         if train or tune or shots:
             raise typer.BadParameter(

@@ -1,10 +1,12 @@
-"""The answer-or-escalate decision, on made-up search results."""
+"""The bot's decision, on made-up search results and NLU readings."""
 
 import pytest
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.decision import decide
+from knowledge_base.decision import MessageKind, Policy, Understanding, decide
 from knowledge_base.search import Hit, SearchResult
+
+POLICY = Policy(unsure=0.5, urgent=0.8, person=0.6, out_of_scope=0.7, social=0.9)
 
 
 def result(confidence: float | None, threshold: float = 0.5) -> SearchResult:
@@ -18,29 +20,76 @@ def result(confidence: float | None, threshold: float = 0.5) -> SearchResult:
     return SearchResult(language="en", hits=hits, answer=answer, threshold=threshold)
 
 
-def test_a_confident_article_is_the_answer_whatever_the_nlu_or_the_misses() -> None:
-    decision = decide(result(0.8), nlu_confident=False, misses=5, base_url="https://help.example")
+def understood(kind: MessageKind, confidence: float, intent: str = "some_intent") -> Understanding:
+    return Understanding(intent=intent, confidence=confidence, kind=kind)
+
+
+def decided(kb: float | None, nlu: Understanding, misses: int = 0) -> tuple[str, str | None]:
+    decision = decide(result(kb), nlu, policy=POLICY, misses=misses)
+    return decision.decision, decision.reason
+
+
+def test_a_confident_article_answers_a_question_whatever_the_misses() -> None:
+    unsure = understood(MessageKind.QUESTION, 0.2)
+    decision = decide(result(0.8), unsure, misses=5, base_url="https://help.example")
     assert (decision.decision, decision.reason) == ("answer", None)
     assert decision.results[0].url == "https://help.example/help/en/fees"
+    assert (decision.intent, decision.intent_confidence) == ("some_intent", 0.2)
 
 
 @pytest.mark.parametrize(
-    ("nlu_confident", "misses", "expected"),
+    ("nlu_confidence", "misses", "expected"),
     [
-        (True, 0, ("rephrase", None)),
-        (True, 1, ("escalate", "repeated_misses")),
-        (False, 0, ("escalate", "low_confidence")),
+        (0.9, 0, ("rephrase", None)),
+        (0.9, 1, ("escalate", "repeated_misses")),
+        (0.4, 0, ("escalate", "low_confidence")),
     ],
 )
 def test_a_miss_asks_to_rephrase_until_the_nlu_is_unsure_too_or_misses_repeat(
-    nlu_confident: bool, misses: int, expected: tuple[str, str | None]
+    nlu_confidence: float, misses: int, expected: tuple[str, str | None]
 ) -> None:
-    for confidence in (0.3, None):
-        decision = decide(result(confidence), nlu_confident=nlu_confident, misses=misses)
-        assert (decision.decision, decision.reason) == expected
+    for kb in (0.3, None):
+        assert decided(kb, understood(MessageKind.QUESTION, nlu_confidence), misses) == expected
 
 
 def test_the_limit_of_misses_in_a_row_is_a_setting() -> None:
     assert decide(result(0.1), misses=1, max_misses=3).decision == "rephrase"
     assert decide(result(0.1), misses=2, max_misses=3).decision == "escalate"
     assert decide(result(0.1), misses=0, max_misses=1).decision == "escalate"
+
+
+@pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
+def test_only_a_sure_nlu_and_no_confident_article_jump_the_queue(intent: str) -> None:
+    sure, unsure = (understood(MessageKind.URGENT, c, intent) for c in (0.95, 0.6))
+    assert decided(0.2, sure) == ("escalate", intent)
+    assert decided(None, sure) == ("escalate", intent)
+    # One signal alone: the article answers, or a person comes at normal priority.
+    assert decided(0.9, sure) == ("answer", None)
+    surer = Policy(urgent=0.8, urgent_over_article=0.9)
+    assert decide(result(0.9), sure, policy=surer).reason == intent
+    assert decided(0.2, unsure) == ("escalate", "low_confidence")
+    assert decided(0.9, unsure) == ("answer", None)
+
+
+def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:
+    assert decided(0.9, understood(MessageKind.PERSON, 0.95)) == ("escalate", "customer_asked")
+    assert decided(0.2, understood(MessageKind.PERSON, 0.3)) == ("escalate", "customer_asked")
+    assert decided(0.9, understood(MessageKind.PERSON, 0.5)) == ("answer", None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "threshold"), [(MessageKind.OUT_OF_SCOPE, 0.7), (MessageKind.SOCIAL, 0.9)]
+)
+def test_out_of_scope_and_social_messages_get_their_reply_unless_an_article_outweighs(
+    kind: MessageKind, threshold: float
+) -> None:
+    assert decided(0.95, understood(kind, threshold)) == ("reply", None)
+    assert decided(None, understood(kind, 0.2)) == ("reply", None)
+    assert decided(0.3, understood(kind, 0.2)) == ("reply", None)
+    assert decided(0.95, understood(kind, threshold - 0.01)) == ("answer", None)
+
+
+def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:
+    assert decide(result(0.8)).decision == "answer"
+    assert decide(result(0.3)).decision == "rephrase"
+    assert decide(result(0.3)).intent is None

@@ -36,11 +36,12 @@ async function tryQuestion(event) {
 
 const percent = (value) => `${Math.round(value * 100)}%`;
 
-// The three things the bot can do with a question, and why it would not answer.
+// What the bot can do with a message, and why it would not answer.
 const DECISIONS = {
   answer: "Answer with the top article",
   rephrase: "Ask the customer to rephrase",
   escalate: "Hand over to a person",
+  reply: "Reply to what it is",
 };
 const WHY = {
   rephrase:
@@ -48,16 +49,26 @@ const WHY = {
     "another way; more misses in a row hand the chat to a person.",
   low_confidence: "Neither the bot's language understanding (Rasa NLU) nor the knowledge base is confident.",
   repeated_misses: "The bot missed too many times in a row.",
+  report_fraud: "The bot is sure this reports fraud, and no article answers it: a person, urgently.",
+  complaint: "The bot is sure this is a complaint, and no article answers it: a person, ahead of the queue.",
+  customer_asked: "The customer asks for a person.",
+  reply: "Not a question for the knowledge base (a greeting, thanks, or something Hanbit Remit does not do): the bot replies to it as such.",
 };
 
-function renderTry({ decision, reason, threshold, note, second_opinion, results }) {
+const understood = (intent, confidence) =>
+  intent ? ` · understood as ${intent} (${percent(confidence)})` : "";
+
+function renderTry({ decision, reason, intent, intent_confidence, threshold, note, second_opinion, results }) {
   const ranker = second_opinion ? " · ranked by the second embedding model (the first was unsure)" : "";
   const why = decision === "escalate" ? WHY[reason] || reason : WHY[decision];
   ui.tryDecision.className = `decision ${decision}`;
   ui.tryDecision.dataset.decision = decision;
   ui.tryDecision.replaceChildren(
     h("strong", { text: DECISIONS[decision] || decision }),
-    h("span", { class: "threshold", text: ` · the bot answers at ${percent(threshold)} confidence or more${ranker}` }),
+    h("span", {
+      class: "threshold",
+      text: ` · the bot answers at ${percent(threshold)} confidence or more${ranker}${understood(intent, intent_confidence)}`,
+    }),
     why ? h("span", { class: "why", text: why }) : null,
   );
   ui.tryNote.textContent = note || "";

@@ -28,16 +28,26 @@ async def conversation_id(store: ConversationStore) -> str:
 
 
 async def ask(
-    client: httpx.AsyncClient, conversation_id: str, question: str, intent: str | None = None
+    client: httpx.AsyncClient,
+    conversation_id: str,
+    question: str,
+    intent: str | None = None,
+    confidence: float | None = None,
 ) -> httpx.Response:
     body = {"question": question, "language": "en", "conversation_id": conversation_id}
-    return await client.post("/internal/kb/answer", json=body | {"intent": intent})
+    return await client.post(
+        "/internal/kb/answer", json=body | {"intent": intent, "confidence": confidence}
+    )
 
 
 async def decision_of(
-    client: httpx.AsyncClient, conversation_id: str, question: str, intent: str | None = None
+    client: httpx.AsyncClient,
+    conversation_id: str,
+    question: str,
+    intent: str | None = None,
+    confidence: float | None = None,
 ) -> tuple[str, str | None]:
-    response = await ask(client, conversation_id, question, intent)
+    response = await ask(client, conversation_id, question, intent, confidence)
     assert response.status_code == 200, response.text
     return response.json()["decision"], response.json()["reason"]
 
@@ -97,7 +107,7 @@ async def test_an_answer_between_misses_starts_the_count_again(
 async def test_a_miss_the_nlu_was_unsure_of_too_escalates_at_once(
     action_server: httpx.AsyncClient, conversation_id: str
 ) -> None:
-    assert await decision_of(action_server, conversation_id, MISSED[0], "nlu_fallback") == (
+    assert await decision_of(action_server, conversation_id, MISSED[0], "ask_faq", 0.3) == (
         "escalate",
         "low_confidence",
     )

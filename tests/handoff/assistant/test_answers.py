@@ -53,3 +53,26 @@ async def test_a_preview_decides_as_a_first_question_and_counts_nothing(
         assert (decision.decision, decision.reason) == ("rephrase", None)
     assert await unanswered.most_asked("en") == []
     assert (await answers.preview(ANSWERED, "en")).results[0].slug == "reset-password"
+
+
+async def test_a_reply_to_small_talk_or_out_of_scope_is_no_miss(
+    answers: KnowledgeAnswers, unanswered: UnansweredQuestions, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    await answers.for_customer(conversation.id, MISSED, "en", None)
+    for text, intent in [("hello there", "greet"), (MISSED, "out_of_scope")]:
+        decision = await answers.for_customer(conversation.id, text, "en", intent, 0.99)
+        assert (decision.decision, decision.intent) == ("reply", intent)
+    assert (await store.get(conversation.id)).misses == 0
+    [kept] = await unanswered.most_asked("en")
+    assert (kept.question, kept.count) == (MISSED, 1)
+
+
+async def test_a_sure_fraud_report_no_article_answers_jumps_the_queue(
+    answers: KnowledgeAnswers, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    sure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.99)
+    assert (sure.decision, sure.reason) == ("escalate", "report_fraud")
+    unsure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.3)
+    assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")

@@ -228,7 +228,16 @@ async def test_a_hand_over_request_without_a_reason_is_none(
 async def test_a_turn_without_an_intent_has_none(rasa: FakeRasa, client: RasaClient) -> None:
     rasa.webhook = httpx.Response(200, json={"messages": [{"text": "Hi"}]})
     turn = await client.send("c-1", "hi", "en")
-    assert (turn.intent, turn.confidence, turn.handoff) == (None, None, None)
+    assert (turn.intent, turn.confidence, turn.handoff, turn.decision) == (None, None, None, None)
+
+
+async def test_the_turn_carries_the_decision_the_bot_carried_out(
+    rasa: FakeRasa, client: RasaClient
+) -> None:
+    rasa.answer([{"custom": {"decision": "rephrase"}}, {"text": "Could you say it another way?"}])
+    turn = await client.send("c-1", "hmm", "en")
+    assert turn.decision == "rephrase"
+    assert turn.replies == [BotReply("Could you say it another way?")]
 
 
 @pytest.mark.parametrize(
@@ -272,12 +281,12 @@ async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
         client = RasaClient(http, closed, closed)
         with pytest.raises(AssistantUnavailable):
             await client.send("c-1", "hello", "en")
-        assert await client.intent_of("hello") is None
+        assert await client.intent_of("hello") == (None, None)
 
 
 async def test_intent_of_asks_the_nlu_alone(rasa: FakeRasa, client: RasaClient) -> None:
     rasa.parse = httpx.Response(200, json={"intent": {"name": "ask_faq", "confidence": 0.88}})
-    assert await client.intent_of("what are the fees") == "ask_faq"
+    assert await client.intent_of("what are the fees") == ("ask_faq", 0.88)
     [asked] = rasa.requests
     assert asked.url.path == "/webhooks/hub/parse"
     assert json.loads(asked.content) == {"message": "what are the fees"}
@@ -299,7 +308,7 @@ async def test_intent_of_is_none_when_rasa_cannot_say(
     rasa: FakeRasa, client: RasaClient, parse: httpx.Response | Exception
 ) -> None:
     rasa.parse = parse
-    assert await client.intent_of("what are the fees") is None
+    assert await client.intent_of("what are the fees") == (None, None)
 
 
 async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
@@ -312,7 +321,7 @@ async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
         async with httpx.AsyncClient(timeout=60) as http:
             client = RasaClient(http, f"http://127.0.0.1:{port}", ACTIONS)
             started = time.monotonic()
-            assert await client.intent_of("hello") is None
+            assert await client.intent_of("hello") == (None, None)
             assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
     finally:
         server.close()

@@ -1,0 +1,109 @@
+"""The bot's response to a customer's message, as the hub decides it (knowledge_base/decision.py)
+through its internal API: an article, a request to rephrase, a hand-over, or the intent's own
+reply. The hub decides; this only acts."""
+
+import logging
+import os
+from typing import Any
+
+import aiohttp
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.hand_over import hand_over
+from bot.intents import best_intent
+
+logger = logging.getLogger(__name__)
+
+HUB_TIMEOUT = aiohttp.ClientTimeout(total=5)
+# A menu button's press arrives as "/intent": it gets the intent's own response, not a search.
+# Other buttons ("/request_human", "/affirm") go to the hub like words, sure of their intent.
+BUTTON_RESPONSES = {
+    "account_verification": "utter_account_verification",
+    "check_transfer_status": "utter_transfer_status",
+    "ask_faq": "utter_ask_faq",
+}
+# The hub's "reply": the intent's own response.
+REPLIES = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thanks": "utter_you_are_welcome",
+    "affirm": "utter_affirm_ack",
+    "deny": "utter_deny_ack",
+    "out_of_scope": "utter_out_of_scope",
+}
+# What the bot says before it hands over, by the hand-over's reason.
+BEFORE_HAND_OVER = {"report_fraud": "utter_report_fraud", "complaint": "utter_complaint"}
+
+
+async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[str, Any]:
+    """The hub's decision for the latest message (knowledge_base/decision.py: Decision);
+    raises on any failure."""
+    url = f"{os.environ['BATON_HUB_URL'].rstrip('/')}/internal/kb/answer"
+    headers = {"Authorization": f"Bearer {os.environ['BATON_INTERNAL_TOKEN']}"}
+    body = {
+        "question": text,
+        "language": tracker.get_slot("language") or "en",
+        "conversation_id": tracker.sender_id,
+        "intent": intent["name"],
+        "confidence": intent["confidence"],
+    }
+    async with (
+        aiohttp.ClientSession(timeout=HUB_TIMEOUT) as session,
+        session.post(url, json=body, headers=headers) as response,
+    ):
+        response.raise_for_status()
+        return await response.json()
+
+
+class ActionRespond(Action):
+    """Carries out the hub's decision for every message the rules do not answer themselves."""
+
+    def name(self) -> str:
+        return "action_respond"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        """Ask the hub with the customer's words and the NLU's best intent, then act."""
+        text = (tracker.latest_message.get("text") or "").strip()
+        intent = best_intent(tracker.latest_message)
+        if text.startswith("/") and intent["name"] in BUTTON_RESPONSES:
+            dispatcher.utter_message(response=BUTTON_RESPONSES[intent["name"]])
+            return [SlotSet("kb_answered", False)]
+        try:
+            decision = await ask_hub(tracker, text, intent)
+        except (aiohttp.ClientError, TimeoutError, KeyError, ValueError) as error:
+            logger.error("The hub could not be asked: %r", error)
+            dispatcher.utter_message(response="utter_kb_unavailable")
+            hand_over(dispatcher, "knowledge_base_unavailable", intent)
+            return [SlotSet("kb_answered", False)]
+        # The hub notes what was decided beside the bot's words (the console and eval read it).
+        dispatcher.utter_message(json_message={"decision": decision["decision"]})
+        match decision["decision"]:
+            case "answer":
+                answer(dispatcher, decision)
+                return [SlotSet("kb_answered", True)]
+            case "escalate":
+                if decision["reason"] in BEFORE_HAND_OVER:
+                    dispatcher.utter_message(response=BEFORE_HAND_OVER[decision["reason"]])
+                hand_over(dispatcher, decision["reason"], intent)
+            case "reply":
+                dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
+            case _:
+                dispatcher.utter_message(response="utter_kb_no_answer")
+        return [SlotSet("kb_answered", False)]
+
+
+def answer(dispatcher: CollectingDispatcher, decision: dict[str, Any]) -> None:
+    """The top article's short answer and link, then "Did this answer your question?"."""
+    best = decision["results"][0]
+    dispatcher.utter_message(
+        text=best["short_answer"],
+        json_message={"article": {"title": best["title"], "url": best["url"]}},
+    )
+    if (decision.get("note") or "").startswith("only_in:"):
+        dispatcher.utter_message(response="utter_kb_other_language")
+    dispatcher.utter_message(response="utter_kb_feedback")

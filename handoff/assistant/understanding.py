@@ -1,0 +1,26 @@
+"""What the bot's intents mean to the decision: each Rasa intent (bot/domain.yml) is a kind of
+message (knowledge_base/decision.py: MessageKind)."""
+
+from knowledge_base.decision import MessageKind, Understanding
+
+KIND_OF_INTENT = {
+    "greet": MessageKind.SOCIAL,
+    "goodbye": MessageKind.SOCIAL,
+    "thanks": MessageKind.SOCIAL,
+    "affirm": MessageKind.SOCIAL,
+    "deny": MessageKind.SOCIAL,
+    "out_of_scope": MessageKind.OUT_OF_SCOPE,
+    "report_fraud": MessageKind.URGENT,
+    "complaint": MessageKind.URGENT,
+    "request_human": MessageKind.PERSON,
+}
+
+
+def understanding_of(intent: str | None, confidence: float | None) -> Understanding:
+    """The NLU's best intent as the decision reads it; an intent the hub does not know (or
+    none) is a question, and no confidence counts as sure (an NLU that could not be asked)."""
+    return Understanding(
+        intent=intent,
+        confidence=1.0 if confidence is None else confidence,
+        kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
+    )

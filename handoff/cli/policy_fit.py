@@ -1,0 +1,146 @@
+"""`baton eval --fit-policy`: fit the decision's thresholds (knowledge_base/decision.py: Policy)
+on a development set, never on the held-out one.
+
+Each question is read once, as the bot reads it: Rasa's NLU (the parse endpoint of a private
+stack's Rasa server) and the knowledge base (the seed articles, the configured model and its
+calibration). Then each threshold in turn takes the value whose decisions cost least, the
+others held, twice over. The cost weighs the e2e figures (customer_eval.score) by what each
+mistake costs a customer: a wrong article or an unanswered fraud report far more than a
+needless hand-over, and a needless urgent hand-over, which holds back real fraud, most.
+"""
+
+import asyncio
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.understanding import understanding_of
+from handoff.cli import customer_eval
+from handoff.cli.customer_eval import Outcome, Question
+from handoff.queue.agent_queue import Escalation
+from handoff.settings import PROJECT_ROOT, Settings
+from knowledge_base.confidence import Calibration, calibration_file
+from knowledge_base.decision import Policy, Understanding, decide
+from knowledge_base.embeddings import Embedder
+from knowledge_base.files import published_articles
+from knowledge_base.search import SearchResult, offline_searcher
+from knowledge_base.text import Tokenizer
+
+SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
+CANDIDATES = [round(0.3 + 0.01 * step, 2) for step in range(71)]  # 0.30 … 1.00 (never)
+THRESHOLDS = ("unsure", "urgent", "urgent_over_article", "person", "out_of_scope", "social")
+# What each point of a percentage costs (customer_eval.score's figures, per language).
+COSTS = {
+    "right_answer": -1,
+    "wrong_answer": 3,
+    "needless_handover": 1,
+    "needless_urgent_handover": 10,
+    "out_of_scope_answered": 3,
+    "fraud_or_complaint_missed": 10,
+    "human_missed": 3,
+}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the bot reads it: what the NLU understood, what the knowledge base found."""
+
+    question: Question
+    understanding: Understanding
+    result: SearchResult
+
+
+async def read_all(settings: Settings, questions: list[Question]) -> list[Reading]:
+    """Every question through Rasa's NLU and the knowledge base, as the hub would."""
+    model = settings.embedding_model
+    searcher = offline_searcher(
+        published_articles(SEED_ARTICLES),
+        Embedder(model),
+        Tokenizer(),
+        Calibration.load(calibration_file(model)),
+    )
+    readings = []
+    async with httpx.AsyncClient() as http:
+        rasa = RasaClient(http, settings.rasa_url, settings.action_server_url)
+        for question in questions:
+            intent, confidence = await rasa.intent_of(question.text)
+            if intent is None:
+                raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
+            result = searcher.search(question.text, question.language, settings.kb_answer_threshold)
+            readings.append(Reading(question, understanding_of(intent, confidence), result))
+    return readings
+
+
+def outcome(reading: Reading, policy: Policy) -> Outcome:
+    """What the bot would do with a question, as the e2e evaluation records it."""
+    decision = decide(reading.result, reading.understanding, policy=policy)
+    intent = reading.understanding.intent
+    if decision.decision == "answer":
+        return Outcome("answer", slug=decision.results[0].slug, intent=intent)
+    if decision.decision == "escalate":
+        priority = Escalation.because(decision.reason or "").priority.name.lower()
+        return Outcome("handover", reason=decision.reason, priority=priority, intent=intent)
+    if decision.decision == "rephrase":
+        return Outcome("rephrase", intent=intent)
+    return Outcome("out_of_scope" if intent == "out_of_scope" else "other", intent=intent)
+
+
+def figures(readings: list[Reading], policy: Policy) -> dict[str, dict]:
+    """The e2e figures per language, were the bot to decide with this policy."""
+    questions = [reading.question for reading in readings]
+    return customer_eval.score(questions, [outcome(reading, policy) for reading in readings])
+
+
+def cost(per_language: dict[str, dict]) -> float:
+    """How much the mistakes of these figures cost, summed over the languages."""
+    total = 0.0
+    for figures_ in per_language.values():
+        reached = figures_["handover_reached_person"]
+        missed = {
+            "out_of_scope_answered": _short_of_all(figures_["out_of_scope_not_answered"]),
+            "fraud_or_complaint_missed": _short_of_all(reached.get("fraud"))
+            + _short_of_all(reached.get("complaint")),
+            "human_missed": _short_of_all(reached.get("human")),
+        }
+        for name, weight in COSTS.items():
+            total += weight * (missed[name] if name in missed else figures_[name] or 0)
+    return total
+
+
+def _short_of_all(percent: float | None) -> float:
+    """How far a percentage is from 100 (none when there was nothing to count)."""
+    return 0.0 if percent is None else 100 - percent
+
+
+def fit(readings: list[Reading], start: Policy) -> Policy:
+    """From `start`, each threshold in turn at the value that costs least (the middle one of a
+    tie), twice over."""
+    policy = start
+    for _ in range(2):
+        for name in THRESHOLDS:
+            costs = {
+                value: cost(figures(readings, policy.model_copy(update={name: value})))
+                for value in CANDIDATES
+            }
+            best = min(costs.values())
+            tied = [value for value, c in costs.items() if c == best]
+            policy = policy.model_copy(update={name: statistics.median_low(tied)})
+    return policy
+
+
+def run_fit(test: Path, language: str, log_dir: Path) -> dict:
+    """`baton eval --fit-policy`: the fitted policy, with the figures before and after."""
+    questions = customer_eval.read_questions(test, language)
+    with customer_eval.private_stack(log_dir) as settings:
+        readings = asyncio.run(read_all(settings, questions))
+    fitted = fit(readings, settings.decision_policy)
+    return {
+        "test": str(test),
+        "policy": fitted.model_dump(),
+        "before": {"policy": settings.decision_policy.model_dump()}
+        | figures(readings, settings.decision_policy),
+        "after": figures(readings, fitted),
+    }

@@ -1,0 +1,49 @@
+"""Fitting the decision's thresholds on made-up readings: the fit moves each threshold to where
+its decisions cost least, and the costs weigh mistakes as the policy_fit module says."""
+
+from handoff.cli.customer_eval import Question
+from handoff.cli.policy_fit import Reading, cost, figures, fit, outcome
+from knowledge_base.decision import MessageKind, Policy, Understanding
+from tests.knowledge_base.test_decision import result
+
+
+def reading(category: str, kind: MessageKind, nlu: float, kb: float | None) -> Reading:
+    intent = {MessageKind.URGENT: "report_fraud", MessageKind.OUT_OF_SCOPE: "out_of_scope"}
+    understanding = Understanding(intent.get(kind, "ask_faq"), nlu, kind)
+    return Reading(Question(f"{category} {nlu} {kb}", category, "en"), understanding, result(kb))
+
+
+def test_a_reading_becomes_the_outcome_the_e2e_evaluation_would_record() -> None:
+    policy = Policy(urgent=0.8)
+    fraud = outcome(reading("handover:fraud", MessageKind.URGENT, 0.9, None), policy)
+    assert (fraud.kind, fraud.reason, fraud.priority) == ("handover", "report_fraud", "urgent")
+    answered = outcome(reading("fees", MessageKind.QUESTION, 0.9, 0.9), policy)
+    assert (answered.kind, answered.slug) == ("answer", "fees")
+    off_topic = outcome(reading("oos", MessageKind.OUT_OF_SCOPE, 0.9, None), policy)
+    assert off_topic.kind == "out_of_scope"
+
+
+def test_the_fit_keeps_benign_questions_out_of_the_urgent_queue() -> None:
+    # Fraud reports read at 0.95 and more; a benign question the NLU took for fraud, at 0.85.
+    readings = [
+        reading("handover:fraud", MessageKind.URGENT, 0.95, None),
+        reading("handover:fraud", MessageKind.URGENT, 0.97, 0.2),
+        reading("fees", MessageKind.URGENT, 0.85, 0.3),
+        reading("fees", MessageKind.QUESTION, 0.9, 0.9),
+    ]
+    before = figures(readings, Policy(urgent=0.5))["en"]
+    assert before["needless_urgent_handover"] == 50.0
+    fitted = fit(readings, Policy(urgent=0.5))
+    assert 0.85 < fitted.urgent <= 0.95
+    after = figures(readings, fitted)
+    assert after["en"]["needless_urgent_handover"] == 0.0
+    assert after["en"]["handover_reached_person"]["fraud"] == 100.0
+    assert cost(after) < cost(figures(readings, Policy(urgent=0.5)))
+
+
+def test_a_fraud_report_answered_with_an_article_costs_its_whole_weight() -> None:
+    readings = [reading("handover:fraud", MessageKind.URGENT, 0.6, 0.9)]
+    answered = figures(readings, Policy(urgent=0.5, urgent_over_article=1.0))
+    assert answered["en"]["handover_reached_person"]["fraud"] == 0.0
+    assert cost(answered) == 10 * 100
+    assert cost(figures(readings, Policy(urgent=0.5, urgent_over_article=0.5))) == 0

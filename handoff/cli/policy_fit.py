@@ -11,7 +11,7 @@ needless hand-over, and a needless urgent hand-over, which holds back real fraud
 
 import asyncio
 import statistics
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
@@ -143,4 +143,20 @@ def run_fit(test: Path, language: str, log_dir: Path) -> dict:
         "before": {"policy": settings.decision_policy.model_dump()}
         | figures(readings, settings.decision_policy),
         "after": figures(readings, fitted),
+        "readings": [shown(reading, fitted) for reading in readings],
+    }
+
+
+def shown(reading: Reading, policy: Policy) -> dict:
+    """A reading and its outcome under the policy, to see where the decision goes wrong."""
+    top = reading.result.hits[0] if reading.result.hits else None
+    return {
+        "text": reading.question.text,
+        "category": reading.question.category,
+        "language": reading.question.language,
+        "intent": reading.understanding.intent,
+        "intent_confidence": round(reading.understanding.confidence, 4),
+        "article": top.article.slug if top else None,
+        "article_confidence": round(top.confidence, 4) if top else None,
+        "outcome": asdict(outcome(reading, policy)),
     }

@@ -53,6 +53,10 @@ class Policy(BaseModel):
     person: float = Field(default=0.5, ge=0, le=1, description="a person although an article fits")
     out_of_scope: float = Field(default=0.7, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.9, ge=0, le=1, description="a social reply over an article")
+    article: dict[str, float] = Field(
+        default_factory=dict,
+        description="per language: the confidence an article needs, if above the search's own",
+    )
 
 
 SURE_QUESTION = Understanding()
@@ -92,7 +96,8 @@ def _choose(
     result: SearchResult, understanding: Understanding, policy: Policy, misses: int, max_misses: int
 ) -> tuple[str, str | None]:
     """The decision and, for a hand-over, its reason (see `decide`)."""
-    confident_article = result.answer is not None
+    needed = policy.article.get(result.language, 0.0)
+    confident_article = result.answer is not None and result.answer.confidence >= needed
     sure = understanding.confidence
     match understanding.kind:
         case MessageKind.URGENT if sure >= policy.urgent and not confident_article:

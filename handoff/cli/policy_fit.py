@@ -116,19 +116,30 @@ def _short_of_all(percent: float | None) -> float:
 
 
 def fit(readings: list[Reading], start: Policy) -> Policy:
-    """From `start`, each threshold in turn at the value that costs least (the middle one of a
-    tie), twice over."""
+    """From `start`, each threshold in turn at the value that costs least, then each language's
+    article threshold; twice over."""
     policy = start
+    languages = sorted({reading.question.language for reading in readings})
     for _ in range(2):
         for name in THRESHOLDS:
-            costs = {
-                value: cost(figures(readings, policy.model_copy(update={name: value})))
-                for value in CANDIDATES
-            }
-            best = min(costs.values())
-            tied = [value for value, c in costs.items() if c == best]
-            policy = policy.model_copy(update={name: statistics.median_low(tied)})
+            policy = _cheapest(readings, [policy.model_copy(update={name: v}) for v in CANDIDATES])
+        for language in languages:
+            policy = _cheapest(
+                readings,
+                [
+                    policy.model_copy(update={"article": policy.article | {language: v}})
+                    for v in CANDIDATES
+                ],
+            )
     return policy
+
+
+def _cheapest(readings: list[Reading], candidates: list[Policy]) -> Policy:
+    """The candidate policy whose decisions cost least (the middle one of a tie, candidates
+    being in order of one threshold)."""
+    costs = [cost(figures(readings, candidate)) for candidate in candidates]
+    tied = [i for i, c in enumerate(costs) if c == min(costs)]
+    return candidates[statistics.median_low(tied)]
 
 
 def run_fit(test: Path, language: str, log_dir: Path) -> dict:

@@ -93,3 +93,11 @@ def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:
     assert decide(result(0.8)).decision == "answer"
     assert decide(result(0.3)).decision == "rephrase"
     assert decide(result(0.3)).intent is None
+
+
+def test_a_language_may_ask_more_of_an_article_than_the_search_does() -> None:
+    stricter = Policy(article={"en": 0.85, "ko": 0.5})
+    question = understood(MessageKind.QUESTION, 0.9)
+    assert decide(result(0.8), question, policy=stricter).decision == "rephrase"
+    assert decide(result(0.9), question, policy=stricter).decision == "answer"
+    assert decide(result(0.8), question, policy=Policy(article={"ko": 0.95})).decision == "answer"

@@ -4,9 +4,9 @@ on a development set, never on the held-out one.
 Each question is read once, as the bot reads it: Rasa's NLU (the parse endpoint of a private
 stack's Rasa server) and the knowledge base (the seed articles, the configured model and its
 calibration). Then each threshold in turn takes the value whose decisions cost least, the
-others held, twice over. The cost weighs the e2e figures (customer_eval.score) by what each
-mistake costs a customer: a wrong article or an unanswered fraud report far more than a
-needless hand-over, and a needless urgent hand-over, which holds back real fraud, most.
+others held, twice over. The cost counts each question's outcome by what it costs a customer
+(COSTS): a fraud report that misses a person or a wrong article far more than a needless
+hand-over, and a needless urgent hand-over more than a plain one.
 """
 
 import asyncio
@@ -32,15 +32,18 @@ from knowledge_base.text import Tokenizer
 SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
 CANDIDATES = [round(0.3 + 0.01 * step, 2) for step in range(71)]  # 0.30 … 1.00 (never)
 THRESHOLDS = ("unsure", "urgent", "urgent_over_article", "person", "out_of_scope", "social")
-# What each point of a percentage costs (customer_eval.score's figures, per language).
+# What each question's outcome costs (negative: a gain). A fraud report or complaint that does
+# not reach a person costs as much as ten needless hand-overs; a wrong article, three.
 COSTS = {
-    "right_answer": -1,
-    "wrong_answer": 3,
-    "needless_handover": 1,
-    "needless_urgent_handover": 10,
-    "out_of_scope_answered": 3,
-    "fraud_or_complaint_missed": 10,
-    "human_missed": 3,
+    "right_answer": -1.0,
+    "wrong_answer": 3.0,
+    "needless_handover": 1.0,
+    "needless_urgent_handover": 5.0,  # on top of the hand-over: it holds back real fraud
+    "asked_to_rephrase": 0.5,
+    "other_reply": 1.0,
+    "out_of_scope_answered": 3.0,
+    "fraud_or_complaint_missed": 10.0,
+    "human_missed": 3.0,
 }
 
 
@@ -94,25 +97,29 @@ def figures(readings: list[Reading], policy: Policy) -> dict[str, dict]:
     return customer_eval.score(questions, [outcome(reading, policy) for reading in readings])
 
 
-def cost(per_language: dict[str, dict]) -> float:
-    """How much the mistakes of these figures cost, summed over the languages."""
-    total = 0.0
-    for figures_ in per_language.values():
-        reached = figures_["handover_reached_person"]
-        missed = {
-            "out_of_scope_answered": _short_of_all(figures_["out_of_scope_not_answered"]),
-            "fraud_or_complaint_missed": _short_of_all(reached.get("fraud"))
-            + _short_of_all(reached.get("complaint")),
-            "human_missed": _short_of_all(reached.get("human")),
-        }
-        for name, weight in COSTS.items():
-            total += weight * (missed[name] if name in missed else figures_[name] or 0)
-    return total
+def cost(readings: list[Reading], policy: Policy) -> float:
+    """What the policy's decisions on these questions cost, all told."""
+    return sum(question_cost(r.question, outcome(r, policy)) for r in readings)
 
 
-def _short_of_all(percent: float | None) -> float:
-    """How far a percentage is from 100 (none when there was nothing to count)."""
-    return 0.0 if percent is None else 100 - percent
+def question_cost(question: Question, outcome_: Outcome) -> float:
+    """What one question's outcome costs (COSTS)."""
+    category = question.category
+    handed_over = outcome_.kind == "handover"
+    urgent = handed_over and outcome_.priority == "urgent"
+    if category.startswith(customer_eval.HANDOVER):
+        if handed_over:
+            return 0.0
+        serious = category.removeprefix(customer_eval.HANDOVER) in ("fraud", "complaint")
+        return COSTS["fraud_or_complaint_missed" if serious else "human_missed"]
+    penalty = COSTS["needless_urgent_handover"] if urgent else 0.0
+    if category == customer_eval.OUT_OF_SCOPE:
+        return penalty + (COSTS["out_of_scope_answered"] if outcome_.kind == "answer" else 0.0)
+    if outcome_.kind == "answer":
+        return COSTS["right_answer" if outcome_.slug == category else "wrong_answer"]
+    if handed_over:
+        return penalty + COSTS["needless_handover"]
+    return COSTS["asked_to_rephrase" if outcome_.kind == "rephrase" else "other_reply"]
 
 
 def fit(readings: list[Reading], start: Policy) -> Policy:
@@ -137,7 +144,7 @@ def fit(readings: list[Reading], start: Policy) -> Policy:
 def _cheapest(readings: list[Reading], candidates: list[Policy]) -> Policy:
     """The candidate policy whose decisions cost least (the middle one of a tie, candidates
     being in order of one threshold)."""
-    costs = [cost(figures(readings, candidate)) for candidate in candidates]
+    costs = [cost(readings, candidate) for candidate in candidates]
     tied = [i for i, c in enumerate(costs) if c == min(costs)]
     return candidates[statistics.median_low(tied)]
 

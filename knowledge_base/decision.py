@@ -5,7 +5,7 @@ suggestions and `baton eval` all decide here, so that they never disagree. Two r
 message go in: what the NLU made of it (an intent, how sure, and what kind of message that is)
 and what the knowledge base found (the ranked articles, and whether the top one is confident).
 Neither decides alone where it can be wrong in a way that costs: a hand-over that jumps the
-queue needs a confident NLU *and* no confident answer from the knowledge base.
+queue needs a confident NLU *and* no confident answer on another matter from the knowledge base.
 """
 
 from dataclasses import dataclass
@@ -37,6 +37,7 @@ class Understanding:
     intent: str | None = None
     confidence: float = 1.0
     kind: MessageKind = MessageKind.QUESTION
+    topic: str | None = None  # an urgent intent's: the tag of articles about the same matter
 
 
 class Policy(BaseModel):
@@ -47,9 +48,6 @@ class Policy(BaseModel):
 
     unsure: float = Field(default=0.5, ge=0, le=1, description="below: the NLU is unsure")
     urgent: float = Field(default=0.8, ge=0, le=1, description="fraud/complaint jumps the queue")
-    urgent_over_article: float = Field(
-        default=1.0, ge=0, le=1, description="...even when an article answers confidently"
-    )
     person: float = Field(default=0.5, ge=0, le=1, description="a person although an article fits")
     out_of_scope: float = Field(default=0.7, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.9, ge=0, le=1, description="a social reply over an article")
@@ -97,12 +95,12 @@ def _choose(
 ) -> tuple[str, str | None]:
     """The decision and, for a hand-over, its reason (see `decide`)."""
     needed = policy.article.get(result.language, 0.0)
-    confident_article = result.answer is not None and result.answer.confidence >= needed
+    confident = result.answer if result.answer and result.answer.confidence >= needed else None
+    confident_article = confident is not None
+    benign = confident is not None and understanding.topic not in confident.article.tags
     sure = understanding.confidence
     match understanding.kind:
-        case MessageKind.URGENT if sure >= policy.urgent and not confident_article:
-            return "escalate", understanding.intent
-        case MessageKind.URGENT if sure >= max(policy.urgent, policy.urgent_over_article):
+        case MessageKind.URGENT if sure >= policy.urgent and not benign:
             return "escalate", understanding.intent
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
@@ -131,9 +129,9 @@ def decide(
     """Decide what the bot does with a message.
 
     - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
-      no confident answer, or when the NLU is surer still (`urgent_over_article`: a customer
-      reporting fraud matches the article on fraud); a weaker sign of either still reaches a
-      person, at normal priority, unless an article answers.
+      no confident answer on another matter (an article tagged with the intent's topic, such as
+      the one on fraud, agrees); a weaker sign of either still reaches a person, at normal
+      priority, unless an article answers.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.

@@ -14,6 +14,8 @@ KIND_OF_INTENT = {
     "complaint": MessageKind.URGENT,
     "request_human": MessageKind.PERSON,
 }
+# The tag of the articles about an urgent intent's matter: such an article agrees with it.
+TOPIC_OF_INTENT = {"report_fraud": "fraud", "complaint": "complaint"}
 
 
 def understanding_of(intent: str | None, confidence: float | None) -> Understanding:
@@ -23,4 +25,5 @@ def understanding_of(intent: str | None, confidence: float | None) -> Understand
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
         kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
+        topic=TOPIC_OF_INTENT.get(intent or ""),
     )

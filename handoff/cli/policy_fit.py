@@ -31,7 +31,7 @@ from knowledge_base.text import Tokenizer
 
 SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
 CANDIDATES = [round(0.3 + 0.01 * step, 2) for step in range(71)]  # 0.30 … 1.00 (never)
-THRESHOLDS = ("unsure", "urgent", "urgent_over_article", "person", "out_of_scope", "social")
+THRESHOLDS = ("unsure", "urgent", "person", "out_of_scope", "social")
 # What each question's outcome costs (negative: a gain). A fraud report or complaint that does
 # not reach a person costs as much as ten needless hand-overs; a wrong article, three.
 COSTS = {

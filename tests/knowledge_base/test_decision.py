@@ -9,10 +9,17 @@ from knowledge_base.search import Hit, SearchResult
 POLICY = Policy(unsure=0.5, urgent=0.8, person=0.6, out_of_scope=0.7, social=0.9)
 
 
-def result(confidence: float | None, threshold: float = 0.5) -> SearchResult:
+def result(
+    confidence: float | None, threshold: float = 0.5, tags: tuple[str, ...] = ()
+) -> SearchResult:
     """A search result whose top article has this confidence (None: no article at all)."""
     article = Article(
-        slug="fees", language="en", title="Fees", body="It depends.", status=Status.PUBLISHED
+        slug="fees",
+        language="en",
+        title="Fees",
+        body="It depends.",
+        tags=list(tags),
+        status=Status.PUBLISHED,
     )
     matched = "how much does it cost"
     hits = [] if confidence is None else [Hit(article, 0.0, 0.0, 0.0, matched, confidence)]
@@ -21,7 +28,7 @@ def result(confidence: float | None, threshold: float = 0.5) -> SearchResult:
 
 
 def understood(kind: MessageKind, confidence: float, intent: str = "some_intent") -> Understanding:
-    return Understanding(intent=intent, confidence=confidence, kind=kind)
+    return Understanding(intent=intent, confidence=confidence, kind=kind, topic=f"{intent}-topic")
 
 
 def decided(kb: float | None, nlu: Understanding, misses: int = 0) -> tuple[str, str | None]:
@@ -59,14 +66,18 @@ def test_the_limit_of_misses_in_a_row_is_a_setting() -> None:
 
 
 @pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
-def test_only_a_sure_nlu_and_no_confident_article_jump_the_queue(intent: str) -> None:
+def test_only_a_sure_nlu_and_no_confident_article_on_other_matters_jumps_the_queue(
+    intent: str,
+) -> None:
     sure, unsure = (understood(MessageKind.URGENT, c, intent) for c in (0.95, 0.6))
     assert decided(0.2, sure) == ("escalate", intent)
     assert decided(None, sure) == ("escalate", intent)
     # One signal alone: the article answers, or a person comes at normal priority.
     assert decided(0.9, sure) == ("answer", None)
-    surer = Policy(urgent=0.8, urgent_over_article=0.9)
-    assert decide(result(0.9), sure, policy=surer).reason == intent
+    # An article on the same matter (tagged with the intent's topic) agrees with the NLU.
+    agreeing = result(0.9, tags=("security", f"{intent}-topic"))
+    assert decide(agreeing, sure, policy=POLICY).reason == intent
+    assert decide(agreeing, unsure, policy=POLICY).decision == "answer"
     assert decided(0.2, unsure) == ("escalate", "low_confidence")
     assert decided(0.9, unsure) == ("answer", None)
 

@@ -107,8 +107,15 @@ def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:
 
 
 def test_a_language_may_ask_more_of_an_article_than_the_search_does() -> None:
-    stricter = Policy(article={"en": 0.85, "ko": 0.5})
+    stricter = Policy(unsure=0.5, article={"en": 0.85, "ko": 0.5})
     question = understood(MessageKind.QUESTION, 0.9)
     assert decide(result(0.8), question, policy=stricter).decision == "rephrase"
     assert decide(result(0.9), question, policy=stricter).decision == "answer"
     assert decide(result(0.8), question, policy=Policy(article={"ko": 0.95})).decision == "answer"
+
+
+def test_a_stricter_bar_for_answering_does_not_make_doubtful_articles_urgent() -> None:
+    stricter = Policy(urgent=0.8, article={"en": 0.85})
+    fraud = understood(MessageKind.URGENT, 0.95, "report_fraud")
+    decision = decide(result(0.7), fraud, policy=stricter)
+    assert (decision.decision, decision.reason) == ("escalate", "low_confidence")

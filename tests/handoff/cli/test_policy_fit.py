@@ -41,9 +41,9 @@ def test_the_fit_keeps_benign_questions_out_of_the_urgent_queue() -> None:
     assert cost(readings, fitted) < cost(readings, Policy(urgent=0.5))
 
 
-def test_a_fraud_report_answered_with_an_article_costs_ten_needless_hand_overs() -> None:
+def test_a_fraud_report_answered_with_an_article_costs_five_needless_hand_overs() -> None:
     readings = [reading("handover:fraud", MessageKind.URGENT, 0.6, 0.9)]
     answered = figures(readings, Policy(urgent=0.5))
     assert answered["en"]["handover_reached_person"]["fraud"] == 0.0
-    assert cost(readings, Policy(urgent=0.5)) == 10
+    assert cost(readings, Policy(urgent=0.5)) == 5
     assert cost(readings, Policy(urgent=0.5, article={"en": 0.95})) == 0

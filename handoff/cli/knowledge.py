@@ -29,6 +29,7 @@ from knowledge_base.confidence_fitting import (
 )
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
+    KNOWLEDGE_BASE_ALONE,
     evaluate,
     per_category,
     read_rows,
@@ -294,7 +295,9 @@ def eval_command(
     if train:
         details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
     setup_seconds = round(time.monotonic() - started, 1)
-    figures = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold)
+    # The seed articles are the bot's: decide as it does; a knowledge base of training rows alone.
+    policy = KNOWLEDGE_BASE_ALONE if train else settings.decision_policy
+    figures = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold, policy)
     header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}
     figures = header | {"setup_seconds": setup_seconds} | details | figures
     typer.echo(json.dumps(write_report(figures, out), ensure_ascii=False))

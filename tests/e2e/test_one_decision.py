@@ -81,11 +81,11 @@ async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
         articles = (await console.receive("articles"))["articles"]
         assert [a["slug"] for a in articles] == [r["slug"] for r in tried["results"]], question
 
-        [evaluated] = evaluate(searcher, [Row(question, top or "none")], language, threshold)[
-            "outcomes"
-        ]
+        policy = stack_hub.decision_policy
+        asked = evaluate(searcher, [Row(question, top or "none")], language, threshold, policy)
+        [evaluated] = asked["outcomes"]
         assert (evaluated["answered"], evaluated["top"]) == (bot[0] == "answer", top), question
         decisions.add(bot[0])
-    assert decisions == {"answer", "rephrase"}  # both kinds were asked
+    assert "answer" in decisions and len(decisions) > 1  # answered and unanswered were asked
     await console.close()
     await editor.aclose()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 ENGLISH = [
     ("hey there, good morning", "utter_greet"),
     ("what do I need to do to get my account verified?", "kb:verify-account"),
-    ("my money hasn't reached my mother yet, where is it", "kb:transfer-delayed"),
+    ("my transfer is late, it should have arrived yesterday", "kb:transfer-delayed"),
     ("what are your fees for sending to the philippines", "kb:fees"),
     ("can you recommend a good pizza recipe", "utter_out_of_scope"),
     ("thanks a lot, that helped", "utter_you_are_welcome"),
@@ -58,7 +58,7 @@ HAND_OVERS = [
         "high",
     ),
     (
-        "서비스가 너무 불만족스러워서 항의하고 싶습니다",
+        "서비스가 최악이에요. 정식으로 불만 접수하고 보상 요구합니다",
         "ko",
         "utter_complaint",
         "complaint",
@@ -213,7 +213,8 @@ async def test_an_answer_that_did_not_help_goes_to_a_person(
     widget: WidgetClient, redis: Redis
 ) -> None:
     await widget.connect(language="en")
-    await assert_bot_says(widget, "where is my transfer?", "kb:transfer-status", "en")
+    question = "can you tell me the status of the transfer I sent?"
+    await assert_bot_says(widget, question, "kb:transfer-status", "en")
     header = await assert_hands_over(widget, redis, "no", "not_helped")
     assert header["intent"] == "deny"
 

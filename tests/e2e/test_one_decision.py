@@ -45,6 +45,8 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
     first = replies[0]
     if first["text"] in response_texts("utter_kb_no_answer", language):
         return ("rephrase", None, None)
+    if "link" not in first:  # the intent's own reply (out of scope, a greeting)
+        return ("reply", None, None)
     slug = first["link"]["url"].rsplit("/", 1)[-1]
     assert first["text"] == article_answer(slug, language)
     return ("answer", None, slug)

@@ -13,25 +13,17 @@ from handoff.settings import PROJECT_ROOT
 pytestmark = pytest.mark.e2e
 
 HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
-# Per language: (figure, at least or at most, the floor), in percent. Measured on 2026-12-02
+# (figure, at least or at most, the floor per language), in percent. Measured on 2026-12-02
 # (benchmarks/results/e2e-heldout.json) less about two questions of slack for a retrained NLU;
 # the urgent and out-of-scope floors are the targets, which were met.
-FLOORS = {
-    "en": [
-        ("right_answer", ">=", 69.5),
-        ("wrong_answer", "<=", 4.4),
-        ("needless_handover", "<=", 5.1),
-        ("needless_urgent_handover", "<=", 0.5),
-        ("out_of_scope_not_answered", ">=", 97.0),
-    ],
-    "ko": [
-        ("right_answer", ">=", 71.0),
-        ("wrong_answer", "<=", 5.1),
-        ("needless_handover", "<=", 4.4),
-        ("needless_urgent_handover", "<=", 0.5),
-        ("out_of_scope_not_answered", ">=", 97.0),
-    ],
-}
+FLOORS = [
+    ("right_answer", ">=", {"en": 69.5, "ko": 71.0}),
+    ("wrong_answer", "<=", {"en": 4.4, "ko": 5.1}),
+    ("needless_handover", "<=", {"en": 5.1, "ko": 4.4}),
+    ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.5}),
+    ("out_of_scope_not_answered", ">=", {"en": 97.0, "ko": 97.0}),
+]
+
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.
 REACHING_A_PERSON = {
@@ -43,14 +35,14 @@ REACHING_A_PERSON = {
 def test_the_held_out_set_keeps_its_figures(tmp_path: Path) -> None:
     report = run_e2e(HELD_OUT, "en", tmp_path)
     below = []
-    for language, floors in FLOORS.items():
+    for language, reaching in REACHING_A_PERSON.items():
         figures = report["languages"][language]
-        for name, direction, floor in floors:
-            value = figures[name]
+        for name, direction, floors in FLOORS:
+            value, floor = figures[name], floors[language]
             if value < floor if direction == ">=" else value > floor:
                 below.append(f"{language} {name}: {value} (floor {direction} {floor})")
         reached = figures["handover_reached_person"]
-        for why, floor in REACHING_A_PERSON[language].items():
+        for why, floor in reaching.items():
             if reached[why] < floor:
                 below.append(f"{language} {why} reaching a person: {reached[why]} (floor {floor})")
     assert not below, below

@@ -41,13 +41,9 @@ async def ask(
 
 
 async def decision_of(
-    client: httpx.AsyncClient,
-    conversation_id: str,
-    question: str,
-    intent: str | None = None,
-    confidence: float | None = None,
+    client: httpx.AsyncClient, conversation_id: str, question: str, *understood: str | float
 ) -> tuple[str, str | None]:
-    response = await ask(client, conversation_id, question, intent, confidence)
+    response = await ask(client, conversation_id, question, *understood)
     assert response.status_code == 200, response.text
     return response.json()["decision"], response.json()["reason"]
 

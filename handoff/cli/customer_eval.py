@@ -106,11 +106,15 @@ async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: f
     if link:
         return Outcome("answer", slug=link.rsplit("/", 1)[-1], intent=intent, reply_ms=reply_ms)
     decision = replies[0].meta.get("decision") if replies else None
+    return Outcome(reply_kind(decision, intent), intent=intent, reply_ms=reply_ms)
+
+
+def reply_kind(decision: str | None, intent: str | None) -> str:
+    """What a turn that neither answered nor handed over was: a request to rephrase, the
+    out-of-scope reply, or another reply (a greeting, thanks)."""
     if decision == "rephrase":
-        kind = "rephrase"
-    else:
-        kind = "out_of_scope" if intent == "out_of_scope" else "other"
-    return Outcome(kind, intent=intent, reply_ms=reply_ms)
+        return "rephrase"
+    return "out_of_scope" if intent == "out_of_scope" else "other"
 
 
 def score(questions: list[Question], outcomes: list[Outcome]) -> dict[str, dict]:

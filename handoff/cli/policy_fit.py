@@ -87,9 +87,7 @@ def outcome(reading: Reading, policy: Policy) -> Outcome:
     if decision.decision == "escalate":
         priority = Escalation.because(decision.reason or "").priority.name.lower()
         return Outcome("handover", reason=decision.reason, priority=priority, intent=intent)
-    if decision.decision == "rephrase":
-        return Outcome("rephrase", intent=intent)
-    return Outcome("out_of_scope" if intent == "out_of_scope" else "other", intent=intent)
+    return Outcome(customer_eval.reply_kind(decision.decision, intent), intent=intent)
 
 
 def figures(readings: list[Reading], policy: Policy) -> dict[str, dict]:

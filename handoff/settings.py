@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     public_url: str = ""
     rasa_port: int = 5005
     action_server_port: int = 5055
+    bot_interface: str = Field(
+        default="127.0.0.1",
+        description="Where Rasa and the action server listen; the hub reaches them on loopback.",
+    )
     embedded_redis_port: int = 6390
     rasa_timeout_seconds: float = 15.0
     redis_max_connections: int = Field(

@@ -88,7 +88,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     }
     rasa_server = [
         rasa, "run",
-        "--interface", "127.0.0.1",
+        "--interface", settings.bot_interface,
         "--port", str(settings.rasa_port),
         "--model", str(settings.model_path),
         "--endpoints", str(root / "bot" / "endpoints.yml"),
@@ -96,10 +96,12 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     ]  # fmt: skip
     port = str(settings.action_server_port)
     actions = [rasa, "run", "actions", "--actions", "actions", "--port", port]
+    # rasa_sdk has no interface option: it binds SANIC_HOST, every interface when unset.
+    actions_env = env | {"SANIC_HOST": settings.bot_interface}
     return [
         # The Rasa server opens its port only once the model is loaded.
         Process("rasa", rasa_server, env, f"http://127.0.0.1:{settings.rasa_port}/"),
-        Process("actions", actions, env, f"{settings.action_server_url}/health"),
+        Process("actions", actions, actions_env, f"{settings.action_server_url}/health"),
     ]
 
 

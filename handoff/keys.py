@@ -71,11 +71,6 @@ def handle_times() -> str:
     return f"{PREFIX}:queue:handle-times"
 
 
-def sla_breach(conversation_id: str) -> str:
-    """Marker that a conversation's first-response breach was already announced."""
-    return f"{PREFIX}:conv:{conversation_id}:sla-breached"
-
-
 def sweeper_lock() -> str:
     """Lock: which hub process sweeps the queue this round."""
     return f"{PREFIX}:queue:sweeper"

@@ -88,7 +88,7 @@ class Services:
             max_connections=settings.redis_max_connections,
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
-        conversations = ConversationStore(redis)
+        conversations = ConversationStore(redis, settings)
         users = UserStore(redis)
         queue = AgentQueue(redis, conversations, users, settings)
         binary_redis = Redis.from_url(

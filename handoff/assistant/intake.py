@@ -4,7 +4,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient
+from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
 from handoff.conversations.language import detect_language
 from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
 from handoff.conversations.store import ConversationStore
@@ -58,7 +58,12 @@ class MessageIntake:
             raise Refused(
                 "too_long", system_message("too_long", conversation.language, limit=limit)
             )
-        language = detect_language(text, conversation.language)
+        # The bot follows the customer's language; once a person is asked for, a stray word
+        # does not move the conversation to another language's queue or away from its agent.
+        if conversation.state is State.BOT:
+            language = detect_language(text, conversation.language)
+        else:
+            language = conversation.language
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
@@ -66,12 +71,11 @@ class MessageIntake:
         entry_id = await self._store.append(conversation_id, entry)
         if entry_id is None:
             return None
-        # The conversation follows the customer's language; agents see the latest message.
+        # Agents see the latest message.
         await self._store.update(
             conversation_id, {F.LANGUAGE: language, F.LAST_MESSAGE: text[:PREVIEW_CHARS]}
         )
-        # A leading "/" would make Rasa read the text as an intent: only offered buttons may.
-        bot_text = payload or text.lstrip("/").strip() or text
+        bot_text = payload or as_typed_text(text)
         for_bot = conversation.state is State.BOT
         return AcceptedMessage(conversation_id, entry_id, bot_text, language, for_bot)
 

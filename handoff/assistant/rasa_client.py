@@ -11,6 +11,19 @@ from handoff.conversations.model import Button
 logger = logging.getLogger(__name__)
 
 PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not hold them long
+INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
+
+
+def as_typed_text(text: str) -> str:
+    """Text a person typed, as Rasa may read it: never an intent, however it is spaced.
+
+    Only the payload of a button the bot offered may name an intent. A text of slashes alone
+    is left as it is: an intent name has no slash, so Rasa reads it as words.
+    """
+    words = text.strip()
+    while words.startswith(INTENT_PREFIX):
+        words = words.removeprefix(INTENT_PREFIX).strip()
+    return words or text
 
 
 class AssistantUnavailable(RuntimeError):
@@ -68,7 +81,9 @@ class RasaClient:
         (None, None) if Rasa is down."""
         try:
             response = await self._http.post(
-                self._parse, json={"message": text}, timeout=PARSE_TIMEOUT_SECONDS
+                self._parse,
+                json={"message": as_typed_text(text)},
+                timeout=PARSE_TIMEOUT_SECONDS,
             )
             response.raise_for_status()
             intent = response.json().get("intent") or {}

@@ -56,7 +56,11 @@ class EmailFrame(BaseModel):
     """Where to tell the customer that an agent replied (after hours, or nobody online)."""
 
     type: Literal["email"]
-    address: str = Field(max_length=254, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    # One mailbox, no list, name or comment (customers/follow_up.py checks it fully).
+    address: str = Field(
+        max_length=254,
+        pattern=r'^[^@\s<>,;:"()\[\]\\]+@[^@\s<>,;:"()\[\]\\]+\.[^@\s<>,;:"()\[\]\\]+$',
+    )
 
 
 class RatingFrame(BaseModel):

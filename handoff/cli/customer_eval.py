@@ -167,7 +167,7 @@ def _percent(hits: list[bool]) -> float | None:
 
 async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Question]) -> dict:
     """Ask every question through the hub these settings name; the report with each outcome."""
-    store = ConversationStore(redis)
+    store = ConversationStore(redis, settings)
     ws_url = f"ws://127.0.0.1:{settings.port}/ws/widget"
     outcomes = [await ask(ws_url, store, question) for question in questions]
     return {

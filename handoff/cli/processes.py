@@ -64,21 +64,23 @@ def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Pr
     return Process("redis", argv)
 
 
-def rasa_redis_env(redis_url: str) -> dict[str, str]:
-    """Rasa's tracker and lock stores take the connection in parts (see bot/endpoints.yml)."""
+def rasa_redis_env(redis_url: str, retention_days: int) -> dict[str, str]:
+    """Rasa's tracker and lock stores take the connection in parts, and trackers expire as
+    conversations do (see bot/endpoints.yml)."""
     url = urlsplit(redis_url)
     return {
         "REDIS_HOST": url.hostname or "127.0.0.1",
         "REDIS_PORT": str(url.port or 6379),
         "REDIS_DB": url.path.lstrip("/") or "0",
         "REDIS_PASSWORD": url.password or "",
+        "TRACKER_RETENTION_SECONDS": str(retention_days * 86400),
     }
 
 
 def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
     """The Rasa server and the action server, from the Rasa environment."""
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
-    env = rasa_redis_env(redis_url) | {
+    env = rasa_redis_env(redis_url, settings.retention_days) | {
         "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
         "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
         "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
@@ -88,7 +90,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     }
     rasa_server = [
         rasa, "run",
-        "--interface", "127.0.0.1",
+        "--interface", settings.bot_interface,
         "--port", str(settings.rasa_port),
         "--model", str(settings.model_path),
         "--endpoints", str(root / "bot" / "endpoints.yml"),
@@ -96,10 +98,12 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     ]  # fmt: skip
     port = str(settings.action_server_port)
     actions = [rasa, "run", "actions", "--actions", "actions", "--port", port]
+    # rasa_sdk has no interface option: it binds SANIC_HOST, every interface when unset.
+    actions_env = env | {"SANIC_HOST": settings.bot_interface}
     return [
         # The Rasa server opens its port only once the model is loaded.
         Process("rasa", rasa_server, env, f"http://127.0.0.1:{settings.rasa_port}/"),
-        Process("actions", actions, env, f"{settings.action_server_url}/health"),
+        Process("actions", actions, actions_env, f"{settings.action_server_url}/health"),
     ]
 
 

@@ -19,6 +19,7 @@ from handoff.conversations.model import (
     UnknownConversation,
 )
 from handoff.keys import ConversationField as F
+from handoff.settings import Settings
 
 CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 
@@ -30,13 +31,15 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       marker ttl, required assignee ("" = any; checked while an agent holds it),
 #       header changes as JSON {"set": {}, "del": []},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
-#       event type ("" = none), then the entry's field/value pairs.
+#       event type ("" = none), retention (seconds the conversation lives after this entry),
+#       the transcript's approximate MAXLEN, then the entry's field/value pairs.
 # Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
 # or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
-local id, allowed, target, ttl, assignee, changes, queue_op, score, event =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
+  ARGV[11]
 local state = redis.call('HGET', conv, 'state')
 if not state then return {'unknown', ''} end
 if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',', 1, true) then
@@ -68,8 +71,10 @@ else
   redis.call('HDEL', assignments, id)
 end
 local fields = {}
-for i = 10, #ARGV do fields[#fields + 1] = ARGV[i] end
-local entry_id = redis.call('XADD', log, '*', unpack(fields))
+for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
+local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*', unpack(fields))
+redis.call('EXPIRE', conv, retention)
+redis.call('EXPIRE', log, retention)
 if event ~= '' then
   redis.call('XADD', events, 'MAXLEN', '~', 10000, '*',
     'type', event, 'conversation', id, 'entry', entry_id,
@@ -102,14 +107,34 @@ return redis.call('HINCRBY', KEYS[1], 'misses', 1)
 """
 
 
-class ConversationStore:
-    """Creates conversations, moves them through the state machine and appends to transcripts."""
+# Flags a breach of the current wait's first-response target, once per wait (an escalation
+# clears the flag and sets a new target). KEYS: conversation hash, events stream. ARGV: the
+# target the caller found past, conversation id. Returns 1 if flagged now, else 0.
+_FLAG_SLA_BREACH_SCRIPT = """
+if redis.call('HGET', KEYS[1], 'sla_due_at') ~= ARGV[1] then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'first_response_at') == 1 then return 0 end
+if redis.call('HSETNX', KEYS[1], 'sla_breached', '1') == 0 then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 10000, '*', 'type', 'sla_breached',
+  'conversation', ARGV[2])
+return 1
+"""
 
-    def __init__(self, redis: Redis) -> None:
+
+class ConversationStore:
+    """Creates conversations, moves them through the state machine and appends to transcripts.
+
+    A conversation and its transcript expire `retention_days` after their last entry; a
+    transcript keeps about `transcript_max_entries`, a customer's list the latest conversations.
+    """
+
+    def __init__(self, redis: Redis, settings: Settings | None = None) -> None:
         self._redis = redis
+        self._settings = settings or Settings()
+        self._retention_seconds = self._settings.retention_days * 86400
         self._append = redis.register_script(_APPEND_SCRIPT)
         self._rate = redis.register_script(_RATE_SCRIPT)
         self._count_misses = redis.register_script(_COUNT_MISSES_SCRIPT)
+        self._flag_sla_breach = redis.register_script(_FLAG_SLA_BREACH_SCRIPT)
 
     async def create(
         self, channel: str, language: str, customer: str = "", verified: bool = False
@@ -130,11 +155,12 @@ class ConversationStore:
         conversation = Conversation.from_hash(uuid.uuid4().hex, header)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.conversation(conversation.id), mapping=header)
+            pipe.expire(keys.conversation(conversation.id), self._retention_seconds)
             if customer:
-                pipe.zadd(
-                    keys.customer_conversations(customer),
-                    {conversation.id: conversation.created_at},
-                )
+                kept = keys.customer_conversations(customer)
+                pipe.zadd(kept, {conversation.id: conversation.created_at})
+                pipe.zremrangebyrank(kept, 0, -self._settings.customer_max_conversations - 1)
+                pipe.expire(kept, self._retention_seconds)
             await pipe.execute()
         return conversation
 
@@ -163,17 +189,14 @@ class ConversationStore:
         key = keys.conversation(conversation_id)
         await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(at))
 
-    async def flag_sla_breach(self, conversation_id: str) -> None:
-        """Mark a conversation past its first-response target, and announce it to consoles."""
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(keys.conversation(conversation_id), F.SLA_BREACHED, "1")
-            pipe.xadd(
-                keys.events(),
-                {"type": "sla_breached", "conversation": conversation_id},
-                maxlen=10_000,
-                approximate=True,
-            )
-            await pipe.execute()
+    async def flag_sla_breach(self, conversation: Conversation) -> bool:
+        """Mark a conversation past this wait's first-response target and announce it to
+        consoles, once per wait; False if it was already flagged, answered or waits anew."""
+        flagged = await self._flag_sla_breach(
+            keys=[keys.conversation(conversation.id), keys.events()],
+            args=[repr(conversation.sla_due_at), conversation.id],
+        )
+        return bool(flagged)
 
     async def rate(self, conversation_id: str, score: int, comment: str) -> str:
         """Keep the rating of a closed conversation, once: "ok", "not_closed" or "rated"."""
@@ -258,6 +281,8 @@ class ConversationStore:
                 change.queue,
                 score,
                 change.event,
+                self._retention_seconds,
+                self._settings.transcript_max_entries,
                 *fields,
             ],
         )

@@ -29,6 +29,10 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Thanks: we'll email {email} as soon as an agent replies.",
         "ko": "감사합니다. 상담원이 답변하면 {email}(으)로 바로 알려 드리겠습니다.",
     },
+    "bad_email": {
+        "en": "That is not one email address we can write to. Please check it.",
+        "ko": "보낼 수 있는 이메일 주소가 아닙니다. 주소를 확인해 주세요.",
+    },
     "conversation_closed": {
         "en": "This conversation is closed: your message starts a new one.",
         "ko": "종료된 상담입니다. 새 상담을 시작합니다.",

@@ -3,12 +3,14 @@
 import asyncio
 import logging
 import time
+from email.headerregistry import Address
 from email.message import EmailMessage
 
 import aiosmtplib
 
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.customers.follow_up import one_address
 from handoff.keys import ConversationField as F
 from handoff.settings import Settings
 
@@ -39,6 +41,11 @@ class EmailNotifier:
         address, last = conversation.notify_email, conversation.notified_at or 0
         if not address or time.time() - last < NOTIFY_EVERY_SECONDS:
             return
+        try:
+            address = one_address(address)
+        except ValueError:
+            logger.warning("Conversation %s keeps an invalid email address", conversation_id)
+            return
         await self._conversations.update(conversation_id, {F.NOTIFIED_AT: repr(time.time())})
         task = asyncio.create_task(self._send(address, conversation.language, text))
         self._sending.add(task)
@@ -48,7 +55,7 @@ class EmailNotifier:
         settings = self._settings
         message = EmailMessage()
         message["From"] = settings.smtp_sender
-        message["To"] = address
+        message["To"] = Address(addr_spec=address)
         message["Subject"] = system_message("email_subject", language)
         message.set_content(
             system_message("email_body", language, text=text, url=f"{settings.base_url}/")
@@ -56,6 +63,7 @@ class EmailNotifier:
         try:
             await aiosmtplib.send(
                 message,
+                recipients=[address],  # never read from the headers
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,
                 username=settings.smtp_username or None,

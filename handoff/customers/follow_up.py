@@ -2,16 +2,28 @@
 
 import time
 
+from email_validator import EmailNotValidError, validate_email
+
 from handoff.conversations.model import Entry, Refused, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 
 
+def one_address(address: str) -> str:
+    """The address, normalised, if it is exactly one mailbox (no list, name, comment or header
+    folding); ValueError otherwise."""
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from error
+
+
 class FollowUps:
     """Email addresses for notifications and satisfaction ratings.
 
-    Refused ("not_waiting", "not_closed", "rated") when the customer cannot do that now.
+    Refused ("not_waiting", "bad_email", "not_closed", "rated") when the customer cannot do
+    that now, or not with that.
     """
 
     def __init__(self, conversations: ConversationStore) -> None:
@@ -22,6 +34,10 @@ class FollowUps:
         conversation = await self._conversations.get(conversation_id)
         if conversation.state not in (State.QUEUED, State.AGENT):
             raise Refused("not_waiting", system_message("bad_frame", conversation.language))
+        try:
+            address = one_address(address)
+        except ValueError:
+            raise Refused("bad_email", system_message("bad_email", conversation.language)) from None
         await self._conversations.update(conversation_id, {F.NOTIFY_EMAIL: address})
         text = system_message("email_saved", conversation.language, email=address)
         return await self._conversations.append(

@@ -72,7 +72,7 @@ class Sweeper:
         return requeued
 
     async def flag_breaches(self, now: float) -> list[str]:
-        """Conversations past their first-response target, announced once each."""
+        """Conversations past their first-response target, announced once each wait."""
         candidates = [q.conversation_id for q in await self._queue.waiting()]
         candidates += list(await self._queue.held_by())
         flagged = []
@@ -80,8 +80,7 @@ class Sweeper:
             due = conversation.sla_due_at
             if due is None or conversation.first_response_at or due > now:
                 continue
-            if await self._redis.set(keys.sla_breach(conversation.id), "1", nx=True, ex=86400):
-                await self._conversations.flag_sla_breach(conversation.id)
+            if await self._conversations.flag_sla_breach(conversation):
                 flagged.append(conversation.id)
         return flagged
 

@@ -35,7 +35,7 @@ from handoff.settings import Settings
     ],
 )
 def test_rasa_takes_the_redis_url_in_parts(url: str, parts: tuple[str, ...]) -> None:
-    env = rasa_redis_env(url)
+    env = rasa_redis_env(url, retention_days=365)
     assert (env["REDIS_HOST"], env["REDIS_PORT"], env["REDIS_DB"], env["REDIS_PASSWORD"]) == parts
 
 

@@ -78,17 +78,18 @@ async def measure(base_url: str, ws: str, agents: int, customers: int, rounds: i
         await client.connect()
         consoles.append(Console(client))
     widgets = []
-    for _ in range(customers):
-        client = WidgetClient(ws)
+    for i in range(customers):  # each from an address of its own, as the hub's proxy names it
+        client = WidgetClient(ws, headers={"X-Forwarded-For": f"10.0.{i // 256}.{i % 256}"})
         await client.connect()
         widgets.append(Customer(client))
     await asyncio.sleep(1)
 
     escalation = []
     for customer in widgets[:rounds]:
-        conversation_id = customer.client.welcome["conversation_id"]
         started = time.perf_counter()
-        await customer.client.send({"type": "handoff"})
+        await customer.client.send({"type": "handoff"})  # it starts the conversation
+        await wait_for(lambda c=customer.client: c.conversation_id is not None)
+        conversation_id = customer.client.conversation_id
         await wait_for(lambda c=conversation_id: all(c in k.first_seen for k in consoles))
         escalation.append(max(k.first_seen[conversation_id] for k in consoles) - started)
         await asyncio.sleep(0.02)
@@ -99,7 +100,7 @@ async def measure(base_url: str, ws: str, agents: int, customers: int, rounds: i
     held = []  # (console, customer) pairs: each agent claims its share
     for index, customer in enumerate(widgets[:rounds]):
         console = consoles[index % agents]
-        conversation_id = customer.client.welcome["conversation_id"]
+        conversation_id = customer.client.conversation_id
         claim = {"type": "claim", "conversation_id": conversation_id}
         if (await console.client.request(claim))["type"] == "done":
             held.append((console, customer))
@@ -107,7 +108,7 @@ async def measure(base_url: str, ws: str, agents: int, customers: int, rounds: i
     for round_number in range(rounds):
         console, customer = held[round_number % len(held)]
         text = f"agent reply {round_number} {secrets.token_hex(4)}"
-        conversation_id = customer.client.welcome["conversation_id"]
+        conversation_id = customer.client.conversation_id
         started = time.perf_counter()
         await console.client.send(
             {"type": "message", "conversation_id": conversation_id, "text": text}

@@ -18,6 +18,11 @@ def transcript(conversation_id: str) -> str:
     return f"{PREFIX}:conv:{conversation_id}:log"
 
 
+def transcript_appended() -> str:
+    """Pub/sub: the id of each conversation whose transcript just grew (hubs wake its readers)."""
+    return f"{PREFIX}:transcript-appended"
+
+
 def client_message(conversation_id: str, client_id: str) -> str:
     """Marker that a client's message was already accepted (resends are dropped)."""
     return f"{PREFIX}:conv:{conversation_id}:client:{client_id}"

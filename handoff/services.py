@@ -10,6 +10,8 @@ from redis.asyncio import Redis
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
+from handoff.channels.open_sockets import OpenSockets
+from handoff.conversations.live_transcripts import TranscriptFeed
 from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.customers.follow_up import FollowUps
@@ -46,7 +48,7 @@ def _calibration_of(model: str) -> Calibration:
     return Calibration.load(path)
 
 
-# Longer than the blocking reads that follow a transcript (ConversationStore.follow).
+# Longer than the blocking read that follows the events stream (EventHub).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
 
 
@@ -58,6 +60,8 @@ class Services:
     redis: Redis
     http: httpx.AsyncClient
     conversations: ConversationStore
+    transcripts: TranscriptFeed
+    widget_sockets: OpenSockets
     queue: AgentQueue
     events: EventHub
     follow_ups: FollowUps
@@ -117,6 +121,8 @@ class Services:
             redis=redis,
             http=http,
             conversations=conversations,
+            transcripts=TranscriptFeed(redis, conversations),
+            widget_sockets=OpenSockets(settings.widget_sockets_per_address),
             queue=queue,
             events=EventHub(redis, queue),
             follow_ups=FollowUps(conversations),
@@ -142,11 +148,13 @@ class Services:
         self._tasks.append(asyncio.create_task(self.knowledge.follow(self.redis)))
         self._tasks.append(asyncio.create_task(self.sweeper.run()))
         await self.events.start()
+        await self.transcripts.start()
 
     async def stop(self) -> None:
         """Let background work finish briefly, then close the clients."""
         await cancel_and_wait(self._tasks)
         await self.events.stop()
+        await self.transcripts.stop()
         await self.notifier.drain()
         if self.background:
             await asyncio.wait(self.background, timeout=5)

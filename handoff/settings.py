@@ -41,7 +41,10 @@ class Settings(BaseSettings):
     embedded_redis_port: int = 6390
     rasa_timeout_seconds: float = 15.0
     redis_max_connections: int = Field(
-        default=5000, description="Each open widget or console chat holds one (a blocking read)."
+        default=5000, description="Commands in flight at once; an idle socket holds none."
+    )
+    widget_sockets_per_address: int = Field(
+        default=20, ge=1, description="Widget sockets one client address may hold open at once."
     )
     token_max_age_days: int = 30
     retention_days: int = Field(

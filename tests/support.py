@@ -45,11 +45,30 @@ class JsonSocket:
 
 
 class WidgetClient(JsonSocket):
-    """Speaks the widget's WebSocket protocol, as widget.js does."""
+    """Speaks the widget's WebSocket protocol, as widget.js does; notes its conversation's id
+    and token from the welcome (a resumed one) or the "conversation" frame (a new one)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.url = url
+        self.headers = headers or {}
         self.welcome: dict = {}
+        self.conversation_id: str | None = None
+        self.token: str | None = None
+
+    async def receive(self, *types: str, timeout: float = 30) -> dict:
+        """The next frame of one of the types (all types if none given)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = await super().receive(timeout=timeout)
+                if frame["type"] in ("welcome", "conversation") and frame.get("token"):
+                    self.conversation_id, self.token = frame["conversation_id"], frame["token"]
+                if not types or frame["type"] in types:
+                    return frame
+
+    async def start(self, text: str = "hello") -> str:
+        """Say something, so that the conversation starts; its id."""
+        await self.say(text)
+        return (await self.receive("conversation"))["conversation_id"]
 
     async def connect(
         self,
@@ -65,7 +84,9 @@ class WidgetClient(JsonSocket):
 
     async def say_hello(self, **hello: object) -> None:
         """Open the socket and send the hello frame, without waiting for the answer."""
-        self.socket = await websockets.connect(self.url, max_size=None)
+        self.socket = await websockets.connect(
+            self.url, additional_headers=self.headers, max_size=None
+        )
         await self.send({"type": "hello"} | hello)
 
     async def say(self, text: str, client_id: str | None = None) -> str:

@@ -1,4 +1,5 @@
-"""The widget's WebSocket: the hello that opens or resumes a conversation, then its session."""
+"""The widget's WebSocket: the hello that resumes a conversation (or readies a new one for the
+customer's first message), then its session; a few sockets per client address at most."""
 
 import asyncio
 import contextlib
@@ -10,11 +11,12 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
 from handoff.api.deps import ServicesDep
+from handoff.channels.open_sockets import TooManySockets
 from handoff.channels.socket_session import BadFrame, receive_json
-from handoff.channels.widget import WidgetSession
-from handoff.conversations.model import Conversation, UnknownConversation
+from handoff.channels.widget import NewConversation, WidgetSession
+from handoff.conversations.model import Conversation, State, UnknownConversation
 from handoff.conversations.system_messages import system_message
-from handoff.customers.identity import IdentityRejected
+from handoff.customers.identity import VERIFIED_PREFIX, IdentityRejected
 from handoff.services import Services
 
 router = APIRouter(tags=["widget"])
@@ -35,12 +37,16 @@ class HelloFrame(BaseModel):
     user_hash: str | None = Field(default=None, max_length=128)  # the site's HMAC of user_id
 
 
-async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conversation, bool]:
-    """The conversation the token names, or a new one (asked for, or the token names none).
+async def open_conversation(
+    services: Services, hello: HelloFrame
+) -> Conversation | NewConversation:
+    """The conversation the token names, or the one to start at the customer's first message.
 
-    A signed user id makes the customer verified; a token resumes only that customer's
-    conversation. Otherwise a new conversation keeps the customer of a valid token, so their
-    history stays together. IdentityRejected if the user id's hash does not match.
+    A signed user id makes the customer verified. A token counts only for its own customer: a
+    verified user's conversation opens only with that user's valid signature (not on a shared
+    computer after they signed out), an anonymous one only without a user. A new conversation
+    keeps the customer of a token that counts, so their history stays together.
+    IdentityRejected if the user id's hash does not match.
     """
     verified = (
         services.identities.customer(hello.user_id, hello.user_hash or "")
@@ -48,18 +54,45 @@ async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conv
         else None
     )
     claims = services.tokens.read(hello.token) if hello.token else None
-    if claims and verified and claims.customer != verified:
-        claims = None  # someone else's conversation on this browser: not for this user
+    if claims and claims.customer != verified and (verified or is_verified(claims.customer)):
+        claims = None  # someone else's conversation on this browser: not for this visitor
     if claims and not hello.new:
         with contextlib.suppress(UnknownConversation):
-            return await services.conversations.get(claims.conversation_id), True
+            return await services.conversations.get(claims.conversation_id)
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
     customer = verified or (claims.customer if claims else "") or f"web-{uuid.uuid4().hex}"
-    conversation = await services.conversations.create(
-        "web", language, customer, verified=bool(verified)
-    )
-    return conversation, False
+    return NewConversation(customer, language, verified=bool(verified))
+
+
+def is_verified(customer: str) -> bool:
+    """Whether a customer id is a signed-in user's."""
+    return customer.startswith(VERIFIED_PREFIX)
+
+
+def client_address(websocket: WebSocket) -> str:
+    """The visitor's address (uvicorn takes it from X-Forwarded-For behind a trusted proxy)."""
+    return websocket.client.host if websocket.client else "unknown"
+
+
+def welcome_frame(services: Services, conversation: Conversation | NewConversation) -> dict:
+    """The answer to a hello: the conversation resumed (with a new token), or none yet."""
+    frame = {
+        "type": "welcome",
+        "token": None,  # a new conversation's comes in a "conversation" frame, when it starts
+        "conversation_id": None,
+        "resumed": False,
+        "state": State.BOT.value,
+        "max_message_chars": services.settings.max_message_chars,
+    }
+    if isinstance(conversation, Conversation):
+        frame |= {
+            "token": services.tokens.issue(conversation.id, conversation.customer),
+            "conversation_id": conversation.id,
+            "resumed": True,
+            "state": conversation.state.value,
+        }
+    return frame
 
 
 async def refuse(websocket: WebSocket, code: str, language: str) -> None:
@@ -75,6 +108,15 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
     """The widget's WebSocket: a hello frame first, then messages both ways."""
     await websocket.accept()
     try:
+        with services.widget_sockets.hold(client_address(websocket)):
+            await serve_widget(websocket, services)
+    except TooManySockets:
+        await refuse(websocket, "too_many_sockets", "en")
+
+
+async def serve_widget(websocket: WebSocket, services: Services) -> None:
+    """Read the hello, then serve the conversation it resumes or readies."""
+    try:
         raw = await asyncio.wait_for(receive_json(websocket), HELLO_TIMEOUT_SECONDS)
         hello = HelloFrame.model_validate(raw)
     except (BadFrame, ValidationError, TimeoutError):
@@ -83,20 +125,12 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
     except WebSocketDisconnect:
         return
     try:
-        conversation, resumed = await open_conversation(services, hello)
+        conversation = await open_conversation(services, hello)
     except IdentityRejected:
         await refuse(websocket, "bad_identity", hello.language or "en")
         return
-    await websocket.send_json(
-        {
-            "type": "welcome",
-            "token": services.tokens.issue(conversation.id, conversation.customer),
-            "conversation_id": conversation.id,
-            "resumed": resumed,
-            "state": conversation.state.value,
-            "max_message_chars": services.settings.max_message_chars,
-        }
-    )
+    await websocket.send_json(welcome_frame(services, conversation))
+    resumed = isinstance(conversation, Conversation)
     resume_from = hello.last_id if resumed and hello.last_id else "0-0"
     after = resume_from if STREAM_ID.match(resume_from) else "0-0"
     with contextlib.suppress(WebSocketDisconnect):

@@ -322,7 +322,7 @@ class AgentSession(SocketSession):
 
     async def _follow(self, conversation_id: str, after: str) -> None:
         """Every entry of the transcript, and suggested articles for each customer message."""
-        async for entry in self._conversations.follow(conversation_id, after):
+        async for entry in self._services.transcripts.follow(conversation_id, after):
             await self.send(
                 {"type": "entry", "conversation_id": conversation_id, "entry": console_entry(entry)}
             )

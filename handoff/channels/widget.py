@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import WebSocket
@@ -13,7 +14,7 @@ from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import Conversation, Entry, Refused, Sender
 from handoff.conversations.system_messages import system_message
 from handoff.queue.agent_queue import Escalation, Place
-from handoff.queue.live_events import Listener, TypingEvent
+from handoff.queue.live_events import TypingEvent
 from handoff.services import Services
 
 logger = logging.getLogger(__name__)
@@ -115,51 +116,97 @@ def place_frame(place: Place | None) -> dict:
     }
 
 
-class WidgetSession(SocketSession):
-    """One open widget: delivers the transcript, accepts messages, lets the bot answer in order."""
+@dataclass(frozen=True)
+class NewConversation:
+    """The conversation a widget starts when the customer first needs one: whose, which language."""
 
-    def __init__(self, websocket: WebSocket, services: Services, conversation: Conversation):
+    customer: str
+    language: str
+    verified: bool
+
+
+class WidgetSession(SocketSession):
+    """One open widget: delivers the transcript, accepts messages, lets the bot answer in order.
+
+    Until the customer writes (or asks for a person), there is no conversation: an idle widget
+    costs no Redis key, no Redis connection and no listener.
+    """
+
+    def __init__(
+        self,
+        websocket: WebSocket,
+        services: Services,
+        conversation: Conversation | NewConversation,
+    ):
         super().__init__(websocket)
         self._services = services
         self._conversation = conversation
+        self._started = asyncio.Event()  # set once the conversation exists
+        if isinstance(conversation, Conversation):
+            self._started.set()
         self._bot_queue: asyncio.Queue[AcceptedMessage | None] = asyncio.Queue()
 
     async def run(self, after: str) -> None:
         """Serve the widget until it disconnects, or until Redis fails under it."""
-        with self._services.events.listen() as listener:
-            listener.watching.add(self._conversation.id)
-            answering = asyncio.create_task(self._answer_in_order())
-            try:
-                await self.supervise(
-                    f"Widget session {self._conversation.id}",
-                    asyncio.create_task(self._receive()),
-                    asyncio.create_task(self._deliver(after)),
-                    asyncio.create_task(self._live(listener)),
-                )
-            finally:
-                # Messages already accepted still get the bot's answer, read on reconnect.
-                self._bot_queue.put_nowait(None)
-                self._services.background.add(answering)
-                answering.add_done_callback(self._services.background.discard)
+        answering = asyncio.create_task(self._answer_in_order())
+        try:
+            await self.supervise(
+                "Widget session",
+                asyncio.create_task(self._receive()),
+                asyncio.create_task(self._deliver(after)),
+                asyncio.create_task(self._live()),
+            )
+        finally:
+            # Messages already accepted still get the bot's answer, read on reconnect.
+            self._bot_queue.put_nowait(None)
+            self._services.background.add(answering)
+            answering.add_done_callback(self._services.background.discard)
+
+    async def _conversation_for(self, frame: BaseModel) -> str | None:
+        """The conversation a frame acts on, started now if it needs one; None if it needs none."""
+        if self._started.is_set():
+            return self._conversation.id
+        if isinstance(frame, TypingFrame):
+            return None
+        if isinstance(frame, RatingFrame):
+            message = system_message("bad_frame", self._conversation.language)
+            await self._error("not_closed", message)
+            return None
+        new = self._conversation
+        conversation = await self._services.conversations.create(
+            "web", new.language, new.customer, verified=new.verified
+        )
+        token = self._services.tokens.issue(conversation.id, conversation.customer)
+        await self.send(
+            {"type": "conversation", "conversation_id": conversation.id, "token": token}
+        )
+        self._conversation = conversation
+        self._started.set()
+        return conversation.id
 
     async def _deliver(self, after: str) -> None:
-        async for entry in self._services.conversations.follow(self._conversation.id, after):
+        await self._started.wait()
+        transcripts = self._services.transcripts
+        async for entry in transcripts.follow(self._conversation.id, after):
             if entry.text and not entry.internal:
                 await self.send(entry_frame(entry))
 
-    async def _live(self, listener: Listener) -> None:
+    async def _live(self) -> None:
         """The queue position while queued, and the agent's typing."""
-        last_place = await self._send_place(None)
-        while True:
-            try:
-                event = await asyncio.wait_for(listener.inbox.get(), PLACE_REFRESH_SECONDS)
-            except TimeoutError:
-                event = None
-            if isinstance(event, TypingEvent):
-                if event.sender == Sender.AGENT.value:
-                    await self.send({"type": "typing", "sender": "agent", "on": event.on})
-                continue
-            last_place = await self._send_place(last_place)
+        await self._started.wait()
+        with self._services.events.listen() as listener:
+            listener.watching.add(self._conversation.id)
+            last_place = await self._send_place(None)
+            while True:
+                try:
+                    event = await asyncio.wait_for(listener.inbox.get(), PLACE_REFRESH_SECONDS)
+                except TimeoutError:
+                    event = None
+                if isinstance(event, TypingEvent):
+                    if event.sender == Sender.AGENT.value:
+                        await self.send({"type": "typing", "sender": "agent", "on": event.on})
+                    continue
+                last_place = await self._send_place(last_place)
 
     async def _send_place(self, last: dict | None) -> dict:
         """Send the customer's place in the queue if it changed."""
@@ -174,14 +221,16 @@ class WidgetSession(SocketSession):
             try:
                 frame = ClientFrame.validate_python(await self.receive_json())
             except (BadFrame, ValidationError) as error:
-                logger.info("Bad frame on %s: %s", self._conversation.id, error)
+                logger.info("Bad frame from a widget: %s", error)
                 language = self._conversation.language
                 await self._error("bad_frame", system_message("bad_frame", language))
                 continue
             await self._handle(frame)
 
     async def _handle(self, frame: BaseModel) -> None:
-        services, conversation_id = self._services, self._conversation.id
+        services, conversation_id = self._services, await self._conversation_for(frame)
+        if conversation_id is None:
+            return
         match frame:
             case MessageFrame() | ButtonFrame():
                 await self._accept(frame)

@@ -3,7 +3,6 @@
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import replace
 
 from redis.asyncio import Redis
@@ -26,7 +25,8 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 
 # Appends one transcript entry atomically with its preconditions and side effects.
 # KEYS: conversation hash, transcript stream, client-id marker ("" if none), queue zset,
-#       queue languages hash, events stream, assignments hash (conversation -> agent).
+#       queue languages hash, events stream, assignments hash (conversation -> agent),
+#       the transcript-appended channel (the conversation id is published there).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; checked while an agent holds it),
 #       header changes as JSON {"set": {}, "del": []},
@@ -82,6 +82,7 @@ if event ~= '' then
     'assignee', redis.call('HGET', conv, 'assignee') or '',
     'previous', holder)
 end
+redis.call('PUBLISH', KEYS[8], id)
 return {'ok', entry_id}
 """
 
@@ -269,6 +270,7 @@ class ConversationStore:
                 keys.queue_languages(),
                 keys.events(),
                 keys.assignments(),
+                keys.transcript_appended(),
             ],
             args=[
                 conversation_id,
@@ -302,15 +304,3 @@ class ConversationStore:
         """The latest entries, newest first."""
         rows = await self._redis.xrevrange(keys.transcript(conversation_id), count=count)
         return [Entry.from_stream(entry_id, fields) for entry_id, fields in rows]
-
-    async def follow(
-        self, conversation_id: str, after: str, block_ms: int = 10_000
-    ) -> AsyncIterator[Entry]:
-        """Yield every entry after `after`, then each new one as it is appended, forever."""
-        stream = keys.transcript(conversation_id)
-        while True:
-            batches = await self._redis.xread({stream: after}, count=200, block=block_ms)
-            for _, rows in batches:
-                for entry_id, fields in rows:
-                    after = entry_id
-                    yield Entry.from_stream(entry_id, fields)

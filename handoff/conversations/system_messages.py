@@ -53,6 +53,10 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "This chat could not confirm who you are. Please sign in again and reload the page.",
         "ko": "본인 확인을 할 수 없습니다. 다시 로그인한 뒤 페이지를 새로고침해 주세요.",
     },
+    "too_many_sockets": {
+        "en": "Too many chats are open from your network. Close one and try again.",
+        "ko": "같은 네트워크에서 열린 채팅이 너무 많습니다. 하나를 닫고 다시 시도해 주세요.",
+    },
     "bad_frame": {
         "en": "The chat could not read that message. Please try again.",
         "ko": "메시지를 읽을 수 없습니다. 다시 시도해 주세요.",

@@ -5,6 +5,8 @@
  *   <script src="https://HOST/static/widget.js" defer data-title="Support" data-language="auto"></script>
  * For a signed-in user, the site's server adds data-user-id="ID" and
  * data-user-hash="hex(HMAC-SHA256(BATON_IDENTITY_SECRET, ID))": the agent sees them as verified.
+ * Each user's conversation token is kept apart (keyed by their id); the site calls
+ * Baton.signOut() when the user signs out, and the widget forgets their conversation.
  *
  * What it does, in the order this file is written:
  *   1. Works out where it was loaded from (the hub's origin) and its settings.
@@ -12,7 +14,8 @@
  *      so the host page's CSS cannot reach it (and ours cannot leak out).
  *   3. Renders transcript entries, pending messages, bot buttons, the typing dots, errors.
  *   4. Talks to the hub over a WebSocket (/ws/widget): hello -> welcome -> entries, and
- *      reconnects with exponential backoff when the connection drops.
+ *      reconnects with exponential backoff when the connection drops. A new conversation
+ *      starts with the customer's first message: the hub then sends its token ("conversation").
  *   5. Never loses a message: whatever the customer sends goes into an outbox (memory and
  *      localStorage) first, and leaves it only when the hub echoes the entry with the same
  *      client_id. Resending is safe because the hub stores a client_id once.
@@ -57,8 +60,11 @@
   const BACKOFF_MAX_MS = 15000;
   const LOADED_AT = Date.now();
 
-  const KEY_TOKEN = "baton.token"; // localStorage: the signed conversation token
-  const KEY_OUTBOX = "baton.outbox"; // localStorage: messages not yet confirmed by the hub
+  // A signed-in user's token and outbox are theirs alone: another user (or nobody, signed out)
+  // on the same browser never resumes their conversation.
+  const USER_KEY = USER_ID ? ".user." + encodeURIComponent(USER_ID) : "";
+  const KEY_TOKEN = "baton.token" + USER_KEY; // localStorage: the signed conversation token
+  const KEY_OUTBOX = "baton.outbox" + USER_KEY; // localStorage: messages not yet confirmed
   const KEY_OPEN = "baton.open"; // sessionStorage: whether the panel is open
 
   const STRINGS = {
@@ -689,15 +695,21 @@
     }
     if (!frame || typeof frame !== "object") return;
     if (frame.type === "welcome") onWelcome(frame);
+    else if (frame.type === "conversation") keepToken(frame);
     else if (frame.type === "entry") onEntry(frame);
     else if (frame.type === "typing") setTyping(frame.on === true);
     else if (frame.type === "queue") onPlace(frame);
     else if (frame.type === "error") onError(frame);
   }
 
+  /** The token of our conversation: a resumed one's (welcome), or a new one's (conversation). */
+  function keepToken(frame) {
+    if (typeof frame.token === "string" && frame.token) save(local, KEY_TOKEN, frame.token);
+  }
+
   function onWelcome(frame) {
     clearTimeout(state.helloTimer);
-    if (typeof frame.token === "string" && frame.token) save(local, KEY_TOKEN, frame.token);
+    keepToken(frame);
     if (frame.resumed !== true) clearConversation();
     if (typeof frame.state === "string") state.conversationState = frame.state;
     if (Number.isInteger(frame.max_message_chars)) state.maxLength = frame.max_message_chars;
@@ -992,10 +1004,32 @@
     if (!state.socket && (load(local, KEY_TOKEN) || state.outbox.length)) connect();
   }
 
-  window.BatonWidget = Object.freeze({
+  /** The user signed out: forget their conversation and unsent messages, and hang up. */
+  function signOut() {
+    save(local, KEY_TOKEN, null);
+    state.outbox = [];
+    saveOutbox();
+    for (const row of state.pending.values()) row.remove();
+    state.pending.clear();
+    const old = state.socket;
+    state.socket = null; // its close event is then ignored
+    state.welcomed = false;
+    clearTimeout(state.helloTimer);
+    clearTimeout(state.retryTimer);
+    state.retryTimer = 0;
+    if (old) old.close();
+    clearConversation();
+    close();
+    setStatus("connecting");
+  }
+
+  const api = Object.freeze({
     open: () => open(),
     close: () => close(),
+    signOut: () => signOut(),
   });
+  window.Baton = api;
+  window.BatonWidget = api; // the name pages used first
 
   if (document.body) start();
   else document.addEventListener("DOMContentLoaded", start, { once: true });

@@ -112,7 +112,7 @@ async def assert_hands_over(
 
 
 async def widget_header(widget: WidgetClient, redis: Redis) -> dict:
-    return await redis.hgetall(keys.conversation(widget.welcome["conversation_id"]))
+    return await redis.hgetall(keys.conversation(widget.conversation_id))
 
 
 @pytest.mark.parametrize(("text", "language", "said", "reason", "priority"), HAND_OVERS)
@@ -166,7 +166,7 @@ async def test_a_pressed_button_reaches_its_intent(widget: WidgetClient) -> None
 async def release_to_the_bot(widget: WidgetClient, redis: Redis) -> None:
     """What an agent's "release to bot" does."""
     released = Entry(sender=Sender.SYSTEM, text="back to the bot", event="released")
-    conversation_id = widget.welcome["conversation_id"]
+    conversation_id = widget.conversation_id
     await ConversationStore(redis).transition(conversation_id, "release", released)
 
 
@@ -245,7 +245,7 @@ async def test_the_bot_never_answers_after_the_escalation_even_in_a_race(
         await widget.send({"type": "handoff"})
         await widget.receive("queue")
         await asyncio.sleep(1.5)  # longer than a bot turn: a late answer would be stored by now
-        conversation_id = widget.welcome["conversation_id"]
+        conversation_id = widget.conversation_id
         log = [f for _, f in await redis.xrange(keys.transcript(conversation_id))]
         escalated_at = next(i for i, f in enumerate(log) if f.get("event") == "escalated")
         assert all(f["sender"] != "bot" for f in log[escalated_at:]), log

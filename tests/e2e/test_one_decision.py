@@ -38,7 +38,7 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
     widget = WidgetClient(ws_url(hub))
     await widget.connect(language=language)
     replies = await widget.replies_to(question)
-    conversation = await ConversationStore(redis).get(widget.welcome["conversation_id"])
+    conversation = await ConversationStore(redis).get(widget.conversation_id)
     await widget.close()
     if conversation.reason:
         return ("escalate", conversation.reason, None)

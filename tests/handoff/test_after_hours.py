@@ -28,7 +28,7 @@ async def test_after_hours_the_customer_leaves_an_email_and_the_reply_is_mailed(
     night_shift = await staff(Role.AGENT)
     with running([hub], tmp_path / "logs"):
         widget = WidgetClient(ws_url(settings))
-        welcome = await widget.connect(language="en")
+        await widget.connect(language="en")
         await widget.send({"type": "handoff"})
         place = await widget.receive("queue")
         assert place["open"] is False and place["position"] >= 1
@@ -40,7 +40,7 @@ async def test_after_hours_the_customer_leaves_an_email_and_the_reply_is_mailed(
         agent = AgentClient(f"http://127.0.0.1:{settings.port}")
         await agent.log_in(*night_shift)
         await agent.connect()
-        conversation_id = welcome["conversation_id"]
+        conversation_id = widget.conversation_id
         claimed = await agent.request({"type": "claim", "conversation_id": conversation_id})
         assert claimed["type"] == "done"
         reply = "Good morning! Your transfer was released at 09:02."

@@ -34,7 +34,7 @@ async def test_redis_dying_closes_the_socket_and_nothing_is_lost(tmp_path: Path)
         await asyncio.sleep(0.3)
         with running([hub_process(settings, settings.redis_url)], tmp_path / "logs"):
             widget = WidgetClient(ws_url(settings))
-            welcome = await widget.connect()
+            await widget.connect()
             await widget.say("kept across the outage")
             kept = await widget.receive("entry")
             await asyncio.to_thread(supervisor.stop, "redis")
@@ -46,7 +46,7 @@ async def test_redis_dying_closes_the_socket_and_nothing_is_lost(tmp_path: Path)
             await asyncio.to_thread(supervisor.start, [redis])
             await asyncio.sleep(0.3)
             resumed = WidgetClient(ws_url(settings))
-            again = await resumed.connect(token=welcome["token"])
-            assert again["resumed"] is True
+            again = await resumed.connect(token=widget.token)
+            assert again["resumed"] is True, (again, widget.token)
             assert (await resumed.receive("entry"))["id"] == kept["id"]
             await resumed.close()

@@ -40,10 +40,10 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
         hub = hub_process(settings, redis_url)
         with running([hub], tmp_path / "logs") as supervisor:
             widget = WidgetClient(ws_url(settings))
-            welcome = await widget.connect()
-            conversation_id = welcome["conversation_id"]
+            await widget.connect()
             await widget.send({"type": "handoff"})
             await widget.receive("queue")
+            conversation_id, token = widget.conversation_id, widget.token
             agent = AgentClient(base_url)
             await agent.log_in(*ana)
             await agent.connect()
@@ -60,7 +60,7 @@ async def test_a_killed_hub_loses_no_message_and_clients_catch_up_without_duplic
             await asyncio.to_thread(supervisor.start, [hub])
 
             widget = WidgetClient(ws_url(settings))
-            again = await widget.connect(token=welcome["token"], last_id=seen_by_widget["id"])
+            again = await widget.connect(token=token, last_id=seen_by_widget["id"])
             assert again["resumed"] and again["state"] == "agent"
             await widget.say("three", client_id="c-three")  # the widget's outbox resends it
             agent = AgentClient(base_url)

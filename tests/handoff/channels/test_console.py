@@ -17,10 +17,10 @@ from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
 async def escalated(settings: Settings) -> tuple[WidgetClient, str]:
     """A widget whose customer asked for a person; its conversation id."""
     widget = WidgetClient(ws_url(settings))
-    welcome = await widget.connect()
+    await widget.connect()
     await widget.send({"type": "handoff"})
     await widget.receive("queue")
-    return widget, welcome["conversation_id"]
+    return widget, widget.conversation_id
 
 
 @pytest.fixture

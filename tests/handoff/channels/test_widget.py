@@ -11,7 +11,7 @@ from tests.support import WidgetClient
 async def test_an_oversize_message_is_refused_and_the_conversation_survives(
     hub_without_bot: Settings, widget: WidgetClient, shared_redis: Redis
 ) -> None:
-    welcome = await widget.connect()
+    await widget.connect()
     refused = await widget.say("x" * (hub_without_bot.max_message_chars + 1))
     error = await widget.receive("error", "entry")
     assert error["type"] == "error" and error["code"] == "too_long"
@@ -20,7 +20,7 @@ async def test_an_oversize_message_is_refused_and_the_conversation_survives(
     await widget.say("x" * hub_without_bot.max_message_chars)
     accepted = await widget.receive("entry")
     assert len(accepted["text"]) == hub_without_bot.max_message_chars
-    stored = await shared_redis.xrange(keys.transcript(welcome["conversation_id"]))
+    stored = await shared_redis.xrange(keys.transcript(widget.conversation_id))
     customer_texts = [fields["text"] for _, fields in stored if fields["sender"] == "customer"]
     assert [len(text) for text in customer_texts] == [hub_without_bot.max_message_chars]
 
@@ -42,7 +42,7 @@ async def test_empty_and_malformed_frames_get_clear_errors(widget: WidgetClient)
 
 
 async def test_a_resent_message_is_stored_once(widget: WidgetClient, shared_redis: Redis) -> None:
-    welcome = await widget.connect()
+    await widget.connect()
     await widget.say("only once", client_id="same-id")
     await widget.say("only once", client_id="same-id")
     await widget.receive("entry")
@@ -50,7 +50,7 @@ async def test_a_resent_message_is_stored_once(widget: WidgetClient, shared_redi
     texts = []
     while "marker" not in texts:
         texts.append((await widget.receive("entry"))["text"])
-    stored = await shared_redis.xrange(keys.transcript(welcome["conversation_id"]))
+    stored = await shared_redis.xrange(keys.transcript(widget.conversation_id))
     assert [fields["text"] for _, fields in stored].count("only once") == 1
 
 
@@ -64,7 +64,7 @@ async def test_hostile_html_is_stored_and_sent_back_verbatim(widget: WidgetClien
 async def test_rasa_down_hands_over_to_a_person_and_keeps_every_message(
     widget: WidgetClient, shared_redis: Redis
 ) -> None:
-    welcome = await widget.connect(language="ko")
+    await widget.connect(language="ko")
     entries = await widget.replies_to("제 송금은 어디 있나요?")
     assert [e.get("event") for e in entries] == ["assistant_unavailable", "escalated"]
     assert "사용할 수 없습니다" in entries[0]["text"] and "상담원" in entries[1]["text"]
@@ -72,7 +72,7 @@ async def test_rasa_down_hands_over_to_a_person_and_keeps_every_message(
     assert place["position"] >= 1
     await widget.say("hello? still there")  # queued: kept for the agent, the bot stays silent
     assert (await widget.receive("entry"))["text"] == "hello? still there"
-    stored = await shared_redis.xrange(keys.transcript(welcome["conversation_id"]))
+    stored = await shared_redis.xrange(keys.transcript(widget.conversation_id))
     assert [f["text"] for _, f in stored if f["sender"] == "customer"] == [
         "제 송금은 어디 있나요?",
         "hello? still there",

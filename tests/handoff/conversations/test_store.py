@@ -56,25 +56,6 @@ async def test_a_resent_client_message_is_stored_once(store: ConversationStore) 
     assert len(await store.recent(conversation.id, 10)) == 1
 
 
-async def test_follow_replays_history_then_waits_for_new_entries(store: ConversationStore) -> None:
-    conversation = await store.create("web", "en")
-    first = await store.append(conversation.id, Entry(sender=Sender.CUSTOMER, text="one"))
-    follower = store.follow(conversation.id, after="0-0", block_ms=1000)
-    assert (await anext(follower)).id == first
-    pending = asyncio.ensure_future(anext(follower))
-    await asyncio.sleep(0.05)
-    assert not pending.done()
-    second = await store.append(conversation.id, Entry(sender=Sender.BOT, text="two"))
-    assert (await asyncio.wait_for(pending, 2)).id == second
-
-
-async def test_follow_from_an_id_skips_what_was_seen(store: ConversationStore) -> None:
-    conversation = await store.create("web", "en")
-    seen = await store.append(conversation.id, Entry(sender=Sender.CUSTOMER, text="one"))
-    missed = await store.append(conversation.id, Entry(sender=Sender.BOT, text="two"))
-    assert (await anext(store.follow(conversation.id, after=seen))).id == missed
-
-
 async def test_transitions_follow_the_state_machine(store: ConversationStore) -> None:
     conversation = await store.create("web", "en")
     event = Entry(sender=Sender.SYSTEM, text="", event="escalated")

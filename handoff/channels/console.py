@@ -259,16 +259,15 @@ class AgentSession(SocketSession):
             case MessageFrame():
                 await self._reply(frame)
             case NoteFrame():
-                note = Entry(
-                    sender=Sender.AGENT, text=frame.text, event="note", internal=True, author=agent
-                )
-                await self._conversations.append(frame.conversation_id, note)
+                await self._note(frame.conversation_id, frame.text)
             case TypingFrame():
                 await self._typing(frame.conversation_id, frame.on)
             case ReleaseFrame():
-                await queue.release(frame.conversation_id, agent)
+                await self._require_holder(frame.conversation_id)
+                await queue.release(frame.conversation_id, agent, by_admin=self._is_admin)
             case CloseFrame():
-                await queue.close(frame.conversation_id, agent, frame.tags)
+                await self._require_holder(frame.conversation_id)
+                await queue.close(frame.conversation_id, agent, frame.tags, by_admin=self._is_admin)
             case TransferFrame():
                 await self._transfer(frame.conversation_id, frame.to)
             case LeaveFrame():
@@ -280,7 +279,7 @@ class AgentSession(SocketSession):
     async def _open(self, conversation_id: str, after: str) -> None:
         """Send the conversation's header and customer panel, then follow its transcript."""
         conversation = await self._conversations.get(conversation_id)
-        if conversation.language not in self._agent.languages and self._agent.role != Role.ADMIN:
+        if conversation.language not in self._agent.languages and not self._is_admin:
             raise Refused("language", f"This conversation is in {conversation.language}.")
         history = await self._conversations.of_customer(conversation.customer)
         await self.send(
@@ -363,6 +362,27 @@ class AgentSession(SocketSession):
             return  # a resend of a message already delivered
         await self._conversations.record_first_response(frame.conversation_id, time.time())
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
+
+    @property
+    def _is_admin(self) -> bool:
+        return self._agent.role is Role.ADMIN
+
+    async def _require_holder(self, conversation_id: str) -> None:
+        """Refused unless this agent holds the conversation (an admin may act on any)."""
+        if self._is_admin:
+            return
+        conversation = await self._conversations.get(conversation_id)
+        if conversation.state is not State.AGENT or conversation.assignee != self._agent.name:
+            raise Refused("not_yours", "You do not hold this conversation.")
+
+    async def _note(self, conversation_id: str, text: str) -> None:
+        """An internal note, by the agent who holds (or last held) the chat, or by an admin."""
+        note = Entry(
+            sender=Sender.AGENT, text=text, event="note", internal=True, author=self._agent.name
+        )
+        held_by = "" if self._is_admin else self._agent.name
+        if await self._conversations.append(conversation_id, note, held_by=held_by) is None:
+            raise Refused("not_yours", "You do not hold this conversation.")
 
     async def _typing(self, conversation_id: str, on: bool) -> None:
         """Show the customer that their agent is typing (only the agent who holds the chat)."""

@@ -222,16 +222,22 @@ class AgentQueue:
         )
         return entry_id
 
-    async def release(self, conversation_id: str, agent: str) -> str:
-        """Give a conversation back to the bot."""
+    async def release(self, conversation_id: str, agent: str, *, by_admin: bool = False) -> str:
+        """Give a conversation the agent holds back to the bot (an admin: any conversation)."""
         change = Change(
-            del_fields=(F.ASSIGNEE, F.MISSES), queue="remove", event="released", assignee=agent
+            del_fields=(F.ASSIGNEE, F.MISSES),
+            queue="remove",
+            event="released",
+            assignee="" if by_admin else agent,
         )
         entry_id, _ = await self._move(conversation_id, "release", "released", change, author=agent)
         return entry_id
 
-    async def close(self, conversation_id: str, agent: str, tags: list[str]) -> str:
-        """Close a conversation with resolution tags; the customer is asked for a rating."""
+    async def close(
+        self, conversation_id: str, agent: str, tags: list[str], *, by_admin: bool = False
+    ) -> str:
+        """Close a conversation the agent holds (an admin: any conversation) with resolution
+        tags; the customer is asked for a rating."""
         change = Change(
             set_fields={
                 F.CLOSED_AT: repr(time.time()),
@@ -240,7 +246,7 @@ class AgentQueue:
             },
             queue="remove",
             event="closed",
-            assignee=agent,
+            assignee="" if by_admin else agent,
         )
         entry_id, conversation = await self._move(
             conversation_id, "close", "closed", change, author=agent, meta={"tags": tags}

@@ -439,9 +439,11 @@ function renderHeader() {
     s.assignee ? ` · with ${s.assignee}` : ""
   );
   ui.claim.hidden = s.state !== "queued";
-  ui.release.hidden = !mine && s.state !== "queued";
+  // Only the holder (or an admin) releases or closes a conversation.
+  const mayAct = mine || (state.me.role === "admin" && ["queued", "agent"].includes(s.state));
+  ui.release.hidden = !mayAct;
   ui.transferForm.hidden = !mine;
-  ui.closeForm.hidden = !mine && s.state !== "queued";
+  ui.closeForm.hidden = !mayAct;
   ui.reply.disabled = !mine;
   ui.replyForm.querySelector("button").disabled = !mine;
   ui.reply.placeholder = mine

@@ -101,9 +101,19 @@ def session(token_digest: str) -> str:
     return f"{PREFIX}:session:{token_digest}"
 
 
-def login_failures(name: str) -> str:
-    """Counter of recent failed logins for an account name, expiring."""
-    return f"{PREFIX}:login-failures:{name}"
+def user_sessions(name: str) -> str:
+    """Set: the digests of a staff member's sessions (they end together), expiring."""
+    return f"{PREFIX}:user:{name}:sessions"
+
+
+def login_failures(name: str, address: str) -> str:
+    """Counter of recent failed logins for an account name from one address, expiring."""
+    return f"{PREFIX}:login-failures:{name}:{address}"
+
+
+def login_failures_from(address: str) -> str:
+    """Counter of recent failed logins from one address, whatever the name, expiring."""
+    return f"{PREFIX}:login-failures-from:{address}"
 
 
 class ConversationField(StrEnum):

@@ -21,6 +21,8 @@ from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.live_events import EventHub
 from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
+from handoff.staff.login_throttle import LoginLimits, LoginThrottle
+from handoff.staff.passwords import Passwords
 from handoff.staff.sessions import SessionStore
 from handoff.staff.users import UserStore
 from handoff.tasks import cancel_and_wait
@@ -73,6 +75,7 @@ class Services:
     answers: KnowledgeAnswers
     users: UserStore
     sessions: SessionStore
+    login_throttle: LoginThrottle
     articles: ArticleStore
     knowledge: LiveKnowledgeBase
     unanswered: UnansweredQuestions
@@ -93,7 +96,9 @@ class Services:
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis, settings)
-        users = UserStore(redis)
+        users = UserStore(
+            redis, Passwords(settings.login_hash_workers, settings.login_hash_waiting)
+        )
         queue = AgentQueue(redis, conversations, users, settings)
         binary_redis = Redis.from_url(
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
@@ -136,6 +141,14 @@ class Services:
             answers=KnowledgeAnswers(knowledge, conversations, unanswered, rasa, settings),
             users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
+            login_throttle=LoginThrottle(
+                redis,
+                LoginLimits(
+                    settings.login_failures_per_name,
+                    settings.login_failures_per_address,
+                    settings.login_failure_window_seconds,
+                ),
+            ),
             articles=articles,
             knowledge=knowledge,
             unanswered=unanswered,

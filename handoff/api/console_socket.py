@@ -38,4 +38,4 @@ async def agent_socket(websocket: WebSocket, services: ServicesDep) -> None:
         return
     await websocket.accept()
     with contextlib.suppress(WebSocketDisconnect):
-        await AgentSession(websocket, services, user).run()
+        await AgentSession(websocket, services, user, token).run()

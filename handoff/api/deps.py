@@ -33,7 +33,9 @@ async def current_staff(request: Request, services: ServicesDep) -> StaffSession
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Please log in.")
     csrf = found[1]
     sent = request.headers.get(CSRF_HEADER, "")
-    if request.method not in SAFE_METHODS and not secrets.compare_digest(sent, csrf):
+    if request.method not in SAFE_METHODS and not secrets.compare_digest(
+        sent.encode(), csrf.encode()
+    ):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Missing or wrong CSRF token.")
     return StaffSession(user, csrf)
 

@@ -17,7 +17,7 @@ async def require_internal_token(request: Request, services: ServicesDep) -> Non
     """Only callers holding BATON_INTERNAL_TOKEN (the action server) get through."""
     expected = services.settings.internal_token.get_secret_value()
     sent = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    if not expected or not secrets.compare_digest(sent, expected):
+    if not expected or not secrets.compare_digest(sent.encode(), expected.encode()):
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "Internal token required.")
 
 

@@ -13,6 +13,7 @@ From the console (each may carry a "request" id that `done` or `error` echoes):
 """
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Annotated, Literal
@@ -36,7 +37,8 @@ from handoff.staff.users import Role, User
 
 logger = logging.getLogger(__name__)
 
-HEARTBEAT_SECONDS = 5
+HEARTBEAT_SECONDS = 5  # also how often an idle console re-checks its login session
+SESSION_ENDED = 4401  # close code: logged out (maybe elsewhere), or a new password or role
 AGENT_ONLY = frozenset({State.AGENT})
 SUGGESTIONS = 3
 
@@ -139,10 +141,13 @@ def console_entry(entry: Entry) -> dict:
 class AgentSession(SocketSession):
     """One open console of one agent."""
 
-    def __init__(self, websocket: WebSocket, services: Services, agent: User) -> None:
+    def __init__(
+        self, websocket: WebSocket, services: Services, agent: User, session_token: str
+    ) -> None:
         super().__init__(websocket)
         self._services = services
         self._agent = agent
+        self._session_token = session_token
         self._conversations = services.conversations
         self._followers: dict[str, asyncio.Task] = {}
         self._listener: Listener | None = None  # its `watching` holds the open conversations
@@ -178,7 +183,19 @@ class AgentSession(SocketSession):
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
+            if await self._closed_if_logged_out():
+                return
             await self._services.queue.heartbeat(self._agent.name)
+
+    async def _closed_if_logged_out(self) -> bool:
+        """Close the socket (SESSION_ENDED) if the agent's login session ended; whether it did."""
+        found = await self._services.sessions.read(self._session_token)
+        if found and found[0] == self._agent.name:
+            return False
+        logger.info("Console of %s closed: its login session ended", self._agent.name)
+        with contextlib.suppress(RuntimeError):
+            await self._websocket.close(SESSION_ENDED, "Your session has ended; log in again.")
+        return True
 
     async def _send_queue(self) -> None:
         """The queue for this agent's languages (serialised once for all such consoles)."""
@@ -225,6 +242,8 @@ class AgentSession(SocketSession):
             except (BadFrame, ValidationError) as error:
                 await self.send({"type": "error", "code": "bad_frame", "message": str(error)[:500]})
                 continue
+            if await self._closed_if_logged_out():
+                return
             try:
                 await self._handle(frame)
             except (Refused, LookupError) as refused:
@@ -259,16 +278,15 @@ class AgentSession(SocketSession):
             case MessageFrame():
                 await self._reply(frame)
             case NoteFrame():
-                note = Entry(
-                    sender=Sender.AGENT, text=frame.text, event="note", internal=True, author=agent
-                )
-                await self._conversations.append(frame.conversation_id, note)
+                await self._note(frame.conversation_id, frame.text)
             case TypingFrame():
                 await self._typing(frame.conversation_id, frame.on)
             case ReleaseFrame():
-                await queue.release(frame.conversation_id, agent)
+                await self._require_holder(frame.conversation_id)
+                await queue.release(frame.conversation_id, agent, by_admin=self._is_admin)
             case CloseFrame():
-                await queue.close(frame.conversation_id, agent, frame.tags)
+                await self._require_holder(frame.conversation_id)
+                await queue.close(frame.conversation_id, agent, frame.tags, by_admin=self._is_admin)
             case TransferFrame():
                 await self._transfer(frame.conversation_id, frame.to)
             case LeaveFrame():
@@ -280,7 +298,7 @@ class AgentSession(SocketSession):
     async def _open(self, conversation_id: str, after: str) -> None:
         """Send the conversation's header and customer panel, then follow its transcript."""
         conversation = await self._conversations.get(conversation_id)
-        if conversation.language not in self._agent.languages and self._agent.role != Role.ADMIN:
+        if conversation.language not in self._agent.languages and not self._is_admin:
             raise Refused("language", f"This conversation is in {conversation.language}.")
         history = await self._conversations.of_customer(conversation.customer)
         await self.send(
@@ -351,7 +369,11 @@ class AgentSession(SocketSession):
 
     async def _reply(self, frame: MessageFrame) -> None:
         entry = Entry(
-            sender=Sender.AGENT, text=frame.text, client_id=frame.client_id, author=self._agent.name
+            sender=Sender.AGENT,
+            text=frame.text,
+            client_id=frame.client_id,
+            author=self._agent.name,
+            author_name=self._agent.display_name,
         )
         appended = await self._conversations.append(
             frame.conversation_id, entry, only_in=AGENT_ONLY, held_by=self._agent.name
@@ -363,6 +385,27 @@ class AgentSession(SocketSession):
             return  # a resend of a message already delivered
         await self._conversations.record_first_response(frame.conversation_id, time.time())
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
+
+    @property
+    def _is_admin(self) -> bool:
+        return self._agent.role is Role.ADMIN
+
+    async def _require_holder(self, conversation_id: str) -> None:
+        """Refused unless this agent holds the conversation (an admin may act on any)."""
+        if self._is_admin:
+            return
+        conversation = await self._conversations.get(conversation_id)
+        if conversation.state is not State.AGENT or conversation.assignee != self._agent.name:
+            raise Refused("not_yours", "You do not hold this conversation.")
+
+    async def _note(self, conversation_id: str, text: str) -> None:
+        """An internal note, by the agent who holds (or last held) the chat, or by an admin."""
+        note = Entry(
+            sender=Sender.AGENT, text=text, event="note", internal=True, author=self._agent.name
+        )
+        held_by = "" if self._is_admin else self._agent.name
+        if await self._conversations.append(conversation_id, note, held_by=held_by) is None:
+            raise Refused("not_yours", "You do not hold this conversation.")
 
     async def _typing(self, conversation_id: str, on: bool) -> None:
         """Show the customer that their agent is typing (only the agent who holds the chat)."""

@@ -96,8 +96,8 @@ def entry_frame(entry: Entry) -> dict:
         frame["event"] = entry.event
     if entry.state:
         frame["state"] = entry.state.value  # the event moved the conversation to this state
-    if entry.sender is Sender.AGENT and entry.author:
-        frame["author"] = entry.author
+    if entry.sender is Sender.AGENT and entry.author_name:
+        frame["author"] = entry.author_name  # the display name, never the login
     if "link" in entry.meta:
         frame["link"] = entry.meta["link"]
     return frame

@@ -6,7 +6,8 @@ import secrets
 import shlex
 import sys
 import time
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import typer
 from honcho.manager import Manager
@@ -22,7 +23,8 @@ from handoff.cli.processes import (
     wait_until_ready,
 )
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
-from handoff.staff.users import InvalidAccount, Role, UserStore
+from handoff.staff.sessions import end_sessions
+from handoff.staff.users import InvalidAccount, Role, User, UserStore
 
 app = typer.Typer(help="Baton: a support bot that hands the conversation to a person.")
 users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
@@ -30,6 +32,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(kb_app, name="kb")
 app.command("eval")(eval_command)
 DEMO_ACCOUNTS = {"editor": Role.EDITOR, "agent": Role.AGENT}
+T = TypeVar("T")
 
 
 @app.callback()
@@ -122,19 +125,79 @@ def users_add(
     language: Annotated[
         list[str] | None, typer.Option(help="A language they work in, repeatable [default: en].")
     ] = None,
+    display_name: Annotated[
+        str | None,
+        typer.Option(help='The name customers see [default: "jane.doe" shows as "Jane"].'),
+    ] = None,
 ) -> None:
-    """Create (or reset) a staff account."""
+    """Create (or reset, ending its sessions) a staff account."""
 
-    async def add() -> None:
+    async def add(users: UserStore) -> User:
+        return await users.add(name, password, role, tuple(language or ["en"]), display_name)
+
+    user = _on_users(add)
+    typer.echo(
+        f"{role.value} {name} (customers see {user.display_name!r}) is ready: "
+        f"log in at {get_settings().base_url}/login"
+    )
+
+
+@users_app.command("edit")
+def users_edit(
+    name: str,
+    role: Annotated[Role | None, typer.Option(help="A new role (ends their sessions).")] = None,
+    display_name: Annotated[str | None, typer.Option(help="The name customers see.")] = None,
+    language: Annotated[
+        list[str] | None, typer.Option(help="A language they work in, repeatable.")
+    ] = None,
+    password: Annotated[
+        bool, typer.Option("--password", help="Ask for a new password (ends their sessions).")
+    ] = False,
+) -> None:
+    """Change a staff account: its role, display name, languages or password."""
+    new_password = (
+        typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+        if password
+        else None
+    )
+
+    async def edit(users: UserStore) -> User:
+        languages = tuple(language) if language else None
+        return await users.update(
+            name,
+            password=new_password,
+            role=role,
+            display_name=display_name,
+            languages=languages,
+        )
+
+    user = _on_users(edit)
+    typer.echo(f"{user.role.value} {name}: customers see {user.display_name!r}")
+
+
+@users_app.command("logout")
+def users_logout(name: str) -> None:
+    """End every session of a staff account (their open consoles close)."""
+
+    async def log_out() -> int:
         async with redis_client(get_settings()) as redis:
-            await UserStore(redis).add(name, password, role, tuple(language or ["en"]))
+            return await end_sessions(redis, name)
+
+    typer.echo(f"{name}: {asyncio.run(log_out())} session(s) ended")
+
+
+def _on_users(work: Callable[[UserStore], Awaitable[T]]) -> T:
+    """Run a change of staff accounts; a clear error (exit 2) for an invalid or unknown one."""
+
+    async def run() -> T:
+        async with redis_client(get_settings()) as redis:
+            return await work(UserStore(redis))
 
     try:
-        asyncio.run(add())
-    except InvalidAccount as error:
+        return asyncio.run(run())
+    except (InvalidAccount, LookupError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from error
-    typer.echo(f"{role.value} {name} is ready: log in at {get_settings().base_url}/login")
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ class Entry:
     event: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     internal: bool = False
-    author: str | None = None
+    author: str | None = None  # a staff login: only staff see it
+    author_name: str | None = None  # the agent's display name: what customers see
     state: State | None = None
     id: str = ""
 
@@ -97,6 +98,8 @@ class Entry:
             fields["internal"] = "1"
         if self.author:
             fields["author"] = self.author
+        if self.author_name:
+            fields["author_name"] = self.author_name
         if self.state:
             fields["state"] = self.state.value
         return fields
@@ -114,6 +117,7 @@ class Entry:
             meta=json.loads(fields.get("meta", "{}")),
             internal=fields.get("internal") == "1",
             author=fields.get("author"),
+            author_name=fields.get("author_name"),
             state=State(fields["state"]) if fields.get("state") else None,
         )
 

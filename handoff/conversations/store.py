@@ -28,7 +28,7 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       queue languages hash, events stream, assignments hash (conversation -> agent),
 #       the transcript-appended channel (the conversation id is published there).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
-#       marker ttl, required assignee ("" = any; checked while an agent holds it),
+#       marker ttl, required assignee ("" = any; else it must be the one holding it),
 #       header changes as JSON {"set": {}, "del": []},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
@@ -46,7 +46,7 @@ if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',',
   return {'refused', state}
 end
 local holder = redis.call('HGET', conv, 'assignee') or ''
-if assignee ~= '' and state == 'agent' and holder ~= assignee then
+if assignee ~= '' and holder ~= assignee then
   return {'not_assignee', holder}
 end
 if marker ~= '' and redis.call('SET', marker, '1', 'NX', 'EX', ttl) == false then
@@ -229,7 +229,7 @@ class ConversationStore:
     ) -> str | None:
         """Append an entry; None if it was a resend (same client_id) or the state forbids it.
 
-        With `held_by`, only while that agent holds the conversation.
+        With `held_by`, only if that agent holds (or last held) the conversation.
         """
         change = Change(assignee=held_by)
         status, value = await self._run(conversation_id, entry, only_in, None, change)

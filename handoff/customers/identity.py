@@ -29,6 +29,7 @@ class IdentityVerifier:
 
     def customer(self, user_id: str, user_hash: str) -> str:
         """The verified customer id for a signed user id; IdentityRejected if it is not signed."""
-        if not self.secret or not hmac.compare_digest(self.sign(user_id), user_hash.lower()):
+        expected, sent = self.sign(user_id).encode(), user_hash.lower().encode()
+        if not self.secret or not hmac.compare_digest(expected, sent):
             raise IdentityRejected(user_id)
         return VERIFIED_PREFIX + user_id

@@ -19,7 +19,7 @@ from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 from handoff.queue.hours import BusinessHours
 from handoff.settings import Settings
-from handoff.staff.users import UserStore
+from handoff.staff.users import UserStore, default_display_name
 
 logger = logging.getLogger(__name__)
 
@@ -208,30 +208,47 @@ class AgentQueue:
             event="claimed",
         )
         entry_id, _ = await self._move(
-            conversation_id, "claim", "agent_joined", change, author=agent, name=agent
+            conversation_id,
+            "claim",
+            "agent_joined",
+            change,
+            author=agent,
+            name=await self._shown(agent),
         )
         return entry_id
 
     async def transfer(self, conversation_id: str, agent: str, to_agent: str) -> str:
         """Hand a conversation the agent holds to another agent."""
-        if await self._users.get(to_agent) is None:
+        target = await self._users.get(to_agent)
+        if target is None:
             raise LookupError(f"no agent named {to_agent}")
         change = Change(set_fields={F.ASSIGNEE: to_agent}, event="transferred", assignee=agent)
         entry_id, _ = await self._move(
-            conversation_id, "transfer", "agent_joined", change, author=agent, name=to_agent
+            conversation_id,
+            "transfer",
+            "agent_joined",
+            change,
+            author=agent,
+            name=target.display_name,
         )
         return entry_id
 
-    async def release(self, conversation_id: str, agent: str) -> str:
-        """Give a conversation back to the bot."""
+    async def release(self, conversation_id: str, agent: str, *, by_admin: bool = False) -> str:
+        """Give a conversation the agent holds back to the bot (an admin: any conversation)."""
         change = Change(
-            del_fields=(F.ASSIGNEE, F.MISSES), queue="remove", event="released", assignee=agent
+            del_fields=(F.ASSIGNEE, F.MISSES),
+            queue="remove",
+            event="released",
+            assignee="" if by_admin else agent,
         )
         entry_id, _ = await self._move(conversation_id, "release", "released", change, author=agent)
         return entry_id
 
-    async def close(self, conversation_id: str, agent: str, tags: list[str]) -> str:
-        """Close a conversation with resolution tags; the customer is asked for a rating."""
+    async def close(
+        self, conversation_id: str, agent: str, tags: list[str], *, by_admin: bool = False
+    ) -> str:
+        """Close a conversation the agent holds (an admin: any conversation) with resolution
+        tags; the customer is asked for a rating."""
         change = Change(
             set_fields={
                 F.CLOSED_AT: repr(time.time()),
@@ -240,7 +257,7 @@ class AgentQueue:
             },
             queue="remove",
             event="closed",
-            assignee=agent,
+            assignee="" if by_admin else agent,
         )
         entry_id, conversation = await self._move(
             conversation_id, "close", "closed", change, author=agent, meta={"tags": tags}
@@ -258,6 +275,11 @@ class AgentQueue:
             conversation_id, "requeue", "requeued", change, meta={"from": agent}
         )
         return entry_id
+
+    async def _shown(self, agent: str) -> str:
+        """The agent's name as customers see it (their display name, never the login)."""
+        user = await self._users.get(agent)
+        return user.display_name if user else default_display_name(agent)
 
     async def _move(
         self,

@@ -19,6 +19,7 @@ const BACKOFF_MAX_MS = 15000;
 const TYPING_EVERY_MS = 2000; // "typing on" at most this often while the agent types
 const TYPING_IDLE_MS = 3000; // then "typing off" after this long without a key
 const CUSTOMER_TYPING_MS = 8000; // hide the customer's typing if no "on" refreshes it
+const SESSION_ENDED = 4401; // the hub closes the socket with this code when the session ended
 
 /** 75 -> "1:15", 3700 -> "1:01:40". */
 function duration(seconds) {
@@ -83,6 +84,7 @@ const ui = {
   notifications: $("notifications"),
   agentName: $("agent-name"),
   logout: $("logout"),
+  logoutEverywhere: $("logout-everywhere"),
   banner: $("banner"),
   queue: $("queue"),
   queueCount: $("queue-count"),
@@ -163,8 +165,9 @@ function connect() {
     state.socket = null;
     state.ready = false;
     setConnection("offline", "Reconnecting…");
-    // 1008: refused; if the session ended, whoAmI() takes the agent to the login page.
-    if (event.code === 1008) whoAmI().catch(() => {});
+    // 1008: refused, 4401: the session ended (logged out elsewhere, new password or role);
+    // if the session ended, whoAmI() takes the agent to the login page.
+    if (event.code === 1008 || event.code === SESSION_ENDED) whoAmI().catch(() => {});
     const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** state.attempt);
     state.attempt = Math.min(state.attempt + 1, 10);
     state.retryTimer = setTimeout(connect, base * (0.75 + Math.random() * 0.5));
@@ -439,9 +442,11 @@ function renderHeader() {
     s.assignee ? ` · with ${s.assignee}` : ""
   );
   ui.claim.hidden = s.state !== "queued";
-  ui.release.hidden = !mine && s.state !== "queued";
+  // Only the holder (or an admin) releases or closes a conversation.
+  const mayAct = mine || (state.me.role === "admin" && ["queued", "agent"].includes(s.state));
+  ui.release.hidden = !mayAct;
   ui.transferForm.hidden = !mine;
-  ui.closeForm.hidden = !mine && s.state !== "queued";
+  ui.closeForm.hidden = !mayAct;
   ui.reply.disabled = !mine;
   ui.replyForm.querySelector("button").disabled = !mine;
   ui.reply.placeholder = mine
@@ -798,7 +803,8 @@ function bind() {
     event.preventDefault();
     search();
   });
-  ui.logout.addEventListener("click", logOut);
+  ui.logout.addEventListener("click", () => logOut());
+  ui.logoutEverywhere.addEventListener("click", () => logOut({ everywhere: true }));
   ui.notifications.addEventListener("click", () =>
     Notification.requestPermission().then(updateNotificationButton)
   );
@@ -822,7 +828,7 @@ async function start() {
     return;
   }
   state.me = me;
-  ui.agentName.textContent = `${me.name} · ${me.role}`;
+  ui.agentName.textContent = `${me.name} · ${me.role} · customers see ${me.display_name}`;
   bind();
   updateNotificationButton();
   setInterval(tick, 1000);

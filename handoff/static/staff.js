@@ -87,8 +87,9 @@ export async function whoAmI() {
   return me;
 }
 
-/** Log out, then the login page (whatever the server answered: leaving is what was asked). */
-export async function logOut() {
-  await api("POST", "/auth/logout").catch(() => {});
+/** Log out (everywhere: every session of this account, on every device), then the login page
+ * (whatever the server answered: leaving is what was asked). */
+export async function logOut({ everywhere = false } = {}) {
+  await api("POST", everywhere ? "/auth/logout-everywhere" : "/auth/logout").catch(() => {});
   goToLogin();
 }

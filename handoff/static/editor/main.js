@@ -47,7 +47,7 @@ async function startSession() {
   openFromAddress();
 }
 
-async function logout() {
+async function logout(everywhere) {
   if (isDirty() && !(await confirmDialog({
     title: "Log out with unsaved changes?",
     text: "Your changes to this article are not saved and will be lost.",
@@ -55,7 +55,7 @@ async function logout() {
     danger: true,
   }))) return;
   state.leaving = true;
-  logOut();
+  logOut({ everywhere });
 }
 
 function onBeforeUnload(event) {
@@ -72,7 +72,8 @@ wireDialogs();
 wireOther();
 wireHistory();
 wireTry();
-ui.logout.addEventListener("click", logout);
+ui.logout.addEventListener("click", () => logout(false));
+ui.logoutEverywhere.addEventListener("click", () => logout(true));
 window.addEventListener("beforeunload", onBeforeUnload);
 setInterval(refreshTimes, 60_000);
 startSession();

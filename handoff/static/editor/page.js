@@ -19,6 +19,7 @@ export const ui = {
   layout: $("layout"),
   user: $("user"),
   logout: $("logout"),
+  logoutEverywhere: $("logout-everywhere"),
   // list
   list: $("article-list"),
   listCount: $("list-count"),

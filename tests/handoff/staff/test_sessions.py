@@ -9,7 +9,7 @@ from handoff import keys
 from handoff.staff.sessions import SessionStore
 from handoff.staff.users import Role, User
 
-MINA = User(name="mina", role=Role.EDITOR, languages=("en",))
+MINA = User(name="mina", role=Role.EDITOR, languages=("en",), display_name="Mina")
 
 
 @pytest.fixture

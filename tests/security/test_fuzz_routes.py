@@ -42,7 +42,12 @@ def test_no_input_makes_a_server_error_logged_out(case, fuzzed_hub: Settings) ->
 
 # What a header value may hold (RFC 9110 field-value): visible ASCII, spaces, tabs, obs-text.
 FIELD_BYTES = [9, *range(0x20, 0x7F), *range(0x80, 0x100)]
-header_values = st.lists(st.sampled_from(FIELD_BYTES), max_size=80).map(bytes)
+# No white space at either end: HTTP clients refuse to send it (and servers strip it).
+header_values = (
+    st.lists(st.sampled_from(FIELD_BYTES), min_size=1, max_size=80)
+    .map(bytes)
+    .filter(lambda value: value == value.strip(b" \t"))
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -45,7 +45,9 @@ async def test_idle_widget_sockets_hold_no_redis_connection(
     blocked_after, connected_after = await blocked_and_connected(shared_redis)
     for widget in widgets:
         await widget.close()
-    assert blocked_after == blocked_before
+    # Other processes of the session (Rasa, other hubs) come and go from blocking reads: a few
+    # either way, where each socket used to hold one of its own (30 more).
+    assert blocked_after - blocked_before < 5
     assert connected_after - connected_before < 5
 
 

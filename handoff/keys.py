@@ -106,6 +106,11 @@ def login_failures(name: str) -> str:
     return f"{PREFIX}:login-failures:{name}"
 
 
+def rate_limits() -> str:
+    """Prefix of the rate limits' moving windows (handoff/customers/rate_limits.py), expiring."""
+    return f"{PREFIX}:limits"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -14,6 +14,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.customers.follow_up import FollowUps
 from handoff.customers.identity import IdentityVerifier
+from handoff.customers.rate_limits import RateLimits
 from handoff.customers.tokens import ConversationTokens
 from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.live_events import EventHub
@@ -73,6 +74,7 @@ class Services:
     knowledge: LiveKnowledgeBase
     unanswered: UnansweredQuestions
     binary_redis: Redis
+    rate_limits: RateLimits
     background: set[asyncio.Task] = field(default_factory=set)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -134,6 +136,7 @@ class Services:
             knowledge=knowledge,
             unanswered=unanswered,
             binary_redis=binary_redis,
+            rate_limits=RateLimits(redis, settings),
         )
 
     async def begin(self) -> None:

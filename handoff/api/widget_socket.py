@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from handoff.api.deps import ServicesDep
 from handoff.channels.socket_session import BadFrame, receive_json
-from handoff.channels.widget import WidgetSession
+from handoff.channels.widget import WidgetSession, client_address
 from handoff.conversations.model import Conversation, UnknownConversation
 from handoff.conversations.system_messages import system_message
 from handoff.customers.identity import IdentityRejected
+from handoff.customers.rate_limits import Action, RateLimited
 from handoff.services import Services
 
 router = APIRouter(tags=["widget"])
@@ -35,12 +36,15 @@ class HelloFrame(BaseModel):
     user_hash: str | None = Field(default=None, max_length=128)  # the site's HMAC of user_id
 
 
-async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conversation, bool]:
+async def open_conversation(
+    services: Services, hello: HelloFrame, address: str
+) -> tuple[Conversation, bool]:
     """The conversation the token names, or a new one (asked for, or the token names none).
 
     A signed user id makes the customer verified; a token resumes only that customer's
     conversation. Otherwise a new conversation keeps the customer of a valid token, so their
-    history stays together. IdentityRejected if the user id's hash does not match.
+    history stays together. IdentityRejected if the user id's hash does not match;
+    RateLimited if the address has opened too many conversations lately.
     """
     verified = (
         services.identities.customer(hello.user_id, hello.user_hash or "")
@@ -56,17 +60,16 @@ async def open_conversation(services: Services, hello: HelloFrame) -> tuple[Conv
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
     customer = verified or (claims.customer if claims else "") or f"web-{uuid.uuid4().hex}"
+    await services.rate_limits.hit(Action.CONVERSATION, language, address=address)
     conversation = await services.conversations.create(
         "web", language, customer, verified=bool(verified)
     )
     return conversation, False
 
 
-async def refuse(websocket: WebSocket, code: str, language: str) -> None:
+async def refuse(websocket: WebSocket, code: str, message: str, **details: object) -> None:
     """Turn a widget away at its hello: say why, then close (policy violation)."""
-    await websocket.send_json(
-        {"type": "error", "code": code, "message": system_message(code, language)}
-    )
+    await websocket.send_json({"type": "error", "code": code, "message": message} | details)
     await websocket.close(code=1008)
 
 
@@ -78,14 +81,19 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
         raw = await asyncio.wait_for(receive_json(websocket), HELLO_TIMEOUT_SECONDS)
         hello = HelloFrame.model_validate(raw)
     except (BadFrame, ValidationError, TimeoutError):
-        await refuse(websocket, "bad_frame", "en")
+        await refuse(websocket, "bad_frame", system_message("bad_frame", "en"))
         return
     except WebSocketDisconnect:
         return
     try:
-        conversation, resumed = await open_conversation(services, hello)
+        conversation, resumed = await open_conversation(services, hello, client_address(websocket))
     except IdentityRejected:
-        await refuse(websocket, "bad_identity", hello.language or "en")
+        await refuse(
+            websocket, "bad_identity", system_message("bad_identity", hello.language or "en")
+        )
+        return
+    except RateLimited as limited:
+        await refuse(websocket, limited.code, str(limited), retry_after=limited.retry_after)
         return
     await websocket.send_json(
         {

@@ -2,3 +2,4 @@
 hub in process, widgets and staff (tests/handoff/conftest.py)."""
 
 from tests.handoff.conftest import *  # noqa: F403
+from tests.security.serving import serve  # noqa: F401

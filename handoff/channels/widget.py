@@ -192,8 +192,7 @@ class WidgetSession(SocketSession):
             case TypingFrame():
                 await services.events.typing(conversation_id, Sender.CUSTOMER.value, frame.on)
             case EmailFrame():
-                address = frame.address
-                await self._refusable(services.follow_ups.leave_email(conversation_id, address))
+                await self._refusable(self._leave_email(frame.address))
             case RatingFrame():
                 await self._refusable(
                     services.follow_ups.rate(conversation_id, frame.score, frame.comment)
@@ -221,6 +220,11 @@ class WidgetSession(SocketSession):
         await self._limit(Action.ESCALATION)
         asked = Escalation.because("customer_asked")
         await self._services.intake.escalate(self._conversation.id, asked)
+
+    async def _leave_email(self, address: str) -> None:
+        """Where to write when an agent replies (it adds to the transcript: limited as messages)."""
+        await self._limit(Action.MESSAGE)
+        await self._services.follow_ups.leave_email(self._conversation.id, address)
 
     async def _limit(self, action: Action) -> None:
         """Count an action of this socket and of its address; RateLimited beyond the limits."""

@@ -25,7 +25,7 @@ from handoff.settings import Settings
 class Action(StrEnum):
     """What a customer does that costs the hub, and so is limited."""
 
-    MESSAGE = "message"  # a typed message or a pressed button
+    MESSAGE = "message"  # a typed message, a pressed button, an email address left
     ESCALATION = "escalation"  # "Talk to a person"
     CONVERSATION = "conversation"  # a new conversation
 

@@ -130,3 +130,24 @@ async def test_new_conversations_from_one_address_are_cut_at_the_limit(
     assert len([key for key in conversations if key.count(":") == 2]) == 3
     for widget in widgets:
         await widget.close()
+
+
+async def test_email_frames_count_as_messages(
+    start_hub: Callable[..., Awaitable[InProcessHub]], serve: Serve, redis: Redis
+) -> None:
+    url = await widget_url(start_hub, serve, message_rate_per_connection="3/minute")
+    widget = WidgetClient(url)
+    welcome = await widget.connect()
+    await widget.send({"type": "handoff"})
+    for n in range(5):
+        await widget.send({"type": "email", "address": f"me{n}@example.com"})
+    marker = await widget.say("after the flood")
+    frames = []
+    while not frames or frames[-1].get("client_id") != marker:
+        frame = await widget.receive("entry", "error", timeout=10)
+        if frame["type"] == "error" or frame.get("event") == "email_saved" or "client_id" in frame:
+            frames.append(frame)
+    assert [f.get("event") or f["type"] for f in frames] == ["email_saved"] * 3 + ["error"] * 3
+    stored = await redis.xrange(keys.transcript(welcome["conversation_id"]))
+    assert [fields.get("event") for _, fields in stored].count("email_saved") == 3
+    await widget.close()

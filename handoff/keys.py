@@ -116,6 +116,11 @@ def login_failures_from(address: str) -> str:
     return f"{PREFIX}:login-failures-from:{address}"
 
 
+def rate_limits() -> str:
+    """Prefix of the rate limits' moving windows (handoff/customers/rate_limits.py), expiring."""
+    return f"{PREFIX}:limits"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -16,6 +16,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.customers.follow_up import FollowUps
 from handoff.customers.identity import IdentityVerifier
+from handoff.customers.rate_limits import RateLimits
 from handoff.customers.tokens import ConversationTokens
 from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.live_events import EventHub
@@ -80,6 +81,7 @@ class Services:
     knowledge: LiveKnowledgeBase
     unanswered: UnansweredQuestions
     binary_redis: Redis
+    rate_limits: RateLimits
     background: set[asyncio.Task] = field(default_factory=set)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -153,6 +155,7 @@ class Services:
             knowledge=knowledge,
             unanswered=unanswered,
             binary_redis=binary_redis,
+            rate_limits=RateLimits(redis, settings),
         )
 
     async def begin(self) -> None:

@@ -2,13 +2,24 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr
+from limits import parse_many
+from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge_base.decision import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rate(value: str) -> str:
+    """A rate in the `limits` notation ("30/minute", "30/minute;300/hour"); ValueError if not."""
+    parse_many(value)
+    return value
+
+
+Rate = Annotated[str, AfterValidator(_rate)]
 
 
 class Settings(BaseSettings):
@@ -84,6 +95,19 @@ class Settings(BaseSettings):
     )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
+    # How fast a widget may act, per socket and per client address (every hub process counts
+    # together); beyond, the frame is refused with a retry-after. See customers/rate_limits.py.
+    message_rate_per_connection: Rate = "30/minute;300/hour"
+    message_rate_per_address: Rate = "300/minute;3000/hour"
+    escalation_rate_per_connection: Rate = "5/minute;20/hour"
+    escalation_rate_per_address: Rate = "60/minute;600/hour"
+    conversation_rate_per_address: Rate = "60/minute;600/hour"
+    bot_queue: int = Field(
+        default=10, ge=1, description="A widget's messages waiting for the bot; more are refused."
+    )
+    console_queue_page: int = Field(
+        default=50, ge=1, description="Queued chats a console is sent at first (it asks for more)."
+    )
     decision_policy: Policy = Field(
         default_factory=Policy,
         description="How sure the NLU must be to outweigh the knowledge base (JSON), per kind.",

@@ -25,7 +25,7 @@ ALLOWED = {
         "tasks",
         "knowledge_base",
     },
-    "channels": {"assistant", "conversations", "queue", "staff", "services"},
+    "channels": {"assistant", "conversations", "customers", "queue", "staff", "services"},
     "api": {
         "channels",
         "conversations",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, ValidationError
 from handoff.api.deps import ServicesDep
 from handoff.channels.open_sockets import TooManySockets
 from handoff.channels.socket_session import BadFrame, receive_json
-from handoff.channels.widget import NewConversation, WidgetSession
+from handoff.channels.widget import NewConversation, WidgetSession, client_address
 from handoff.conversations.model import Conversation, State, UnknownConversation
 from handoff.conversations.system_messages import system_message
 from handoff.customers.identity import VERIFIED_PREFIX, IdentityRejected
@@ -68,11 +68,6 @@ async def open_conversation(
 def is_verified(customer: str) -> bool:
     """Whether a customer id is a signed-in user's."""
     return customer.startswith(VERIFIED_PREFIX)
-
-
-def client_address(websocket: WebSocket) -> str:
-    """The visitor's address (uvicorn takes it from X-Forwarded-For behind a trusted proxy)."""
-    return websocket.client.host if websocket.client else "unknown"
 
 
 def welcome_frame(services: Services, conversation: Conversation | NewConversation) -> dict:

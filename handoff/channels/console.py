@@ -1,7 +1,7 @@
 """The agent console's session: the live queue, claims, and chats with customers.
 
 Protocol (JSON frames). From the hub:
-  hello {agent, languages, capacity, max_message_chars}, queue {items}, mine {items},
+  hello {agent, languages, capacity, max_message_chars}, queue {items, total}, mine {items},
   conversation {conversation, customer, history}, entry {conversation_id, entry},
   typing {conversation_id, on}, suggestions {conversation_id, for, articles},
   articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
@@ -9,7 +9,8 @@ From the console (each may carry a "request" id that `done` or `error` echoes):
   open {conversation_id, after}, claim {conversation_id}, message {conversation_id, text,
   client_id}, note {conversation_id, text}, typing {conversation_id, on}, release
   {conversation_id}, close {conversation_id, tags}, transfer {conversation_id, to},
-  leave {conversation_id} (stop following it), search {query, language}.
+  leave {conversation_id} (stop following it), search {query, language}, queue_more (show
+  another page of the queue: the queue frame carries the first pages and `total`).
 """
 
 import asyncio
@@ -104,6 +105,10 @@ class SearchFrame(Request):
     language: str = Field(pattern=r"^[a-z]{2}$")
 
 
+class QueueMoreFrame(Request):
+    type: Literal["queue_more"]
+
+
 ConsoleFrame = TypeAdapter(
     Annotated[
         OpenFrame
@@ -115,7 +120,8 @@ ConsoleFrame = TypeAdapter(
         | CloseFrame
         | TransferFrame
         | LeaveFrame
-        | SearchFrame,
+        | SearchFrame
+        | QueueMoreFrame,
         Field(discriminator="type"),
     ]
 )
@@ -151,6 +157,7 @@ class AgentSession(SocketSession):
         self._conversations = services.conversations
         self._followers: dict[str, asyncio.Task] = {}
         self._listener: Listener | None = None  # its `watching` holds the open conversations
+        self._queue_shown = services.settings.console_queue_page  # grows by a page on queue_more
 
     async def run(self) -> None:
         """Serve the console until it disconnects."""
@@ -199,7 +206,8 @@ class AgentSession(SocketSession):
 
     async def _send_queue(self) -> None:
         """The queue for this agent's languages (serialised once for all such consoles)."""
-        await self.send_text(await self._services.events.queue_frame(self._agent.languages))
+        frame = await self._services.events.queue_frame(self._agent.languages, self._queue_shown)
+        await self.send_text(frame)
 
     async def _send_mine(self) -> None:
         """The conversations this agent holds."""
@@ -223,17 +231,21 @@ class AgentSession(SocketSession):
         }
 
     async def _live(self, listener: Listener) -> None:
+        """Typing as it comes; the queue (and my chats) once for all the events waiting."""
         while True:
-            event = await listener.inbox.get()
-            if isinstance(event, TypingEvent):
-                if event.sender == Sender.CUSTOMER.value:
+            events = [await listener.inbox.get()]
+            while not listener.inbox.empty():
+                events.append(listener.inbox.get_nowait())
+            for event in events:
+                if isinstance(event, TypingEvent) and event.sender == Sender.CUSTOMER.value:
                     await self.send(
                         {"type": "typing", "conversation_id": event.conversation_id, "on": event.on}
                     )
-            elif isinstance(event, QueueEvent):
+            changes = [event for event in events if isinstance(event, QueueEvent)]
+            if changes:
                 await self._send_queue()
-                if self._agent.name in (event.assignee, event.previous):
-                    await self._send_mine()
+            if any(self._agent.name in (event.assignee, event.previous) for event in changes):
+                await self._send_mine()
 
     async def _receive(self) -> None:
         while True:
@@ -294,6 +306,9 @@ class AgentSession(SocketSession):
             case SearchFrame():
                 articles = await self._articles(frame.query, frame.language)
                 await self.send({"type": "articles", "query": frame.query, "articles": articles})
+            case QueueMoreFrame():
+                self._queue_shown += self._services.settings.console_queue_page
+                await self._send_queue()
 
     async def _open(self, conversation_id: str, after: str) -> None:
         """Send the conversation's header and customer panel, then follow its transcript."""

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Annotated, Literal, TypeVar
@@ -13,6 +14,7 @@ from handoff.assistant.intake import AcceptedMessage
 from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import Conversation, Entry, Refused, Sender
 from handoff.conversations.system_messages import system_message
+from handoff.customers.rate_limits import Action, RateLimited, rate_limited
 from handoff.queue.agent_queue import Escalation, Place
 from handoff.queue.live_events import TypingEvent
 from handoff.services import Services
@@ -21,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 PLACE_REFRESH_SECONDS = 15  # estimates change as agents come and go, between queue events
+BOT_BUSY_RETRY_SECONDS = 2  # about a bot turn or two, when the widget's bot queue is full
 
 
 class MessageFrame(BaseModel):
@@ -144,7 +147,11 @@ class WidgetSession(SocketSession):
         self._started = asyncio.Event()  # set once the conversation exists
         if isinstance(conversation, Conversation):
             self._started.set()
-        self._bot_queue: asyncio.Queue[AcceptedMessage | None] = asyncio.Queue()
+        self._bot_queue: asyncio.Queue[AcceptedMessage | None] = asyncio.Queue(
+            services.settings.bot_queue
+        )
+        self._connection = uuid.uuid4().hex  # this socket's own rate limits
+        self._address = client_address(websocket)
 
     async def run(self, after: str) -> None:
         """Serve the widget until it disconnects, or until Redis fails under it."""
@@ -157,13 +164,15 @@ class WidgetSession(SocketSession):
                 asyncio.create_task(self._live()),
             )
         finally:
-            # Messages already accepted still get the bot's answer, read on reconnect.
-            self._bot_queue.put_nowait(None)
+            self._stop_bot()
             self._services.background.add(answering)
             answering.add_done_callback(self._services.background.discard)
 
     async def _conversation_for(self, frame: BaseModel) -> str | None:
-        """The conversation a frame acts on, started now if it needs one; None if it needs none."""
+        """The conversation a frame acts on, started now if it needs one; None if it needs none.
+
+        RateLimited if the client address has started too many conversations lately.
+        """
         if self._started.is_set():
             return self._conversation.id
         if isinstance(frame, TypingFrame):
@@ -173,6 +182,9 @@ class WidgetSession(SocketSession):
             await self._error("not_closed", message)
             return None
         new = self._conversation
+        await self._services.rate_limits.hit(
+            Action.CONVERSATION, new.language, address=self._address
+        )
         conversation = await self._services.conversations.create(
             "web", new.language, new.customer, verified=new.verified
         )
@@ -228,20 +240,19 @@ class WidgetSession(SocketSession):
             await self._handle(frame)
 
     async def _handle(self, frame: BaseModel) -> None:
-        services, conversation_id = self._services, await self._conversation_for(frame)
+        services, client_id = self._services, getattr(frame, "client_id", None)
+        conversation_id = await self._refusable(self._conversation_for(frame), client_id)
         if conversation_id is None:
             return
         match frame:
             case MessageFrame() | ButtonFrame():
                 await self._accept(frame)
             case HandoffFrame():
-                asked = Escalation.because("customer_asked")
-                await services.intake.escalate(conversation_id, asked)
+                await self._refusable(self._escalate())
             case TypingFrame():
                 await services.events.typing(conversation_id, Sender.CUSTOMER.value, frame.on)
             case EmailFrame():
-                address = frame.address
-                await self._refusable(services.follow_ups.leave_email(conversation_id, address))
+                await self._refusable(self._leave_email(frame.address))
             case RatingFrame():
                 await self._refusable(
                     services.follow_ups.rate(conversation_id, frame.score, frame.comment)
@@ -250,39 +261,89 @@ class WidgetSession(SocketSession):
     async def _accept(self, frame: MessageFrame | ButtonFrame) -> None:
         text = frame.text if isinstance(frame, MessageFrame) else frame.title
         payload = frame.payload if isinstance(frame, ButtonFrame) else None
-        accept = self._services.intake.accept(self._conversation.id, text, frame.client_id, payload)
-        accepted = await self._refusable(accept, frame.client_id)
-        if accepted:
-            self._bot_queue.put_nowait(accepted)
+        admit = self._admit(text, frame.client_id, payload)
+        accepted = await self._refusable(admit, frame.client_id)
+        if accepted and accepted.for_bot:
+            self._bot_queue.put_nowait(accepted)  # room checked by _admit; only this task adds
+
+    async def _admit(
+        self, text: str, client_id: str | None, payload: str | None
+    ) -> AcceptedMessage | None:
+        """Store a message if the bot has room for it and the rate limits allow it."""
+        if self._bot_queue.full():
+            raise rate_limited(self._conversation.language, BOT_BUSY_RETRY_SECONDS)
+        await self._limit(Action.MESSAGE)
+        return await self._services.intake.accept(self._conversation.id, text, client_id, payload)
+
+    async def _escalate(self) -> None:
+        """The customer asks for a person (within the rate limits)."""
+        await self._limit(Action.ESCALATION)
+        asked = Escalation.because("customer_asked")
+        await self._services.intake.escalate(self._conversation.id, asked)
+
+    async def _leave_email(self, address: str) -> None:
+        """Where to write when an agent replies (it adds to the transcript: limited as messages)."""
+        await self._limit(Action.MESSAGE)
+        await self._services.follow_ups.leave_email(self._conversation.id, address)
+
+    async def _limit(self, action: Action) -> None:
+        """Count an action of this socket and of its address; RateLimited beyond the limits."""
+        await self._services.rate_limits.hit(
+            action, self._conversation.language, address=self._address, connection=self._connection
+        )
 
     async def _refusable(self, request: Awaitable[T], client_id: str | None = None) -> T | None:
         """Carry out a customer's request; if the hub refuses it, tell the widget why."""
         try:
             return await request
         except Refused as refused:
-            await self._error(refused.code, str(refused), client_id)
+            retry_after = refused.retry_after if isinstance(refused, RateLimited) else None
+            await self._error(refused.code, str(refused), client_id, retry_after)
             return None
+
+    def _stop_bot(self) -> None:
+        """The socket is gone: the bot finishes the answer in flight and takes no more turns.
+
+        Messages accepted but not yet answered stay in the transcript without the bot's answer:
+        an agent who opens the conversation reads them, and the customer sees them on reconnect
+        as sent, unanswered, and may ask again or ask for a person.
+        """
+        dropped = 0
+        while not self._bot_queue.empty():
+            self._bot_queue.get_nowait()
+            dropped += 1
+        if dropped:
+            logger.info("%d messages of %s left unanswered", dropped, self._conversation.id)
+        self._bot_queue.put_nowait(None)
 
     async def _answer_in_order(self) -> None:
         """The bot answers one message at a time; "typing off" names its last entry."""
         # Entries reach the widget through the stream, so possibly after "typing off" itself.
         while (message := await self._bot_queue.get()) is not None:
-            if message.for_bot:
-                await self.send({"type": "typing", "sender": "bot", "on": True})
+            await self.send({"type": "typing", "sender": "bot", "on": True})
             last_id = None
             try:
                 last_id = await self._services.intake.answer(message)
             except Exception:
                 logger.exception("The bot could not answer in %s", message.conversation_id)
             finally:
-                if message.for_bot:
-                    await self.send(
-                        {"type": "typing", "sender": "bot", "on": False, "through": last_id}
-                    )
+                await self.send(
+                    {"type": "typing", "sender": "bot", "on": False, "through": last_id}
+                )
 
-    async def _error(self, code: str, message: str, client_id: str | None = None) -> None:
-        """Tell the widget what went wrong; client_id names the refused message, if one was."""
+    async def _error(
+        self, code: str, message: str, client_id: str | None = None, retry_after: int | None = None
+    ) -> None:
+        """Tell the widget what went wrong; client_id names the refused message, if one was;
+        retry_after, in seconds, when trying again later will work."""
         frame = {"type": "error", "code": code, "message": message}
         if client_id:
             frame["client_id"] = client_id
+        if retry_after is not None:
+            frame["retry_after"] = retry_after
         await self.send(frame)
+
+
+def client_address(websocket: WebSocket) -> str:
+    """The visitor's address (uvicorn takes it from X-Forwarded-For behind a trusted proxy)."""
+    return websocket.client.host if websocket.client else "unknown"

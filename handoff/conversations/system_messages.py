@@ -61,6 +61,10 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "The chat could not read that message. Please try again.",
         "ko": "메시지를 읽을 수 없습니다. 다시 시도해 주세요.",
     },
+    "rate_limited": {
+        "en": "You're sending faster than we can read. Please try again in {seconds} s.",
+        "ko": "너무 빠르게 보내고 있습니다. {seconds}초 뒤에 다시 시도해 주세요.",
+    },
     "email_subject": {"en": "An agent replied to you", "ko": "상담원이 답변했습니다"},
     "email_body": {
         "en": "An agent replied to your conversation with us:\n\n{text}\n\n"

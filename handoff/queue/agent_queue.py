@@ -101,19 +101,30 @@ class QueueView:
     """A snapshot of the queue and of the agents working it."""
 
     waiting: list[QueuedConversation]
-    conversations: dict[str, Conversation]  # the queued ones, by id
+    conversations: dict[str, Conversation]  # the first page of each language's queue, by id
     agents_per_language: dict[str, int]
     held_per_language: dict[str, int]  # chats held by those agents
     capacity: int
     handle_seconds: float
     open_now: bool
 
-    def items(self, languages: tuple[str, ...]) -> list[dict]:
+    def waiting_in(self, languages: tuple[str, ...]) -> list[QueuedConversation]:
         """The queue as agents speaking these languages see it, in order."""
+        return [queued for queued in self.waiting if queued.language in languages]
+
+    def items(
+        self,
+        languages: tuple[str, ...],
+        limit: int,
+        more: dict[str, Conversation] | None = None,
+    ) -> list[dict]:
+        """The first `limit` of the queue for these languages, with the headers of the view
+        and `more` (those beyond the first page); a conversation closed meanwhile is left out."""
+        known = self.conversations | (more or {})
         return [
-            queued.to_json() | summary(self.conversations[queued.conversation_id])
-            for queued in self.waiting
-            if queued.language in languages and queued.conversation_id in self.conversations
+            queued.to_json() | summary(known[queued.conversation_id])
+            for queued in self.waiting_in(languages)[:limit]
+            if queued.conversation_id in known
         ]
 
     @functools.cached_property
@@ -321,7 +332,11 @@ class AgentQueue:
         ]
 
     async def view(self) -> "QueueView":
-        """The queue, who is online to work it, and how long chats take: for estimates."""
+        """The queue, who is online to work it, and how long chats take: for estimates.
+
+        Headers are read for the first page of each language only (console_queue_page), so the
+        commands it sends do not grow with the queue; `headers` reads more on demand.
+        """
         waiting = await self.waiting()
         online = await self.agents_online()
         held = collections.Counter((await self.held_by()).values())
@@ -330,18 +345,23 @@ class AgentQueue:
         for user in await self._users.get_many(online):
             agents.update(user.languages)
             chats.update({language: held[user.name] for language in user.languages})
-        conversations = await self._conversations.get_many(
-            [queued.conversation_id for queued in waiting]
-        )
+        first_pages: collections.defaultdict[str, list[str]] = collections.defaultdict(list)
+        for queued in waiting:
+            if len(first_pages[queued.language]) < self._settings.console_queue_page:
+                first_pages[queued.language].append(queued.conversation_id)
         return QueueView(
             waiting=waiting,
-            conversations={c.id: c for c in conversations},
+            conversations=await self.headers([i for ids in first_pages.values() for i in ids]),
             agents_per_language=dict(agents),
             held_per_language=dict(chats),
             capacity=self._settings.agent_capacity,
             handle_seconds=await self.typical_handle_seconds(),
             open_now=self.hours.is_open(datetime.now(UTC)),
         )
+
+    async def headers(self, conversation_ids: list[str]) -> dict[str, Conversation]:
+        """The conversations of these ids that exist, by id (one round trip)."""
+        return {c.id: c for c in await self._conversations.get_many(conversation_ids)}
 
     async def heartbeat(self, agent: str) -> None:
         """An agent's console is connected."""

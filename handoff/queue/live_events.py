@@ -74,7 +74,7 @@ class EventHub:
         self._view_read_at = 0.0
         self._view_lock = asyncio.Lock()
         self._frames_view: QueueView | None = None
-        self._frames: dict[tuple[str, ...], str] = {}
+        self._frames: dict[tuple[tuple[str, ...], int], str] = {}
 
     async def start(self) -> None:
         """Start following from now on."""
@@ -108,15 +108,29 @@ class EventHub:
                 self._view_read_at = now
             return self._view
 
-    async def queue_frame(self, languages: tuple[str, ...]) -> str:
-        """The console's queue frame for agents of these languages, serialised once per change."""
+    async def queue_frame(self, languages: tuple[str, ...], shown: int) -> str:
+        """The console's queue frame for agents of these languages: the first `shown` chats and
+        how many wait in all, serialised once per change for every console that shows as many.
+
+        The view holds the first page of headers; a console that asked for more pages costs one
+        more round trip for the headers beyond it.
+        """
         view = await self.view()
         if self._frames_view is not view:
             self._frames_view, self._frames = view, {}
-        if languages not in self._frames:
-            items = view.items(languages)
-            self._frames[languages] = json.dumps({"type": "queue", "items": items})
-        return self._frames[languages]
+        frames, key = self._frames, (languages, shown)  # this view's, whatever comes meanwhile
+        if key not in frames:
+            waiting = view.waiting_in(languages)
+            beyond = [
+                queued.conversation_id
+                for queued in waiting[:shown]
+                if queued.conversation_id not in view.conversations
+            ]
+            more = await self._queue.headers(beyond) if beyond else {}
+            items = view.items(languages, shown, more)
+            frame = {"type": "queue", "items": items, "total": len(waiting)}
+            frames[key] = json.dumps(frame)
+        return frames[key]
 
     async def typing(self, conversation_id: str, sender: str, on: bool) -> None:
         """Tell every process that someone is (no longer) typing."""

@@ -89,6 +89,7 @@ const ui = {
   queue: $("queue"),
   queueCount: $("queue-count"),
   queueEmpty: $("queue-empty"),
+  queueMore: $("queue-more"),
   mine: $("mine"),
   mineCount: $("mine-count"),
   mineEmpty: $("mine-empty"),
@@ -240,8 +241,13 @@ function onQueue(frame) {
   ]);
   if (fresh.length) announce(fresh);
   renderList(ui.queue, state.queue, "queue-item", true);
-  ui.queueCount.textContent = String(state.queue.length);
-  ui.queueEmpty.hidden = state.queue.length > 0;
+  // The hub sends the first pages of the queue and how many wait in all; "Show more" asks for
+  // another page (it stays shown as the queue changes).
+  const total = Number.isInteger(frame.total) ? frame.total : state.queue.length;
+  ui.queueCount.textContent = String(total);
+  ui.queueEmpty.hidden = total > 0;
+  ui.queueMore.hidden = total <= state.queue.length;
+  ui.queueMore.textContent = `Show more (${total - state.queue.length} not shown)`;
 }
 
 function onMine(frame) {
@@ -768,6 +774,7 @@ function bind() {
       if (event.key === "Enter" && event.target.classList.contains("row")) listClick(event);
     });
   }
+  ui.queueMore.addEventListener("click", () => send({ type: "queue_more" }));
   ui.claim.addEventListener("click", () => act("claim"));
   ui.release.addEventListener("click", () => act("release"));
   ui.replyForm.addEventListener("submit", (event) => {

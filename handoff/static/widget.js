@@ -843,7 +843,19 @@
     if (frame.code === "bad_identity") state.refused = true;
     const message = typeof frame.message === "string" ? frame.message : String(frame.code || "");
     if (message) showError(message);
-    if (typeof frame.client_id === "string") failPending(frame.client_id);
+    if (typeof frame.client_id !== "string") return;
+    if (frame.code === "rate_limited") keepUnsent(frame.client_id);
+    failPending(frame.client_id);
+  }
+
+  /** A message refused for now (sent too fast): its text goes back to the composer, after
+   * anything typed since, so the customer can send it again when the error says. */
+  function keepUnsent(clientId) {
+    const item = state.outbox.find((queued) => queued.client_id === clientId);
+    if (!item || item.type !== "message") return;
+    input.value = input.value.trim() ? `${input.value}\n${item.text}` : item.text;
+    autoGrow();
+    updateCounter();
   }
 
   // ---------------------------------------------------------------------------------------

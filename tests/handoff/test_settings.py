@@ -129,3 +129,11 @@ def test_the_process_reads_its_settings_once(environment: pytest.MonkeyPatch) ->
     environment.setenv("BATON_PORT", "9600")
     assert get_settings() is first
     assert first.port == 9500
+
+
+def test_a_rate_limit_must_be_in_the_limits_notation(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("BATON_MESSAGE_RATE_PER_CONNECTION", "10/minute;100/hour")
+    assert Settings().message_rate_per_connection == "10/minute;100/hour"
+    environment.setenv("BATON_MESSAGE_RATE_PER_CONNECTION", "ten a minute")
+    with pytest.raises(ValidationError):
+        Settings()

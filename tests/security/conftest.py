@@ -13,6 +13,7 @@ from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.settings import Settings
 from handoff.staff.users import Role
 from tests.handoff.conftest import *  # noqa: F403
+from tests.security.serving import serve  # noqa: F401
 from tests.support import StaffAccounts, log_in
 
 

@@ -52,7 +52,7 @@ async def test_sla_breaches_are_flagged_once_and_a_first_reply_stops_the_clock(
     assert (await store.get(urgent)).sla_breached
     events = await redis.xrange(keys.events())
     assert [f["type"] for _, f in events].count("sla_breached") == 1
-    assert (await queue.view()).items(("en",))[0]["sla_breached"] is True
+    assert (await queue.view()).items(("en",), 1)[0]["sla_breached"] is True
 
 
 async def test_auto_assignment_goes_round_robin_within_capacity_and_language(

@@ -1,0 +1,83 @@
+"""How fast a customer may act: messages, hand-over requests and new conversations, limited per
+connection and per client address, counted in Redis so that every hub process shares the counts.
+
+The strategy is the `limits` library's moving window: at most N actions in any window of the
+given length (exact, no burst at window edges; Redis keeps one timestamp per allowed action,
+N at most per key, expiring with the window). A limit is written in its notation, e.g.
+"30/minute" or "30/minute;300/hour" (every part applies).
+"""
+
+import math
+import time
+from enum import StrEnum
+
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import RedisStorage
+from limits.aio.strategies import MovingWindowRateLimiter
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.conversations.model import Refused
+from handoff.conversations.system_messages import system_message
+from handoff.settings import Settings
+
+
+class Action(StrEnum):
+    """What a customer does that costs the hub, and so is limited."""
+
+    MESSAGE = "message"  # a typed message, a pressed button, an email address left
+    ESCALATION = "escalation"  # "Talk to a person"
+    CONVERSATION = "conversation"  # a new conversation
+
+
+class RateLimited(Refused):
+    """Too many of an action: try again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__("rate_limited", message)
+        self.retry_after = retry_after
+
+
+def rate_limited(language: str, retry_after: int) -> RateLimited:
+    """The refusal, with a message for the customer in their language."""
+    return RateLimited(system_message("rate_limited", language, seconds=retry_after), retry_after)
+
+
+class RateLimits:
+    """The limits of the settings, per connection (an id of the socket's own) and per address."""
+
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        storage = RedisStorage(
+            "async+redis://",  # the hub's own connections, below
+            implementation="redispy",
+            key_prefix=keys.rate_limits(),
+            connection_pool=redis.connection_pool,
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._per_connection = {
+            Action.MESSAGE: parse_many(settings.message_rate_per_connection),
+            Action.ESCALATION: parse_many(settings.escalation_rate_per_connection),
+        }  # new conversations: per address only (a socket opens one at a time)
+        self._per_address = {
+            Action.MESSAGE: parse_many(settings.message_rate_per_address),
+            Action.ESCALATION: parse_many(settings.escalation_rate_per_address),
+            Action.CONVERSATION: parse_many(settings.conversation_rate_per_address),
+        }
+
+    async def hit(
+        self, action: Action, language: str, *, address: str, connection: str | None = None
+    ) -> None:
+        """Count the action; RateLimited (nothing counted further) if a limit is reached."""
+        limited = [(self._per_address[action], f"address:{address}")]
+        if connection is not None:
+            limited.insert(0, (self._per_connection[action], f"connection:{connection}"))
+        for items, identifier in limited:
+            for item in items:
+                if not await self._limiter.hit(item, action.value, identifier):
+                    retry_after = await self._retry_after(item, action, identifier)
+                    raise rate_limited(language, retry_after)
+
+    async def _retry_after(self, item: RateLimitItem, action: Action, identifier: str) -> int:
+        """Whole seconds until the window has room again (at least one)."""
+        stats = await self._limiter.get_window_stats(item, action.value, identifier)
+        return max(1, math.ceil(stats.reset_time - time.time()))

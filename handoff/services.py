@@ -10,12 +10,12 @@ from redis.asyncio import Redis
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
-from handoff.channels.open_sockets import OpenSockets
 from handoff.conversations.live_transcripts import TranscriptFeed
 from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.customers.follow_up import FollowUps
 from handoff.customers.identity import IdentityVerifier
+from handoff.customers.open_sockets import OpenSockets
 from handoff.customers.rate_limits import RateLimits
 from handoff.customers.tokens import ConversationTokens
 from handoff.queue.agent_queue import AgentQueue

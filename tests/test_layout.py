@@ -11,7 +11,7 @@ ALLOWED = {
     "keys": set(),
     "tasks": set(),
     "settings": {"knowledge_base"},
-    "conversations": {"keys"},
+    "conversations": {"keys", "tasks"},
     "staff": {"keys"},
     "customers": {"conversations", "keys"},
     "queue": {"conversations", "staff", "keys", "tasks"},

@@ -11,12 +11,12 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
 from handoff.api.deps import ServicesDep
-from handoff.channels.open_sockets import TooManySockets
 from handoff.channels.socket_session import BadFrame, receive_json
 from handoff.channels.widget import NewConversation, WidgetSession, client_address
 from handoff.conversations.model import Conversation, State, UnknownConversation
 from handoff.conversations.system_messages import system_message
 from handoff.customers.identity import VERIFIED_PREFIX, IdentityRejected
+from handoff.customers.open_sockets import TooManySockets
 from handoff.services import Services
 
 router = APIRouter(tags=["widget"])

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from handoff.assistant.intake import AcceptedMessage
 from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import Conversation, Entry, Refused, Sender
 from handoff.conversations.system_messages import system_message
-from handoff.customers.rate_limits import Action, RateLimited, rate_limited
+from handoff.customers.rate_limits import Action, RateLimited, TypingThrottle, rate_limited
 from handoff.queue.agent_queue import Escalation, Place
 from handoff.queue.live_events import TypingEvent
 from handoff.services import Services
@@ -151,6 +152,7 @@ class WidgetSession(SocketSession):
             services.settings.bot_queue
         )
         self._connection = uuid.uuid4().hex  # this socket's own rate limits
+        self._typing = TypingThrottle()
         self._address = client_address(websocket)
 
     async def run(self, after: str) -> None:
@@ -250,7 +252,8 @@ class WidgetSession(SocketSession):
             case HandoffFrame():
                 await self._refusable(self._escalate())
             case TypingFrame():
-                await services.events.typing(conversation_id, Sender.CUSTOMER.value, frame.on)
+                if self._typing.passes(frame.on, time.monotonic()):
+                    await services.events.typing(conversation_id, Sender.CUSTOMER.value, frame.on)
             case EmailFrame():
                 await self._refusable(self._leave_email(frame.address))
             case RatingFrame():

@@ -21,6 +21,8 @@ from handoff.conversations.model import Refused
 from handoff.conversations.system_messages import system_message
 from handoff.settings import Settings
 
+TYPING_INTERVAL_SECONDS = 1.0
+
 
 class Action(StrEnum):
     """What a customer does that costs the hub, and so is limited."""
@@ -81,3 +83,25 @@ class RateLimits:
         """Whole seconds until the window has room again (at least one)."""
         stats = await self._limiter.get_window_stats(item, action.value, identifier)
         return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+class TypingThrottle:
+    """Which of one widget's typing frames are passed on (each costs a publish to every hub): a
+    change of state, with "on" at most once per interval, so a flood of them costs two a
+    second; nothing is refused, since a dropped "on" only delays what agents see."""
+
+    def __init__(self, interval_seconds: float = TYPING_INTERVAL_SECONDS) -> None:
+        self._interval = interval_seconds
+        self._on = False
+        self._last_on = -math.inf
+
+    def passes(self, on: bool, now: float) -> bool:
+        """Whether to pass on this frame, sent at `now` (a monotonic clock's seconds)."""
+        if on and now - self._last_on < self._interval:
+            return False
+        if not on and not self._on:
+            return False
+        if on:
+            self._last_on = now
+        self._on = on
+        return True

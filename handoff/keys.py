@@ -77,8 +77,18 @@ def handle_times() -> str:
 
 
 def sweeper_lock() -> str:
-    """Lock: which hub process sweeps the queue this round."""
+    """Lock: which hub process sweeps the queue (held, renewed, for the whole sweep)."""
     return f"{PREFIX}:queue:sweeper"
+
+
+def escalations_pending() -> str:
+    """Sorted set: conversations the bot handed over, not yet queued, by when it decided."""
+    return f"{PREFIX}:queue:escalating"
+
+
+def escalations_pending_reasons() -> str:
+    """Hash: conversation -> the pending hand-over's reason, intent and confidence (JSON)."""
+    return f"{PREFIX}:queue:escalating:reasons"
 
 
 def ratings() -> str:

@@ -19,6 +19,7 @@ from handoff.customers.open_sockets import OpenSockets
 from handoff.customers.rate_limits import RateLimits
 from handoff.customers.tokens import ConversationTokens
 from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.escalations import PendingEscalations
 from handoff.queue.live_events import EventHub
 from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
@@ -102,6 +103,7 @@ class Services:
             redis, Passwords(settings.login_hash_workers, settings.login_hash_waiting)
         )
         queue = AgentQueue(redis, conversations, users, settings)
+        pending = PendingEscalations(redis, queue)
         binary_redis = Redis.from_url(
             settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
         )
@@ -134,12 +136,12 @@ class Services:
             events=EventHub(redis, queue),
             follow_ups=FollowUps(conversations),
             notifier=EmailNotifier(settings, conversations),
-            sweeper=Sweeper(redis, conversations, queue, users, settings),
+            sweeper=Sweeper(redis, conversations, queue, pending, users, settings),
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             identities=IdentityVerifier(settings.identity_secret.get_secret_value()),
-            intake=MessageIntake(conversations, rasa, queue, settings.max_message_chars),
+            intake=MessageIntake(conversations, rasa, queue, pending, settings.max_message_chars),
             answers=KnowledgeAnswers(knowledge, conversations, unanswered, rasa, settings),
             users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),

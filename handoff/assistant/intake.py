@@ -11,6 +11,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Escalation
+from handoff.queue.escalations import PendingEscalations
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,17 @@ class MessageIntake:
     """Accepts customer messages and lets the bot answer the conversations it holds."""
 
     def __init__(
-        self, store: ConversationStore, rasa: RasaClient, queue: AgentQueue, max_chars: int
+        self,
+        store: ConversationStore,
+        rasa: RasaClient,
+        queue: AgentQueue,
+        pending: PendingEscalations,
+        max_chars: int,
     ) -> None:
         self._store = store
         self._rasa = rasa
         self._queue = queue
+        self._pending = pending
         self._max_chars = max_chars
 
     async def accept(
@@ -83,7 +90,8 @@ class MessageIntake:
         """Let the bot reply if it holds the conversation; its replies are appended only while
         it still does (atomically: never once a person holds it, even in a race).
 
-        The bot's hand-over request, or the bot being down, queues the conversation for a person.
+        The bot's hand-over request, or the bot being down, queues the conversation for a person;
+        the hand-over is recorded first, so that a sweeper redoes it if this process dies before.
         Returns the id of the last entry appended in answer, if any.
         """
         if not message.for_bot:
@@ -107,12 +115,15 @@ class MessageIntake:
                 if request
                 else None
             )
+        if escalation:
+            await self._pending.record(message.conversation_id, escalation)
         last_id = None
         for entry in entries:
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
             last_id = appended or last_id
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
+            await self._pending.done(message.conversation_id)
         return last_id
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:

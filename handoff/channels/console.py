@@ -16,7 +16,6 @@ From the console (each may carry a "request" id that `done` or `error` echoes):
 import asyncio
 import contextlib
 import logging
-import time
 from typing import Annotated, Literal
 
 from fastapi import WebSocket
@@ -24,6 +23,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import (
+    AtCapacity,
     Conversation,
     Entry,
     Refused,
@@ -372,12 +372,11 @@ class AgentSession(SocketSession):
                 )
 
     async def _claim(self, conversation_id: str) -> None:
-        held = await self._services.queue.held_by()
-        mine = sum(1 for agent in held.values() if agent == self._agent.name)
-        if mine >= self._services.settings.agent_capacity:
-            raise Refused("capacity", "You hold as many chats as you can; close one first.")
         try:
             await self._services.queue.claim(conversation_id, self._agent.name)
+        except AtCapacity as full:
+            message = "You hold as many chats as you can; close one first."
+            raise Refused("capacity", message) from full
         except TransitionRefused as refused:
             raise Refused("taken", "Another agent took this conversation first.") from refused
         await self._open(conversation_id, "0-0")
@@ -398,7 +397,7 @@ class AgentSession(SocketSession):
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        await self._conversations.record_first_response(frame.conversation_id, time.time())
+        await self._conversations.record_first_response(frame.conversation_id)
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 
     @property

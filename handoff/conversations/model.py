@@ -52,6 +52,13 @@ class TransitionRefused(Refused):
         super().__init__("refused", message)
 
 
+class AtCapacity(Refused):
+    """The agent already holds as many conversations as they may."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("capacity", message)
+
+
 class UnknownConversation(LookupError):
     """The conversation id names no conversation."""
 
@@ -210,3 +217,4 @@ class Change:
     queue_score: float | None = None  # with "add": None puts it back where it was
     event: str = ""  # announced on the events stream (agent consoles follow it)
     assignee: str = ""  # refused if an agent holds the conversation and it is not this one
+    capacity: int = 0  # refused if the new assignee already holds this many (0: no limit)

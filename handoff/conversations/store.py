@@ -8,8 +8,10 @@ from dataclasses import replace
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.conversations.clock import redis_now
 from handoff.conversations.model import (
     TRANSITIONS,
+    AtCapacity,
     Change,
     Conversation,
     Entry,
@@ -32,14 +34,15 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       header changes as JSON {"set": {}, "del": []},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
-#       the transcript's approximate MAXLEN, then the entry's field/value pairs.
-# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
-# or {"unknown", ""}.
+#       the transcript's approximate MAXLEN, the most conversations the new assignee may hold
+#       ("0" = no limit), then the entry's field/value pairs.
+# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee},
+# {"at_capacity", assignee} or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
-local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
-  ARGV[11]
+local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen,
+  capacity = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9],
+  ARGV[10], ARGV[11], tonumber(ARGV[12])
 local state = redis.call('HGET', conv, 'state')
 if not state then return {'unknown', ''} end
 if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',', 1, true) then
@@ -49,11 +52,19 @@ local holder = redis.call('HGET', conv, 'assignee') or ''
 if assignee ~= '' and holder ~= assignee then
   return {'not_assignee', holder}
 end
+changes = cjson.decode(changes)
+local taker = changes['set']['assignee']
+if capacity > 0 and taker then
+  local held = 0
+  for _, agent in ipairs(redis.call('HVALS', assignments)) do
+    if agent == taker then held = held + 1 end
+  end
+  if held >= capacity then return {'at_capacity', taker} end
+end
 if marker ~= '' and redis.call('SET', marker, '1', 'NX', 'EX', ttl) == false then
   return {'duplicate', ''}
 end
 if target ~= '' then redis.call('HSET', conv, 'state', target) end
-changes = cjson.decode(changes)
 for name, value in pairs(changes['set']) do redis.call('HSET', conv, name, value) end
 for _, name in ipairs(changes['del']) do redis.call('HDEL', conv, name) end
 if queue_op == 'add' then
@@ -71,7 +82,7 @@ else
   redis.call('HDEL', assignments, id)
 end
 local fields = {}
-for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
 local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*', unpack(fields))
 redis.call('EXPIRE', conv, retention)
 redis.call('EXPIRE', log, retention)
@@ -185,10 +196,11 @@ class ConversationStore:
             raise UnknownConversation(conversation_id)
         return int(misses)
 
-    async def record_first_response(self, conversation_id: str, at: float) -> None:
-        """An agent answered: only the first answer is kept (the one the SLA measures)."""
+    async def record_first_response(self, conversation_id: str) -> None:
+        """An agent answered now (Redis's clock): only the first answer is kept (the one the SLA
+        measures)."""
         key = keys.conversation(conversation_id)
-        await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(at))
+        await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(await redis_now(self._redis)))
 
     async def flag_sla_breach(self, conversation: Conversation) -> bool:
         """Mark a conversation past this wait's first-response target and announce it to
@@ -247,6 +259,8 @@ class ConversationStore:
         if status == "not_assignee":
             holder = value or "nobody"
             raise TransitionRefused(f"cannot {name}: the conversation is held by {holder}")
+        if status == "at_capacity":
+            raise AtCapacity(f"cannot {name}: {value} holds as many conversations as they may")
         return value
 
     async def _run(
@@ -285,6 +299,7 @@ class ConversationStore:
                 change.event,
                 self._retention_seconds,
                 self._settings.transcript_max_entries,
+                change.capacity,
                 *fields,
             ],
         )

@@ -5,7 +5,6 @@ import functools
 import logging
 import math
 import statistics
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
@@ -13,6 +12,7 @@ from enum import IntEnum
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.conversations.clock import redis_now
 from handoff.conversations.model import Change, Conversation, Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
@@ -190,7 +190,7 @@ class AgentQueue:
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str:
         """Queue a conversation the bot holds; TransitionRefused if a person has it already."""
-        now = time.time()
+        now = await redis_now(self._redis)
         sla = self._settings.sla_first_response_seconds.get(escalation.priority.name.lower(), 300)
         change = Change(
             set_fields={
@@ -212,11 +212,13 @@ class AgentQueue:
         return entry_id
 
     async def claim(self, conversation_id: str, agent: str) -> str:
-        """Give a queued conversation to an agent; TransitionRefused if someone was faster."""
+        """Give a queued conversation to an agent; TransitionRefused if someone was faster,
+        AtCapacity if the agent holds as many as they may (checked in the same atomic step)."""
         change = Change(
-            set_fields={F.ASSIGNEE: agent, F.CLAIMED_AT: repr(time.time())},
+            set_fields={F.ASSIGNEE: agent, F.CLAIMED_AT: repr(await redis_now(self._redis))},
             queue="remove",
             event="claimed",
+            capacity=self._settings.agent_capacity,
         )
         entry_id, _ = await self._move(
             conversation_id,
@@ -260,9 +262,10 @@ class AgentQueue:
     ) -> str:
         """Close a conversation the agent holds (an admin: any conversation) with resolution
         tags; the customer is asked for a rating."""
+        now = await redis_now(self._redis)
         change = Change(
             set_fields={
-                F.CLOSED_AT: repr(time.time()),
+                F.CLOSED_AT: repr(now),
                 F.CLOSED_BY: agent,
                 F.TAGS: ",".join(tags),
             },
@@ -274,7 +277,7 @@ class AgentQueue:
             conversation_id, "close", "closed", change, author=agent, meta={"tags": tags}
         )
         if conversation.claimed_at:
-            await self._record_handle_time(time.time() - conversation.claimed_at)
+            await self._record_handle_time(now - conversation.claimed_at)
         return entry_id
 
     async def requeue(self, conversation_id: str, agent: str) -> str:
@@ -337,8 +340,9 @@ class AgentQueue:
         Headers are read for the first page of each language only (console_queue_page), so the
         commands it sends do not grow with the queue; `headers` reads more on demand.
         """
+        now = await redis_now(self._redis)
         waiting = await self.waiting()
-        online = await self.agents_online()
+        online = await self.agents_online(now)
         held = collections.Counter((await self.held_by()).values())
         agents: collections.Counter[str] = collections.Counter()
         chats: collections.Counter[str] = collections.Counter()
@@ -356,7 +360,7 @@ class AgentQueue:
             held_per_language=dict(chats),
             capacity=self._settings.agent_capacity,
             handle_seconds=await self.typical_handle_seconds(),
-            open_now=self.hours.is_open(datetime.now(UTC)),
+            open_now=self.hours.is_open(datetime.fromtimestamp(now, UTC)),
         )
 
     async def headers(self, conversation_ids: list[str]) -> dict[str, Conversation]:
@@ -364,12 +368,12 @@ class AgentQueue:
         return {c.id: c for c in await self._conversations.get_many(conversation_ids)}
 
     async def heartbeat(self, agent: str) -> None:
-        """An agent's console is connected."""
-        await self._redis.zadd(keys.agents_seen(), {agent: time.time()})
+        """An agent's console is connected (as of Redis's clock, which every hub shares)."""
+        await self._redis.zadd(keys.agents_seen(), {agent: await redis_now(self._redis)})
 
     async def agents_online(self, now: float | None = None) -> list[str]:
-        """Agents whose console heartbeat is recent (as of now, by default the clock)."""
-        since = (time.time() if now is None else now) - ONLINE_WINDOW_SECONDS
+        """Agents whose console heartbeat is recent (as of now, by default Redis's clock)."""
+        since = (await redis_now(self._redis) if now is None else now) - ONLINE_WINDOW_SECONDS
         return await self._redis.zrangebyscore(keys.agents_seen(), since, "+inf")
 
     async def held_by(self) -> dict[str, str]:

@@ -1,26 +1,33 @@
-"""The queue's clockwork: agents' grace periods, SLA breaches, and optional auto-assignment.
+"""The queue's clockwork: hand-overs cut short, agents' grace periods, SLA breaches, and
+optional auto-assignment.
 
-Every hub process runs it; a short Redis lock lets one of them sweep each round.
+Every hub process runs it; a Redis lock, renewed while it is held, lets one of them sweep at a
+time, for the whole sweep. Times are Redis's, whatever each hub's clock says.
 """
 
 import asyncio
 import collections
+import contextlib
 import logging
-import time
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError, RedisError
 
 from handoff import keys
-from handoff.conversations.model import TransitionRefused
+from handoff.conversations.clock import redis_now
+from handoff.conversations.model import AtCapacity, TransitionRefused
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.escalations import PendingEscalations
 from handoff.settings import Settings
 from handoff.staff.users import UserStore
+from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 2.0
+LOCK_ROUNDS = 3  # the lock outlives this many rounds unless renewed (renewed every round)
 
 
 class Sweeper:
@@ -31,27 +38,60 @@ class Sweeper:
         redis: Redis,
         conversations: ConversationStore,
         queue: AgentQueue,
+        pending: PendingEscalations,
         users: UserStore,
         settings: Settings,
     ) -> None:
         self._redis = redis
         self._conversations = conversations
         self._queue = queue
+        self._pending = pending
         self._users = users
         self._settings = settings
 
     async def run(self) -> None:
-        """Sweep every couple of seconds, forever."""
+        """Sweep every couple of seconds, forever, when no other hub process is sweeping."""
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
             try:
-                if await self._redis.set(keys.sweeper_lock(), "1", nx=True, px=1500):
-                    await self.sweep(time.time())
-            except RedisError as error:
-                logger.warning("Queue sweep skipped: %r", error)
+                await self.sweep_unless_busy()
+            except (RedisError, LockError) as error:
+                logger.warning("Queue sweep cut short: %r", error)
+
+    async def sweep_unless_busy(self) -> bool:
+        """One whole sweep under the lock, renewed until it ends; False if another process
+        holds it. A lock lost meanwhile stops the sweep at once (LockNotOwnedError)."""
+        lock = Lock(
+            self._redis,
+            keys.sweeper_lock(),
+            timeout=LOCK_ROUNDS * SWEEP_SECONDS,
+            blocking=False,
+            thread_local=False,
+        )
+        if not await lock.acquire():
+            return False
+        sweeping = asyncio.create_task(self.sweep(await redis_now(self._redis)))
+        renewing = asyncio.create_task(self._renew(lock))
+        try:
+            await asyncio.wait([sweeping, renewing], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            await cancel_and_wait([sweeping, renewing])
+            with contextlib.suppress(LockError):  # lost already
+                await lock.release()
+        if not renewing.cancelled():
+            renewing.result()  # the lock was lost: raises
+        sweeping.result()  # raises what the sweep raised
+        return True
+
+    async def _renew(self, lock: Lock) -> None:
+        """Keep the lock for as long as the sweep runs."""
+        while True:
+            await asyncio.sleep(SWEEP_SECONDS)
+            await lock.reacquire()
 
     async def sweep(self, now: float) -> None:
         """One round."""
+        await self._pending.redo_overdue(now)
         await self.requeue_abandoned(now)
         await self.flag_breaches(now)
         if self._settings.auto_assign:
@@ -102,6 +142,9 @@ class Sweeper:
             agent = free[turn % len(free)]
             try:
                 await self._queue.claim(queued.conversation_id, agent)
+            except AtCapacity:
+                load[agent] = self._settings.agent_capacity  # another hub gave it chats
+                continue
             except (TransitionRefused, LookupError):
                 continue
             load[agent] += 1

@@ -14,6 +14,7 @@ from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import UserStore
 
 TYPED = [
@@ -36,7 +37,9 @@ async def intake(
     queue = AgentQueue(redis, store, UserStore(redis), settings_on_free_ports(database_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)
+        yield MessageIntake(
+            store, RasaClient(http, dead, dead), queue, PendingEscalations(redis, queue), 4000
+        )
 
 
 @pytest.mark.parametrize("typed", TYPED)

@@ -13,6 +13,7 @@ from handoff.assistant.rasa_client import RasaClient
 from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
+from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import Role, UserStore
 
 
@@ -24,10 +25,14 @@ async def queue(redis: Redis, database_url: str, store: ConversationStore) -> Ag
 
 
 @pytest.fixture
-async def intake(store: ConversationStore, queue: AgentQueue) -> AsyncIterator[MessageIntake]:
+async def intake(
+    redis: Redis, store: ConversationStore, queue: AgentQueue
+) -> AsyncIterator[MessageIntake]:
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)
+        yield MessageIntake(
+            store, RasaClient(http, dead, dead), queue, PendingEscalations(redis, queue), 4000
+        )
 
 
 async def test_one_hangul_letter_after_escalating_keeps_the_queue_language(

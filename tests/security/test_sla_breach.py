@@ -9,6 +9,7 @@ from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
+from handoff.queue.escalations import PendingEscalations
 from handoff.queue.sweeper import Sweeper
 from handoff.staff.users import UserStore
 
@@ -19,7 +20,7 @@ async def test_a_second_breach_within_a_day_is_flagged(
     settings = settings_on_free_ports(database_url)
     users = UserStore(redis)
     queue = AgentQueue(redis, store, users, settings)
-    sweeper = Sweeper(redis, store, queue, users, settings)
+    sweeper = Sweeper(redis, store, queue, PendingEscalations(redis, queue), users, settings)
     conversation = await store.create("web", "en", "customer-1")
 
     await queue.escalate(conversation.id, Escalation.because("report_fraud"))  # 60 s target

@@ -10,6 +10,7 @@ from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Refused, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import UserStore
 
 
@@ -18,7 +19,9 @@ async def router(redis: Redis, database_url: str, store: ConversationStore) -> M
     queue = AgentQueue(redis, store, UserStore(redis), settings_on_free_ports(database_url))
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(store, RasaClient(http, dead, dead), queue, 4000)
+        yield MessageIntake(
+            store, RasaClient(http, dead, dead), queue, PendingEscalations(redis, queue), 4000
+        )
 
 
 async def test_empty_and_oversize_messages_are_refused_in_the_customers_language(

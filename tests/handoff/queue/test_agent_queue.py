@@ -1,6 +1,7 @@
 """The agent queue against a real Redis: order, places, estimates, claims and their races."""
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -8,7 +9,7 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.cli.processes import settings_on_free_ports
-from handoff.conversations.model import Sender, State, TransitionRefused
+from handoff.conversations.model import AtCapacity, Sender, State, TransitionRefused
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation, Priority, queue_score
 from handoff.settings import Settings
@@ -113,7 +114,7 @@ async def test_fifty_agents_claiming_at_once_each_conversation_goes_to_exactly_o
             try:
                 await agent_queue.claim(conversation_id, name)
                 won.append(conversation_id)
-            except TransitionRefused:
+            except (TransitionRefused, AtCapacity):
                 pass
         return won
 
@@ -171,3 +172,52 @@ async def test_after_hours_the_place_says_so(
     conversation_id = await queued("customer_asked")
     place = (await queue.view()).place(conversation_id)
     assert place.open_now is False and place.position == 1
+
+
+async def test_claims_racing_on_two_hubs_never_exceed_an_agents_capacity(
+    database_url: str, queued: Queued, queue: AgentQueue, settings: Settings
+) -> None:
+    """Twelve claims for one agent of capacity 2, half through each of two hubs, at once."""
+    conversations = [await queued("customer_asked") for _ in range(12)]
+    clients = [Redis.from_url(database_url, decode_responses=True) for _ in range(2)]
+    hubs = [AgentQueue(c, ConversationStore(c), UserStore(c), settings) for c in clients]
+
+    async def claim(hub: AgentQueue, conversation_id: str) -> bool:
+        try:
+            await hub.claim(conversation_id, "ana")
+        except AtCapacity:
+            return False
+        return True
+
+    won = await asyncio.gather(*(claim(hubs[i % 2], c) for i, c in enumerate(conversations)))
+    for client in clients:
+        await client.aclose()
+    assert sum(won) == settings.agent_capacity == 2
+    assert list((await queue.held_by()).values()) == ["ana", "ana"]
+    assert len(await queue.waiting()) == 10
+
+
+async def test_a_hub_whose_clock_is_off_decides_as_the_others_do(
+    queued: Queued,
+    queue: AgentQueue,
+    store: ConversationStore,
+    redis: Redis,
+    users: UserStore,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Presence, SLA targets and claim times come from Redis's clock, not each hub's."""
+    right = AgentQueue(redis, store, users, settings)  # another hub, its clock right
+    real_time = time.time
+    with monkeypatch.context() as skewed:
+        skewed.setattr(time, "time", lambda: real_time() - 600)  # ten minutes slow
+        await queue.heartbeat("ana")
+        urgent = await queued("report_fraud")  # a 60 s target
+        held = await queued("customer_asked")
+        await queue.claim(held, "ana")
+    assert await right.agents_online() == ["ana"]
+    conversation = await store.get(urgent)
+    assert conversation.sla_due_at - conversation.escalated_at == 60
+    assert real_time() - 5 < conversation.escalated_at < real_time() + 5
+    assert real_time() - 5 < (await store.get(held)).claimed_at < real_time() + 5
+    assert (await right.view()).place(urgent).agents_online

@@ -19,10 +19,12 @@ help:
 setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
 
 run: setup
+	@[ "$${BATON_HUBS:-1}" -le 1 ] || scripts/ensure-haproxy
 	$(VENV)/bin/baton run
 
 test: setup
 	@scripts/ensure-chromium
+	@scripts/ensure-haproxy
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    hubs: int = Field(
+        default=1,
+        ge=1,
+        description="Hub processes `baton run` starts; more than one listen on the ports after "
+        "BATON_PORT, behind HAProxy on it.",
+    )
     public_url: str = ""
     rasa_port: int = 5005
     action_server_port: int = 5055

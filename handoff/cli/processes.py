@@ -4,6 +4,7 @@ runs a private stack for `baton eval --e2e` and the tests."""
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -107,7 +108,7 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
     ]
 
 
-def hub_process(settings: Settings, redis_url: str) -> Process:
+def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Process:
     """The hub, served by uvicorn from this environment."""
     argv = [
         sys.executable, "-m", "uvicorn", "handoff.app:create_app", "--factory",
@@ -125,8 +126,73 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
         "BATON_RASA_PORT": str(settings.rasa_port),
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
+        "BATON_PUBLIC_URL": settings.base_url,
     }
-    return Process("hub", argv, env, f"http://127.0.0.1:{settings.port}/healthz")
+    return Process(name, argv, env, f"http://127.0.0.1:{settings.port}/healthz")
+
+
+def hub_ports(settings: Settings) -> list[int]:
+    """Where the hubs listen: BATON_PORT for one; else the ports after it, HAProxy on it."""
+    if settings.hubs == 1:
+        return [settings.port]
+    return [settings.port + number for number in range(1, settings.hubs + 1)]
+
+
+def hub_processes(settings: Settings, redis_url: str) -> list[Process]:
+    """The hub, or BATON_HUBS of them behind a load balancer: every hub serves every
+    conversation (they share Redis), so nothing needs to be sticky."""
+    if settings.hubs == 1:
+        return [hub_process(settings, redis_url)]
+    public = {"public_url": settings.base_url}
+    hubs = [
+        hub_process(settings.model_copy(update=public | {"port": port}), redis_url, f"hub{n}")
+        for n, port in enumerate(hub_ports(settings), start=1)
+    ]
+    return [*hubs, balancer_process(settings)]
+
+
+def haproxy_config(settings: Settings) -> str:
+    """HAProxy in front of the hubs: round robin, WebSockets passed through, hubs that stop
+    answering their health check taken out within two seconds and a refused connection
+    retried on another; as many connections as the open-files limit allows (the README's
+    production section shows the same for nginx)."""
+    servers = "\n".join(
+        f"    server hub{n} 127.0.0.1:{port} check inter 1s fall 2 rise 1"
+        for n, port in enumerate(hub_ports(settings), start=1)
+    )
+    return f"""defaults
+    mode http
+    option forwardfor
+    option redispatch
+    retries 3
+    timeout connect 2s
+    timeout client 1h
+    timeout server 1h
+    timeout tunnel 1h
+
+frontend baton
+    bind {settings.host}:{settings.port}
+    default_backend hubs
+
+backend hubs
+    balance roundrobin
+    option httpchk GET /healthz
+{servers}
+"""
+
+
+def balancer_process(settings: Settings) -> Process:
+    """HAProxy (Debian's `haproxy` package) on BATON_PORT, its configuration under var/."""
+    haproxy = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin:/sbin")
+    if haproxy is None:
+        raise FileNotFoundError(
+            "BATON_HUBS > 1 needs HAProxy in front of the hubs: apt-get install haproxy"
+        )
+    config = settings.var_dir / "haproxy.cfg"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(haproxy_config(settings))
+    argv = [haproxy, "-W", "-db", "-f", str(config)]
+    return Process("balancer", argv, ready_url=f"http://127.0.0.1:{settings.port}/healthz")
 
 
 def stack(settings: Settings) -> tuple[list[Process], str]:
@@ -137,7 +203,7 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
         redis_url = embedded_redis_url(settings)
         processes.append(redis_process(settings.embedded_redis_port, settings.var_dir / "redis"))
     processes += bot_processes(settings, redis_url)
-    processes.append(hub_process(settings, redis_url))
+    processes += hub_processes(settings, redis_url)
     return processes, redis_url
 
 
@@ -216,6 +282,20 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def free_ports_in_a_row(count: int) -> int:
+    """The first of `count` consecutive TCP ports nothing listens on right now."""
+    while True:
+        first = free_port()
+        with contextlib.ExitStack() as probes:
+            try:
+                for port in range(first, first + count):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", port))
+            except (OSError, OverflowError):  # taken, or past the last port
+                continue
+        return first
 
 
 def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:

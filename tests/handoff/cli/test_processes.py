@@ -45,6 +45,7 @@ def test_with_redis_url_the_stack_uses_that_redis_and_starts_none(tmp_path: Path
     assert redis_url == "redis://:pa55@cache.internal:6380/3"
     assert [p.name for p in processes] == ["rasa", "actions", "hub"]
     rasa, actions, hub = processes
+    assert hub.env["BATON_PORT"] == str(settings.port)
     assert hub.env["REDIS_URL"] == redis_url
     for bot in (rasa, actions):
         assert (bot.env["REDIS_HOST"], bot.env["REDIS_DB"]) == ("cache.internal", "3")
@@ -62,6 +63,20 @@ def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> Non
     assert (tmp_path / "redis").is_dir()
     assert hub.env["REDIS_URL"] == redis_url
     assert rasa.env["REDIS_PORT"] == str(settings.embedded_redis_port)
+
+
+def test_several_hubs_listen_on_the_next_ports_behind_haproxy_on_the_port(tmp_path: Path) -> None:
+    settings = settings_on_free_ports("redis://cache.internal:6380/3", var_dir=tmp_path, hubs=3)
+    processes, _ = stack(settings)
+    assert [p.name for p in processes] == ["rasa", "actions", "hub1", "hub2", "hub3", "balancer"]
+    hubs, balancer = processes[2:5], processes[5]
+    ports = [settings.port + 1, settings.port + 2, settings.port + 3]
+    assert [int(hub.env["BATON_PORT"]) for hub in hubs] == ports
+    assert {hub.env["BATON_PUBLIC_URL"] for hub in hubs} == {f"http://localhost:{settings.port}"}
+    config = (tmp_path / "haproxy.cfg").read_text()
+    assert f"bind 127.0.0.1:{settings.port}" in config
+    assert all(f"127.0.0.1:{port} check" in config for port in ports)
+    assert balancer.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
 
 
 def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> None:

@@ -147,3 +147,18 @@ async def entries_until(
 async def mine(agent: AgentClient) -> list[dict]:
     """The next list of the agent's own chats the hub pushes."""
     return (await agent.receive("mine"))["items"]
+
+
+async def test_a_claim_past_the_agents_capacity_is_refused(
+    hub_without_bot: Settings, agents: list[AgentClient]
+) -> None:
+    first = agents[0]
+    widgets = [await escalated(hub_without_bot) for _ in range(hub_without_bot.agent_capacity + 1)]
+    answers = [
+        await first.request({"type": "claim", "conversation_id": conversation_id})
+        for _, conversation_id in widgets
+    ]
+    assert [a["type"] for a in answers] == ["done"] * hub_without_bot.agent_capacity + ["error"]
+    assert answers[-1]["code"] == "capacity"
+    for widget, _ in widgets:
+        await widget.close()

@@ -31,7 +31,8 @@ LOCK_ROUNDS = 3  # the lock outlives this many rounds unless renewed (renewed ev
 
 
 class Sweeper:
-    """Requeues the chats of agents gone too long, flags SLA breaches, assigns if asked to."""
+    """Queues hand-overs cut short, requeues the chats of agents gone too long, flags SLA
+    breaches, assigns if asked to."""
 
     def __init__(
         self,
@@ -58,9 +59,10 @@ class Sweeper:
             except (RedisError, LockError) as error:
                 logger.warning("Queue sweep cut short: %r", error)
 
-    async def sweep_unless_busy(self) -> bool:
-        """One whole sweep under the lock, renewed until it ends; False if another process
-        holds it. A lock lost meanwhile stops the sweep at once (LockNotOwnedError)."""
+    async def sweep_unless_busy(self) -> None:
+        """One whole sweep under the lock, renewed until it ends, unless another process holds
+        it. A lock lost meanwhile stops the sweep at once (LockNotOwnedError)."""
+        now = await redis_now(self._redis)
         lock = Lock(
             self._redis,
             keys.sweeper_lock(),
@@ -69,8 +71,8 @@ class Sweeper:
             thread_local=False,
         )
         if not await lock.acquire():
-            return False
-        sweeping = asyncio.create_task(self.sweep(await redis_now(self._redis)))
+            return
+        sweeping = asyncio.create_task(self.sweep(now))
         renewing = asyncio.create_task(self._renew(lock))
         try:
             await asyncio.wait([sweeping, renewing], return_when=asyncio.FIRST_COMPLETED)
@@ -81,7 +83,6 @@ class Sweeper:
         if not renewing.cancelled():
             renewing.result()  # the lock was lost: raises
         sweeping.result()  # raises what the sweep raised
-        return True
 
     async def _renew(self, lock: Lock) -> None:
         """Keep the lock for as long as the sweep runs."""

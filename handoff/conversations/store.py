@@ -31,18 +31,18 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       the transcript-appended channel (the conversation id is published there).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; else it must be the one holding it),
-#       header changes as JSON {"set": {}, "del": []},
+#       header changes as JSON {"set": {}, "del": [], "capacity": the most conversations the
+#       new assignee may already hold, 0 = no limit},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
-#       the transcript's approximate MAXLEN, the most conversations the new assignee may hold
-#       ("0" = no limit), then the entry's field/value pairs.
+#       the transcript's approximate MAXLEN, then the entry's field/value pairs.
 # Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee},
 # {"at_capacity", assignee} or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
-local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen,
-  capacity = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9],
-  ARGV[10], ARGV[11], tonumber(ARGV[12])
+local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
+  ARGV[11]
 local state = redis.call('HGET', conv, 'state')
 if not state then return {'unknown', ''} end
 if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',', 1, true) then
@@ -54,12 +54,12 @@ if assignee ~= '' and holder ~= assignee then
 end
 changes = cjson.decode(changes)
 local taker = changes['set']['assignee']
-if capacity > 0 and taker then
+if changes['capacity'] > 0 and taker then
   local held = 0
   for _, agent in ipairs(redis.call('HVALS', assignments)) do
     if agent == taker then held = held + 1 end
   end
-  if held >= capacity then return {'at_capacity', taker} end
+  if held >= changes['capacity'] then return {'at_capacity', taker} end
 end
 if marker ~= '' and redis.call('SET', marker, '1', 'NX', 'EX', ttl) == false then
   return {'duplicate', ''}
@@ -82,7 +82,7 @@ else
   redis.call('HDEL', assignments, id)
 end
 local fields = {}
-for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
 local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*', unpack(fields))
 redis.call('EXPIRE', conv, retention)
 redis.call('EXPIRE', log, retention)
@@ -272,7 +272,11 @@ class ConversationStore:
         change: Change,
     ) -> tuple[str, str]:
         marker = keys.client_message(conversation_id, entry.client_id) if entry.client_id else ""
-        changes = {"set": change.set_fields or {}, "del": list(change.del_fields)}
+        changes = {
+            "set": change.set_fields or {},
+            "del": list(change.del_fields),
+            "capacity": change.capacity,
+        }
         score = "" if change.queue_score is None else repr(change.queue_score)
         fields = [item for pair in entry.to_fields().items() for item in pair]
         status, value = await self._append(
@@ -299,7 +303,6 @@ class ConversationStore:
                 change.event,
                 self._retention_seconds,
                 self._settings.transcript_max_entries,
-                change.capacity,
                 *fields,
             ],
         )

@@ -32,12 +32,12 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; else it must be the one holding it),
 #       header changes as JSON {"set": {}, "del": [], "capacity": the most conversations the
-#       new assignee may already hold, 0 = no limit},
+#       new assignee may already hold, 0 = no limit; else {"at_capacity", assignee}},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
 #       the transcript's approximate MAXLEN, then the entry's field/value pairs.
-# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee},
-# {"at_capacity", assignee} or {"unknown", ""}.
+# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
+# or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
 local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen =

@@ -49,7 +49,7 @@ async def test_a_customer_an_agent_and_an_editor_on_three_hubs_behind_one_addres
     balancer = f"http://127.0.0.1:{settings.port}"
     staff = StaffAccounts(redis)
     agent_account, editor_account = await staff(Role.AGENT), await staff(Role.EDITOR)
-    with running(hub_processes(settings, database_url), tmp_path / "logs", timeout=120):
+    with running(hub_processes(settings, database_url), tmp_path / "logs", timeout=240):
         widget = WidgetClient(customer_hub.replace("http", "ws") + "/ws/widget")
         await widget.connect()
         await widget.send({"type": "handoff"})

@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-
 from redis.asyncio import Redis
 
 from handoff import keys

@@ -126,6 +126,16 @@ def hub_process(settings: Settings, redis_url: str) -> Process:
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
     }
+    if settings.public_url:
+        env["BATON_PUBLIC_URL"] = settings.public_url
+    if settings.telegram_token.get_secret_value():
+        env |= {
+            "BATON_TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),
+            "BATON_TELEGRAM_MODE": settings.telegram_mode,
+            "BATON_TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret.get_secret_value(),
+            "BATON_TELEGRAM_API_URL": settings.telegram_api_url,
+            "BATON_TELEGRAM_RECLAIM_SECONDS": str(settings.telegram_reclaim_seconds),
+        }
     return Process("hub", argv, env, f"http://127.0.0.1:{settings.port}/healthz")
 
 

@@ -242,6 +242,11 @@ def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
     return Settings(**values)
 
 
+# A hub embeds the whole knowledge base before it answers: 30-45 s for the seed articles on two
+# busy cores (measured 2026-12-02), more when other processes start beside it.
+READY_SECONDS = 180
+
+
 class Supervisor:
     """Starts processes (logs in log_dir), waits until they answer, stops them by name or all."""
 
@@ -250,7 +255,7 @@ class Supervisor:
         self._running: dict[str, subprocess.Popen] = {}
         log_dir.mkdir(parents=True, exist_ok=True)
 
-    def start(self, processes: list[Process], timeout: float = 60) -> None:
+    def start(self, processes: list[Process], timeout: float = READY_SECONDS) -> None:
         for process in processes:
             log = (self._log_dir / f"{process.name}.log").open("ab")
             self._running[process.name] = subprocess.Popen(
@@ -281,7 +286,9 @@ class Supervisor:
 
 
 @contextlib.contextmanager
-def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[Supervisor]:
+def running(
+    processes: list[Process], log_dir: Path, timeout: float = READY_SECONDS
+) -> Iterator[Supervisor]:
     """Processes that run for the duration of the block."""
     supervisor = Supervisor(log_dir)
     try:

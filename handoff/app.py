@@ -15,6 +15,7 @@ from handoff.api import (
     help_pages,
     internal,
     pages,
+    telegram_webhook,
     widget_socket,
 )
 from handoff.services import Services
@@ -39,12 +40,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.services = Services.start(settings)
         await app.state.services.begin()
         try:
-            yield
+            async with telegram_webhook.telegram_channel(app.state.services) as app.state.telegram:
+                yield
         finally:
             await app.state.services.stop()
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
-    for api in (pages, auth, internal, widget_socket, console_socket, editor, help_pages):
+    routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
+    for api in (*routers, telegram_webhook):
         app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")

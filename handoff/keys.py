@@ -131,6 +131,44 @@ def rate_limits() -> str:
     return f"{PREFIX}:limits"
 
 
+def outbox() -> str:
+    """Stream: each entry appended to a conversation of a channel without a socket (Telegram);
+    that channel's senders work it in a consumer group."""
+    return f"{PREFIX}:outbox"
+
+
+def delivered(conversation_id: str) -> str:
+    """Hash: how far the customer's channel has been sent the transcript (`through`: the last
+    entry sent whole; `part`: "<entry id>/<parts sent>" of a long one in progress)."""
+    return f"{PREFIX}:conv:{conversation_id}:delivered"
+
+
+def lock(name: str) -> str:
+    """Lock: one hub process at a time does the named work (a chat's updates, a delivery)."""
+    return f"{PREFIX}:lock:{name}"
+
+
+def telegram_updates() -> str:
+    """Stream: Telegram updates accepted and not yet handled (a consumer group works it)."""
+    return f"{PREFIX}:telegram:updates"
+
+
+def telegram_update_seen(update_id: int) -> str:
+    """Marker that an update was accepted (Telegram resends; update ids are not monotonic)."""
+    return f"{PREFIX}:telegram:update:{update_id}"
+
+
+def telegram_chat(chat_id: int) -> str:
+    """String: the conversation a Telegram chat is in now."""
+    return f"{PREFIX}:telegram:chat:{chat_id}"
+
+
+def telegram_button(token: str) -> str:
+    """Hash: what an inline button's short callback data stands for (conversation, title,
+    payload)."""
+    return f"{PREFIX}:telegram:button:{token}"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 
@@ -160,3 +198,5 @@ class ConversationField(StrEnum):
     NOTIFIED_AT = "notified_at"
     RATING = "rating"
     RATING_COMMENT = "rating_comment"
+    CHAT = "chat"  # where a channel without a socket reaches the customer (a Telegram chat id)
+    BLOCKED = "blocked"  # "1": the customer blocked the bot there; nothing more is sent

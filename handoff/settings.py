@@ -1,8 +1,9 @@
 """Runtime configuration, read once from the environment (prefix BATON_, plus REDIS_URL)."""
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from limits import parse_many
 from pydantic import AfterValidator, AliasChoices, Field, SecretStr
@@ -20,6 +21,13 @@ def _rate(value: str) -> str:
 
 
 Rate = Annotated[str, AfterValidator(_rate)]
+
+
+def _webhook_secret(value: SecretStr) -> SecretStr:
+    """Telegram's secret token: 1-256 of A-Z a-z 0-9 _ - (or unset); ValueError if not."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", value.get_secret_value()):
+        raise ValueError("a Telegram webhook secret has 1-256 of A-Z a-z 0-9 _ -")
+    return value
 
 
 class Settings(BaseSettings):
@@ -141,6 +149,28 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = True
     smtp_sender: str = "Baton support <support@localhost>"
+    telegram_token: SecretStr = Field(
+        default=SecretStr(""), description="The Telegram bot's token: set, the channel is on."
+    )
+    telegram_mode: Literal["webhook", "polling"] = Field(
+        default="webhook",
+        description="webhook: Telegram posts updates to BATON_PUBLIC_URL/telegram/webhook; "
+        "polling: the hub asks for them (a developer without a public URL).",
+    )
+    telegram_webhook_secret: Annotated[SecretStr, AfterValidator(_webhook_secret)] = Field(
+        default=SecretStr(""),
+        description="Telegram sends it with every update; the webhook refuses any other.",
+    )
+    telegram_api_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="The Bot API server, the token appended (a self-hosted one, a stand-in).",
+    )
+    telegram_reclaim_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A Telegram update or delivery a hub process took and did not finish in "
+        "this long (it died) is taken by another.",
+    )
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")

@@ -4,11 +4,13 @@ import asyncio
 import json
 import secrets
 import uuid
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import httpx
+import uvicorn
 import websockets
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -236,9 +238,37 @@ class InProcessHub:
     def settings(self) -> Settings:
         return self.app.state.services.settings
 
+    async def serve(self) -> None:
+        """Serve it over real HTTP too, on its port, until the hub stops."""
+        await self._closing.enter_async_context(serving(self.app, self.settings.port))
+
     def client(self) -> httpx.AsyncClient:
         """A new client (cookies of its own), closed with the hub."""
         transport = httpx.ASGITransport(app=self.app)
         client = httpx.AsyncClient(transport=transport, base_url="http://hub.test")
         self._closing.push_async_callback(client.aclose)
         return client
+
+
+@asynccontextmanager
+async def serving(app: FastAPI, port: int) -> AsyncIterator[None]:
+    """Serve an app over real HTTP on a loopback port, in this event loop, for the block (its
+    lifespan is left to whoever runs it)."""
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=1,  # a long poll left waiting ends with the server
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(10):
+        while not server.started:
+            await asyncio.sleep(0.01)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task

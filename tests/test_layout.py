@@ -25,7 +25,17 @@ ALLOWED = {
         "tasks",
         "knowledge_base",
     },
-    "channels": {"assistant", "conversations", "customers", "queue", "staff", "services"},
+    # A channel without a socket (Telegram) keeps its own state in Redis: chats, deliveries.
+    "channels": {
+        "assistant",
+        "conversations",
+        "customers",
+        "queue",
+        "staff",
+        "services",
+        "keys",
+        "tasks",
+    },
     "api": {
         "channels",
         "conversations",

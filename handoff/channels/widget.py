@@ -202,7 +202,7 @@ class WidgetSession(SocketSession):
         await self._started.wait()
         transcripts = self._services.transcripts
         async for entry in transcripts.follow(self._conversation.id, after):
-            if entry.text and not entry.internal:
+            if entry.shown_to_customer:
                 await self.send(entry_frame(entry))
 
     async def _live(self) -> None:

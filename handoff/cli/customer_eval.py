@@ -13,6 +13,7 @@ categories (fraud, complaint, human) for messages that must reach a person.
 
 import asyncio
 import csv
+import ipaddress
 import json
 import tempfile
 import time
@@ -66,14 +67,20 @@ def read_questions(path: Path, language: str) -> list[Question]:
         ]
 
 
-async def ask(ws_url: str, store: ConversationStore, question: Question) -> Outcome:
-    """Ask in a new conversation, as a customer would; the outcome once the bot's turn ends."""
-    async with websockets.connect(ws_url) as socket:
+async def ask(ws_url: str, store: ConversationStore, question: Question, number: int) -> Outcome:
+    """Ask in a new conversation, as a customer would; the outcome once the bot's turn ends.
+
+    Each question comes from a customer of its own, at an address of its own (as the hub's
+    proxy would forward it), so the limits on one address's new conversations do not apply.
+    """
+    address = {"X-Forwarded-For": str(ipaddress.IPv4Address("10.0.0.0") + number)}
+    async with websockets.connect(ws_url, additional_headers=address) as socket:
         await socket.send(json.dumps({"type": "hello", "language": question.language}))
-        conversation_id = (await _frame(socket, "welcome"))["conversation_id"]
+        await _frame(socket, "welcome")
         started = time.perf_counter()
         message = {"type": "message", "text": question.text, "client_id": uuid.uuid4().hex}
         await socket.send(json.dumps(message))
+        conversation_id = (await _frame(socket, "conversation"))["conversation_id"]
         while (await _frame(socket, "typing"))["on"]:
             continue
         reply_ms = (time.perf_counter() - started) * 1000
@@ -169,7 +176,7 @@ async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Questio
     """Ask every question through the hub these settings name; the report with each outcome."""
     store = ConversationStore(redis, settings)
     ws_url = f"ws://127.0.0.1:{settings.port}/ws/widget"
-    outcomes = [await ask(ws_url, store, question) for question in questions]
+    outcomes = [await ask(ws_url, store, q, number) for number, q in enumerate(questions)]
     return {
         "languages": score(questions, outcomes),
         "outcomes": [asdict(q) | asdict(o) for q, o in zip(questions, outcomes, strict=True)],

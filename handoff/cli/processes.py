@@ -128,6 +128,14 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
     }
+    if settings.telegram_token.get_secret_value():
+        env |= {
+            "BATON_TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),
+            "BATON_TELEGRAM_MODE": settings.telegram_mode,
+            "BATON_TELEGRAM_WEBHOOK_SECRET": settings.telegram_webhook_secret.get_secret_value(),
+            "BATON_TELEGRAM_API_URL": settings.telegram_api_url,
+            "BATON_TELEGRAM_RECLAIM_SECONDS": str(settings.telegram_reclaim_seconds),
+        }
     return Process(name, argv, env, f"http://127.0.0.1:{settings.port}/healthz")
 
 
@@ -312,6 +320,11 @@ def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
     return Settings(**values)
 
 
+# A hub embeds the whole knowledge base before it answers: 30-45 s for the seed articles on two
+# busy cores (measured 2026-12-02), more when other processes start beside it.
+READY_SECONDS = 180
+
+
 class Supervisor:
     """Starts processes (logs in log_dir), waits until they answer, stops them by name or all."""
 
@@ -320,7 +333,7 @@ class Supervisor:
         self._running: dict[str, subprocess.Popen] = {}
         log_dir.mkdir(parents=True, exist_ok=True)
 
-    def start(self, processes: list[Process], timeout: float = 60) -> None:
+    def start(self, processes: list[Process], timeout: float = READY_SECONDS) -> None:
         for process in processes:
             log = (self._log_dir / f"{process.name}.log").open("ab")
             self._running[process.name] = subprocess.Popen(
@@ -351,7 +364,9 @@ class Supervisor:
 
 
 @contextlib.contextmanager
-def running(processes: list[Process], log_dir: Path, timeout: float = 60) -> Iterator[Supervisor]:
+def running(
+    processes: list[Process], log_dir: Path, timeout: float = READY_SECONDS
+) -> Iterator[Supervisor]:
     """Processes that run for the duration of the block."""
     supervisor = Supervisor(log_dir)
     try:

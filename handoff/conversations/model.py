@@ -26,6 +26,9 @@ class Sender(StrEnum):
     SYSTEM = "system"
 
 
+# Channels without a socket: each entry of their conversations is announced on the outbox.
+OUTBOX_CHANNELS = ("telegram",)
+
 # transition name -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
     "escalate": (frozenset({State.BOT}), State.QUEUED),
@@ -129,6 +132,11 @@ class Entry:
         )
 
     @property
+    def shown_to_customer(self) -> bool:
+        """Whether the customer's channel shows this entry (staff-only and silent ones not)."""
+        return bool(self.text) and not self.internal
+
+    @property
     def timestamp_ms(self) -> int:
         """When Redis stored the entry (the first half of its stream id)."""
         return int(self.id.split("-", 1)[0])
@@ -172,6 +180,8 @@ class Conversation:
     notified_at: float | None = None
     rating: int | None = None
     rating_comment: str = ""
+    chat: str = ""  # where a channel without a socket reaches the customer
+    blocked: bool = False  # the customer blocked the bot on that channel
 
     @classmethod
     def from_hash(cls, conversation_id: str, header: dict[str, str]) -> "Conversation":
@@ -204,6 +214,8 @@ class Conversation:
             notified_at=_number(header, F.NOTIFIED_AT),
             rating=int(rating) if rating else None,
             rating_comment=header.get(F.RATING_COMMENT, ""),
+            chat=header.get(F.CHAT, ""),
+            blocked=header.get(F.BLOCKED) == "1",
         )
 
 

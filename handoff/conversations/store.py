@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from handoff import keys
 from handoff.conversations.clock import redis_now
 from handoff.conversations.model import (
+    OUTBOX_CHANNELS,
     TRANSITIONS,
     AtCapacity,
     Change,
@@ -28,21 +29,23 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 # Appends one transcript entry atomically with its preconditions and side effects.
 # KEYS: conversation hash, transcript stream, client-id marker ("" if none), queue zset,
 #       queue languages hash, events stream, assignments hash (conversation -> agent),
-#       the transcript-appended channel (the conversation id is published there).
+#       the transcript-appended channel (the conversation id is published there), the outbox
+#       stream (the entry is announced there if the conversation's channel has no socket).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; else it must be the one holding it),
 #       header changes as JSON {"set": {}, "del": [], "capacity": the most conversations the
 #       new assignee may already hold, 0 = no limit; else {"at_capacity", assignee}},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
-#       the transcript's approximate MAXLEN, then the entry's field/value pairs.
+#       the transcript's approximate MAXLEN, the outbox channels (comma-separated), then the
+#       entry's field/value pairs.
 # Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
 # or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
-local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10],
-  ARGV[11]
+local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen,
+  outbox_channels = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8],
+  ARGV[9], ARGV[10], ARGV[11], ARGV[12]
 local state = redis.call('HGET', conv, 'state')
 if not state then return {'unknown', ''} end
 if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',', 1, true) then
@@ -82,8 +85,12 @@ else
   redis.call('HDEL', assignments, id)
 end
 local fields = {}
-for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
 local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*', unpack(fields))
+local channel = redis.call('HGET', conv, 'channel')
+if string.find(',' .. outbox_channels .. ',', ',' .. channel .. ',', 1, true) then
+  redis.call('XADD', KEYS[9], '*', 'channel', channel, 'conversation', id, 'entry', entry_id)
+end
 redis.call('EXPIRE', conv, retention)
 redis.call('EXPIRE', log, retention)
 if event ~= '' then
@@ -149,11 +156,17 @@ class ConversationStore:
         self._flag_sla_breach = redis.register_script(_FLAG_SLA_BREACH_SCRIPT)
 
     async def create(
-        self, channel: str, language: str, customer: str = "", verified: bool = False
+        self,
+        channel: str,
+        language: str,
+        customer: str = "",
+        verified: bool = False,
+        chat: str = "",
     ) -> Conversation:
         """Start a conversation held by the bot; the customer's list of conversations grows.
 
-        Verified: the channel vouches for who the customer is (a signed user id, say).
+        Verified: the channel vouches for who the customer is (a signed user id, say). Chat:
+        where a channel without a socket reaches the customer.
         """
         header = {
             F.STATE: State.BOT.value,
@@ -164,6 +177,8 @@ class ConversationStore:
         }
         if verified:
             header[F.VERIFIED] = "1"
+        if chat:
+            header[F.CHAT] = chat
         conversation = Conversation.from_hash(uuid.uuid4().hex, header)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.conversation(conversation.id), mapping=header)
@@ -289,6 +304,7 @@ class ConversationStore:
                 keys.events(),
                 keys.assignments(),
                 keys.transcript_appended(),
+                keys.outbox(),
             ],
             args=[
                 conversation_id,
@@ -303,6 +319,7 @@ class ConversationStore:
                 change.event,
                 self._retention_seconds,
                 self._settings.transcript_max_entries,
+                ",".join(OUTBOX_CHANNELS),
                 *fields,
             ],
         )

@@ -65,6 +65,28 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "You're sending faster than we can read. Please try again in {seconds} s.",
         "ko": "너무 빠르게 보내고 있습니다. {seconds}초 뒤에 다시 시도해 주세요.",
     },
+    "telegram_welcome": {
+        "en": "Hello! I'm the support assistant. Ask me anything, or send /human to talk to a "
+        "person.",
+        "ko": "안녕하세요! 고객 지원 봇입니다. 무엇이든 물어보시거나 /human 을 보내 상담원과 "
+        "대화하세요.",
+    },
+    "talk_to_person": {"en": "Talk to a person", "ko": "상담원 연결"},
+    "read_more": {"en": "Read the full article", "ko": "도움말 전체 보기"},
+    "text_only": {
+        "en": "I can only read text messages here for now. Please write your question.",
+        "ko": "지금은 텍스트 메시지만 읽을 수 있습니다. 질문을 글로 적어 주세요.",
+    },
+    "button_expired": {
+        "en": "That button is no longer available. Please write your question.",
+        "ko": "더 이상 사용할 수 없는 버튼입니다. 질문을 글로 적어 주세요.",
+    },
+    "customer_blocked": {
+        "en": "The customer blocked the bot on Telegram: nothing more is delivered to them "
+        "until they write again.",
+        "ko": "고객이 텔레그램에서 봇을 차단했습니다. 고객이 다시 메시지를 보낼 때까지 "
+        "전달되지 않습니다.",
+    },
     "email_subject": {"en": "An agent replied to you", "ko": "상담원이 답변했습니다"},
     "email_body": {
         "en": "An agent replied to your conversation with us:\n\n{text}\n\n"

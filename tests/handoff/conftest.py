@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from handoff.cli.processes import free_port
@@ -15,6 +16,10 @@ from handoff.settings import Settings
 from knowledge_base.articles import ArticleContent, Status
 from knowledge_base.store import ArticleStore
 from tests.support import InProcessHub, WidgetClient, ws_url
+from tests.telegram_bot_api import BotApi
+
+TELEGRAM_TOKEN = "123456:stand-in-token"
+WEBHOOK_SECRET = "webhook-secret_1"
 
 
 @pytest.fixture
@@ -94,3 +99,41 @@ async def hub_with_articles(
     ]:
         await articles.save("en", slug, content, by="test", base_revision=0)
     return await start_hub()
+
+
+@pytest.fixture
+async def bot_api() -> AsyncIterator[BotApi]:
+    """The Bot API stand-in on a loopback port."""
+    api = BotApi(TELEGRAM_TOKEN)
+    async with api.running():
+        yield api
+
+
+def telegram_settings(bot_api: BotApi, **overrides: object) -> dict:
+    """A hub's settings with the Telegram channel on, talking to the stand-in."""
+    port = free_port()
+    return {
+        "port": port,
+        "public_url": f"http://127.0.0.1:{port}",
+        "telegram_token": SecretStr(TELEGRAM_TOKEN),
+        "telegram_api_url": bot_api.base_url,
+        "telegram_webhook_secret": SecretStr(WEBHOOK_SECRET),
+        "telegram_reclaim_seconds": 1.0,
+    } | overrides
+
+
+@pytest.fixture
+def start_telegram_hub(
+    bot_api: BotApi, start_hub: Callable[..., Awaitable[InProcessHub]]
+) -> Callable[..., Awaitable[InProcessHub]]:
+    """Starts the hub in process with the Telegram channel on, served over HTTP; in webhook
+    mode, returns once it has registered its webhook with the stand-in."""
+
+    async def start(**overrides: object) -> InProcessHub:
+        hub = await start_hub(**telegram_settings(bot_api, **overrides))
+        await hub.serve()
+        if hub.settings.telegram_mode == "webhook":
+            await bot_api.wait(lambda: bot_api.webhook_url)
+        return hub
+
+    return start

@@ -34,6 +34,8 @@ HEADER = {
     F.NOTIFIED_AT: "1795000300",
     F.RATING: "4",
     F.RATING_COMMENT: "quick",
+    F.CHAT: "5551234",
+    F.BLOCKED: "1",
 }
 
 
@@ -66,6 +68,8 @@ def test_from_hash_parses_every_field() -> None:
         notified_at=1795000300.0,
         rating=4,
         rating_comment="quick",
+        chat="5551234",
+        blocked=True,
     )
     # A field added to the header but not parsed would keep its default.
     unparsed = [

@@ -3,7 +3,9 @@
 import asyncio
 
 import pytest
+from redis.asyncio import Redis
 
+from handoff import keys
 from handoff.conversations.model import (
     Button,
     Entry,
@@ -19,6 +21,22 @@ async def test_a_new_conversation_is_held_by_the_bot(store: ConversationStore) -
     created = await store.create(channel="web", language="ko")
     read = await store.get(created.id)
     assert (read.state, read.channel, read.language) == (State.BOT, "web", "ko")
+
+
+async def test_entries_of_a_channel_without_a_socket_are_announced_on_the_outbox(
+    store: ConversationStore, redis: Redis
+) -> None:
+    telegram = await store.create("telegram", "en", "telegram:42", chat="42")
+    web = await store.create("web", "en")
+    assert (await store.get(telegram.id)).chat == "42"
+    await store.append(web.id, Entry(sender=Sender.BOT, text="hi"))
+    entry_id = await store.append(telegram.id, Entry(sender=Sender.BOT, text="hi"))
+    escalated = await store.transition(telegram.id, "escalate", Entry(Sender.SYSTEM, "wait"))
+    announced = [fields for _, fields in await redis.xrange(keys.outbox())]
+    assert announced == [
+        {"channel": "telegram", "conversation": telegram.id, "entry": entry_id},
+        {"channel": "telegram", "conversation": telegram.id, "entry": escalated},
+    ]
 
 
 async def test_unknown_conversations_are_reported(store: ConversationStore) -> None:

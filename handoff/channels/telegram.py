@@ -1,0 +1,319 @@
+"""The Telegram channel: a python-telegram-bot Application (no Updater) inside the hub.
+
+Updates arrive at the webhook (or, for a developer, by polling), are recorded once each on a
+Redis stream and handled after, by any hub process (a consumer group): one chat's updates one at
+a time, in order. A chat is a conversation (channel "telegram", customer "telegram:<user id>")
+whose customer messages take the widget's path (services.intake), so the bot answers as it does
+there; what the customer should see goes out through the outbox (channels/telegram_outbox.py).
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+
+from telegram import InlineKeyboardMarkup, Update, User
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from handoff import keys
+from handoff.channels.locks import NamedLocks
+from handoff.channels.telegram_messages import HUMAN, InlineButtons, human_keyboard
+from handoff.channels.telegram_outbox import TelegramOutbox
+from handoff.channels.work_stream import WorkStream
+from handoff.conversations.model import Conversation, Refused, State, UnknownConversation
+from handoff.conversations.system_messages import system_message
+from handoff.customers.rate_limits import Action
+from handoff.keys import ConversationField as F
+from handoff.queue.agent_queue import Escalation
+from handoff.services import Services
+from handoff.tasks import cancel_and_wait
+
+logger = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/telegram/webhook"
+ALLOWED_UPDATES = ["message", "callback_query"]
+UPDATE_SEEN_SECONDS = 2 * 24 * 3600  # Telegram keeps an update at most a day
+CONSUMER_GROUP = "telegram"
+POLL_SECONDS = 10  # a long poll's wait for updates
+START_RETRY_SECONDS = 5.0  # between tries to reach the Bot API at startup
+TYPING_SECONDS = 4.0  # Telegram shows "typing…" for 5 s, or until the next message
+
+# Records an update once: KEYS: its seen marker, the updates stream; ARGV: ttl, the update.
+_RECORD_SCRIPT = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('XADD', KEYS[2], '*', 'update', ARGV[2])
+return 1
+"""
+
+
+class UpdateFailed(Exception):
+    """A handler failed on an update: it stays pending, to be handled again."""
+
+
+class TelegramChannel:
+    """The Telegram channel of one hub process."""
+
+    def __init__(self, services: Services) -> None:
+        settings = services.settings
+        self.mode = settings.telegram_mode
+        self._secret = settings.telegram_webhook_secret.get_secret_value().encode()
+        if self.mode == "webhook" and not self._secret:
+            raise ValueError("BATON_TELEGRAM_WEBHOOK_SECRET is required in webhook mode")
+        self._services = services
+        self._application = (
+            Application.builder()
+            .token(settings.telegram_token.get_secret_value())
+            .base_url(settings.telegram_api_url)
+            .updater(None)
+            .build()
+        )
+        self._add_handlers()
+        redis = services.redis
+        self._locks = NamedLocks(redis)
+        self._record = redis.register_script(_RECORD_SCRIPT)
+        self._buttons = InlineButtons(redis)
+        self._updates = WorkStream(
+            redis, keys.telegram_updates(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
+        )
+        self._outbox = WorkStream(
+            redis, keys.outbox(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
+        )
+        self._sender = TelegramOutbox(
+            self._application.bot, redis, services.conversations, self._locks, settings
+        )
+        self._failed: set[int] = set()  # updates whose handler raised
+        self._tasks: list[asyncio.Task] = []
+
+    def _add_handlers(self) -> None:
+        new_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        for handler in (
+            CommandHandler("start", self._on_start, filters=new_private),
+            CommandHandler("human", self._on_human, filters=new_private),
+            MessageHandler(new_private & filters.TEXT, self._on_text),
+            MessageHandler(new_private, self._on_other),
+            CallbackQueryHandler(self._on_press),
+        ):
+            self._application.add_handler(handler)
+        self._application.add_error_handler(self._on_error)
+
+    def secret_matches(self, sent: str) -> bool:
+        """Whether a webhook call carries the secret token (compared in constant time)."""
+        return secrets.compare_digest(sent.encode(), self._secret)
+
+    async def record(self, update_id: int, update: str) -> bool:
+        """Keep an update to handle it soon; False if it was recorded before (a resend)."""
+        recorded = await self._record(
+            keys=[keys.telegram_update_seen(update_id), keys.telegram_updates()],
+            args=[UPDATE_SEEN_SECONDS, update],
+        )
+        return bool(recorded)
+
+    async def start(self) -> None:
+        """Reach the Bot API (retrying in the background), then handle updates and send."""
+        self._tasks = [asyncio.create_task(self._run(), name="Telegram channel")]
+
+    async def stop(self) -> None:
+        """Stop handling and sending (what is pending waits for another process, or the next
+        start), and close the Bot API client."""
+        await cancel_and_wait(self._tasks)
+        await self._application.shutdown()
+
+    async def _run(self) -> None:
+        bot = self._application.bot
+        while True:
+            try:
+                await self._application.initialize()
+                if self.mode == "webhook":
+                    url = f"{self._services.settings.base_url}{WEBHOOK_PATH}"
+                    await bot.set_webhook(
+                        url, allowed_updates=ALLOWED_UPDATES, secret_token=self._secret.decode()
+                    )
+                else:
+                    await bot.delete_webhook()
+                break
+            except TelegramError as error:
+                logger.warning("Telegram's Bot API is unreachable: %s; retrying", error)
+                await asyncio.sleep(START_RETRY_SECONDS)
+        logger.info("Telegram channel on: @%s, %s", bot.username, self.mode)
+        work = [self._updates.run(self._handle), self._outbox.run(self._sender.announced)]
+        if self.mode == "polling":
+            work.append(self._poll())
+        await asyncio.gather(*work)
+
+    async def _poll(self) -> None:
+        """Ask Telegram for updates and record them (a developer's hub, without a public URL:
+        one hub process polls)."""
+        bot, offset = self._application.bot, None
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=POLL_SECONDS, allowed_updates=ALLOWED_UPDATES
+                )
+            except TelegramError as error:
+                logger.warning("Polling Telegram failed: %s; retrying", error)
+                await asyncio.sleep(START_RETRY_SECONDS)
+                continue
+            for update in updates:
+                await self.record(update.update_id, update.to_json())
+                offset = update.update_id + 1  # the next call confirms it to Telegram
+
+    async def _handle(self, fields: dict[str, str]) -> None:
+        """Handle one recorded update, after the chat's earlier ones; UpdateFailed if it must
+        be handled again."""
+        update = Update.de_json(json.loads(fields["update"]), self._application.bot)
+        chat = update.effective_chat
+        async with self._locks.hold(f"telegram-chat:{chat.id if chat else 'none'}"):
+            await self._application.process_update(update)
+        if update.update_id in self._failed:
+            self._failed.discard(update.update_id)
+            raise UpdateFailed(update.update_id)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        logger.error("A Telegram update failed", exc_info=context.error)
+        if isinstance(update, Update):
+            self._failed.add(update.update_id)
+
+    async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greet, with the "Talk to a person" button."""
+        language = await self._language_of(update)
+        text = system_message("telegram_welcome", language)
+        await self._tell(update, text, human_keyboard(language))
+
+    async def _on_human(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._escalate(update)
+
+    async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._customer_says(update, update.effective_message.text)
+
+    async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Photos, stickers, files…: not read yet."""
+        await self._tell(update, system_message("text_only", await self._language_of(update)))
+
+    async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A press on an inline button: answered, its keyboard removed, then taken as the
+        widget takes a button (its title said, its payload to the bot)."""
+        query = update.callback_query
+        await self._quietly(query.answer())
+        if query.message:
+            await self._quietly(query.edit_message_reply_markup(reply_markup=None))
+        if query.data == HUMAN:
+            await self._escalate(update)
+            return
+        pressed = await self._buttons.pressed(query.data or "")
+        current = await self._current(update.effective_chat.id)
+        if pressed is None or current is None or pressed[0] != current.id:
+            language = await self._language_of(update)
+            await self._tell(update, system_message("button_expired", language))
+            return
+        await self._customer_says(update, pressed[1].title, pressed[1].payload)
+
+    async def _customer_says(self, update: Update, text: str, payload: str | None = None) -> None:
+        """Take a customer's message (typed, or a button's title) and let the bot answer."""
+        intake, chat_id = self._services.intake, update.effective_chat.id
+        try:
+            await self._limit(Action.MESSAGE, update)
+            conversation = await self._conversation_of(update)
+            accepted = await intake.accept(
+                conversation.id, text, f"telegram-{update.update_id}", payload
+            )
+        except Refused as refused:
+            await self._tell(update, str(refused))
+            return
+        if conversation.blocked:  # they write again: they unblocked the bot
+            await self._services.conversations.update(conversation.id, {F.BLOCKED: ""})
+        if accepted and accepted.for_bot:
+            typing = asyncio.create_task(self._typing(chat_id))
+            try:
+                await intake.answer(accepted)
+            finally:
+                typing.cancel()
+
+    async def _escalate(self, update: Update) -> None:
+        """The customer asks for a person (the button, or /human)."""
+        try:
+            await self._limit(Action.ESCALATION, update)
+            conversation = await self._conversation_of(update)
+        except Refused as refused:
+            await self._tell(update, str(refused))
+            return
+        asked = Escalation.because("customer_asked")
+        await self._services.intake.escalate(conversation.id, asked)
+
+    async def _current(self, chat_id: int) -> Conversation | None:
+        """The chat's open conversation, if it has one (kept as long as conversations are)."""
+        retention = self._services.settings.retention_days * 86400
+        key = keys.telegram_chat(chat_id)
+        conversation_id = await self._services.redis.getex(key, ex=retention)
+        if not conversation_id:
+            return None
+        with contextlib.suppress(UnknownConversation):
+            conversation = await self._services.conversations.get(conversation_id)
+            if conversation.state is not State.CLOSED:
+                return conversation
+        return None
+
+    async def _conversation_of(self, update: Update) -> Conversation:
+        """The chat's open conversation, or a new one (Refused if the chat starts too many)."""
+        chat_id = update.effective_chat.id
+        conversation = await self._current(chat_id)
+        if conversation:
+            return conversation
+        services, language = self._services, language_of(update.effective_user, self._services)
+        await services.rate_limits.hit(Action.CONVERSATION, language, address=f"telegram:{chat_id}")
+        conversation = await services.conversations.create(
+            "telegram", language, f"telegram:{update.effective_user.id}", chat=str(chat_id)
+        )
+        retention = services.settings.retention_days * 86400
+        await services.redis.set(keys.telegram_chat(chat_id), conversation.id, ex=retention)
+        return conversation
+
+    async def _limit(self, action: Action, update: Update) -> None:
+        """Count a chat's action (a chat is a widget socket and its address: one person)."""
+        chat = f"telegram:{update.effective_chat.id}"
+        language = language_of(update.effective_user, self._services)
+        await self._services.rate_limits.hit(action, language, address=chat, connection=chat)
+
+    async def _language_of(self, update: Update) -> str:
+        """The language of the chat's conversation, else of the customer's Telegram app."""
+        conversation = await self._current(update.effective_chat.id)
+        if conversation:
+            return conversation.language
+        return language_of(update.effective_user, self._services)
+
+    async def _typing(self, chat_id: int) -> None:
+        """Show "typing…" until cancelled."""
+        while True:
+            await self._quietly(self._application.bot.send_chat_action(chat_id, ChatAction.TYPING))
+            await asyncio.sleep(TYPING_SECONDS)
+
+    async def _tell(
+        self, update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Answer the chat directly (greetings and refusals: not in the transcript)."""
+        bot = self._application.bot
+        await self._quietly(bot.send_message(update.effective_chat.id, text, reply_markup=markup))
+
+    @staticmethod
+    async def _quietly(request: object) -> None:
+        """Make a Bot API call whose failure changes nothing (it is logged)."""
+        try:
+            await request
+        except TelegramError as error:
+            logger.info("A Telegram call failed: %s", error)
+
+
+def language_of(user: User | None, services: Services) -> str:
+    """The customer's app language if the hub speaks it (its first part: "en-US" is "en")."""
+    supported = services.settings.supported_languages
+    code = ((user.language_code if user else None) or "").split("-")[0].lower()
+    return code if code in supported else supported[0]

@@ -1,0 +1,95 @@
+"""How a transcript entry reads in Telegram: plain text (nothing in it is markup), cut into
+messages Telegram accepts, and the bot's buttons as an inline keyboard of short opaque tokens."""
+
+import secrets
+
+from redis.asyncio import Redis
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handoff import keys
+from handoff.conversations.model import Button, Entry, Sender
+from handoff.conversations.system_messages import system_message
+
+MAX_MESSAGE_UNITS = 4096  # Telegram's limit, counted in UTF-16 code units
+BUTTON_TTL_SECONDS = 7 * 24 * 3600
+HUMAN = "human"  # the callback data of "Talk to a person" (button tokens are longer)
+
+
+def message_text(entry: Entry, language: str) -> str:
+    """The entry as the customer reads it: the agent's name, the text, the article's link."""
+    text = entry.text
+    if entry.sender is Sender.AGENT and entry.author_name:
+        text = f"{entry.author_name}: {text}"
+    link = entry.meta.get("link") or {}
+    url = str(link.get("url", ""))
+    if url.startswith(("https://", "http://")):
+        label = system_message("read_more", language)
+        title = str(link.get("title", ""))
+        text += f"\n\n{label}{f': {title}' if title else ''}\n{url}"
+    return text
+
+
+def split_text(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
+    """The text in parts of at most `limit` UTF-16 units, cut at a paragraph break if one fits,
+    else at a line break, else at a space, else where the limit falls."""
+    parts = []
+    rest = text.strip()
+    while _units(rest) > limit:
+        fits = _longest_prefix(rest, limit)
+        cut = next(
+            (at for sep in ("\n\n", "\n", " ") if (at := rest.rfind(sep, 0, fits + 1)) > 0),
+            fits,
+        )
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*parts, rest]
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _longest_prefix(text: str, limit: int) -> int:
+    """How many characters of the text fit in `limit` UTF-16 units."""
+    units = 0
+    for index, character in enumerate(text):
+        units += 2 if ord(character) > 0xFFFF else 1
+        if units > limit:
+            return index
+    return len(text)
+
+
+class InlineButtons:
+    """The bot's buttons as inline keyboards; a press finds its button again by its token."""
+
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def keyboard(
+        self, conversation_id: str, buttons: tuple[Button, ...]
+    ) -> InlineKeyboardMarkup:
+        """One button a row; each button's callback data is a new token (16 characters)."""
+        rows = []
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for button in buttons:
+                token = secrets.token_urlsafe(12)
+                key = keys.telegram_button(token)
+                fields = {"conversation": conversation_id, "title": button.title}
+                pipe.hset(key, mapping=fields | {"payload": button.payload})
+                pipe.expire(key, BUTTON_TTL_SECONDS)
+                rows.append([InlineKeyboardButton(button.title, callback_data=token)])
+            await pipe.execute()
+        return InlineKeyboardMarkup(rows)
+
+    async def pressed(self, token: str) -> tuple[str, Button] | None:
+        """The conversation and button a token stands for; None if unknown or expired."""
+        found = await self._redis.hgetall(keys.telegram_button(token))
+        if not found:
+            return None
+        return found["conversation"], Button(found["title"], found["payload"])
+
+
+def human_keyboard(language: str) -> InlineKeyboardMarkup:
+    """The "Talk to a person" button."""
+    title = system_message("talk_to_person", language)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=HUMAN)]])

@@ -36,6 +36,15 @@ def texts(bot_api: BotApi, user: dict) -> list[str]:
     return [message["text"] for message in bot_api.sent(user["id"])]
 
 
+async def escalated(
+    bot_api: BotApi, redis: Redis, store: ConversationStore, user: dict, text: str = "/human"
+):
+    """The user writes (the bot is down, or they ask for a person) and waits for a person."""
+    await bot_api.post(bot_api.text(user, text))
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, user))
+    return await conversation_of(redis, store, user)
+
+
 async def test_a_text_takes_the_widgets_path_and_is_answered_in_the_users_language(
     start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
 ) -> None:
@@ -87,9 +96,7 @@ async def test_the_bots_buttons_are_an_inline_keyboard_and_a_press_is_a_button_f
     start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
 ) -> None:
     await start_telegram_hub()
-    await bot_api.post(bot_api.text(MINA, "hello"))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
-    conversation = await conversation_of(redis, store, MINA)
+    conversation = await escalated(bot_api, redis, store, MINA, "hello")
     await store.transition(conversation.id, "release", Entry(Sender.SYSTEM, "back to the bot"))
     buttons = (
         Button("Verify my account", "/account_verification" + "x" * 150),
@@ -118,9 +125,7 @@ async def test_an_agents_message_is_sent_once_as_plain_text_and_long_ones_split(
     start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
 ) -> None:
     await start_telegram_hub()
-    await bot_api.post(bot_api.text(MINA, "/human"))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
-    conversation = await conversation_of(redis, store, MINA)
+    conversation = await escalated(bot_api, redis, store, MINA)
     hostile = "<b>hi</b> *bold* _x_ [pay](javascript:alert(1)) &amp; </pre>"
     paragraphs = ["A" * 3000, "B" * 3000, "🙂" * 1500]
     for text in (hostile, "\n\n".join(paragraphs)):
@@ -139,9 +144,7 @@ async def test_429_is_retried_after_retry_after_and_403_marks_and_stops(
     start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
 ) -> None:
     await start_telegram_hub()
-    await bot_api.post(bot_api.text(MINA, "/human"))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
-    conversation = await conversation_of(redis, store, MINA)
+    conversation = await escalated(bot_api, redis, store, MINA)
     bot_api.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     await store.append(conversation.id, Entry(sender=Sender.AGENT, text="one"))
     await bot_api.wait(lambda: "one" in texts(bot_api, MINA))
@@ -200,9 +203,7 @@ async def test_agent_messages_reach_the_chat_once_with_two_hub_processes(
     hubs = [settings_on_free_ports(database_url, **telegram_settings(bot_api)) for _ in range(2)]
     with running([hub_process(settings, database_url) for settings in hubs], tmp_path):
         await bot_api.wait(lambda: len(bot_api.called("setWebhook")) == 2)
-        await bot_api.post(bot_api.text(MINA, "/human"))
-        await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
-        conversation = await conversation_of(redis, store, MINA)
+        conversation = await escalated(bot_api, redis, store, MINA)
         said = [f"agent message {n}" for n in range(40)] + ["the last one"]
         for text in said:
             await store.append(conversation.id, Entry(sender=Sender.AGENT, text=text))

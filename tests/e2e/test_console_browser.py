@@ -14,13 +14,15 @@ from tests.e2e.pages import log_in, messages, send
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
+DISPLAY_NAME = "Sam Lee"  # what customers see of the agent, never the login
+
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
 
 @pytest.fixture
 async def agent_account(redis: Redis) -> tuple[str, str]:
     name, password = f"agent-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
-    await UserStore(redis).add(name, password, Role.AGENT, ("en",))
+    await UserStore(redis).add(name, password, Role.AGENT, ("en",), display_name=DISPLAY_NAME)
     return name, password
 
 
@@ -73,8 +75,8 @@ async def test_escalation_claim_chat_close_and_rating(
     await expect(transcript).to_contain_text("reason: customer_asked")
     await expect(transcript).to_contain_text(marker)
     await expect(customer.get_by_test_id("baton-queue")).to_be_hidden()
-    joined = messages(customer, "system").last  # the agent's display name, never the login
-    await expect(joined).to_contain_text("joined the chat")
+    joined = messages(customer, "system").last
+    await expect(joined).to_contain_text(DISPLAY_NAME)
     await expect(joined).not_to_contain_text(name)
 
     # The hub refuses an oversize reply: the agent sees why, and keeps the reply, marked unsent.
@@ -84,11 +86,12 @@ async def test_escalation_claim_chat_close_and_rating(
     await expect(agent.get_by_test_id("console-error")).to_contain_text(str(limit))
     await expect(transcript.get_by_text("not sent")).to_be_visible()
 
-    # Agent to customer: shown with the agent's name.
+    # Agent to customer: shown with the agent's display name, never the login.
     await agent.get_by_test_id("reply").fill("Hello, I'm here to help.")
     await agent.get_by_test_id("reply-send").click()
     await expect(messages(customer, "agent")).to_have_text(["Hello, I'm here to help."])
-    await expect(customer.get_by_test_id("baton-author")).to_have_text(name)
+    author = customer.get_by_test_id("baton-author")
+    await expect(author).to_have_text(DISPLAY_NAME)
 
     # Customer to agent: the console sees the typing, then the text exactly as typed.
     await customer.get_by_test_id("baton-input").fill(HOSTILE)

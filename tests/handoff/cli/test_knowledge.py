@@ -12,6 +12,17 @@ from handoff.settings import get_settings
 from knowledge_base.cascade import SecondOpinionFit, second_opinion_file
 from knowledge_base.confidence import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.embeddings import DEFAULT_MODEL, model_location
+from knowledge_base.files import ARTICLES_DIR
+
+
+def some_articles(tmp_path: Path, per_language: int = 8) -> Path:
+    """A few of the seed articles of each language (calibrating on all takes minutes a model)."""
+    folder = tmp_path / "articles"
+    for language in ("en", "ko"):
+        (folder / language).mkdir(parents=True)
+        for article in sorted((ARTICLES_DIR / language).glob("*.md"))[:per_language]:
+            shutil.copy(article, folder / language)
+    return folder
 
 
 def test_another_model_is_calibrated_into_its_own_folder(
@@ -27,7 +38,7 @@ def test_another_model_is_calibrated_into_its_own_folder(
     monkeypatch.setenv("BATON_SECOND_OPINION_MODEL", str(second))
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(app, ["kb", "calibrate"])
+        result = CliRunner().invoke(app, ["kb", "calibrate", str(some_articles(tmp_path))])
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output

@@ -7,23 +7,18 @@ LOCK_SECONDS, and the next waiter takes over.
 
 import asyncio
 import contextlib
-import uuid
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
+from redis.exceptions import LockError
 
 from handoff import keys
+from handoff.tasks import cancel_and_wait
 
 LOCK_SECONDS = 5.0
 RENEW_SECONDS = LOCK_SECONDS / 3
 POLL_SECONDS = 0.02  # how often a waiter tries a lock another process holds
-
-# KEYS: the lock. ARGV: the holder's token, milliseconds to live ("" = release). 1 if it held it.
-_KEEP_OR_RELEASE = """
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 1
-"""
 
 
 class NamedLocks:
@@ -31,7 +26,6 @@ class NamedLocks:
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._keep_or_release = redis.register_script(_KEEP_OR_RELEASE)
         self._local: dict[str, tuple[asyncio.Lock, list[int]]] = {}  # lock, [waiters]
 
     @contextlib.asynccontextmanager
@@ -49,20 +43,19 @@ class NamedLocks:
 
     @contextlib.asynccontextmanager
     async def _held(self, key: str) -> AsyncIterator[None]:
-        token = uuid.uuid4().hex
-        ttl_ms = int(LOCK_SECONDS * 1000)
-        while not await self._redis.set(key, token, nx=True, px=ttl_ms):
-            await asyncio.sleep(POLL_SECONDS)
-        keeping = asyncio.create_task(self._keep(key, token, ttl_ms))
+        """redis-py's lock (as the sweeper's), renewed while the block runs."""
+        lock = Lock(self._redis, key, timeout=LOCK_SECONDS, sleep=POLL_SECONDS)
+        await lock.acquire()
+        keeping = asyncio.create_task(self._keep(lock))
         try:
             yield
         finally:
-            keeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await keeping
-            await self._keep_or_release(keys=[key], args=[token, ""])
+            await cancel_and_wait([keeping])
+            with contextlib.suppress(LockError):  # expired meanwhile: someone else's now
+                await lock.release()
 
-    async def _keep(self, key: str, token: str, ttl_ms: int) -> None:
+    @staticmethod
+    async def _keep(lock: Lock) -> None:
         while True:
             await asyncio.sleep(RENEW_SECONDS)
-            await self._keep_or_release(keys=[key], args=[token, ttl_ms])
+            await lock.reacquire()

@@ -9,6 +9,7 @@ from handoff.conversations.language import detect_language
 from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.customers.redaction import redact
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.queue.escalations import PendingEscalations
@@ -51,7 +52,8 @@ class MessageIntake:
     async def accept(
         self, conversation_id: str, text: str, client_id: str | None, payload: str | None = None
     ) -> AcceptedMessage | None:
-        """Validate and store a customer message; None if it is a resend already stored.
+        """Validate and store a customer message, its sensitive numbers masked (the transcript,
+        the agents' queue and Rasa only ever see it so); None if it is a resend already stored.
 
         Refused ("closed", "empty", "too_long") with a message for the customer.
         """
@@ -74,6 +76,7 @@ class MessageIntake:
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
+        text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
         if entry_id is None:

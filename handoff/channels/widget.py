@@ -12,7 +12,7 @@ from fastapi import WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from handoff.assistant.intake import AcceptedMessage
-from handoff.channels.socket_session import BadFrame, SocketSession
+from handoff.channels.socket_session import BadFrame, SocketSession, frame_fault
 from handoff.conversations.model import Conversation, Entry, Refused, Sender
 from handoff.conversations.system_messages import system_message
 from handoff.customers.rate_limits import Action, RateLimited, TypingThrottle, rate_limited
@@ -154,6 +154,8 @@ class WidgetSession(SocketSession):
         self._connection = uuid.uuid4().hex  # this socket's own rate limits
         self._typing = TypingThrottle()
         self._address = client_address(websocket)
+        # client_id -> the message as typed: this socket's echo shows it once, not redacted.
+        self._typed: dict[str, str] = {}
 
     async def run(self, after: str) -> None:
         """Serve the widget until it disconnects, or until Redis fails under it."""
@@ -203,7 +205,10 @@ class WidgetSession(SocketSession):
         transcripts = self._services.transcripts
         async for entry in transcripts.follow(self._conversation.id, after):
             if entry.shown_to_customer:
-                await self.send(entry_frame(entry))
+                frame = entry_frame(entry)
+                if entry.sender is Sender.CUSTOMER and entry.client_id in self._typed:
+                    frame["text"] = self._typed.pop(entry.client_id)
+                await self.send(frame)
 
     async def _live(self) -> None:
         """The queue position while queued, and the agent's typing."""
@@ -235,7 +240,7 @@ class WidgetSession(SocketSession):
             try:
                 frame = ClientFrame.validate_python(await self.receive_json())
             except (BadFrame, ValidationError) as error:
-                logger.info("Bad frame from a widget: %s", error)
+                logger.info("Bad frame from a widget: %s", frame_fault(error))
                 language = self._conversation.language
                 await self._error("bad_frame", system_message("bad_frame", language))
                 continue
@@ -264,8 +269,12 @@ class WidgetSession(SocketSession):
     async def _accept(self, frame: MessageFrame | ButtonFrame) -> None:
         text = frame.text if isinstance(frame, MessageFrame) else frame.title
         payload = frame.payload if isinstance(frame, ButtonFrame) else None
+        if frame.client_id:
+            self._typed[frame.client_id] = text
         admit = self._admit(text, frame.client_id, payload)
         accepted = await self._refusable(admit, frame.client_id)
+        if accepted is None and frame.client_id:
+            self._typed.pop(frame.client_id, None)  # refused, or stored and echoed before
         if accepted and accepted.for_bot:
             self._bot_queue.put_nowait(accepted)  # room checked by _admit; only this task adds
 

@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from handoff.conversations.model import Entry, Refused, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.customers.redaction import redact
 from handoff.keys import ConversationField as F
 
 
@@ -45,9 +46,9 @@ class FollowUps:
         )
 
     async def rate(self, conversation_id: str, score: int, comment: str) -> str | None:
-        """Store the customer's rating of a closed conversation, once."""
+        """Store the customer's rating of a closed conversation, once (its comment redacted)."""
         conversation = await self._conversations.get(conversation_id)
-        comment = comment.strip()
+        comment = redact(comment.strip())
         outcome = await self._conversations.rate(conversation_id, score, comment)
         if outcome != "ok":
             raise Refused(outcome, system_message("bad_frame", conversation.language))

@@ -7,12 +7,21 @@ import json
 import logging
 
 from fastapi import WebSocket, WebSocketDisconnect
+from pydantic import ValidationError
 
 logger = logging.getLogger(__name__)
 
 
 class BadFrame(ValueError):
     """A frame that is not JSON or not one of the protocol's frames."""
+
+
+def frame_fault(error: BadFrame | ValidationError) -> str:
+    """What was wrong with a frame, for logs: where and which rule, never what it said."""
+    if isinstance(error, ValidationError):
+        faults = error.errors(include_url=False, include_context=False, include_input=False)
+        return "; ".join(f"{'.'.join(map(str, f['loc'])) or 'frame'}: {f['type']}" for f in faults)
+    return str(error)  # the hub's own words: "binary frame", or where the JSON broke
 
 
 class SocketSession:

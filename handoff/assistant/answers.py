@@ -4,6 +4,7 @@ message, the knowledge base's ranking and the conversation's misses in a row."""
 from handoff.assistant.rasa_client import RasaClient
 from handoff.assistant.understanding import understanding_of
 from handoff.conversations.store import ConversationStore
+from handoff.customers.redaction import redact_all
 from handoff.settings import Settings
 from knowledge_base.decision import Decision, Understanding, decide
 from knowledge_base.live import LiveKnowledgeBase
@@ -46,7 +47,7 @@ class KnowledgeAnswers:
     ) -> Decision:
         """The bot's decision in a conversation. Its misses in a row are counted in the
         conversation's header (anything else ends the run); the questions it could not answer are
-        kept for the editors."""
+        kept for the editors, phone numbers and emails masked too."""
         result = await self._search(question, language)
         understanding = understanding_of(intent, confidence)
         decision = self._decide(result, understanding, misses=0)
@@ -54,7 +55,7 @@ class KnowledgeAnswers:
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
         if not missed:
             return decision
-        await self._unanswered.record(question, language)
+        await self._unanswered.record(redact_all(question), language)
         return self._decide(result, understanding, misses=in_a_row - 1)
 
     async def preview(self, question: str, language: str) -> Decision:

@@ -44,6 +44,16 @@ async def test_questions_the_bot_could_not_answer_are_kept_for_the_editors(
     assert (kept.question, kept.count) == (MISSED, 2)
 
 
+async def test_the_unanswered_list_masks_phone_numbers_and_emails(
+    answers: KnowledgeAnswers, unanswered: UnansweredQuestions, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    question = "what's the weather in Seoul? text 010-1234-5678 or mail kim@example.com"
+    await answers.for_customer(conversation.id, question, "en", None)
+    [kept] = await unanswered.most_asked("en")
+    assert kept.question == "what's the weather in Seoul? text [phone] or mail [email]"
+
+
 async def test_a_preview_decides_as_a_first_question_and_counts_nothing(
     answers: KnowledgeAnswers, unanswered: UnansweredQuestions
 ) -> None:

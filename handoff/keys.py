@@ -169,6 +169,17 @@ def telegram_button(token: str) -> str:
     return f"{PREFIX}:telegram:button:{token}"
 
 
+def rasa_tracker(conversation_id: str) -> str:
+    """String: Rasa's tracker of a conversation (bot/endpoints.yml; the sender id is the
+    conversation's id); Rasa writes it, the hub only erases it."""
+    return f"{PREFIX}:tracker:{conversation_id}"
+
+
+def audit() -> str:
+    """Stream: who exported or erased whose personal data, and when."""
+    return f"{PREFIX}:audit"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -13,6 +13,7 @@ import typer
 from honcho.manager import Manager
 from pydantic import SecretStr
 
+from handoff.cli.customers import customers_app
 from handoff.cli.knowledge import eval_command, kb_app
 from handoff.cli.processes import (
     import_seed_articles,
@@ -30,6 +31,7 @@ app = typer.Typer(help="Baton: a support bot that hands the conversation to a pe
 users_app = typer.Typer(help="Staff accounts: agents, editors, admins.")
 app.add_typer(users_app, name="users")
 app.add_typer(kb_app, name="kb")
+app.add_typer(customers_app, name="customers")
 app.command("eval")(eval_command)
 DEMO_ACCOUNTS = {"editor": Role.EDITOR, "agent": Role.AGENT}
 T = TypeVar("T")

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from handoff.api import (
     auth,
     console_socket,
+    customers_admin,
     editor,
     help_pages,
     internal,
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
     for api in (*routers, telegram_webhook):
         app.include_router(api.router)
+    app.include_router(customers_admin.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 

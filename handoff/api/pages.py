@@ -30,6 +30,12 @@ async def editor_page() -> FileResponse:
     return FileResponse(EDITOR_DIR / "index.html")
 
 
+@router.get("/admin/customers/", include_in_schema=False)
+async def customers_page() -> FileResponse:
+    """Customers' personal data, for admins: export and erase (it asks the visitor to log in)."""
+    return FileResponse(STATIC_DIR / "customers.html")
+
+
 @router.get("/healthz")
 async def health(services: ServicesDep) -> JSONResponse:
     """Whether the hub can reach Redis."""

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks import reports
-from handoff.customers.redaction import EVERY_KIND, find
+from handoff.conversations.redaction import EVERY_KIND, find
 
 ROOT = Path(__file__).resolve().parent
 MAX_ERRORS_SHOWN = 30

@@ -3,8 +3,8 @@ message, the knowledge base's ranking and the conversation's misses in a row."""
 
 from handoff.assistant.rasa_client import RasaClient
 from handoff.assistant.understanding import understanding_of
+from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
-from handoff.customers.redaction import redact_all
 from handoff.settings import Settings
 from knowledge_base.decision import Decision, Understanding, decide
 from knowledge_base.live import LiveKnowledgeBase

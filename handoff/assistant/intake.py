@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
 from handoff.conversations.language import detect_language
 from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
+from handoff.conversations.redaction import redact
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
-from handoff.customers.redaction import redact
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.queue.escalations import PendingEscalations

@@ -5,9 +5,9 @@ import time
 from email_validator import EmailNotValidError, validate_email
 
 from handoff.conversations.model import Entry, Refused, Sender, State
+from handoff.conversations.redaction import redact
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
-from handoff.customers.redaction import redact
 from handoff.keys import ConversationField as F
 
 

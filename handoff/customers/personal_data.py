@@ -9,8 +9,8 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.conversations.model import Conversation, Entry
+from handoff.conversations.redaction import Kind, mask, redact_all
 from handoff.conversations.store import ConversationStore
-from handoff.customers.redaction import Kind, mask, redact_all
 from handoff.keys import ConversationField as F
 
 CONVERSATION_KEYS = f"{keys.PREFIX}:conv:*"

@@ -3,7 +3,7 @@
 import pytest
 
 from benchmarks.redaction_quality import score
-from handoff.customers.redaction import Kind, find, redact, redact_all
+from handoff.conversations.redaction import Kind, find, redact, redact_all
 
 
 @pytest.mark.parametrize(

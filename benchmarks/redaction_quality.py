@@ -97,7 +97,7 @@ def main() -> None:
     languages = Counter(row["language"] for row in rows)
     report = {
         "benchmark": "redaction_quality",
-        "test_set": str(args.test.relative_to(ROOT.parent)),
+        "test_set": str(args.test.resolve().relative_to(ROOT.parent)),
         "messages": len(rows),
         "languages": dict(languages),
         "without_personal_data": sum(not row["pii"] for row in rows),

@@ -73,11 +73,14 @@ class CustomerData:
         conversations = await self.conversations(customer)
         ids = {c.id for c in conversations}
         doomed = [keys.customer_conversations(customer)]
+        # Headers, transcripts, deliveries, resend markers: one scan for them all.
+        doomed += [
+            key
+            async for key in self._redis.scan_iter(CONVERSATION_KEYS, SCAN_BATCH)
+            if key.split(":")[2] in ids
+        ]
         for conversation in conversations:
-            doomed += [keys.conversation(conversation.id), keys.rasa_tracker(conversation.id)]
-            doomed += [
-                k async for k in self._redis.scan_iter(f"{keys.conversation(conversation.id)}:*")
-            ]
+            doomed.append(keys.rasa_tracker(conversation.id))
             if (
                 conversation.chat
                 and await self._redis.get(keys.telegram_chat(int(conversation.chat))) in ids

@@ -2,12 +2,17 @@
 agents' queue, what Rasa is told, ratings. The customer's own socket echoes the message as typed,
 once; a resumed widget shows the stored, masked form."""
 
+from collections.abc import Awaitable, Callable
+
 from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.conversations.model import Entry, Sender
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 from tests.support import InProcessHub, WidgetClient
+from tests.telegram_bot_api import BotApi
 
 TYPED = "My card 4111 1111 1111 1111 was charged twice, call me on 010-1234-5678"
 STORED = "My card [card] was charged twice, call me on 010-1234-5678"
@@ -54,3 +59,20 @@ async def test_a_rating_comment_is_stored_masked(hub: InProcessHub, redis: Redis
     assert [fields["comment"] for _, fields in rated] == [comment]
     header = await redis.hgetall(keys.conversation(conversation.id))
     assert header[F.RATING_COMMENT] == comment
+
+
+async def test_a_telegram_message_is_stored_masked_and_never_sent_back(
+    start_telegram_hub: Callable[..., Awaitable[InProcessHub]],
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+) -> None:
+    await start_telegram_hub()
+    user = {"id": 5550019, "is_bot": False, "first_name": "Hana", "language_code": "en"}
+    await bot_api.post(bot_api.text(user, "refund to account 110-123-456789 please"))
+    escalated = system_message("escalated", "en")
+    await bot_api.wait(lambda: escalated in [m["text"] for m in bot_api.sent(user["id"])])
+    conversation_id = await redis.get(keys.telegram_chat(user["id"]))
+    [said, *_] = await store.entries(conversation_id)
+    assert (said.sender, said.text) == (Sender.CUSTOMER, "refund to account [bank_account] please")
+    assert not any("account" in m["text"] for m in bot_api.sent(user["id"]))

@@ -1,6 +1,8 @@
 """Prometheus's /metrics on a real hub: the figures a message, an escalation, a claim and an
 agent's reply move, the queue's length as Redis has it, and who may scrape."""
 
+import json
+import re
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -10,7 +12,7 @@ from redis.asyncio import Redis
 
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
-from handoff.settings import Settings
+from handoff.settings import PROJECT_ROOT, Settings
 from handoff.staff.users import Role, UserStore
 from tests.support import AgentClient, InProcessHub, StaffAccounts, WidgetClient, ws_url
 
@@ -135,3 +137,19 @@ async def test_with_a_token_every_client_must_send_it(
     assert (await hub.client().get("/metrics")).status_code == 401  # loopback too
     async with outsider(hub, {"Authorization": f"Bearer {TOKEN}"}) as client:
         assert sample("baton_queue_length", language="en") in await scrape(client)
+
+
+async def test_the_example_dashboard_queries_only_metrics_the_hub_exports(
+    hub: InProcessHub,
+) -> None:
+    dashboard = json.loads((PROJECT_ROOT / "docs" / "grafana-dashboard.json").read_text())
+    queries = [target["expr"] for panel in dashboard["panels"] for target in panel["targets"]]
+    queried = {
+        re.sub(r"_(bucket|total)$", "", name)
+        for query in queries
+        for name in re.findall(r"\bbaton_\w+", query)
+    }
+    response = await hub.client().get("/metrics")
+    exported = {family.name for family in text_string_to_metric_families(response.text)}
+    assert len(queried) >= 8
+    assert queried <= exported, queried - exported

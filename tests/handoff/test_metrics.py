@@ -14,34 +14,20 @@ from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.settings import PROJECT_ROOT, Settings
 from handoff.staff.users import Role, UserStore
-from tests.support import AgentClient, InProcessHub, StaffAccounts, WidgetClient, ws_url
+from tests.support import (
+    AgentClient,
+    InProcessHub,
+    StaffAccounts,
+    WidgetClient,
+    moved,
+    sample,
+    scrape,
+    ws_url,
+)
 
-Sample = tuple[str, frozenset[tuple[str, str]]]
 OUTSIDER = ("203.0.113.7", 40000)  # a documentation address: not this machine
 TOKEN = "scrape-token-1"
 COUNTS = ("_total", "_count")
-
-
-async def scrape(client: httpx.AsyncClient) -> dict[Sample, float]:
-    """Every sample /metrics shows, by name and labels."""
-    response = await client.get("/metrics")
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/plain")
-    return {
-        (sample.name, frozenset(sample.labels.items())): sample.value
-        for family in text_string_to_metric_families(response.text)
-        for sample in family.samples
-    }
-
-
-def moved(before: dict[Sample, float], after: dict[Sample, float]) -> dict[Sample, float]:
-    """How much each sample changed (only those that did)."""
-    changes = {key: value - before.get(key, 0.0) for key, value in after.items()}
-    return {key: change for key, change in changes.items() if change}
-
-
-def sample(name: str, **labels: str) -> Sample:
-    return name, frozenset(labels.items())
 
 
 def outsider(hub: InProcessHub, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
@@ -123,6 +109,14 @@ async def test_without_a_token_only_loopback_clients_may_scrape(hub: InProcessHu
     assert refused.status_code == 403
     assert "baton_" not in refused.text
     assert sample("baton_queue_length", language="en") in await scrape(hub.client())
+
+
+async def test_behind_a_proxy_the_forwarded_address_decides(hub_without_bot: Settings) -> None:
+    # A real hub process trusts X-Forwarded-For from loopback, where HAProxy or nginx runs.
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{hub_without_bot.port}") as client:
+        forwarded = await client.get("/metrics", headers={"X-Forwarded-For": OUTSIDER[0]})
+        assert forwarded.status_code == 403
+        assert sample("baton_queue_length", language="en") in await scrape(client)
 
 
 async def test_with_a_token_every_client_must_send_it(

@@ -27,8 +27,9 @@ async def require_scraper(request: Request, services: ServicesDep) -> None:
     """401 without the metrics token when one is set; 403 for a non-loopback client when not."""
     expected = services.settings.metrics_token.get_secret_value()
     if expected:
-        sent = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if not secrets.compare_digest(sent.encode(), expected.encode()):
+        scheme, _, sent = request.headers.get("Authorization", "").partition(" ")
+        right = secrets.compare_digest(sent.encode(), expected.encode())
+        if scheme.lower() != "bearer" or not right:
             raise HTTPException(
                 status.HTTP_401_UNAUTHORIZED,
                 "Metrics token required.",

@@ -28,9 +28,10 @@ from tests.support import (
 OUTSIDER = ("203.0.113.7", 40000)  # a documentation address: not this machine
 TOKEN = "scrape-token-1"
 COUNTS = ("_total", "_count")
+NOT_ASCII = {"Authorization": b"Bearer \xe9"}  # a latin-1 header: refused, never a 500
 
 
-def outsider(hub: InProcessHub, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+def outsider(hub: InProcessHub, headers: dict | None = None) -> httpx.AsyncClient:
     """A client of the hub from an address that is not loopback."""
     transport = httpx.ASGITransport(app=hub.app, client=OUTSIDER)
     return httpx.AsyncClient(transport=transport, base_url="http://hub.test", headers=headers)
@@ -123,7 +124,8 @@ async def test_with_a_token_every_client_must_send_it(
     start_hub: Callable[..., Awaitable[InProcessHub]],
 ) -> None:
     hub = await start_hub(metrics_token=SecretStr(TOKEN))
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN + "x"}):
+    wrong = ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, NOT_ASCII)
+    for headers in wrong:
         async with outsider(hub, headers) as client:
             refused = await client.get("/metrics")
         assert refused.status_code == 401

@@ -15,10 +15,12 @@ from handoff.api import (
     editor,
     help_pages,
     internal,
+    metrics,
     pages,
     telegram_webhook,
     widget_socket,
 )
+from handoff.metrics import count_logged_errors
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
 from knowledge_base.store import EditConflict
@@ -35,6 +37,7 @@ CONTENT_SECURITY_POLICY = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the hub; the clients are created when it starts, not at import."""
     settings = settings or get_settings()
+    count_logged_errors()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for api in (*routers, telegram_webhook):
         app.include_router(api.router)
     app.include_router(customers_admin.router)
+    app.include_router(metrics.router)  # Prometheus's scrape
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
         default=SecretStr(""),
         description="Shared with the company's site, which signs signed-in users' ids with it.",
     )
+    metrics_token: SecretStr = Field(
+        default=SecretStr(""),
+        description="Prometheus sends it as a bearer token to /metrics; unset, loopback only.",
+    )
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "BATON_REDIS_URL")
     )

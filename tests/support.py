@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 import websockets
 from fastapi import FastAPI
+from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
 from handoff.cli.processes import free_port
@@ -272,3 +273,30 @@ async def serving(app: FastAPI, port: int) -> AsyncIterator[None]:
     finally:
         server.should_exit = True
         await task
+
+
+# Prometheus's samples (/metrics), by name and labels.
+Sample = tuple[str, frozenset[tuple[str, str]]]
+
+
+async def scrape(client: httpx.AsyncClient) -> dict[Sample, float]:
+    """Every sample /metrics shows, by name and labels."""
+    response = await client.get("/metrics")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def moved(before: dict[Sample, float], after: dict[Sample, float]) -> dict[Sample, float]:
+    """How much each sample changed (only those that did)."""
+    changes = {key: value - before.get(key, 0.0) for key, value in after.items()}
+    return {key: change for key, change in changes.items() if change}
+
+
+def sample(name: str, **labels: str) -> Sample:
+    """A metric's sample as `scrape` keys it."""
+    return name, frozenset(labels.items())

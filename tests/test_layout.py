@@ -12,10 +12,11 @@ ALLOWED = {
     "tasks": set(),
     "settings": {"knowledge_base"},
     "conversations": {"keys", "tasks"},
+    "metrics": {"conversations", "keys"},  # recorded where events happen, by the parts above
     "staff": {"keys"},
     "customers": {"conversations", "keys"},
-    "queue": {"conversations", "staff", "keys", "tasks"},
-    "assistant": {"conversations", "queue", "keys", "knowledge_base"},
+    "queue": {"conversations", "staff", "keys", "tasks", "metrics"},
+    "assistant": {"conversations", "queue", "keys", "knowledge_base", "metrics"},
     "services": {
         "assistant",
         "conversations",
@@ -35,6 +36,7 @@ ALLOWED = {
         "services",
         "keys",
         "tasks",
+        "metrics",
     },
     "api": {
         "channels",
@@ -44,8 +46,9 @@ ALLOWED = {
         "keys",
         "services",
         "knowledge_base",
+        "metrics",
     },
-    "app": {"api", "services", "knowledge_base"},
+    "app": {"api", "services", "knowledge_base", "metrics"},
     "cli": {"assistant", "conversations", "customers", "queue", "staff", "knowledge_base"},
 }
 

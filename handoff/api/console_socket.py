@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse
 
+from handoff import metrics
 from handoff.api.deps import SESSION_COOKIE, ServicesDep
 from handoff.api.pages import STATIC_DIR
 from handoff.channels.console import AgentSession
@@ -37,5 +38,5 @@ async def agent_socket(websocket: WebSocket, services: ServicesDep) -> None:
         await websocket.close(code=1008)
         return
     await websocket.accept()
-    with contextlib.suppress(WebSocketDisconnect):
+    with contextlib.suppress(WebSocketDisconnect), metrics.open_socket("agent"):
         await AgentSession(websocket, services, user, token).run()

@@ -10,6 +10,7 @@ from typing import Literal
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field, ValidationError
 
+from handoff import metrics
 from handoff.api.deps import ServicesDep
 from handoff.channels.socket_session import BadFrame, receive_json
 from handoff.channels.widget import NewConversation, WidgetSession, client_address
@@ -103,7 +104,7 @@ async def widget_socket(websocket: WebSocket, services: ServicesDep) -> None:
     """The widget's WebSocket: a hello frame first, then messages both ways."""
     await websocket.accept()
     try:
-        with services.widget_sockets.hold(client_address(websocket)):
+        with services.widget_sockets.hold(client_address(websocket)), metrics.open_socket("widget"):
             await serve_widget(websocket, services)
     except TooManySockets:
         await refuse(websocket, "too_many_sockets", "en")

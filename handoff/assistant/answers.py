@@ -1,6 +1,7 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
 message, the knowledge base's ranking and the conversation's misses in a row."""
 
+from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient
 from handoff.assistant.understanding import understanding_of
 from handoff.conversations.redaction import redact_all
@@ -66,6 +67,7 @@ class KnowledgeAnswers:
         result = await self._search(question, language)
         return self._decide(result, understanding_of(intent, confidence), misses=0)
 
+    @metrics.timed(metrics.KNOWLEDGE_SEARCH)
     async def _search(self, question: str, language: str) -> SearchResult:
         threshold = self._settings.kb_answer_threshold
         return await self._knowledge.search(question, language, threshold)

@@ -4,6 +4,7 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from handoff import metrics
 from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
 from handoff.conversations.language import detect_language
 from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
@@ -79,6 +80,7 @@ class MessageIntake:
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
+        metrics.stored(conversation.channel, entry, entry_id)
         if entry_id is None:
             return None
         # Agents see the latest message.
@@ -123,10 +125,12 @@ class MessageIntake:
         last_id = None
         for entry in entries:
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
+            metrics.stored(conversation.channel, entry, appended)
             last_id = appended or last_id
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
             await self._pending.done(message.conversation_id)
+        metrics.bot_answered(message.entry_id, last_id, handed_over=escalation is not None)
         return last_id
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from handoff import metrics
 from handoff.conversations.model import Button
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class RasaClient:
         self._parse = f"{rasa_url.rstrip('/')}/webhooks/hub/parse"
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
 
+    @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
         """The best intent Rasa's NLU gives a text, in no conversation, and how sure it is;
         (None, None) if Rasa is down."""
@@ -93,6 +95,7 @@ class RasaClient:
             logger.info("Rasa's NLU could not be asked: %r", error)
             return None, None
 
+    @metrics.timed(metrics.RASA_REQUEST.labels("turn"))
     async def send(self, conversation_id: str, text: str, language: str) -> BotTurn:
         """Forward a message; the conversation id is Rasa's sender id.
 

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 from redis.asyncio import Redis
 
-from handoff import keys
+from handoff import keys, metrics
 from handoff.conversations.clock import redis_now
 from handoff.conversations.model import Change, Conversation, Entry, Sender
 from handoff.conversations.store import ConversationStore
@@ -316,6 +316,7 @@ class AgentQueue:
             meta=meta or {},
         )
         entry_id = await self._conversations.transition(conversation_id, transition, entry, change)
+        metrics.transitioned(transition, conversation, change)
         return entry_id, conversation
 
     async def waiting(self) -> list[QueuedConversation]:

@@ -197,6 +197,44 @@ async def test_claims_racing_on_two_hubs_never_exceed_an_agents_capacity(
     assert len(await queue.waiting()) == 10
 
 
+async def test_transfers_racing_on_two_hubs_never_exceed_the_targets_capacity(
+    database_url: str, queued: Queued, queue: AgentQueue, settings: Settings
+) -> None:
+    """Four agents each hand bo a chat, through two hubs at once, while bo has one slot free."""
+    await queue.claim(await queued("customer_asked"), "bo")
+    handed = {}
+    for agent in ("ana", "cy", "dee", "eve"):
+        handed[agent] = await queued("customer_asked")
+        await queue.claim(handed[agent], agent)
+    clients = [Redis.from_url(database_url, decode_responses=True) for _ in range(2)]
+    hubs = [AgentQueue(c, ConversationStore(c), UserStore(c), settings) for c in clients]
+
+    async def transfer(hub: AgentQueue, agent: str) -> bool:
+        try:
+            await hub.transfer(handed[agent], agent, "bo")
+        except AtCapacity:
+            return False
+        return True
+
+    won = await asyncio.gather(*(transfer(hubs[i % 2], a) for i, a in enumerate(handed)))
+    for client in clients:
+        await client.aclose()
+    assert sum(won) == 1
+    held = list((await queue.held_by()).values())
+    assert held.count("bo") == settings.agent_capacity == 2
+    assert len(held) == 5  # the three refused stay with their agents
+
+
+async def test_an_agent_at_capacity_may_transfer_to_themselves(
+    queued: Queued, store: ConversationStore, queue: AgentQueue
+) -> None:
+    held = [await queued("customer_asked") for _ in range(2)]
+    for conversation_id in held:
+        await queue.claim(conversation_id, "bo")
+    await queue.transfer(held[0], "bo", "bo")
+    assert (await store.get(held[0])).assignee == "bo"
+
+
 async def test_a_hub_whose_clock_is_off_decides_as_the_others_do(
     queued: Queued,
     queue: AgentQueue,

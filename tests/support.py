@@ -97,9 +97,12 @@ class WidgetClient(JsonSocket):
         await self.send({"type": "message", "text": text, "client_id": client_id})
         return client_id
 
-    async def replies_to(self, text: str, timeout: float = 30) -> list[dict]:
-        """Say something; the entries answering it, up to the one "typing off" names."""
-        client_id = await self.say(text)
+    async def replies_to(
+        self, text: str, timeout: float = 30, client_id: str | None = None
+    ) -> list[dict]:
+        """Say something (again, with the client_id of an earlier try); the entries answering
+        it, up to the one "typing off" names."""
+        client_id = await self.say(text, client_id)
         entries: list[dict] = []
         seen_own, through = False, None
         async with asyncio.timeout(timeout):

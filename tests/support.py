@@ -48,7 +48,8 @@ class JsonSocket:
 
 class WidgetClient(JsonSocket):
     """Speaks the widget's WebSocket protocol, as widget.js does; notes its conversation's id
-    and token from the welcome (a resumed one) or the "conversation" frame (a new one)."""
+    and token from the welcome (a resumed one) or the "conversation" frame (a new one), and
+    every entry frame it has read, in order."""
 
     def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.url = url
@@ -56,6 +57,7 @@ class WidgetClient(JsonSocket):
         self.welcome: dict = {}
         self.conversation_id: str | None = None
         self.token: str | None = None
+        self.entries: list[dict] = []
 
     async def receive(self, *types: str, timeout: float = 30) -> dict:
         """The next frame of one of the types (all types if none given)."""
@@ -64,6 +66,8 @@ class WidgetClient(JsonSocket):
                 frame = await super().receive(timeout=timeout)
                 if frame["type"] in ("welcome", "conversation") and frame.get("token"):
                     self.conversation_id, self.token = frame["conversation_id"], frame["token"]
+                if frame["type"] == "entry":
+                    self.entries.append(frame)
                 if not types or frame["type"] in types:
                     return frame
 

@@ -20,6 +20,12 @@ from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 
 
+def stream_order(entry_id: str) -> tuple[int, int]:
+    """A Redis stream id's place in its stream (transcript entries' ids are such ids)."""
+    milliseconds, sequence = entry_id.split("-")
+    return int(milliseconds), int(sequence)
+
+
 def ws_url(settings: Settings) -> str:
     """The widget socket of a hub."""
     return f"ws://127.0.0.1:{settings.port}/ws/widget"

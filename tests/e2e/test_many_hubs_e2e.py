@@ -17,16 +17,10 @@ from handoff.cli.processes import (
     settings_on_free_ports,
 )
 from handoff.staff.users import Role
-from tests.support import AgentClient, StaffAccounts, WidgetClient, log_in
+from tests.support import AgentClient, StaffAccounts, WidgetClient, log_in, stream_order
 
 HUBS = 3
 QUESTION = "can my pet parrot fly with me when I move abroad"
-
-
-def stream_order(entry_id: str) -> tuple[int, int]:
-    """A Redis stream id's place in its stream."""
-    milliseconds, sequence = entry_id.split("-")
-    return int(milliseconds), int(sequence)
 
 
 async def answered_by_every_hub(hubs: list[str], cookies: httpx.Cookies, csrf: str) -> str:

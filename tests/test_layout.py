@@ -10,6 +10,7 @@ from handoff.settings import PROJECT_ROOT
 ALLOWED = {
     "keys": set(),
     "tasks": set(),
+    "redis_connection": set(),
     "settings": {"knowledge_base"},
     "conversations": {"keys", "tasks"},
     "staff": {"keys"},
@@ -24,6 +25,7 @@ ALLOWED = {
         "staff",
         "tasks",
         "knowledge_base",
+        "redis_connection",
     },
     # A channel without a socket (Telegram) keeps its own state in Redis: chats, deliveries.
     "channels": {
@@ -46,7 +48,7 @@ ALLOWED = {
         "knowledge_base",
     },
     "app": {"api", "services", "knowledge_base"},
-    "cli": {"assistant", "conversations", "queue", "staff", "knowledge_base"},
+    "cli": {"assistant", "conversations", "queue", "staff", "knowledge_base", "redis_connection"},
 }
 
 

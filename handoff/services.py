@@ -22,6 +22,7 @@ from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.escalations import PendingEscalations
 from handoff.queue.live_events import EventHub
 from handoff.queue.sweeper import Sweeper
+from handoff.redis_connection import connect_redis
 from handoff.settings import Settings
 from handoff.staff.login_throttle import LoginLimits, LoginThrottle
 from handoff.staff.passwords import Passwords
@@ -89,10 +90,8 @@ class Services:
     @classmethod
     def start(cls, settings: Settings) -> "Services":
         """Create the clients and load the models (no I/O until they are used)."""
-        if not settings.redis_url:
-            raise ValueError("REDIS_URL is not set: `baton run` sets it, or point it at a Redis")
-        redis = Redis.from_url(
-            settings.redis_url,
+        redis = connect_redis(
+            settings,
             decode_responses=True,
             socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
             max_connections=settings.redis_max_connections,
@@ -104,9 +103,7 @@ class Services:
         )
         queue = AgentQueue(redis, conversations, users, settings)
         pending = PendingEscalations(redis, queue)
-        binary_redis = Redis.from_url(
-            settings.redis_url, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS
-        )
+        binary_redis = connect_redis(settings, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
         articles = ArticleStore(redis)
         rasa = RasaClient(http, settings.rasa_url, settings.action_server_url)
         unanswered = UnansweredQuestions(redis)

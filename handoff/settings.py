@@ -23,6 +23,22 @@ def _rate(value: str) -> str:
 Rate = Annotated[str, AfterValidator(_rate)]
 
 
+def sentinel_addresses(value: str) -> list[tuple[str, int]]:
+    """Sentinels as "host:port,host:port" -> [(host, port)]; ValueError if one is not."""
+    addresses = []
+    for address in filter(None, (part.strip() for part in value.split(","))):
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"a Sentinel is host:port, not {address!r}")
+        addresses.append((host, int(port)))
+    return addresses
+
+
+def _sentinels(value: str) -> str:
+    sentinel_addresses(value)
+    return value
+
+
 def _webhook_secret(value: SecretStr) -> SecretStr:
     """Telegram's secret token: 1-256 of A-Z a-z 0-9 _ - (or unset); ValueError if not."""
     if not re.fullmatch(r"[A-Za-z0-9_-]{0,256}", value.get_secret_value()):
@@ -51,6 +67,14 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "BATON_REDIS_URL")
+    )
+    redis_sentinels: Annotated[str, AfterValidator(_sentinels)] = Field(
+        default="",
+        description="Sentinels that name the Redis master (host:port,host:port); set, every "
+        "process follows the master they name, and REDIS_URL gives only database and password.",
+    )
+    redis_sentinel_master: str = Field(
+        default="baton", description="The name the Sentinels monitor the master under."
     )
     host: str = "127.0.0.1"
     port: int = 8000

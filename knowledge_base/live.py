@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from knowledge_base import keys
 from knowledge_base.articles import Article, Status
@@ -23,6 +24,8 @@ from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 
 logger = logging.getLogger(__name__)
+
+FEED_RETRY_SECONDS = 1.0  # between attempts to follow the change feed again
 
 
 @dataclass
@@ -72,12 +75,15 @@ class LiveKnowledgeBase:
         return await asyncio.to_thread(self.searcher.search, question, language, threshold)
 
     async def load(self) -> None:
-        """Index every published article."""
+        """Index every published article (again: what was unpublished meanwhile is dropped)."""
         async with self._lock:
+            published: dict[str, dict[str, Article]] = {}
             for article in await self._store.all():
                 if article.status is Status.PUBLISHED:
-                    self._published.setdefault(article.language, {})[article.slug] = article
-            for language in list(self._published):
+                    published.setdefault(article.language, {})[article.slug] = article
+            dropped = set(self._published) - set(published)
+            self._published = published
+            for language in sorted(set(published) | dropped):
                 await self._reindex(language)
         logger.info("Knowledge base indexed: %s", {k: len(v) for k, v in self._published.items()})
 
@@ -101,11 +107,25 @@ class LiveKnowledgeBase:
         """Apply every save announced on the change feed, forever.
 
         Saves announced while a language is being re-indexed are applied together, so that a
-        bulk import costs a few re-indexes rather than one per article.
+        bulk import costs a few re-indexes rather than one per article. When the feed is lost
+        (Redis restarted or failed over), it is followed again and every article re-read, as
+        saves announced meanwhile were missed.
         """
+        missed = False
+        while True:
+            try:
+                await self._follow_feed(redis, missed)
+            except RedisError as error:
+                logger.warning("Knowledge-base change feed lost, following again: %r", error)
+                missed = True
+                await asyncio.sleep(FEED_RETRY_SECONDS)
+
+    async def _follow_feed(self, redis: Redis, reload: bool) -> None:
         pubsub = redis.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(keys.KB_CHANGES_CHANNEL)
         try:
+            if reload:
+                await self.load()
             async for message in pubsub.listen():
                 changed = [message["data"]]
                 while pending := await pubsub.get_message(timeout=0):

@@ -21,6 +21,12 @@ from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 
 
+def stream_order(entry_id: str) -> tuple[int, int]:
+    """A Redis stream id's place in its stream (transcript entries' ids are such ids)."""
+    milliseconds, sequence = entry_id.split("-")
+    return int(milliseconds), int(sequence)
+
+
 def ws_url(settings: Settings) -> str:
     """The widget socket of a hub."""
     return f"ws://127.0.0.1:{settings.port}/ws/widget"
@@ -49,7 +55,8 @@ class JsonSocket:
 
 class WidgetClient(JsonSocket):
     """Speaks the widget's WebSocket protocol, as widget.js does; notes its conversation's id
-    and token from the welcome (a resumed one) or the "conversation" frame (a new one)."""
+    and token from the welcome (a resumed one) or the "conversation" frame (a new one), and
+    every entry frame it has read, in order."""
 
     def __init__(self, url: str, headers: dict[str, str] | None = None) -> None:
         self.url = url
@@ -57,6 +64,7 @@ class WidgetClient(JsonSocket):
         self.welcome: dict = {}
         self.conversation_id: str | None = None
         self.token: str | None = None
+        self.entries: list[dict] = []
 
     async def receive(self, *types: str, timeout: float = 30) -> dict:
         """The next frame of one of the types (all types if none given)."""
@@ -65,6 +73,8 @@ class WidgetClient(JsonSocket):
                 frame = await super().receive(timeout=timeout)
                 if frame["type"] in ("welcome", "conversation") and frame.get("token"):
                     self.conversation_id, self.token = frame["conversation_id"], frame["token"]
+                if frame["type"] == "entry":
+                    self.entries.append(frame)
                 if not types or frame["type"] in types:
                     return frame
 
@@ -98,9 +108,12 @@ class WidgetClient(JsonSocket):
         await self.send({"type": "message", "text": text, "client_id": client_id})
         return client_id
 
-    async def replies_to(self, text: str, timeout: float = 30) -> list[dict]:
-        """Say something; the entries answering it, up to the one "typing off" names."""
-        client_id = await self.say(text)
+    async def replies_to(
+        self, text: str, timeout: float = 30, client_id: str | None = None
+    ) -> list[dict]:
+        """Say something (again, with the client_id of an earlier try); the entries answering
+        it, up to the one "typing off" names."""
+        client_id = await self.say(text, client_id)
         entries: list[dict] = []
         seen_own, through = False, None
         async with asyncio.timeout(timeout):

@@ -10,6 +10,7 @@ from handoff.settings import PROJECT_ROOT
 ALLOWED = {
     "keys": set(),
     "tasks": set(),
+    "redis_connection": set(),
     "settings": {"knowledge_base"},
     "conversations": {"keys", "tasks"},
     "metrics": {"conversations", "keys"},  # recorded where events happen, by the parts above
@@ -25,6 +26,7 @@ ALLOWED = {
         "staff",
         "tasks",
         "knowledge_base",
+        "redis_connection",
     },
     # A channel without a socket (Telegram) keeps its own state in Redis: chats, deliveries.
     "channels": {
@@ -49,7 +51,15 @@ ALLOWED = {
         "metrics",
     },
     "app": {"api", "services", "knowledge_base", "metrics"},
-    "cli": {"assistant", "conversations", "customers", "queue", "staff", "knowledge_base"},
+    "cli": {
+        "assistant",
+        "conversations",
+        "customers",
+        "queue",
+        "staff",
+        "knowledge_base",
+        "redis_connection",
+    },
 }
 
 

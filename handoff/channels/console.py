@@ -435,7 +435,11 @@ class AgentSession(SocketSession):
         target = await self._services.users.get(to)
         if target is None or target.role not in (Role.AGENT, Role.ADMIN):
             raise Refused("no_agent", f"There is no agent named {to}.")
-        await self._services.queue.transfer(conversation_id, self._agent.name, to)
+        try:
+            await self._services.queue.transfer(conversation_id, self._agent.name, to)
+        except AtCapacity as full:
+            message = f"{target.display_name} holds as many chats as they can."
+            raise Refused("capacity", message) from full
 
     async def _articles(self, query: str, language: str) -> list[dict]:
         """The articles the bot would consider for a question: suggestions and search."""

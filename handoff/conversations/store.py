@@ -34,7 +34,8 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; else it must be the one holding it),
 #       header changes as JSON {"set": {}, "del": [], "capacity": the most conversations the
-#       new assignee may already hold, 0 = no limit; else {"at_capacity", assignee}},
+#       new assignee may already hold, 0 = no limit (one who holds this one already is not
+#       checked); else {"at_capacity", assignee}},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
 #       the transcript's approximate MAXLEN, the outbox channels (comma-separated), then the
@@ -57,7 +58,7 @@ if assignee ~= '' and holder ~= assignee then
 end
 changes = cjson.decode(changes)
 local taker = changes['set']['assignee']
-if changes['capacity'] > 0 and taker then
+if changes['capacity'] > 0 and taker and taker ~= holder then
   local held = 0
   for _, agent in ipairs(redis.call('HVALS', assignments)) do
     if agent == taker then held = held + 1 end

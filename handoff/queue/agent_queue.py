@@ -231,11 +231,17 @@ class AgentQueue:
         return entry_id
 
     async def transfer(self, conversation_id: str, agent: str, to_agent: str) -> str:
-        """Hand a conversation the agent holds to another agent."""
+        """Hand a conversation the agent holds to another agent; AtCapacity if that agent holds
+        as many as they may (checked in the same atomic step, as a claim's is)."""
         target = await self._users.get(to_agent)
         if target is None:
             raise LookupError(f"no agent named {to_agent}")
-        change = Change(set_fields={F.ASSIGNEE: to_agent}, event="transferred", assignee=agent)
+        change = Change(
+            set_fields={F.ASSIGNEE: to_agent},
+            event="transferred",
+            assignee=agent,
+            capacity=self._settings.agent_capacity,
+        )
         entry_id, _ = await self._move(
             conversation_id,
             "transfer",

@@ -137,3 +137,11 @@ def test_a_rate_limit_must_be_in_the_limits_notation(environment: pytest.MonkeyP
     environment.setenv("BATON_MESSAGE_RATE_PER_CONNECTION", "ten a minute")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_sentinels_are_host_port_pairs(environment: pytest.MonkeyPatch) -> None:
+    environment.setenv("BATON_REDIS_SENTINELS", "10.0.0.1:26379, sentinel-b:26380")
+    assert Settings().redis_sentinels == "10.0.0.1:26379, sentinel-b:26380"
+    environment.setenv("BATON_REDIS_SENTINELS", "10.0.0.1")
+    with pytest.raises(ValidationError, match="a Sentinel is host:port"):
+        Settings()

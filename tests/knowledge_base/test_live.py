@@ -122,3 +122,47 @@ async def test_saves_made_during_a_reindex_are_applied_together(
     finally:
         following.cancel()
         await binary.aclose()
+
+
+async def test_a_lost_change_feed_is_followed_again_and_saves_missed_meanwhile_are_read(
+    redis: Redis, database_url: str
+) -> None:
+    """Redis restarted or failed over: the feed's connection is gone, and with it any save
+    announced before the knowledge base subscribes again."""
+    name = f"kb-follower-{secrets.token_hex(3)}"
+    follower = Redis.from_url(database_url, decode_responses=True, client_name=name)
+    binary = Redis.from_url(database_url)
+    store = ArticleStore(redis)
+    live = LiveKnowledgeBase(store, Embedder(), Tokenizer(), Calibration(), binary)
+    await live.load()
+
+    async def feed_connection() -> str | None:
+        following = [c for c in await redis.client_list() if c["name"] == name and c["sub"] != "0"]
+        return following[0]["id"] if following else None
+
+    following = asyncio.create_task(live.follow(follower))
+    try:
+        async with asyncio.timeout(10):
+            while (connection := await feed_connection()) is None:
+                await asyncio.sleep(0.01)
+            await redis.client_kill_filter(_id=connection)
+            while await feed_connection() is not None:
+                await asyncio.sleep(0.01)
+        slug = f"missed-{secrets.token_hex(3)}"
+        content = ArticleContent(
+            title="Saved while nobody listened",
+            body="Announced while the feed was lost.",
+            questions=["was this saved while the feed was lost"],
+            status=Status.PUBLISHED,
+        )
+        await store.save("en", slug, content, by="test", base_revision=0)
+        async with asyncio.timeout(10):
+            while not (index := live.searcher.indexes.get("en")) or slug not in {
+                a.slug for a in index.articles
+            }:
+                await asyncio.sleep(0.05)
+    finally:
+        following.cancel()
+        await asyncio.gather(following, return_exceptions=True)
+        await follower.aclose()
+        await binary.aclose()

@@ -108,6 +108,28 @@ async def test_transfer_then_release_to_the_bot(
     await widget.close()
 
 
+async def test_a_transfer_to_an_agent_at_capacity_is_refused_plainly(
+    hub_without_bot: Settings, agents: list[AgentClient]
+) -> None:
+    first, second, _ = agents
+    widgets = []
+    for _ in range(hub_without_bot.agent_capacity):
+        widget, conversation_id = await escalated(hub_without_bot)
+        widgets.append(widget)
+        assert (await second.request({"type": "claim", "conversation_id": conversation_id}))[
+            "type"
+        ] == "done"
+    widget, conversation_id = await escalated(hub_without_bot)
+    widgets.append(widget)
+    await first.request({"type": "claim", "conversation_id": conversation_id})
+    transfer = {"type": "transfer", "conversation_id": conversation_id}
+    refused = await first.request(transfer | {"to": second.hello["agent"]})
+    assert (refused["type"], refused["code"]) == ("error", "capacity")
+    assert "as many chats as they can" in refused["message"]
+    for widget in widgets:
+        await widget.close()
+
+
 async def test_a_left_conversation_is_no_longer_followed(
     hub_without_bot: Settings, agents: list[AgentClient]
 ) -> None:

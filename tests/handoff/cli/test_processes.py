@@ -51,6 +51,18 @@ def test_with_redis_url_the_stack_uses_that_redis_and_starts_none(tmp_path: Path
         assert (bot.env["REDIS_HOST"], bot.env["REDIS_DB"]) == ("cache.internal", "3")
 
 
+def test_with_sentinels_the_stack_starts_no_redis_and_everyone_asks_them(tmp_path: Path) -> None:
+    sentinels = "10.0.0.1:26379,10.0.0.2:26379"
+    settings = settings_on_free_ports(
+        None, var_dir=tmp_path, redis_sentinels=sentinels, redis_sentinel_master="support"
+    )
+    processes, _ = stack(settings)
+    assert [p.name for p in processes] == ["rasa", "actions", "hub"]
+    for process in processes:
+        assert process.env["BATON_REDIS_SENTINELS"] == sentinels
+        assert process.env["BATON_REDIS_SENTINEL_MASTER"] == "support"
+
+
 def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> None:
     settings = settings_on_free_ports(None, var_dir=tmp_path, embedded_redis_port=free_port())
     processes, redis_url = stack(settings)

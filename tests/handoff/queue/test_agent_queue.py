@@ -1,6 +1,7 @@
 """The agent queue against a real Redis: order, places, estimates, claims and their races."""
 
 import asyncio
+import functools
 import time
 from collections.abc import Awaitable, Callable
 
@@ -174,27 +175,77 @@ async def test_after_hours_the_place_says_so(
     assert place.open_now is False and place.position == 1
 
 
+async def claim(conversation_id: str, hub: AgentQueue) -> str:
+    """ana claims the conversation through this hub."""
+    return await hub.claim(conversation_id, "ana")
+
+
+async def transfer(conversation_id: str, agent: str, hub: AgentQueue) -> str:
+    """The agent hands the conversation to bo through this hub."""
+    return await hub.transfer(conversation_id, agent, "bo")
+
+
+async def won_racing_on_two_hubs(
+    database_url: str, settings: Settings, moves: list[Callable[[AgentQueue], Awaitable[object]]]
+) -> int:
+    """Run the moves at once, alternately through two hubs (a Redis client each); how many
+    were not refused for capacity."""
+    clients = [Redis.from_url(database_url, decode_responses=True) for _ in range(2)]
+    hubs = [AgentQueue(c, ConversationStore(c), UserStore(c), settings) for c in clients]
+
+    async def won(move: Callable[[AgentQueue], Awaitable[object]], hub: AgentQueue) -> bool:
+        try:
+            await move(hub)
+        except AtCapacity:
+            return False
+        return True
+
+    try:
+        results = await asyncio.gather(*(won(m, hubs[i % 2]) for i, m in enumerate(moves)))
+    finally:
+        for client in clients:
+            await client.aclose()
+    return sum(results)
+
+
 async def test_claims_racing_on_two_hubs_never_exceed_an_agents_capacity(
     database_url: str, queued: Queued, queue: AgentQueue, settings: Settings
 ) -> None:
     """Twelve claims for one agent of capacity 2, half through each of two hubs, at once."""
     conversations = [await queued("customer_asked") for _ in range(12)]
-    clients = [Redis.from_url(database_url, decode_responses=True) for _ in range(2)]
-    hubs = [AgentQueue(c, ConversationStore(c), UserStore(c), settings) for c in clients]
-
-    async def claim(hub: AgentQueue, conversation_id: str) -> bool:
-        try:
-            await hub.claim(conversation_id, "ana")
-        except AtCapacity:
-            return False
-        return True
-
-    won = await asyncio.gather(*(claim(hubs[i % 2], c) for i, c in enumerate(conversations)))
-    for client in clients:
-        await client.aclose()
-    assert sum(won) == settings.agent_capacity == 2
+    won = await won_racing_on_two_hubs(
+        database_url, settings, [functools.partial(claim, c) for c in conversations]
+    )
+    assert won == settings.agent_capacity == 2
     assert list((await queue.held_by()).values()) == ["ana", "ana"]
     assert len(await queue.waiting()) == 10
+
+
+async def test_transfers_racing_on_two_hubs_never_exceed_the_targets_capacity(
+    database_url: str, queued: Queued, queue: AgentQueue, settings: Settings
+) -> None:
+    """Four agents each hand bo a chat, through two hubs at once, while bo has one slot free."""
+    await queue.claim(await queued("customer_asked"), "bo")
+    handed = {}
+    for agent in ("ana", "cy", "dee", "eve"):
+        handed[agent] = await queued("customer_asked")
+        await queue.claim(handed[agent], agent)
+    moves = [functools.partial(transfer, handed[agent], agent) for agent in handed]
+    won = await won_racing_on_two_hubs(database_url, settings, moves)
+    assert won == 1
+    held = list((await queue.held_by()).values())
+    assert held.count("bo") == settings.agent_capacity == 2
+    assert len(held) == 5  # the three refused stay with their agents
+
+
+async def test_an_agent_at_capacity_may_transfer_to_themselves(
+    queued: Queued, store: ConversationStore, queue: AgentQueue
+) -> None:
+    held = [await queued("customer_asked") for _ in range(2)]
+    for conversation_id in held:
+        await queue.claim(conversation_id, "bo")
+    await queue.transfer(held[0], "bo", "bo")
+    assert (await store.get(held[0])).assignee == "bo"
 
 
 async def test_a_hub_whose_clock_is_off_decides_as_the_others_do(

@@ -77,3 +77,25 @@ def test_the_trained_model_finds_the_reference_amount_currency_and_country(
     report = json.loads(out.read_text())
     assert report["mistakes"] == []
     assert set(report["languages"]["ko"]) == set(expected)
+
+
+# The targets (F1) on the committed entity test set, in each language.
+TARGETS = {"transfer_reference": 1.0, "amount": 0.95, "currency": 0.95, "country": 0.95}
+
+
+def test_the_trained_model_meets_the_targets_on_the_entity_test_set(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    run_in_rasa_env(
+        "-m", "benchmarks.entity_eval",
+        "--model", str(get_settings().model_path),
+        "--test", "benchmarks/data/entities-test.jsonl",
+        "--out", str(out),
+    )  # fmt: skip
+    figures = json.loads(out.read_text())["languages"]
+    below = [
+        f"{language} {entity}: {scores[entity]}"
+        for language, scores in figures.items()
+        for entity, target in TARGETS.items()
+        if scores[entity]["f1"] < target  # an F1 of 1.0: precision and recall of 1.0
+    ]
+    assert not below, below

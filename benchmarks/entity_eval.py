@@ -18,7 +18,9 @@ from benchmarks.entity_scores import Entity, load_cases, report, table
 async def extract(model: Path, texts: list[str]) -> list[list[Entity]]:
     """The (entity, value) pairs the model finds in each text."""
     from rasa.core.agent import Agent  # Rasa is in the Rasa environment only
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # not a debug line for each message parsed
     agent = Agent.load(model)
     found = []
     for text in texts:

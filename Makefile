@@ -6,12 +6,14 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 MODEL := models/baton.tar.gz
 MPNET := models/all-mpnet-base-v2
+SPACY := models/spacy-baton
+ENTITY_DATA := nlu_data/entities.yml $(wildcard nlu_data/*/entities.yml)
 RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
-RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*/*.yml)
+RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*.yml nlu_data/*/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 
-.PHONY: help run test lint setup mpnet
+.PHONY: help run test lint setup mpnet eval-entities
 help:
 	@echo "make run    install what is missing, train what is stale, start the whole stack"
 	@echo "make test   install what is missing and run every test"
@@ -56,7 +58,16 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 	$(RASA_VENV)/bin/pip install -q -r requirements-rasa.txt
 	@touch $@
 
-$(MODEL): $(RASA_INPUTS) $(RASA_VENV)/.installed
+# The blank spaCy pipeline of config.yml's SpacyNLP, with the entity patterns of nlu_data/.
+$(SPACY)/meta.json: scripts/build-spacy-pipeline $(ENTITY_DATA) $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python scripts/build-spacy-pipeline nlu_data $(SPACY)
+
+# Entity precision, recall and F1 per entity and language on the entity test set.
+eval-entities: $(MODEL)
+	$(RASA_VENV)/bin/python -m benchmarks.entity_eval --model $(MODEL) \
+		--test benchmarks/data/entities-test.jsonl --out benchmarks/results/entities.json
+
+$(MODEL): $(RASA_INPUTS) $(SPACY)/meta.json $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/rasa train --config config.yml --domain bot/domain.yml --data $(RASA_DATA) \
 		--out models --fixed-model-name baton
 	@touch $@

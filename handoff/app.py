@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from handoff.api import (
+    attachments,
     auth,
     console_socket,
     editor,
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
     routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
-    for api in (*routers, telegram_webhook):
+    for api in (*routers, telegram_webhook, attachments):
         app.include_router(api.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")

@@ -13,9 +13,9 @@ import json
 import logging
 import secrets
 
-from telegram import InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -30,7 +30,15 @@ from handoff.channels.locks import NamedLocks
 from handoff.channels.telegram_messages import HUMAN, InlineButtons, human_keyboard
 from handoff.channels.telegram_outbox import TelegramOutbox
 from handoff.channels.work_stream import WorkStream
-from handoff.conversations.model import Conversation, Refused, State, UnknownConversation
+from handoff.conversations.attachments import Attachment, AttachmentStore, FileRefused
+from handoff.conversations.model import (
+    Conversation,
+    Entry,
+    Refused,
+    Sender,
+    State,
+    UnknownConversation,
+)
 from handoff.conversations.system_messages import system_message
 from handoff.customers.rate_limits import Action
 from handoff.keys import ConversationField as F
@@ -74,6 +82,7 @@ class TelegramChannel:
             Application.builder()
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
+            .base_file_url(file_url(settings.telegram_api_url))
             .updater(None)
             .build()
         )
@@ -82,6 +91,9 @@ class TelegramChannel:
         self._locks = NamedLocks(redis)
         self._record = redis.register_script(_RECORD_SCRIPT)
         self._buttons = InlineButtons(redis)
+        self._attachments = AttachmentStore(
+            settings.attachments_dir, settings.telegram_max_file_bytes
+        )
         self._updates = WorkStream(
             redis, keys.telegram_updates(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
         )
@@ -100,6 +112,7 @@ class TelegramChannel:
             CommandHandler("start", self._on_start, filters=new_private),
             CommandHandler("human", self._on_human, filters=new_private),
             MessageHandler(new_private & filters.TEXT, self._on_text),
+            MessageHandler(new_private & (filters.PHOTO | filters.Document.ALL), self._on_file),
             MessageHandler(new_private, self._on_other),
             CallbackQueryHandler(self._on_press),
         ):
@@ -195,8 +208,48 @@ class TelegramChannel:
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._customer_says(update, update.effective_message.text)
 
+    async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or document: kept for the agents with its caption; the bot cannot read it, so
+        while the bot holds the chat it says so and offers a person."""
+        message = update.effective_message
+        language = await self._language_of(update)
+        megabytes = self._attachments.max_bytes // (1024 * 1024)
+        refusal = system_message("file_refused", language, megabytes=megabytes)
+        try:
+            await self._limit(Action.MESSAGE, update)
+            conversation = await self._conversation_of(update)
+            attachment = await self._download(conversation.id, message, refusal)
+        except Refused as refused:
+            await self._tell(update, str(refused))
+            return
+        entry = Entry(
+            sender=Sender.CUSTOMER,
+            text=message.caption or "",
+            event="attachment",
+            meta=attachment.to_meta(),
+            client_id=f"telegram-{update.update_id}",
+        )
+        await self._services.conversations.append(conversation.id, entry)
+        if conversation.state is State.BOT:
+            unreadable = system_message("files_unreadable", language)
+            await self._tell(update, unreadable, human_keyboard(language))
+
+    async def _download(self, conversation_id: str, message: Message, refusal: str) -> Attachment:
+        """Fetch the message's photo (its largest size) or document through the Bot API and
+        keep it; FileRefused if it is too big or not a type customers may send."""
+        if message.photo:
+            media, name = message.photo[-1], "photo.jpg"
+        else:
+            media, name = message.document, message.document.file_name or "document"
+        self._attachments.check_size(media.file_size, refusal)
+        try:
+            data = await (await media.get_file()).download_as_bytearray()
+        except BadRequest as error:  # "file is too big": past what the Bot API serves
+            raise FileRefused(refusal) from error
+        return await self._attachments.keep(conversation_id, name, bytes(data), refusal)
+
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, files…: not read yet."""
+        """Stickers, voice, locations…: not read."""
         await self._tell(update, system_message("text_only", await self._language_of(update)))
 
     async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -310,6 +363,12 @@ class TelegramChannel:
             await request
         except TelegramError as error:
             logger.info("A Telegram call failed: %s", error)
+
+
+def file_url(api_url: str) -> str:
+    """Where the Bot API server serves files: ".../bot" becomes ".../file/bot"."""
+    base = api_url.removesuffix("/bot")
+    return f"{base}/file/bot"
 
 
 def language_of(user: User | None, services: Services) -> str:

@@ -77,6 +77,18 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "I can only read text messages here for now. Please write your question.",
         "ko": "지금은 텍스트 메시지만 읽을 수 있습니다. 질문을 글로 적어 주세요.",
     },
+    "files_unreadable": {
+        "en": "Thanks, I have kept your file for our support team, but I can't read files "
+        "myself. Write your question, or talk to a person.",
+        "ko": "파일을 상담팀에 전달할 수 있도록 보관했습니다. 다만 저는 파일을 읽을 수 없습니다. "
+        "질문을 적어 주시거나 상담원과 대화하세요.",
+    },
+    "file_refused": {
+        "en": "I can't accept that file: please send a photo, a PDF or a PNG/JPEG/WebP image of "
+        "at most {megabytes} MB.",
+        "ko": "이 파일은 받을 수 없습니다. {megabytes}MB 이하의 사진, PDF 또는 PNG/JPEG/WebP "
+        "이미지를 보내 주세요.",
+    },
     "button_expired": {
         "en": "That button is no longer available. Please write your question.",
         "ko": "더 이상 사용할 수 없는 버튼입니다. 질문을 글로 적어 주세요.",

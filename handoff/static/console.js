@@ -484,6 +484,7 @@ function entryNode(entry) {
   if (meta.to) notes.push(badge(`to ${meta.to}`));
   const link = meta.link && typeof meta.link === "object" ? meta.link : null;
   const buttons = Array.isArray(entry.buttons) && entry.buttons.length ? entry.buttons : null;
+  const file = meta.attachment && typeof meta.attachment === "object" ? meta.attachment : null;
   return h(
     "li",
     {
@@ -503,7 +504,21 @@ function entryNode(entry) {
     link
       ? h("p", { class: "entry-link" }, "Article: ", safeLink(link.url, link.title || link.url))
       : null,
+    file ? attachmentNode(file) : null,
     buttons ? h("p", { class: "muted", text: `Buttons: ${buttons.join(" · ")}` }) : null
+  );
+}
+
+/** A customer's file: a download link (only the agent holding the chat may fetch it). */
+function attachmentNode(file) {
+  const href = `/attachments/${encodeURIComponent(state.selected)}/${encodeURIComponent(file.id)}`;
+  const size = `${Math.ceil(Number(file.size) / 1024)} KB`;
+  return h(
+    "p",
+    { class: "entry-attachment", "data-testid": "attachment" },
+    "File: ",
+    h("a", { href, download: "", text: String(file.name ?? "file") }),
+    ` (${String(file.type ?? "")}, ${size})`
   );
 }
 

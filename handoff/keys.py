@@ -163,6 +163,11 @@ def telegram_chat(chat_id: int) -> str:
     return f"{PREFIX}:telegram:chat:{chat_id}"
 
 
+def telegram_message(chat_id: int, message_id: int) -> str:
+    """String: the transcript entry a customer's Telegram message became (its edits name it)."""
+    return f"{PREFIX}:telegram:message:{chat_id}:{message_id}"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

@@ -138,6 +138,11 @@ class BotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"update_id": next(self._update_ids), "message": message}
 
+    def edit(self, sent: dict, text: str) -> dict:
+        """The user edited a message they sent (an update of theirs) to read `text`."""
+        message = sent["message"] | {"text": text, "edit_date": int(time.time())}
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
     def photo(self, user: dict, content: bytes, caption: str | None = None) -> dict:
         """A photo, in the two sizes Telegram makes of it (the content is the larger)."""
         sizes = [

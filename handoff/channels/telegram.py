@@ -49,7 +49,7 @@ from handoff.tasks import cancel_and_wait
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 UPDATE_SEEN_SECONDS = 2 * 24 * 3600  # Telegram keeps an update at most a day
 CONSUMER_GROUP = "telegram"
 POLL_SECONDS = 10  # a long poll's wait for updates
@@ -108,10 +108,12 @@ class TelegramChannel:
 
     def _add_handlers(self) -> None:
         new_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
         for handler in (
             CommandHandler("start", self._on_start, filters=new_private),
             CommandHandler("human", self._on_human, filters=new_private),
             MessageHandler(new_private & filters.TEXT, self._on_text),
+            MessageHandler(edited & filters.TEXT, self._on_edit),
             MessageHandler(new_private & (filters.PHOTO | filters.Document.ALL), self._on_file),
             MessageHandler(new_private, self._on_other),
             CallbackQueryHandler(self._on_press),
@@ -208,6 +210,26 @@ class TelegramChannel:
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._customer_says(update, update.effective_message.text)
 
+    async def _on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The customer edited a message they sent: the transcript gets the new text as an edit
+        of that entry, for the agents; the bot, who answered the first text, is not asked again."""
+        message = update.edited_message
+        key = keys.telegram_message(message.chat.id, message.message_id)
+        original = await self._services.redis.get(key)
+        conversation = await self._current(message.chat.id)
+        if original is None or conversation is None:
+            logger.info("An edit of a message no open conversation holds: dropped")
+            return
+        text = message.text[: self._services.settings.max_message_chars]
+        edit = Entry(
+            sender=Sender.CUSTOMER,
+            text=text,
+            event="edited",
+            meta={"edits": original},
+            client_id=f"telegram-{update.update_id}",
+        )
+        await self._services.conversations.append(conversation.id, edit)
+
     async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo or document: kept for the agents with its caption; the bot cannot read it, so
         while the bot holds the chat it says so and offers a person."""
@@ -282,6 +304,10 @@ class TelegramChannel:
         except Refused as refused:
             await self._tell(update, str(refused))
             return
+        if accepted and update.message:  # typed, not a button: an edit may name it later
+            key = keys.telegram_message(chat_id, update.message.message_id)
+            retention = self._services.settings.retention_days * 86400
+            await self._services.redis.set(key, accepted.entry_id, ex=retention)
         if conversation.blocked:  # they write again: they unblocked the bot
             await self._services.conversations.update(conversation.id, {F.BLOCKED: ""})
         if accepted and accepted.for_bot:

@@ -239,3 +239,28 @@ async def test_polling_mode_asks_for_updates_and_answers_them(
     assert bot_api.called("deleteWebhook") and not bot_api.called("setWebhook")
     response = await hub.client().post("/telegram/webhook", json=bot_api.text(JIWOO, "hi"))
     assert response.status_code == 404  # no webhook in polling mode
+
+
+async def test_an_edited_message_is_an_edit_of_its_entry_and_never_a_question_to_the_bot(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    await start_telegram_hub()
+    first = bot_api.text(MINA, "my transfer is late")
+    await bot_api.post(first)
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
+    conversation = await conversation_of(redis, store, MINA)
+    await store.transition(conversation.id, "release", Entry(Sender.SYSTEM, "back to the bot"))
+    await bot_api.post(bot_api.edit(first, "my transfer 000123 is late"))
+    await bot_api.post(bot_api.text(MINA, "any news?"))
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA)[2:])
+    # One chat's updates are handled in order: the bot answers "any news?" after the edit.
+    await bot_api.wait(lambda: texts(bot_api, MINA).count(UNAVAILABLE) == 2)
+    entries = await store.entries(conversation.id)
+    said = [e for e in entries if e.sender is Sender.CUSTOMER]
+    assert [(e.text, e.event) for e in said] == [
+        ("my transfer is late", None),
+        ("my transfer 000123 is late", "edited"),
+        ("any news?", None),
+    ]
+    assert said[1].meta["edits"] == said[0].id
+    assert len([e for e in entries if e.event == "assistant_unavailable"]) == 2

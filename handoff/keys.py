@@ -168,6 +168,16 @@ def telegram_message(chat_id: int, message_id: int) -> str:
     return f"{PREFIX}:telegram:message:{chat_id}:{message_id}"
 
 
+def telegram_waiting() -> str:
+    """Set: queued Telegram conversations whose chat shows a queue status message."""
+    return f"{PREFIX}:telegram:waiting"
+
+
+def telegram_status(conversation_id: str) -> str:
+    """Hash: a queued Telegram chat's status message (chat, language, message_id, text)."""
+    return f"{PREFIX}:telegram:status:{conversation_id}"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

@@ -305,6 +305,8 @@ class BotApi:
 
     async def _editMessageText(self, params: dict) -> dict:
         message = self._message(params)
+        if message["text"] == params["text"]:
+            raise ApiError(400, "Bad Request: message is not modified")
         message["text"] = params["text"]
         return message
 

@@ -29,6 +29,7 @@ from handoff import keys
 from handoff.channels.locks import NamedLocks
 from handoff.channels.telegram_messages import HUMAN, InlineButtons, human_keyboard
 from handoff.channels.telegram_outbox import TelegramOutbox
+from handoff.channels.telegram_status import QueueStatus
 from handoff.channels.work_stream import WorkStream
 from handoff.conversations.attachments import Attachment, AttachmentStore, FileRefused
 from handoff.conversations.model import (
@@ -100,8 +101,10 @@ class TelegramChannel:
         self._outbox = WorkStream(
             redis, keys.outbox(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
         )
+        bot = self._application.bot
+        self._status = QueueStatus(bot, redis, services.queue, services.events, self._locks)
         self._sender = TelegramOutbox(
-            self._application.bot, redis, services.conversations, self._locks, settings
+            bot, redis, services.conversations, self._locks, self._status, settings
         )
         self._failed: set[int] = set()  # updates whose handler raised
         self._tasks: list[asyncio.Task] = []
@@ -160,7 +163,11 @@ class TelegramChannel:
                 logger.warning("Telegram's Bot API is unreachable: %s; retrying", error)
                 await asyncio.sleep(START_RETRY_SECONDS)
         logger.info("Telegram channel on: @%s, %s", bot.username, self.mode)
-        work = [self._updates.run(self._handle), self._outbox.run(self._sender.announced)]
+        work = [
+            self._updates.run(self._handle),
+            self._outbox.run(self._sender.announced),
+            self._status.run(),
+        ]
         if self.mode == "polling":
             work.append(self._poll())
         await asyncio.gather(*work)

@@ -24,7 +24,8 @@ from telegram.warnings import PTBDeprecationWarning
 from handoff import keys
 from handoff.channels.locks import NamedLocks
 from handoff.channels.telegram_messages import InlineButtons, message_text, split_text
-from handoff.conversations.model import Conversation, Entry, Sender, UnknownConversation
+from handoff.channels.telegram_status import QueueStatus
+from handoff.conversations.model import Conversation, Entry, Sender, State, UnknownConversation
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
@@ -50,9 +51,11 @@ class TelegramOutbox:
         redis: Redis,
         conversations: ConversationStore,
         locks: NamedLocks,
+        status: QueueStatus,
         settings: Settings,
     ) -> None:
         self._bot = bot
+        self._status = status
         self._redis = redis
         self._conversations = conversations
         self._locks = locks
@@ -81,6 +84,8 @@ class TelegramOutbox:
                 if not blocked and for_the_chat(entry):
                     try:
                         await self._send(conversation, entry, progress.get("part", ""))
+                        if entry.state is State.QUEUED:  # escalated or requeued: the place
+                            await self._status.watch(conversation)
                     except Blocked:
                         blocked = True
                         await self._mark_blocked(conversation)

@@ -89,6 +89,20 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "ko": "이 파일은 받을 수 없습니다. {megabytes}MB 이하의 사진, PDF 또는 PNG/JPEG/WebP "
         "이미지를 보내 주세요.",
     },
+    "queue_place": {
+        "en": "You are number {position} in the queue",
+        "ko": "대기 순서: {position}번째",
+    },
+    "queue_wait_minutes": {"en": "about {minutes} minutes", "ko": "약 {minutes}분 예상"},
+    "queue_wait_minute": {"en": "about a minute", "ko": "약 1분 예상"},
+    "queue_no_agent": {
+        "en": "No agent is available right now: we will answer you here.",
+        "ko": "지금은 연결 가능한 상담원이 없습니다. 이곳으로 답변해 드리겠습니다.",
+    },
+    "queue_after_hours": {
+        "en": "We are outside business hours: we will answer you here when we open.",
+        "ko": "지금은 상담 시간이 아닙니다. 상담 시간이 되면 이곳으로 답변해 드리겠습니다.",
+    },
     "button_expired": {
         "en": "That button is no longer available. Please write your question.",
         "ko": "더 이상 사용할 수 없는 버튼입니다. 질문을 글로 적어 주세요.",

@@ -16,11 +16,13 @@ from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.staff.users import Role
 from tests.handoff.conftest import telegram_settings
-from tests.support import InProcessHub
+from tests.support import InProcessHub, StaffAccounts
 from tests.telegram_bot_api import BotApi
 
 MINA = {"id": 5550001, "is_bot": False, "first_name": "Mina", "language_code": "en"}
+LEO = {"id": 5550003, "is_bot": False, "first_name": "Leo", "language_code": "en"}
 JIWOO = {"id": 5550002, "is_bot": False, "first_name": "Jiwoo", "language_code": "ko-KR"}
 UNAVAILABLE = system_message("assistant_unavailable", "en")
 ESCALATED = system_message("escalated", "en")
@@ -33,7 +35,17 @@ async def conversation_of(redis: Redis, store: ConversationStore, user: dict):
 
 
 def texts(bot_api: BotApi, user: dict) -> list[str]:
+    """What the user was sent, but the queue status (it has a test of its own)."""
+    return [text for text in all_texts(bot_api, user) if not is_status(text)]
+
+
+def all_texts(bot_api: BotApi, user: dict) -> list[str]:
     return [message["text"] for message in bot_api.sent(user["id"])]
+
+
+def is_status(text: str) -> bool:
+    """Whether a text is a queue status message ("You are number 2 in the queue…")."""
+    return text.startswith(("You are number ", "대기 순서: "))
 
 
 async def escalated(
@@ -41,7 +53,7 @@ async def escalated(
 ):
     """The user writes (the bot is down, or they ask for a person) and waits for a person."""
     await bot_api.post(bot_api.text(user, text))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, user))
+    await bot_api.wait(lambda: any(map(is_status, all_texts(bot_api, user))))  # after ESCALATED
     return await conversation_of(redis, store, user)
 
 
@@ -264,3 +276,36 @@ async def test_an_edited_message_is_an_edit_of_its_entry_and_never_a_question_to
     ]
     assert said[1].meta["edits"] == said[0].id
     assert len([e for e in entries if e.event == "assistant_unavailable"]) == 2
+
+
+async def test_the_queue_place_is_one_message_edited_in_place_as_it_changes(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub()
+    first = await escalated(bot_api, redis, store, MINA)
+    second = await escalated(bot_api, redis, store, LEO)
+    status = bot_api.last_message(LEO["id"])
+    assert status["text"].startswith("You are number 2 in the queue.")
+
+    queue = hub.app.state.services.queue
+    ana = (await staff(Role.AGENT)).name
+    await queue.heartbeat(ana)
+    await queue.claim(first.id, ana)  # Leo moves up, with an agent online: a wait
+    await bot_api.wait(lambda: status["text"].startswith("You are number 1 in the queue, about"))
+    assert [text for text in all_texts(bot_api, LEO) if is_status(text)] == [
+        "You are number 2 in the queue. " + system_message("queue_no_agent", "en")
+    ]  # one message, sent once; what changed was edited
+    edits = [
+        c.params for c in bot_api.called("editMessageText") if c.params["chat_id"] == LEO["id"]
+    ]
+    assert {edit["message_id"] for edit in edits} == {status["message_id"]}
+
+    await queue.claim(second.id, ana)
+    async with asyncio.timeout(30):
+        while await redis.smembers(keys.telegram_waiting()):  # nothing more to keep up to date
+            await asyncio.sleep(0.05)
+    assert not await redis.exists(keys.telegram_status(second.id))

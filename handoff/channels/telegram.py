@@ -27,7 +27,12 @@ from telegram.ext import (
 
 from handoff import keys
 from handoff.channels.locks import NamedLocks
-from handoff.channels.telegram_messages import HUMAN, InlineButtons, human_keyboard
+from handoff.channels.telegram_messages import (
+    HUMAN,
+    InlineButtons,
+    human_keyboard,
+    rating_score,
+)
 from handoff.channels.telegram_outbox import TelegramOutbox
 from handoff.channels.telegram_status import QueueStatus
 from handoff.channels.work_stream import WorkStream
@@ -292,12 +297,29 @@ class TelegramChannel:
             await self._escalate(update)
             return
         pressed = await self._buttons.pressed(query.data or "")
+        if pressed and (score := rating_score(pressed[1])) is not None:
+            await self._rate(update, pressed[0], score)
+            return
         current = await self._current(update.effective_chat.id)
         if pressed is None or current is None or pressed[0] != current.id:
             language = await self._language_of(update)
             await self._tell(update, system_message("button_expired", language))
             return
         await self._customer_says(update, pressed[1].title, pressed[1].payload)
+
+    async def _rate(self, update: Update, conversation_id: str, score: int) -> None:
+        """A press on a rating button of a closed conversation of this chat: kept, once (as
+        the widget's rating is)."""
+        try:
+            conversation = await self._services.conversations.get(conversation_id)
+        except UnknownConversation:
+            return
+        if conversation.chat != str(update.effective_chat.id):
+            return  # a token from another chat's keyboard
+        try:  # the thanks is a transcript entry: the outbox sends it
+            await self._services.follow_ups.rate(conversation_id, score, "")
+        except Refused as refused:  # rated already
+            await self._tell(update, str(refused))
 
     async def _customer_says(self, update: Update, text: str, payload: str | None = None) -> None:
         """Take a customer's message (typed, or a button's title) and let the bot answer."""

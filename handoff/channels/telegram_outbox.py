@@ -102,6 +102,8 @@ class TelegramOutbox:
         keyboard = None
         if entry.buttons:
             keyboard = await self._buttons.keyboard(conversation.id, entry.buttons)
+        elif entry.event == "closed":  # "How would you rate…": 1 to 5
+            keyboard = await self._buttons.rating(conversation.id)
         for index in range(first, len(parts)):
             markup = keyboard if index == len(parts) - 1 else None
             await self._call(self._message, conversation.chat, parts[index], markup)

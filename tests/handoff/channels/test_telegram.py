@@ -309,3 +309,36 @@ async def test_the_queue_place_is_one_message_edited_in_place_as_it_changes(
         while await redis.smembers(keys.telegram_waiting()):  # nothing more to keep up to date
             await asyncio.sleep(0.05)
     assert not await redis.exists(keys.telegram_status(second.id))
+
+
+async def test_the_close_asks_for_a_rating_with_buttons_and_a_press_records_it_once(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub()
+    conversation = await escalated(bot_api, redis, store, MINA)
+    queue, ana = hub.app.state.services.queue, (await staff(Role.AGENT)).name
+    await queue.heartbeat(ana)
+    await queue.claim(conversation.id, ana)
+    await queue.close(conversation.id, ana, ["solved"])
+    closed = system_message("closed", "en")
+    await bot_api.wait(lambda: closed in texts(bot_api, MINA))
+    asked = bot_api.last_message(MINA["id"])
+    [row] = asked["reply_markup"]["inline_keyboard"]
+    assert [button["text"] for button in row] == ["1", "2", "3", "4", "5"]
+    four, five = row[3]["callback_data"], row[4]["callback_data"]
+
+    await bot_api.post(bot_api.press(MINA, asked, four))
+    await bot_api.wait(lambda: system_message("rated", "en") in texts(bot_api, MINA))
+    assert "reply_markup" not in asked
+    rated = await store.get(conversation.id)
+    assert (rated.rating, rated.closed_by) == (4, ana)
+    [(_, recorded)] = await redis.xrange(keys.ratings())
+    assert (recorded["score"], recorded["agent"]) == ("4", ana)
+    await bot_api.post(bot_api.press(MINA, asked, five))  # once only
+    await bot_api.wait(lambda: len(texts(bot_api, MINA)) > texts(bot_api, MINA).index(closed) + 2)
+    assert (await store.get(conversation.id)).rating == 4
+    assert texts(bot_api, MINA).count(system_message("rated", "en")) == 1

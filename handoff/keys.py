@@ -178,6 +178,11 @@ def telegram_status(conversation_id: str) -> str:
     return f"{PREFIX}:telegram:status:{conversation_id}"
 
 
+def telegram_typing(conversation_id: str) -> str:
+    """Marker, expiring: a Telegram chat was just shown "typing…" (one hub process shows it)."""
+    return f"{PREFIX}:telegram:typing:{conversation_id}"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

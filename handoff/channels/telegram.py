@@ -35,6 +35,7 @@ from handoff.channels.telegram_messages import (
 )
 from handoff.channels.telegram_outbox import TelegramOutbox
 from handoff.channels.telegram_status import QueueStatus
+from handoff.channels.telegram_typing import TYPING_SECONDS, AgentTyping
 from handoff.channels.work_stream import WorkStream
 from handoff.conversations.attachments import Attachment, AttachmentStore, FileRefused
 from handoff.conversations.model import (
@@ -60,7 +61,6 @@ UPDATE_SEEN_SECONDS = 2 * 24 * 3600  # Telegram keeps an update at most a day
 CONSUMER_GROUP = "telegram"
 POLL_SECONDS = 10  # a long poll's wait for updates
 START_RETRY_SECONDS = 5.0  # between tries to reach the Bot API at startup
-TYPING_SECONDS = 4.0  # Telegram shows "typing…" for 5 s, or until the next message
 
 # Records an update once: KEYS: its seen marker, the updates stream; ARGV: ttl, the update.
 _RECORD_SCRIPT = """
@@ -108,6 +108,7 @@ class TelegramChannel:
         )
         bot = self._application.bot
         self._status = QueueStatus(bot, redis, services.queue, services.events, self._locks)
+        self._agent_typing = AgentTyping(bot, redis, services.events, services.conversations)
         self._sender = TelegramOutbox(
             bot, redis, services.conversations, self._locks, self._status, settings
         )
@@ -172,6 +173,7 @@ class TelegramChannel:
             self._updates.run(self._handle),
             self._outbox.run(self._sender.announced),
             self._status.run(),
+            self._agent_typing.run(),
         ]
         if self.mode == "polling":
             work.append(self._poll())

@@ -342,3 +342,26 @@ async def test_the_close_asks_for_a_rating_with_buttons_and_a_press_records_it_o
     await bot_api.wait(lambda: len(texts(bot_api, MINA)) > texts(bot_api, MINA).index(closed) + 2)
     assert (await store.get(conversation.id)).rating == 4
     assert texts(bot_api, MINA).count(system_message("rated", "en")) == 1
+
+
+async def test_an_agents_typing_shows_in_the_chat_at_most_once_every_few_seconds(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub()
+    mina = await escalated(bot_api, redis, store, MINA)
+    leo = await escalated(bot_api, redis, store, LEO)
+
+    def typing_shown(user: dict) -> int:
+        calls = bot_api.called("sendChatAction")
+        return len([c for c in calls if c.params["chat_id"] == user["id"]])
+
+    before = typing_shown(MINA)
+    events = hub.app.state.services.events
+    for _ in range(3):
+        await events.typing(mina.id, "agent", True)
+    await events.typing(mina.id, "customer", True)
+    await events.typing(leo.id, "agent", True)  # handled after Mina's, in order
+    await bot_api.wait(lambda: typing_shown(LEO))
+    assert typing_shown(MINA) == before + 1
+    shown = [c.params for c in bot_api.called("sendChatAction")][-2:]
+    assert [s["action"] for s in shown] == ["typing", "typing"]

@@ -183,6 +183,17 @@ def telegram_typing(conversation_id: str) -> str:
     return f"{PREFIX}:telegram:typing:{conversation_id}"
 
 
+def telegram_link_code(code: str) -> str:
+    """String (JSON), expiring: what a one-time "continue in Telegram" code binds (the
+    conversation, if any, and the customer)."""
+    return f"{PREFIX}:telegram:link-code:{code}"
+
+
+def telegram_user(user_id: int) -> str:
+    """Hash: the customer a Telegram user linked their chat to (customer, verified)."""
+    return f"{PREFIX}:telegram:user:{user_id}"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

@@ -27,11 +27,13 @@ from telegram.ext import (
 
 from handoff import keys
 from handoff.channels.locks import NamedLocks
+from handoff.channels.telegram_links import LinkCode, TelegramLinks
 from handoff.channels.telegram_messages import (
     HUMAN,
     InlineButtons,
     human_keyboard,
     rating_score,
+    recap_text,
 )
 from handoff.channels.telegram_outbox import TelegramOutbox
 from handoff.channels.telegram_status import QueueStatus
@@ -59,6 +61,7 @@ WEBHOOK_PATH = "/telegram/webhook"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 UPDATE_SEEN_SECONDS = 2 * 24 * 3600  # Telegram keeps an update at most a day
 CONSUMER_GROUP = "telegram"
+RECAP_ENTRIES = 10  # the latest entries a conversation that moves here is recapped from
 POLL_SECONDS = 10  # a long poll's wait for updates
 START_RETRY_SECONDS = 5.0  # between tries to reach the Bot API at startup
 
@@ -97,6 +100,7 @@ class TelegramChannel:
         self._locks = NamedLocks(redis)
         self._record = redis.register_script(_RECORD_SCRIPT)
         self._buttons = InlineButtons(redis)
+        self.links = TelegramLinks(redis, settings.retention_days * 86400)
         self._attachments = AttachmentStore(
             settings.attachments_dir, settings.telegram_max_file_bytes
         )
@@ -213,10 +217,55 @@ class TelegramChannel:
             self._failed.add(update.update_id)
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greet, with the "Talk to a person" button."""
+        """Greet, with the "Talk to a person" button; with a code from the website (a t.me link's
+        start parameter), continue the customer's conversation here."""
+        if context.args:
+            await self._continue(update, context.args[0])
+            return
         language = await self._language_of(update)
         text = system_message("telegram_welcome", language)
         await self._tell(update, text, human_keyboard(language))
+
+    async def _continue(self, update: Update, code: str) -> None:
+        """Bind this chat to the customer a code names, and their open conversation to this chat
+        (a code used, expired or forged binds nothing)."""
+        language = await self._language_of(update)
+        link = await self.links.redeem(code)
+        if link is None:
+            await self._tell(update, system_message("link_invalid", language))
+            return
+        await self.links.link_user(update.effective_user.id, link)
+        conversation = None
+        if link.conversation_id:
+            with contextlib.suppress(UnknownConversation):
+                conversation = await self._services.conversations.get(link.conversation_id)
+        if conversation is None or conversation.state is State.CLOSED:
+            await self._tell(update, system_message("telegram_linked", language))
+            return
+        await self._move_here(update, conversation)
+
+    async def _move_here(self, update: Update, conversation: Conversation) -> None:
+        """The conversation continues in this chat: a recap here, what follows sent here, a
+        "moved to Telegram" event in the transcript."""
+        services, chat_id = self._services, update.effective_chat.id
+        recent = await services.conversations.recent(conversation.id, RECAP_ENTRIES)
+        shown = [entry for entry in reversed(recent) if entry.shown_to_customer]
+        if recent:  # the chat starts after what the recap sums up
+            await self._sender.sent_through(conversation.id, recent[0].id)
+        fields = {F.CHANNEL: "telegram", F.CHAT: str(chat_id)}
+        await services.conversations.update(conversation.id, fields)
+        retention = services.settings.retention_days * 86400
+        await services.redis.set(keys.telegram_chat(chat_id), conversation.id, ex=retention)
+        await self._tell(update, recap_text(shown, conversation.language))
+        moved = system_message("moved_to_telegram", conversation.language)
+        meta = {"channel": "telegram"}
+        entry = Entry(sender=Sender.SYSTEM, text=moved, event="moved_to_telegram", meta=meta)
+        await services.conversations.append(conversation.id, entry)
+
+    def link_url(self, code: str) -> str:
+        """The t.me link that opens this bot's chat with the code (RuntimeError before the bot
+        has reached the Bot API)."""
+        return f"https://t.me/{self._application.bot.username}?start={code}"
 
     async def _on_human(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._escalate(update)
@@ -380,8 +429,10 @@ class TelegramChannel:
             return conversation
         services, language = self._services, language_of(update.effective_user, self._services)
         await services.rate_limits.hit(Action.CONVERSATION, language, address=f"telegram:{chat_id}")
+        user_id = update.effective_user.id
+        linked = await self.links.customer_of(user_id) or LinkCode(f"telegram:{user_id}", False)
         conversation = await services.conversations.create(
-            "telegram", language, f"telegram:{update.effective_user.id}", chat=str(chat_id)
+            "telegram", language, linked.customer, verified=linked.verified, chat=str(chat_id)
         )
         retention = services.settings.retention_days * 86400
         await services.redis.set(keys.telegram_chat(chat_id), conversation.id, ex=retention)

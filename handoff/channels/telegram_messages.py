@@ -12,6 +12,7 @@ from handoff.conversations.system_messages import system_message
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit, counted in UTF-16 code units
 BUTTON_TTL_SECONDS = 7 * 24 * 3600
+RECAP_CHARS = 300  # of each message in the recap of a conversation that moves to Telegram
 HUMAN = "human"  # the callback data of "Talk to a person" (button tokens are longer)
 RATE = "rate:"  # a rating button's payload: "rate:<score>" (never sent to the bot)
 
@@ -28,6 +29,21 @@ def message_text(entry: Entry, language: str) -> str:
         title = str(link.get("title", ""))
         text += f"\n\n{label}{f': {title}' if title else ''}\n{url}"
     return text
+
+
+def recap_text(entries: list[Entry], language: str) -> str:
+    """The latest messages of a conversation that moves here, each shortened, oldest first."""
+    lines = [system_message("recap", language)]
+    for entry in entries:
+        if entry.sender is Sender.CUSTOMER:
+            who = system_message("recap_you", language)
+        elif entry.sender is Sender.AGENT and entry.author_name:
+            who = entry.author_name
+        else:
+            who = system_message("recap_assistant", language)
+        text = entry.text if len(entry.text) <= RECAP_CHARS else entry.text[:RECAP_CHARS] + "…"
+        lines.append(f"{who}: {text}")
+    return "\n\n".join(lines)
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:

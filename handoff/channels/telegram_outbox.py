@@ -89,7 +89,7 @@ class TelegramOutbox:
                     except Blocked:
                         blocked = True
                         await self._mark_blocked(conversation)
-                await self._sent_through(conversation_id, entry.id)
+                await self.sent_through(conversation_id, entry.id)
                 progress, after = {}, entry.id
             if len(entries) < PAGE:
                 return
@@ -130,7 +130,8 @@ class TelegramOutbox:
                 logger.error("Telegram refused a message: %s", error)
                 return None
 
-    async def _sent_through(self, conversation_id: str, entry_id: str) -> None:
+    async def sent_through(self, conversation_id: str, entry_id: str) -> None:
+        """Record that the chat has had the transcript up to this entry."""
         key = keys.delivered(conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, "through", entry_id)

@@ -53,6 +53,7 @@ from handoff.customers.rate_limits import Action
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import Escalation
 from handoff.services import Services
+from handoff.settings import Settings
 from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
@@ -471,6 +472,15 @@ class TelegramChannel:
             await request
         except TelegramError as error:
             logger.info("A Telegram call failed: %s", error)
+
+
+def mode_description(settings: Settings) -> str:
+    """Which mode the channel runs in, as `baton run` prints it."""
+    if not settings.telegram_token.get_secret_value():
+        return "off (set BATON_TELEGRAM_TOKEN to turn it on)"
+    if settings.telegram_mode == "polling":
+        return "polling (the hub asks Telegram for updates: no public URL needed)"
+    return f"webhook at {settings.base_url}{WEBHOOK_PATH} (registered by the hub at startup)"
 
 
 def file_url(api_url: str) -> str:

@@ -442,6 +442,7 @@ function renderHeader() {
   ui.chatTitle.textContent = `Conversation ${conv.id.slice(0, 8)}`;
   ui.chatMeta.replaceChildren(
     badge(s.state || "…", `state ${s.state}`),
+    badge(s.channel || "web", "channel"),
     s.priority ? badge(s.priority, `priority ${s.priority}`) : "",
     s.language ? badge(s.language, "lang") : "",
     s.reason ? ` escalated: ${s.reason}` : "",
@@ -558,12 +559,13 @@ function onEntry(frame) {
   conv.entries.push(entry);
   conv.lastId = entry.id;
   if (entry.state) followHolder(conv.summary, entry);
+  if (entry.event === "moved_to_telegram") conv.summary.channel = "telegram";
   if (entry.sender === "customer") setCustomerTyping(conv, false);
   if (entry.client_id) confirm(conv, entry.client_id);
   if (state.selected !== conv.id) return;
   // New entries go above the replies still being sent.
   ui.transcript.insertBefore(entryNode(entry), ui.transcript.querySelector(".pending"));
-  if (entry.state) renderHeader();
+  if (entry.state || entry.event === "moved_to_telegram") renderHeader();
   scrollDown();
 }
 

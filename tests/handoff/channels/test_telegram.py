@@ -11,11 +11,13 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.channels.telegram import mode_description
 from handoff.channels.telegram_messages import HUMAN, split_text
 from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.settings import Settings
 from handoff.staff.users import Role
 from tests.handoff.conftest import telegram_settings
 from tests.support import InProcessHub, StaffAccounts
@@ -365,3 +367,14 @@ async def test_an_agents_typing_shows_in_the_chat_at_most_once_every_few_seconds
     assert typing_shown(MINA) == before + 1
     shown = [c.params for c in bot_api.called("sendChatAction")][-2:]
     assert [s["action"] for s in shown] == ["typing", "typing"]
+
+
+def test_baton_run_says_which_mode_the_channel_runs_in() -> None:
+    off = Settings(telegram_token=SecretStr(""))
+    assert mode_description(off).startswith("off")
+    on = {"telegram_token": SecretStr("1:x"), "public_url": "https://support.example"}
+    webhook = Settings(**on, telegram_webhook_secret=SecretStr("s"))
+    assert mode_description(webhook).startswith(
+        "webhook at https://support.example/telegram/webhook"
+    )
+    assert mode_description(Settings(**on, telegram_mode="polling")).startswith("polling")

@@ -13,7 +13,7 @@ from starlette.requests import HTTPConnection
 
 from handoff.api.deps import ServicesDep
 from handoff.channels.telegram import WEBHOOK_PATH, TelegramChannel
-from handoff.channels.telegram_links import CODE_SECONDS, LinkCode
+from handoff.channels.telegram_links import LinkCode
 from handoff.conversations.model import UnknownConversation
 from handoff.customers.identity import IdentityRejected
 from handoff.services import Services
@@ -121,14 +121,11 @@ async def telegram_link(
         link = LinkCode(customer, verified=True)
     else:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "Send a token or a user.")
-    code = await channel.links.mint(link)
     try:
-        url = channel.link_url(code)
+        return TelegramLink(**await channel.offer_link(link))
     except RuntimeError:  # the bot has not reached the Bot API yet
-        raise HTTPException(
-            status.HTTP_503_SERVICE_UNAVAILABLE, "Telegram is unreachable."
-        ) from None
-    return TelegramLink(code=code, url=url, expires_in=CODE_SECONDS)
+        unreachable = "Telegram is unreachable."
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, unreachable) from None
 
 
 async def read_limited(request: Request, limit: int) -> bytes:

@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from handoff import keys
 from handoff.channels.locks import NamedLocks
-from handoff.channels.telegram_links import LinkCode, TelegramLinks
+from handoff.channels.telegram_links import CODE_SECONDS, LinkCode, TelegramLinks
 from handoff.channels.telegram_messages import (
     HUMAN,
     InlineButtons,
@@ -263,10 +263,13 @@ class TelegramChannel:
         entry = Entry(sender=Sender.SYSTEM, text=moved, event="moved_to_telegram", meta=meta)
         await services.conversations.append(conversation.id, entry)
 
-    def link_url(self, code: str) -> str:
-        """The t.me link that opens this bot's chat with the code (RuntimeError before the bot
-        has reached the Bot API)."""
-        return f"https://t.me/{self._application.bot.username}?start={code}"
+    async def offer_link(self, link: LinkCode) -> dict:
+        """A new one-time code for the link, and the t.me link that carries it to this bot
+        (RuntimeError before the bot has reached the Bot API: its name is not known yet)."""
+        username = self._application.bot.username
+        code = await self.links.mint(link)
+        url = f"https://t.me/{username}?start={code}"
+        return {"code": code, "url": url, "expires_in": CODE_SECONDS}
 
     async def _on_human(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._escalate(update)

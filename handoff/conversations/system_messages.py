@@ -103,6 +103,10 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "We are outside business hours: we will answer you here when we open.",
         "ko": "지금은 상담 시간이 아닙니다. 상담 시간이 되면 이곳으로 답변해 드리겠습니다.",
     },
+    "telegram_off": {
+        "en": "Continuing in Telegram is not available right now.",
+        "ko": "지금은 텔레그램으로 이어서 대화할 수 없습니다.",
+    },
     "link_invalid": {
         "en": "That link has expired or was already used. Ask for a new one on the website, or "
         "write your question here.",

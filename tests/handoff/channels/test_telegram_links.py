@@ -18,6 +18,7 @@ from tests.handoff.channels.test_telegram import (
     conversation_of,
     texts,
 )
+from tests.support import WidgetClient, ws_url
 from tests.telegram_bot_api import BotApi
 
 MOVED = system_message("moved_to_telegram", "en")
@@ -81,3 +82,39 @@ async def test_a_signed_in_user_links_telegram_and_their_telegram_conversations_
     await bot_api.wait(lambda: system_message("escalated", "ko") in texts(bot_api, JIWOO))
     conversation = await conversation_of(redis, store, JIWOO)
     assert (conversation.customer, conversation.verified) == ("user:77", True)
+
+
+async def test_the_widget_offers_telegram_and_its_link_moves_the_conversation(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub()
+    widget = WidgetClient(ws_url(hub.settings))
+    try:
+        assert (await widget.connect())["telegram"] is True  # the widget shows the offer
+        conversation_id = await widget.start("my card was declined")
+        await widget.send({"type": "telegram_link"})
+        offer = await widget.receive("telegram_link")
+        assert offer["url"] == f"https://t.me/baton_test_bot?start={offer['code']}"
+        await bot_api.post(bot_api.text(MINA, f"/start {offer['code']}"))
+        await bot_api.wait(lambda: MOVED in texts(bot_api, MINA))
+        assert "You: my card was declined" in texts(bot_api, MINA)[0]
+        assert (await conversation_of(redis, store, MINA)).id == conversation_id
+        moved = await widget.receive("entry")  # the widget reads where the chat went
+        while moved.get("event") != "moved_to_telegram":
+            moved = await widget.receive("entry")
+        assert moved["text"] == MOVED
+    finally:
+        await widget.close()
+
+
+async def test_the_widget_is_told_when_telegram_is_off(start_hub) -> None:
+    hub = await start_hub()
+    await hub.serve()
+    widget = WidgetClient(ws_url(hub.settings))
+    try:
+        assert (await widget.connect())["telegram"] is False
+        await widget.send({"type": "telegram_link"})
+        refused = await widget.receive("error")
+        assert refused["code"] == "telegram_off"
+    finally:
+        await widget.close()

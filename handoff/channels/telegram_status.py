@@ -54,9 +54,18 @@ class QueueStatus:
                     await self.refresh()
 
     async def refresh(self) -> None:
-        """Bring every waiting chat's status message up to date."""
+        """Bring every waiting chat's status message up to date (read at once; only a chat
+        whose message changes is locked and edited)."""
         view = await self._events.view()
-        for conversation_id in await self._redis.smembers(keys.telegram_waiting()):
+        waiting = list(await self._redis.smembers(keys.telegram_waiting()))
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for conversation_id in waiting:
+                pipe.hgetall(keys.telegram_status(conversation_id))
+            statuses = await pipe.execute()
+        for conversation_id, status in zip(waiting, statuses, strict=True):
+            place = view.place(conversation_id)
+            if status and place and place_text(place, status["language"]) == status.get("text"):
+                continue  # unchanged
             async with self._locks.hold(f"deliver:{conversation_id}"):
                 await self._show(conversation_id, view)
 

@@ -8,11 +8,12 @@ getUpdates.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -84,18 +85,22 @@ class BotApi:
         default_factory=lambda: itertools.count(random.randrange(10**6, 10**8))
     )
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _poster: httpx.AsyncClient | None = None  # while running
 
     @property
     def base_url(self) -> str:
         """What PTB's base_url (BATON_TELEGRAM_API_URL) is set to; the token follows."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    def running(self):
-        """Serve the API on its loopback port for the duration of the block."""
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Serve the API on its loopback port for the duration of the block (and post updates
+        over kept-alive connections, as Telegram does)."""
         app = FastAPI()
         app.add_api_route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
         app.add_api_route("/file/bot{token}/{file_path:path}", self._download, methods=["GET"])
-        return serving(app, self.port)
+        async with httpx.AsyncClient() as self._poster, serving(app, self.port):
+            yield
 
     def fail(
         self, method: str, status: int, description: str, retry_after: int | None = None, times=1
@@ -186,8 +191,8 @@ class BotApi:
         """Post an update to the webhook as Telegram does (the secret it was given, unless
         another is named)."""
         secret = self.webhook_secret if secret is None else secret
-        async with httpx.AsyncClient() as client:
-            return await client.post(self.webhook_url, json=update, headers={SECRET_HEADER: secret})
+        headers = {SECRET_HEADER: secret}
+        return await self._poster.post(self.webhook_url, json=update, headers=headers)
 
     def queue(self, update: dict) -> None:
         """Keep an update for getUpdates (no webhook)."""

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from handoff.api import (
+    attachments,
     auth,
     console_socket,
     customers_admin,
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
     routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
-    for api in (*routers, telegram_webhook):
+    for api in (*routers, telegram_webhook, attachments):
         app.include_router(api.router)
     app.include_router(customers_admin.router)
     app.include_router(metrics.router)  # Prometheus's scrape

@@ -163,6 +163,37 @@ def telegram_chat(chat_id: int) -> str:
     return f"{PREFIX}:telegram:chat:{chat_id}"
 
 
+def telegram_message(chat_id: int, message_id: int) -> str:
+    """String: the transcript entry a customer's Telegram message became (its edits name it)."""
+    return f"{PREFIX}:telegram:message:{chat_id}:{message_id}"
+
+
+def telegram_waiting() -> str:
+    """Set: queued Telegram conversations whose chat shows a queue status message."""
+    return f"{PREFIX}:telegram:waiting"
+
+
+def telegram_status(conversation_id: str) -> str:
+    """Hash: a queued Telegram chat's status message (chat, language, message_id, text)."""
+    return f"{PREFIX}:telegram:status:{conversation_id}"
+
+
+def telegram_typing(conversation_id: str) -> str:
+    """Marker, expiring: a Telegram chat was just shown "typing…" (one hub process shows it)."""
+    return f"{PREFIX}:telegram:typing:{conversation_id}"
+
+
+def telegram_link_code(code: str) -> str:
+    """String (JSON), expiring: what a one-time "continue in Telegram" code binds (the
+    conversation, if any, and the customer)."""
+    return f"{PREFIX}:telegram:link-code:{code}"
+
+
+def telegram_user(user_id: int) -> str:
+    """Hash: the customer a Telegram user linked their chat to (customer, verified)."""
+    return f"{PREFIX}:telegram:user:{user_id}"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

@@ -199,6 +199,17 @@ class Settings(BaseSettings):
         description="A Telegram update or delivery a hub process took and did not finish in "
         "this long (it died) is taken by another.",
     )
+    telegram_max_file_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        gt=0,
+        le=20 * 1024 * 1024,
+        description="The largest photo or document a Telegram customer may send (Telegram's "
+        "Bot API serves files up to 20 MB).",
+    )
+    attachments_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "attachments",
+        description="Where customers' files are kept (outside Redis), one folder a conversation.",
+    )
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")

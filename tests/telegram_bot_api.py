@@ -8,17 +8,18 @@ getUpdates.
 """
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from handoff.cli.processes import free_port
 from tests.support import serving
@@ -28,6 +29,7 @@ JSON_PARAMETERS = {"reply_markup", "allowed_updates", "entities", "link_preview_
 INTEGER_PARAMETERS = {"chat_id", "message_id", "offset", "limit", "timeout"}
 MAX_TEXT_UNITS = 4096
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile serves files up to 20 MB
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
@@ -76,23 +78,29 @@ class BotApi:
     _updates: list[dict] = field(default_factory=list)
     _faults: list[Fault] = field(default_factory=list)
     _messages: dict[tuple[int, int], dict] = field(default_factory=dict)
+    _files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     # Update ids are not monotonic across a quiet week: start anywhere.
     _update_ids: itertools.count = field(
         default_factory=lambda: itertools.count(random.randrange(10**6, 10**8))
     )
     _changed: asyncio.Event = field(default_factory=asyncio.Event)
+    _poster: httpx.AsyncClient | None = None  # while running
 
     @property
     def base_url(self) -> str:
         """What PTB's base_url (BATON_TELEGRAM_API_URL) is set to; the token follows."""
         return f"http://127.0.0.1:{self.port}/bot"
 
-    def running(self):
-        """Serve the API on its loopback port for the duration of the block."""
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """Serve the API on its loopback port for the duration of the block (and post updates
+        over kept-alive connections, as Telegram does)."""
         app = FastAPI()
         app.add_api_route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
-        return serving(app, self.port)
+        app.add_api_route("/file/bot{token}/{file_path:path}", self._download, methods=["GET"])
+        async with httpx.AsyncClient() as self._poster, serving(app, self.port):
+            yield
 
     def fail(
         self, method: str, status: int, description: str, retry_after: int | None = None, times=1
@@ -135,6 +143,39 @@ class BotApi:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return {"update_id": next(self._update_ids), "message": message}
 
+    def edit(self, sent: dict, text: str) -> dict:
+        """The user edited a message they sent (an update of theirs) to read `text`."""
+        message = sent["message"] | {"text": text, "edit_date": int(time.time())}
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
+    def photo(self, user: dict, content: bytes, caption: str | None = None) -> dict:
+        """A photo, in the two sizes Telegram makes of it (the content is the larger)."""
+        sizes = [
+            self._file(content[:100], width=90, height=90),
+            self._file(content, width=1280, height=960),
+        ]
+        return self._media(user, {"photo": sizes}, caption)
+
+    def document(
+        self, user: dict, content: bytes, name: str, mime_type: str, caption: str | None = None
+    ) -> dict:
+        """A file sent as a document, with the name and type the user's app gave it."""
+        document = self._file(content, file_name=name, mime_type=mime_type)
+        return self._media(user, {"document": document}, caption)
+
+    def _file(self, content: bytes, **described: object) -> dict:
+        file_id = f"file-{next(self._message_ids)}"
+        self._files[file_id] = content
+        unique = {"file_unique_id": f"u{file_id}", "file_size": len(content)}
+        return {"file_id": file_id, **unique, **described}
+
+    def _media(self, user: dict, media: dict, caption: str | None) -> dict:
+        update = self.text(user, "")
+        message = update["message"]
+        del message["text"]
+        message |= media | ({"caption": caption} if caption else {})
+        return update
+
     def press(self, user: dict, message: dict, data: str) -> dict:
         """A press on an inline button of a message the bot sent."""
         query = {
@@ -150,8 +191,8 @@ class BotApi:
         """Post an update to the webhook as Telegram does (the secret it was given, unless
         another is named)."""
         secret = self.webhook_secret if secret is None else secret
-        async with httpx.AsyncClient() as client:
-            return await client.post(self.webhook_url, json=update, headers={SECRET_HEADER: secret})
+        headers = {SECRET_HEADER: secret}
+        return await self._poster.post(self.webhook_url, json=update, headers=headers)
 
     def queue(self, update: dict) -> None:
         """Keep an update for getUpdates (no webhook)."""
@@ -237,6 +278,28 @@ class BotApi:
         self._messages[(chat_id, message["message_id"])] = message
         return message
 
+    async def _getFile(self, params: dict) -> dict:
+        content = self._files.get(params.get("file_id", ""))
+        if content is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(content) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        file_id = params["file_id"]
+        path = {"file_path": f"documents/{file_id}"}
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+        } | path
+
+    async def _download(self, token: str, file_path: str) -> Response:
+        self.calls.append(Call("download", {"file_path": file_path}))
+        self._changed.set()
+        content = self._files.get(file_path.removeprefix("documents/"))
+        if token != self.token or content is None:
+            return Response(status_code=404)
+        return Response(content, media_type="application/octet-stream")
+
     async def _sendChatAction(self, params: dict) -> bool:
         return True
 
@@ -247,6 +310,8 @@ class BotApi:
 
     async def _editMessageText(self, params: dict) -> dict:
         message = self._message(params)
+        if message["text"] == params["text"]:
+            raise ApiError(400, "Bad Request: message is not modified")
         message["text"] = params["text"]
         return message
 

@@ -53,6 +53,7 @@ ALLOWED = {
     "app": {"api", "services", "knowledge_base", "metrics"},
     "cli": {
         "assistant",
+        "channels",
         "conversations",
         "customers",
         "queue",

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from handoff.api.deps import AdminDep, ServicesDep
+from handoff.conversations.attachments import AttachmentStore
 from handoff.customers.personal_data import CustomerData, Erasure
 from handoff.services import Services
 
@@ -20,7 +21,8 @@ class CustomerRequest(BaseModel):
 
 def customer_data(services: Services) -> CustomerData:
     """The customers' data on the hub's Redis."""
-    return CustomerData(services.redis, services.conversations)
+    attachments = AttachmentStore.from_settings(services.settings)
+    return CustomerData(services.redis, services.conversations, attachments)
 
 
 def actor(admin: AdminDep) -> str:

@@ -80,6 +80,7 @@ def welcome_frame(services: Services, conversation: Conversation | NewConversati
         "resumed": False,
         "state": State.BOT.value,
         "max_message_chars": services.settings.max_message_chars,
+        "telegram": bool(services.settings.telegram_token.get_secret_value()),  # offer it
     }
     if isinstance(conversation, Conversation):
         frame |= {

@@ -13,9 +13,9 @@ import json
 import logging
 import secrets
 
-from telegram import InlineKeyboardMarkup, Update, User
+from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -27,26 +27,45 @@ from telegram.ext import (
 
 from handoff import keys
 from handoff.channels.locks import NamedLocks
-from handoff.channels.telegram_messages import HUMAN, InlineButtons, human_keyboard
+from handoff.channels.telegram_links import CODE_SECONDS, LinkCode, TelegramLinks
+from handoff.channels.telegram_messages import (
+    HUMAN,
+    InlineButtons,
+    human_keyboard,
+    rating_score,
+    recap_text,
+)
 from handoff.channels.telegram_outbox import TelegramOutbox
+from handoff.channels.telegram_status import QueueStatus
+from handoff.channels.telegram_typing import TYPING_SECONDS, AgentTyping
 from handoff.channels.work_stream import WorkStream
-from handoff.conversations.model import Conversation, Refused, State, UnknownConversation
+from handoff.conversations.attachments import Attachment, AttachmentStore, FileRefused
+from handoff.conversations.model import (
+    Conversation,
+    Entry,
+    Refused,
+    Sender,
+    State,
+    UnknownConversation,
+)
+from handoff.conversations.redaction import redact
 from handoff.conversations.system_messages import system_message
 from handoff.customers.rate_limits import Action
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import Escalation
 from handoff.services import Services
+from handoff.settings import Settings
 from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
-ALLOWED_UPDATES = ["message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 UPDATE_SEEN_SECONDS = 2 * 24 * 3600  # Telegram keeps an update at most a day
 CONSUMER_GROUP = "telegram"
+RECAP_ENTRIES = 10  # the latest entries a conversation that moves here is recapped from
 POLL_SECONDS = 10  # a long poll's wait for updates
 START_RETRY_SECONDS = 5.0  # between tries to reach the Bot API at startup
-TYPING_SECONDS = 4.0  # Telegram shows "typing…" for 5 s, or until the next message
 
 # Records an update once: KEYS: its seen marker, the updates stream; ARGV: ttl, the update.
 _RECORD_SCRIPT = """
@@ -74,6 +93,7 @@ class TelegramChannel:
             Application.builder()
             .token(settings.telegram_token.get_secret_value())
             .base_url(settings.telegram_api_url)
+            .base_file_url(file_url(settings.telegram_api_url))
             .updater(None)
             .build()
         )
@@ -82,24 +102,32 @@ class TelegramChannel:
         self._locks = NamedLocks(redis)
         self._record = redis.register_script(_RECORD_SCRIPT)
         self._buttons = InlineButtons(redis)
+        self.links = TelegramLinks(redis, settings.retention_days * 86400)
+        self._attachments = AttachmentStore.from_settings(settings)
         self._updates = WorkStream(
             redis, keys.telegram_updates(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
         )
         self._outbox = WorkStream(
             redis, keys.outbox(), CONSUMER_GROUP, settings.telegram_reclaim_seconds
         )
+        bot = self._application.bot
+        self._status = QueueStatus(bot, redis, services.queue, services.events, self._locks)
+        self._agent_typing = AgentTyping(bot, redis, services.events, services.conversations)
         self._sender = TelegramOutbox(
-            self._application.bot, redis, services.conversations, self._locks, settings
+            bot, redis, services.conversations, self._locks, self._status, settings
         )
         self._failed: set[int] = set()  # updates whose handler raised
         self._tasks: list[asyncio.Task] = []
 
     def _add_handlers(self) -> None:
         new_private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        edited = filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE
         for handler in (
             CommandHandler("start", self._on_start, filters=new_private),
             CommandHandler("human", self._on_human, filters=new_private),
             MessageHandler(new_private & filters.TEXT, self._on_text),
+            MessageHandler(edited & filters.TEXT, self._on_edit),
+            MessageHandler(new_private & (filters.PHOTO | filters.Document.ALL), self._on_file),
             MessageHandler(new_private, self._on_other),
             CallbackQueryHandler(self._on_press),
         ):
@@ -145,7 +173,12 @@ class TelegramChannel:
                 logger.warning("Telegram's Bot API is unreachable: %s; retrying", error)
                 await asyncio.sleep(START_RETRY_SECONDS)
         logger.info("Telegram channel on: @%s, %s", bot.username, self.mode)
-        work = [self._updates.run(self._handle), self._outbox.run(self._sender.announced)]
+        work = [
+            self._updates.run(self._handle),
+            self._outbox.run(self._sender.announced),
+            self._status.run(),
+            self._agent_typing.run(),
+        ]
         if self.mode == "polling":
             work.append(self._poll())
         await asyncio.gather(*work)
@@ -184,10 +217,58 @@ class TelegramChannel:
             self._failed.add(update.update_id)
 
     async def _on_start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Greet, with the "Talk to a person" button."""
+        """Greet, with the "Talk to a person" button; with a code from the website (a t.me link's
+        start parameter), continue the customer's conversation here."""
+        if context.args:
+            await self._continue(update, context.args[0])
+            return
         language = await self._language_of(update)
         text = system_message("telegram_welcome", language)
         await self._tell(update, text, human_keyboard(language))
+
+    async def _continue(self, update: Update, code: str) -> None:
+        """Bind this chat to the customer a code names, and their open conversation to this chat
+        (a code used, expired or forged binds nothing)."""
+        language = await self._language_of(update)
+        link = await self.links.redeem(code)
+        if link is None:
+            await self._tell(update, system_message("link_invalid", language))
+            return
+        await self.links.link_user(update.effective_user.id, link)
+        conversation = None
+        if link.conversation_id:
+            with contextlib.suppress(UnknownConversation):
+                conversation = await self._services.conversations.get(link.conversation_id)
+        if conversation is None or conversation.state is State.CLOSED:
+            await self._tell(update, system_message("telegram_linked", language))
+            return
+        await self._move_here(update, conversation)
+
+    async def _move_here(self, update: Update, conversation: Conversation) -> None:
+        """The conversation continues in this chat: a recap here, what follows sent here, a
+        "moved to Telegram" event in the transcript."""
+        services, chat_id = self._services, update.effective_chat.id
+        recent = await services.conversations.recent(conversation.id, RECAP_ENTRIES)
+        shown = [entry for entry in reversed(recent) if entry.shown_to_customer]
+        if recent:  # the chat starts after what the recap sums up
+            await self._sender.sent_through(conversation.id, recent[0].id)
+        fields = {F.CHANNEL: "telegram", F.CHAT: str(chat_id)}
+        await services.conversations.update(conversation.id, fields)
+        retention = services.settings.retention_days * 86400
+        await services.redis.set(keys.telegram_chat(chat_id), conversation.id, ex=retention)
+        await self._tell(update, recap_text(shown, conversation.language))
+        moved = system_message("moved_to_telegram", conversation.language)
+        meta = {"channel": "telegram"}
+        entry = Entry(sender=Sender.SYSTEM, text=moved, event="moved_to_telegram", meta=meta)
+        await services.conversations.append(conversation.id, entry)
+
+    async def offer_link(self, link: LinkCode) -> dict:
+        """A new one-time code for the link, and the t.me link that carries it to this bot
+        (RuntimeError before the bot has reached the Bot API: its name is not known yet)."""
+        username = self._application.bot.username
+        code = await self.links.mint(link)
+        url = f"https://t.me/{username}?start={code}"
+        return {"code": code, "url": url, "expires_in": CODE_SECONDS}
 
     async def _on_human(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._escalate(update)
@@ -195,8 +276,68 @@ class TelegramChannel:
     async def _on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self._customer_says(update, update.effective_message.text)
 
+    async def _on_edit(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The customer edited a message they sent: the transcript gets the new text as an edit
+        of that entry, for the agents; the bot, who answered the first text, is not asked again."""
+        message = update.edited_message
+        key = keys.telegram_message(message.chat.id, message.message_id)
+        original = await self._services.redis.get(key)
+        conversation = await self._current(message.chat.id)
+        if original is None or conversation is None:
+            logger.info("An edit of a message no open conversation holds: dropped")
+            return
+        text = redact(message.text[: self._services.settings.max_message_chars])
+        edit = Entry(
+            sender=Sender.CUSTOMER,
+            text=text,
+            event="edited",
+            meta={"edits": original},
+            client_id=f"telegram-{update.update_id}",
+        )
+        await self._services.conversations.append(conversation.id, edit)
+
+    async def _on_file(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or document: kept for the agents with its caption; the bot cannot read it, so
+        while the bot holds the chat it says so and offers a person."""
+        message = update.effective_message
+        language = await self._language_of(update)
+        megabytes = self._attachments.max_bytes // (1024 * 1024)
+        refusal = system_message("file_refused", language, megabytes=megabytes)
+        try:
+            await self._limit(Action.MESSAGE, update)
+            conversation = await self._conversation_of(update)
+            attachment = await self._download(conversation.id, message, refusal)
+        except Refused as refused:
+            await self._tell(update, str(refused))
+            return
+        entry = Entry(
+            sender=Sender.CUSTOMER,
+            text=redact(message.caption or ""),
+            event="attachment",
+            meta=attachment.to_meta(),
+            client_id=f"telegram-{update.update_id}",
+        )
+        await self._services.conversations.append(conversation.id, entry)
+        if conversation.state is State.BOT:
+            unreadable = system_message("files_unreadable", language)
+            await self._tell(update, unreadable, human_keyboard(language))
+
+    async def _download(self, conversation_id: str, message: Message, refusal: str) -> Attachment:
+        """Fetch the message's photo (its largest size) or document through the Bot API and
+        keep it; FileRefused if it is too big or not a type customers may send."""
+        if message.photo:
+            media, name = message.photo[-1], "photo.jpg"
+        else:
+            media, name = message.document, message.document.file_name or "document"
+        self._attachments.check_size(media.file_size, refusal)
+        try:
+            data = await (await media.get_file()).download_as_bytearray()
+        except BadRequest as error:  # "file is too big": past what the Bot API serves
+            raise FileRefused(refusal) from error
+        return await self._attachments.keep(conversation_id, name, bytes(data), refusal)
+
     async def _on_other(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Photos, stickers, files…: not read yet."""
+        """Stickers, voice, locations…: not read."""
         await self._tell(update, system_message("text_only", await self._language_of(update)))
 
     async def _on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -210,12 +351,29 @@ class TelegramChannel:
             await self._escalate(update)
             return
         pressed = await self._buttons.pressed(query.data or "")
+        if pressed and (score := rating_score(pressed[1])) is not None:
+            await self._rate(update, pressed[0], score)
+            return
         current = await self._current(update.effective_chat.id)
         if pressed is None or current is None or pressed[0] != current.id:
             language = await self._language_of(update)
             await self._tell(update, system_message("button_expired", language))
             return
         await self._customer_says(update, pressed[1].title, pressed[1].payload)
+
+    async def _rate(self, update: Update, conversation_id: str, score: int) -> None:
+        """A press on a rating button of a closed conversation of this chat: kept, once (as
+        the widget's rating is)."""
+        try:
+            conversation = await self._services.conversations.get(conversation_id)
+        except UnknownConversation:
+            return
+        if conversation.chat != str(update.effective_chat.id):
+            return  # a token from another chat's keyboard
+        try:  # the thanks is a transcript entry: the outbox sends it
+            await self._services.follow_ups.rate(conversation_id, score, "")
+        except Refused as refused:  # rated already
+            await self._tell(update, str(refused))
 
     async def _customer_says(self, update: Update, text: str, payload: str | None = None) -> None:
         """Take a customer's message (typed, or a button's title) and let the bot answer."""
@@ -229,6 +387,10 @@ class TelegramChannel:
         except Refused as refused:
             await self._tell(update, str(refused))
             return
+        if accepted and update.message:  # typed, not a button: an edit may name it later
+            key = keys.telegram_message(chat_id, update.message.message_id)
+            retention = self._services.settings.retention_days * 86400
+            await self._services.redis.set(key, accepted.entry_id, ex=retention)
         if conversation.blocked:  # they write again: they unblocked the bot
             await self._services.conversations.update(conversation.id, {F.BLOCKED: ""})
         if accepted and accepted.for_bot:
@@ -270,8 +432,10 @@ class TelegramChannel:
             return conversation
         services, language = self._services, language_of(update.effective_user, self._services)
         await services.rate_limits.hit(Action.CONVERSATION, language, address=f"telegram:{chat_id}")
+        user_id = update.effective_user.id
+        linked = await self.links.customer_of(user_id) or LinkCode(f"telegram:{user_id}", False)
         conversation = await services.conversations.create(
-            "telegram", language, f"telegram:{update.effective_user.id}", chat=str(chat_id)
+            "telegram", language, linked.customer, verified=linked.verified, chat=str(chat_id)
         )
         retention = services.settings.retention_days * 86400
         await services.redis.set(keys.telegram_chat(chat_id), conversation.id, ex=retention)
@@ -310,6 +474,21 @@ class TelegramChannel:
             await request
         except TelegramError as error:
             logger.info("A Telegram call failed: %s", error)
+
+
+def mode_description(settings: Settings) -> str:
+    """Which mode the channel runs in, as `baton run` prints it."""
+    if not settings.telegram_token.get_secret_value():
+        return "off (set BATON_TELEGRAM_TOKEN to turn it on)"
+    if settings.telegram_mode == "polling":
+        return "polling (the hub asks Telegram for updates: no public URL needed)"
+    return f"webhook at {settings.base_url}{WEBHOOK_PATH} (registered by the hub at startup)"
+
+
+def file_url(api_url: str) -> str:
+    """Where the Bot API server serves files: ".../bot" becomes ".../file/bot"."""
+    base = api_url.removesuffix("/bot")
+    return f"{base}/file/bot"
 
 
 def language_of(user: User | None, services: Services) -> str:

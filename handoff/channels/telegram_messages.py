@@ -12,7 +12,9 @@ from handoff.conversations.system_messages import system_message
 
 MAX_MESSAGE_UNITS = 4096  # Telegram's limit, counted in UTF-16 code units
 BUTTON_TTL_SECONDS = 7 * 24 * 3600
+RECAP_CHARS = 300  # of each message in the recap of a conversation that moves to Telegram
 HUMAN = "human"  # the callback data of "Talk to a person" (button tokens are longer)
+RATE = "rate:"  # a rating button's payload: "rate:<score>" (never sent to the bot)
 
 
 def message_text(entry: Entry, language: str) -> str:
@@ -27,6 +29,21 @@ def message_text(entry: Entry, language: str) -> str:
         title = str(link.get("title", ""))
         text += f"\n\n{label}{f': {title}' if title else ''}\n{url}"
     return text
+
+
+def recap_text(entries: list[Entry], language: str) -> str:
+    """The latest messages of a conversation that moves here, each shortened, oldest first."""
+    lines = [system_message("recap", language)]
+    for entry in entries:
+        if entry.sender is Sender.CUSTOMER:
+            who = system_message("recap_you", language)
+        elif entry.sender is Sender.AGENT and entry.author_name:
+            who = entry.author_name
+        else:
+            who = system_message("recap_assistant", language)
+        text = entry.text if len(entry.text) <= RECAP_CHARS else entry.text[:RECAP_CHARS] + "…"
+        lines.append(f"{who}: {text}")
+    return "\n\n".join(lines)
 
 
 def split_text(text: str, limit: int = MAX_MESSAGE_UNITS) -> list[str]:
@@ -69,7 +86,19 @@ class InlineButtons:
         self, conversation_id: str, buttons: tuple[Button, ...]
     ) -> InlineKeyboardMarkup:
         """One button a row; each button's callback data is a new token (16 characters)."""
-        rows = []
+        inline = await self._inline(conversation_id, buttons)
+        return InlineKeyboardMarkup([[button] for button in inline])
+
+    async def rating(self, conversation_id: str) -> InlineKeyboardMarkup:
+        """Five buttons in a row, 1 to 5, to rate a closed conversation."""
+        buttons = tuple(Button(str(score), f"{RATE}{score}") for score in range(1, 6))
+        return InlineKeyboardMarkup([await self._inline(conversation_id, buttons)])
+
+    async def _inline(
+        self, conversation_id: str, buttons: tuple[Button, ...]
+    ) -> list[InlineKeyboardButton]:
+        """Each button with a new token as its callback data, remembered for a week."""
+        inline = []
         async with self._redis.pipeline(transaction=False) as pipe:
             for button in buttons:
                 token = secrets.token_urlsafe(12)
@@ -77,9 +106,9 @@ class InlineButtons:
                 fields = {"conversation": conversation_id, "title": button.title}
                 pipe.hset(key, mapping=fields | {"payload": button.payload})
                 pipe.expire(key, BUTTON_TTL_SECONDS)
-                rows.append([InlineKeyboardButton(button.title, callback_data=token)])
+                inline.append(InlineKeyboardButton(button.title, callback_data=token))
             await pipe.execute()
-        return InlineKeyboardMarkup(rows)
+        return inline
 
     async def pressed(self, token: str) -> tuple[str, Button] | None:
         """The conversation and button a token stands for; None if unknown or expired."""
@@ -87,6 +116,13 @@ class InlineButtons:
         if not found:
             return None
         return found["conversation"], Button(found["title"], found["payload"])
+
+
+def rating_score(button: Button) -> int | None:
+    """The score a rating button gives; None for the bot's buttons."""
+    if not button.payload.startswith(RATE):
+        return None
+    return int(button.payload.removeprefix(RATE))
 
 
 def human_keyboard(language: str) -> InlineKeyboardMarkup:

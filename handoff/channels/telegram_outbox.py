@@ -24,7 +24,8 @@ from telegram.warnings import PTBDeprecationWarning
 from handoff import keys
 from handoff.channels.locks import NamedLocks
 from handoff.channels.telegram_messages import InlineButtons, message_text, split_text
-from handoff.conversations.model import Conversation, Entry, Sender, UnknownConversation
+from handoff.channels.telegram_status import QueueStatus
+from handoff.conversations.model import Conversation, Entry, Sender, State, UnknownConversation
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
@@ -50,9 +51,11 @@ class TelegramOutbox:
         redis: Redis,
         conversations: ConversationStore,
         locks: NamedLocks,
+        status: QueueStatus,
         settings: Settings,
     ) -> None:
         self._bot = bot
+        self._status = status
         self._redis = redis
         self._conversations = conversations
         self._locks = locks
@@ -81,10 +84,12 @@ class TelegramOutbox:
                 if not blocked and for_the_chat(entry):
                     try:
                         await self._send(conversation, entry, progress.get("part", ""))
+                        if entry.state is State.QUEUED:  # escalated or requeued: the place
+                            await self._status.watch(conversation)
                     except Blocked:
                         blocked = True
                         await self._mark_blocked(conversation)
-                await self._sent_through(conversation_id, entry.id)
+                await self.sent_through(conversation_id, entry.id)
                 progress, after = {}, entry.id
             if len(entries) < PAGE:
                 return
@@ -97,6 +102,8 @@ class TelegramOutbox:
         keyboard = None
         if entry.buttons:
             keyboard = await self._buttons.keyboard(conversation.id, entry.buttons)
+        elif entry.event == "closed":  # "How would you rate…": 1 to 5
+            keyboard = await self._buttons.rating(conversation.id)
         for index in range(first, len(parts)):
             markup = keyboard if index == len(parts) - 1 else None
             await self._call(self._message, conversation.chat, parts[index], markup)
@@ -123,7 +130,8 @@ class TelegramOutbox:
                 logger.error("Telegram refused a message: %s", error)
                 return None
 
-    async def _sent_through(self, conversation_id: str, entry_id: str) -> None:
+    async def sent_through(self, conversation_id: str, entry_id: str) -> None:
+        """Record that the chat has had the transcript up to this entry."""
         key = keys.delivered(conversation_id)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.hset(key, "through", entry_id)

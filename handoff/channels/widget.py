@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from handoff.assistant.intake import AcceptedMessage
 from handoff.channels.socket_session import BadFrame, SocketSession, frame_fault
+from handoff.channels.telegram_links import LinkCode
 from handoff.conversations.model import Conversation, Entry, Refused, Sender
 from handoff.conversations.system_messages import system_message
 from handoff.customers.rate_limits import Action, RateLimited, TypingThrottle, rate_limited
@@ -76,9 +77,21 @@ class RatingFrame(BaseModel):
     comment: str = Field(default="", max_length=2000)
 
 
+class TelegramLinkFrame(BaseModel):
+    """The customer wants to continue in Telegram: a one-time code and t.me link."""
+
+    type: Literal["telegram_link"]
+
+
 ClientFrame = TypeAdapter(
     Annotated[
-        MessageFrame | ButtonFrame | HandoffFrame | TypingFrame | EmailFrame | RatingFrame,
+        MessageFrame
+        | ButtonFrame
+        | HandoffFrame
+        | TypingFrame
+        | EmailFrame
+        | RatingFrame
+        | TelegramLinkFrame,
         Field(discriminator="type"),
     ]
 )
@@ -248,6 +261,9 @@ class WidgetSession(SocketSession):
 
     async def _handle(self, frame: BaseModel) -> None:
         services, client_id = self._services, getattr(frame, "client_id", None)
+        if isinstance(frame, TelegramLinkFrame):  # needs no conversation: links the customer
+            await self._refusable(self._telegram_link())
+            return
         conversation_id = await self._refusable(self._conversation_for(frame), client_id)
         if conversation_id is None:
             return
@@ -292,6 +308,22 @@ class WidgetSession(SocketSession):
         await self._limit(Action.ESCALATION)
         asked = Escalation.because("customer_asked")
         await self._services.intake.escalate(self._conversation.id, asked)
+
+    async def _telegram_link(self) -> None:
+        """Send a code that continues this conversation (or, before one, links this customer)
+        in Telegram; refused if the channel is off or not connected yet."""
+        await self._limit(Action.ESCALATION)
+        conversation, channel = self._conversation, self._websocket.app.state.telegram
+        started = conversation.id if isinstance(conversation, Conversation) else ""
+        link = LinkCode(conversation.customer, conversation.verified, started)
+        try:
+            if channel is None:
+                raise RuntimeError("the Telegram channel is off")
+            offer = await channel.offer_link(link)
+        except RuntimeError:
+            off = system_message("telegram_off", conversation.language)
+            raise Refused("telegram_off", off) from None
+        await self.send({"type": "telegram_link"} | offer)
 
     async def _leave_email(self, address: str) -> None:
         """Where to write when an agent replies (it adds to the transcript: limited as messages)."""

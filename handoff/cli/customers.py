@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from handoff.cli.processes import redis_client
+from handoff.conversations.attachments import AttachmentStore
 from handoff.conversations.store import ConversationStore
 from handoff.customers.personal_data import CustomerData
 from handoff.settings import get_settings
@@ -25,7 +26,9 @@ def _on_customer_data(work: Callable[[CustomerData], Awaitable[T]]) -> T:
     async def run() -> T:
         settings = get_settings()
         async with redis_client(settings) as redis:
-            return await work(CustomerData(redis, ConversationStore(redis, settings)))
+            store = ConversationStore(redis, settings)
+            attachments = AttachmentStore.from_settings(settings)
+            return await work(CustomerData(redis, store, attachments))
 
     return asyncio.run(run())
 

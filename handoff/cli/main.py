@@ -13,6 +13,7 @@ import typer
 from honcho.manager import Manager
 from pydantic import SecretStr
 
+from handoff.channels.telegram import mode_description
 from handoff.cli.customers import customers_app
 from handoff.cli.knowledge import eval_command, kb_app
 from handoff.cli.processes import (
@@ -86,6 +87,7 @@ def announce(urls: list[str], timeout: float = 300) -> None:
     typer.echo(f"Baton is ready after {elapsed:.0f}s (Rasa has loaded its model).")
     typer.echo(f"  Demo site with the chat widget: {base}/")
     typer.echo(f"  Knowledge-base editor:          {base}/kb/")
+    typer.echo(f"  Telegram:                       {mode_description(settings)}")
     report = asyncio.run(import_seed_articles(settings))
     typer.echo(
         f"  Knowledge base: {len(report.created)} seed articles added, "

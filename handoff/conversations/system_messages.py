@@ -77,6 +77,56 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "I can only read text messages here for now. Please write your question.",
         "ko": "지금은 텍스트 메시지만 읽을 수 있습니다. 질문을 글로 적어 주세요.",
     },
+    "files_unreadable": {
+        "en": "Thanks, I have kept your file for our support team, but I can't read files "
+        "myself. Write your question, or talk to a person.",
+        "ko": "파일을 상담팀에 전달할 수 있도록 보관했습니다. 다만 저는 파일을 읽을 수 없습니다. "
+        "질문을 적어 주시거나 상담원과 대화하세요.",
+    },
+    "file_refused": {
+        "en": "I can't accept that file: please send a photo, a PDF or a PNG/JPEG/WebP image of "
+        "at most {megabytes} MB.",
+        "ko": "이 파일은 받을 수 없습니다. {megabytes}MB 이하의 사진, PDF 또는 PNG/JPEG/WebP "
+        "이미지를 보내 주세요.",
+    },
+    "queue_place": {
+        "en": "You are number {position} in the queue",
+        "ko": "대기 순서: {position}번째",
+    },
+    "queue_wait_minutes": {"en": "about {minutes} minutes", "ko": "약 {minutes}분 예상"},
+    "queue_wait_minute": {"en": "about a minute", "ko": "약 1분 예상"},
+    "queue_no_agent": {
+        "en": "No agent is available right now: we will answer you here.",
+        "ko": "지금은 연결 가능한 상담원이 없습니다. 이곳으로 답변해 드리겠습니다.",
+    },
+    "queue_after_hours": {
+        "en": "We are outside business hours: we will answer you here when we open.",
+        "ko": "지금은 상담 시간이 아닙니다. 상담 시간이 되면 이곳으로 답변해 드리겠습니다.",
+    },
+    "telegram_off": {
+        "en": "Continuing in Telegram is not available right now.",
+        "ko": "지금은 텔레그램으로 이어서 대화할 수 없습니다.",
+    },
+    "link_invalid": {
+        "en": "That link has expired or was already used. Ask for a new one on the website, or "
+        "write your question here.",
+        "ko": "링크가 만료되었거나 이미 사용되었습니다. 웹사이트에서 새 링크를 받으시거나 여기에 "
+        "질문을 적어 주세요.",
+    },
+    "telegram_linked": {
+        "en": "Your Telegram is now linked to your account. Ask me anything here.",
+        "ko": "텔레그램이 계정에 연결되었습니다. 여기에서 무엇이든 물어보세요.",
+    },
+    "moved_to_telegram": {
+        "en": "The conversation moved to Telegram: we continue there.",
+        "ko": "상담이 텔레그램으로 옮겨졌습니다. 텔레그램에서 이어서 대화합니다.",
+    },
+    "recap": {
+        "en": "We continue your conversation from the website here. Where we left off:",
+        "ko": "웹사이트에서 나누던 대화를 여기에서 이어갑니다. 지난 대화:",
+    },
+    "recap_you": {"en": "You", "ko": "나"},
+    "recap_assistant": {"en": "Assistant", "ko": "상담 봇"},
     "button_expired": {
         "en": "That button is no longer available. Please write your question.",
         "ko": "더 이상 사용할 수 없는 버튼입니다. 질문을 글로 적어 주세요.",

@@ -10,6 +10,10 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
+from handoff import keys
+
 VERIFIED_PREFIX = "user:"
 
 
@@ -33,3 +37,12 @@ class IdentityVerifier:
         if not self.secret or not hmac.compare_digest(expected, sent):
             raise IdentityRejected(user_id)
         return VERIFIED_PREFIX + user_id
+
+
+async def telegram_verified_customer(redis: Redis, telegram_user_id: int) -> str | None:
+    """The verified customer ("user:<id>") a Telegram user linked their chat to with a code the
+    signed-in site gave them; None if their chat is linked to no verified customer."""
+    linked = await redis.hgetall(keys.telegram_user(telegram_user_id))
+    if linked.get("verified") != "1" or not linked.get("customer", "").startswith(VERIFIED_PREFIX):
+        return None
+    return linked["customer"]

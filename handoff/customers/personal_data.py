@@ -8,6 +8,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.conversations.attachments import AttachmentStore
 from handoff.conversations.model import Conversation, Entry
 from handoff.conversations.redaction import Kind, mask, redact_all
 from handoff.conversations.store import ConversationStore
@@ -31,9 +32,12 @@ class Erasure:
 class CustomerData:
     """Finds every conversation of a customer, exports or erases them, and audits each."""
 
-    def __init__(self, redis: Redis, store: ConversationStore) -> None:
+    def __init__(
+        self, redis: Redis, store: ConversationStore, attachments: AttachmentStore
+    ) -> None:
         self._redis = redis
         self._store = store
+        self._attachments = attachments
 
     async def conversations(self, customer: str) -> list[Conversation]:
         """Every conversation of the customer, oldest first: their list, and any older ones the
@@ -68,8 +72,8 @@ class CustomerData:
         }
 
     async def erase(self, customer: str, actor: str) -> Erasure:
-        """Delete the customer's conversations, transcripts, Rasa trackers, Telegram chat links
-        and email addresses; their ratings stay as anonymous scores. Audited."""
+        """Delete the customer's conversations, transcripts, files, Rasa trackers, Telegram chat
+        links and email addresses; their ratings stay as anonymous scores. Audited."""
         conversations = await self.conversations(customer)
         ids = {c.id for c in conversations}
         doomed = [keys.customer_conversations(customer)]
@@ -96,6 +100,8 @@ class CustomerData:
                 pipe.hdel(keys.assignments(), conversation_id)
             pipe.unlink(*doomed)
             deleted = (await pipe.execute())[-1]
+        for conversation_id in ids:
+            await self._attachments.forget(conversation_id)
         await self._audit("erase", customer, actor, len(ids))
         return Erasure(customer, len(ids), deleted, ratings)
 

@@ -51,6 +51,7 @@ class Listener:
     """One widget or console: queue events, and typing in the conversations it watches."""
 
     watching: set[str] = field(default_factory=set)
+    every_conversation: bool = False  # typing in any conversation (a channel without sockets)
     inbox: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(LISTENER_BACKLOG))
 
     def offer(self, event: QueueEvent | TypingEvent) -> None:
@@ -90,9 +91,9 @@ class EventHub:
         await cancel_and_wait(self._tasks)
 
     @contextlib.contextmanager
-    def listen(self) -> Iterator[Listener]:
+    def listen(self, every_conversation: bool = False) -> Iterator[Listener]:
         """A listener for as long as the block lasts."""
-        listener = Listener()
+        listener = Listener(every_conversation=every_conversation)
         self._listeners.add(listener)
         try:
             yield listener
@@ -173,7 +174,10 @@ class EventHub:
                             message["channel"].removeprefix(prefix), body["sender"], body["on"]
                         )
                         for listener in list(self._listeners):
-                            if event.conversation_id in listener.watching:
+                            if (
+                                listener.every_conversation
+                                or event.conversation_id in listener.watching
+                            ):
                                 listener.offer(event)
             except RedisError as error:
                 logger.warning("Typing channel lost, resubscribing: %r", error)

@@ -442,6 +442,7 @@ function renderHeader() {
   ui.chatTitle.textContent = `Conversation ${conv.id.slice(0, 8)}`;
   ui.chatMeta.replaceChildren(
     badge(s.state || "…", `state ${s.state}`),
+    badge(s.channel || "web", "channel"),
     s.priority ? badge(s.priority, `priority ${s.priority}`) : "",
     s.language ? badge(s.language, "lang") : "",
     s.reason ? ` escalated: ${s.reason}` : "",
@@ -484,6 +485,7 @@ function entryNode(entry) {
   if (meta.to) notes.push(badge(`to ${meta.to}`));
   const link = meta.link && typeof meta.link === "object" ? meta.link : null;
   const buttons = Array.isArray(entry.buttons) && entry.buttons.length ? entry.buttons : null;
+  const file = meta.attachment && typeof meta.attachment === "object" ? meta.attachment : null;
   return h(
     "li",
     {
@@ -503,7 +505,21 @@ function entryNode(entry) {
     link
       ? h("p", { class: "entry-link" }, "Article: ", safeLink(link.url, link.title || link.url))
       : null,
+    file ? attachmentNode(file) : null,
     buttons ? h("p", { class: "muted", text: `Buttons: ${buttons.join(" · ")}` }) : null
+  );
+}
+
+/** A customer's file: a download link (only the agent holding the chat may fetch it). */
+function attachmentNode(file) {
+  const href = `/attachments/${encodeURIComponent(state.selected)}/${encodeURIComponent(file.id)}`;
+  const size = `${Math.ceil(Number(file.size) / 1024)} KB`;
+  return h(
+    "p",
+    { class: "entry-attachment", "data-testid": "attachment" },
+    "File: ",
+    h("a", { href, download: "", text: String(file.name ?? "file") }),
+    ` (${String(file.type ?? "")}, ${size})`
   );
 }
 
@@ -543,12 +559,13 @@ function onEntry(frame) {
   conv.entries.push(entry);
   conv.lastId = entry.id;
   if (entry.state) followHolder(conv.summary, entry);
+  if (entry.event === "moved_to_telegram") conv.summary.channel = "telegram";
   if (entry.sender === "customer") setCustomerTyping(conv, false);
   if (entry.client_id) confirm(conv, entry.client_id);
   if (state.selected !== conv.id) return;
   // New entries go above the replies still being sent.
   ui.transcript.insertBefore(entryNode(entry), ui.transcript.querySelector(".pending"));
-  if (entry.state) renderHeader();
+  if (entry.state || entry.event === "moved_to_telegram") renderHeader();
   scrollDown();
 }
 

@@ -87,6 +87,8 @@
       intro: "Hi! Ask us anything about sending money. We answer in English and Korean.",
       powered: "Powered by Baton",
       handoff: "Talk to a person",
+      telegram: "Continue in Telegram",
+      openTelegram: "Open Telegram to continue (the link works once, for 10 minutes)",
       place: "You are number {position} in the queue",
       waitMinutes: "about {minutes} minutes",
       waitMinute: "about a minute",
@@ -118,6 +120,8 @@
       intro: "안녕하세요! 송금에 관해 무엇이든 물어보세요. 한국어와 영어로 답변해 드려요.",
       powered: "Powered by Baton",
       handoff: "상담원 연결",
+      telegram: "텔레그램으로 이어가기",
+      openTelegram: "텔레그램을 열어 이어서 대화하세요 (링크는 10분 동안 한 번만 사용할 수 있습니다)",
       place: "대기 순서: {position}번째",
       waitMinutes: "약 {minutes}분 예상",
       waitMinute: "약 1분 예상",
@@ -362,8 +366,25 @@
     "data-testid": "baton-handoff",
     text: t.handoff,
   });
+  const telegramButton = el("button", {
+    type: "button",
+    class: "baton-handoff",
+    "data-testid": "baton-telegram",
+    text: t.telegram,
+  });
+  telegramButton.hidden = true; // until the hub says its Telegram channel is on
+  const telegramLink = el("a", {
+    class: "baton-telegram-link",
+    "data-testid": "baton-telegram-link",
+    target: "_blank",
+    rel: "noopener noreferrer",
+    text: t.openTelegram,
+  });
+  telegramLink.hidden = true;
   const footer = el("div", { class: "baton-footer" }, [
     handoffButton,
+    telegramButton,
+    telegramLink,
     counter,
     el("span", { class: "baton-powered", text: t.powered }),
   ]);
@@ -699,6 +720,7 @@
     else if (frame.type === "entry") onEntry(frame);
     else if (frame.type === "typing") setTyping(frame.on === true);
     else if (frame.type === "queue") onPlace(frame);
+    else if (frame.type === "telegram_link") onTelegramLink(frame);
     else if (frame.type === "error") onError(frame);
   }
 
@@ -707,12 +729,20 @@
     if (typeof frame.token === "string" && frame.token) save(local, KEY_TOKEN, frame.token);
   }
 
+  /** A one-time t.me link that continues this chat in Telegram (only ever a t.me address). */
+  function onTelegramLink(frame) {
+    if (typeof frame.url !== "string" || !frame.url.startsWith("https://t.me/")) return;
+    telegramLink.href = frame.url;
+    telegramLink.hidden = false;
+  }
+
   function onWelcome(frame) {
     clearTimeout(state.helloTimer);
     keepToken(frame);
     if (frame.resumed !== true) clearConversation();
     if (typeof frame.state === "string") state.conversationState = frame.state;
     if (Number.isInteger(frame.max_message_chars)) state.maxLength = frame.max_message_chars;
+    telegramButton.hidden = frame.telegram !== true;
     updateCounter();
     state.startNew = false;
     state.welcomed = true;
@@ -990,6 +1020,7 @@
     customerTyped();
   });
   handoffButton.addEventListener("click", requestHandoff);
+  telegramButton.addEventListener("click", () => sendFrame({ type: "telegram_link" }));
   emailForm.addEventListener("submit", (event) => {
     event.preventDefault();
     const address = emailInput.value.trim();

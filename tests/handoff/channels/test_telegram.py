@@ -11,16 +11,20 @@ from pydantic import SecretStr
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.channels.telegram import mode_description
 from handoff.channels.telegram_messages import HUMAN, split_text
 from handoff.cli.processes import hub_process, running, settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Sender, State
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.settings import Settings
+from handoff.staff.users import Role
 from tests.handoff.conftest import telegram_settings
-from tests.support import InProcessHub
+from tests.support import InProcessHub, StaffAccounts
 from tests.telegram_bot_api import BotApi
 
 MINA = {"id": 5550001, "is_bot": False, "first_name": "Mina", "language_code": "en"}
+LEO = {"id": 5550003, "is_bot": False, "first_name": "Leo", "language_code": "en"}
 JIWOO = {"id": 5550002, "is_bot": False, "first_name": "Jiwoo", "language_code": "ko-KR"}
 UNAVAILABLE = system_message("assistant_unavailable", "en")
 ESCALATED = system_message("escalated", "en")
@@ -33,7 +37,17 @@ async def conversation_of(redis: Redis, store: ConversationStore, user: dict):
 
 
 def texts(bot_api: BotApi, user: dict) -> list[str]:
+    """What the user was sent, but the queue status (it has a test of its own)."""
+    return [text for text in all_texts(bot_api, user) if not is_status(text)]
+
+
+def all_texts(bot_api: BotApi, user: dict) -> list[str]:
     return [message["text"] for message in bot_api.sent(user["id"])]
+
+
+def is_status(text: str) -> bool:
+    """Whether a text is a queue status message ("You are number 2 in the queue…")."""
+    return text.startswith(("You are number ", "대기 순서: "))
 
 
 async def escalated(
@@ -41,7 +55,7 @@ async def escalated(
 ):
     """The user writes (the bot is down, or they ask for a person) and waits for a person."""
     await bot_api.post(bot_api.text(user, text))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, user))
+    await bot_api.wait(lambda: any(map(is_status, all_texts(bot_api, user))))  # after ESCALATED
     return await conversation_of(redis, store, user)
 
 
@@ -239,3 +253,128 @@ async def test_polling_mode_asks_for_updates_and_answers_them(
     assert bot_api.called("deleteWebhook") and not bot_api.called("setWebhook")
     response = await hub.client().post("/telegram/webhook", json=bot_api.text(JIWOO, "hi"))
     assert response.status_code == 404  # no webhook in polling mode
+
+
+async def test_an_edited_message_is_an_edit_of_its_entry_and_never_a_question_to_the_bot(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    await start_telegram_hub()
+    first = bot_api.text(MINA, "my transfer is late")
+    await bot_api.post(first)
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
+    conversation = await conversation_of(redis, store, MINA)
+    await store.transition(conversation.id, "release", Entry(Sender.SYSTEM, "back to the bot"))
+    await bot_api.post(bot_api.edit(first, "my transfer 000123 is late"))
+    await bot_api.post(bot_api.text(MINA, "any news?"))
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA)[2:])
+    # One chat's updates are handled in order: the bot answers "any news?" after the edit.
+    await bot_api.wait(lambda: texts(bot_api, MINA).count(UNAVAILABLE) == 2)
+    entries = await store.entries(conversation.id)
+    said = [e for e in entries if e.sender is Sender.CUSTOMER]
+    assert [(e.text, e.event) for e in said] == [
+        ("my transfer is late", None),
+        ("my transfer 000123 is late", "edited"),
+        ("any news?", None),
+    ]
+    assert said[1].meta["edits"] == said[0].id
+    assert len([e for e in entries if e.event == "assistant_unavailable"]) == 2
+
+
+async def test_the_queue_place_is_one_message_edited_in_place_as_it_changes(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub()
+    first = await escalated(bot_api, redis, store, MINA)
+    second = await escalated(bot_api, redis, store, LEO)
+    status = bot_api.last_message(LEO["id"])
+    assert status["text"].startswith("You are number 2 in the queue.")
+
+    queue = hub.app.state.services.queue
+    ana = (await staff(Role.AGENT)).name
+    await queue.heartbeat(ana)
+    await queue.claim(first.id, ana)  # Leo moves up, with an agent online: a wait
+    await bot_api.wait(lambda: status["text"].startswith("You are number 1 in the queue, about"))
+    assert [text for text in all_texts(bot_api, LEO) if is_status(text)] == [
+        "You are number 2 in the queue. " + system_message("queue_no_agent", "en")
+    ]  # one message, sent once; what changed was edited
+    edits = [
+        c.params for c in bot_api.called("editMessageText") if c.params["chat_id"] == LEO["id"]
+    ]
+    assert {edit["message_id"] for edit in edits} == {status["message_id"]}
+
+    await queue.claim(second.id, ana)
+    async with asyncio.timeout(30):
+        while await redis.smembers(keys.telegram_waiting()):  # nothing more to keep up to date
+            await asyncio.sleep(0.05)
+    assert not await redis.exists(keys.telegram_status(second.id))
+
+
+async def test_the_close_asks_for_a_rating_with_buttons_and_a_press_records_it_once(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub()
+    conversation = await escalated(bot_api, redis, store, MINA)
+    queue, ana = hub.app.state.services.queue, (await staff(Role.AGENT)).name
+    await queue.heartbeat(ana)
+    await queue.claim(conversation.id, ana)
+    await queue.close(conversation.id, ana, ["solved"])
+    closed = system_message("closed", "en")
+    await bot_api.wait(lambda: closed in texts(bot_api, MINA))
+    asked = bot_api.last_message(MINA["id"])
+    [row] = asked["reply_markup"]["inline_keyboard"]
+    assert [button["text"] for button in row] == ["1", "2", "3", "4", "5"]
+    four, five = row[3]["callback_data"], row[4]["callback_data"]
+
+    await bot_api.post(bot_api.press(MINA, asked, four))
+    await bot_api.wait(lambda: system_message("rated", "en") in texts(bot_api, MINA))
+    assert "reply_markup" not in asked
+    rated = await store.get(conversation.id)
+    assert (rated.rating, rated.closed_by) == (4, ana)
+    [(_, recorded)] = await redis.xrange(keys.ratings())
+    assert (recorded["score"], recorded["agent"]) == ("4", ana)
+    await bot_api.post(bot_api.press(MINA, asked, five))  # once only
+    await bot_api.wait(lambda: len(texts(bot_api, MINA)) > texts(bot_api, MINA).index(closed) + 2)
+    assert (await store.get(conversation.id)).rating == 4
+    assert texts(bot_api, MINA).count(system_message("rated", "en")) == 1
+
+
+async def test_an_agents_typing_shows_in_the_chat_at_most_once_every_few_seconds(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub()
+    mina = await escalated(bot_api, redis, store, MINA)
+    leo = await escalated(bot_api, redis, store, LEO)
+
+    def typing_shown(user: dict) -> int:
+        calls = bot_api.called("sendChatAction")
+        return len([c for c in calls if c.params["chat_id"] == user["id"]])
+
+    before = typing_shown(MINA)
+    events = hub.app.state.services.events
+    for _ in range(3):
+        await events.typing(mina.id, "agent", True)
+    await events.typing(mina.id, "customer", True)
+    await events.typing(leo.id, "agent", True)  # handled after Mina's, in order
+    await bot_api.wait(lambda: typing_shown(LEO))
+    assert typing_shown(MINA) == before + 1
+    shown = [c.params for c in bot_api.called("sendChatAction")][-2:]
+    assert [s["action"] for s in shown] == ["typing", "typing"]
+
+
+def test_baton_run_says_which_mode_the_channel_runs_in() -> None:
+    off = Settings(telegram_token=SecretStr(""))
+    assert mode_description(off).startswith("off")
+    on = {"telegram_token": SecretStr("1:x"), "public_url": "https://support.example"}
+    webhook = Settings(**on, telegram_webhook_secret=SecretStr("s"))
+    assert mode_description(webhook).startswith(
+        "webhook at https://support.example/telegram/webhook"
+    )
+    assert mode_description(Settings(**on, telegram_mode="polling")).startswith("polling")

@@ -2,11 +2,13 @@
 their scores kept anonymous; both audited."""
 
 import json
+from pathlib import Path
 
 from redis.asyncio import Redis
 from typer.testing import CliRunner
 
 from handoff import keys
+from handoff.conversations.attachments import AttachmentStore
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.keys import ConversationField as F
@@ -72,9 +74,15 @@ async def test_an_erasure_leaves_nothing_of_the_customer_but_anonymous_scores(
     baton: CliRunner,  # noqa: F811
     store: ConversationStore,
     redis: Redis,
+    tmp_path: Path,
 ) -> None:
     rated, queued, other = await conversations_of_a_customer(store, redis)
-    erased = await baton_says(baton, "customers", "erase", CUSTOMER, "--yes")
+    files = AttachmentStore(tmp_path, 1 << 20)
+    for conversation_id in (queued, other):
+        await files.keep(conversation_id, "id.pdf", b"%PDF-1.4 a passport scan", "too big")
+    erased = await baton_says(
+        baton, "customers", "erase", CUSTOMER, "--yes", BATON_ATTACHMENTS_DIR=str(tmp_path)
+    )
     assert erased.exit_code == 0, erased.output
     assert "2 conversation(s) erased" in erased.output
     for conversation_id in (rated, queued):
@@ -85,6 +93,7 @@ async def test_an_erasure_leaves_nothing_of_the_customer_but_anonymous_scores(
     assert (rating["conversation"], rating["score"], rating["comment"]) == ("", "4", "")
     assert (await store.get(other)).customer == "user:43"
     assert await redis.exists(keys.transcript(other), keys.rasa_tracker(other)) == 2
+    assert [folder.name for folder in tmp_path.iterdir()] == [other]  # the customer's files gone
     [(_, audited)] = await redis.xrange(keys.audit())
     assert (audited["action"], audited["customer"]) == ("erase", CUSTOMER)
     assert audited["actor"].startswith("cli:")

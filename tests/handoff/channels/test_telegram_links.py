@@ -1,0 +1,120 @@
+"""Web -> Telegram: a one-time code from the widget (or a signed-in site) continues the
+conversation, or links the verified customer, in a Telegram chat."""
+
+from pydantic import SecretStr
+from redis.asyncio import Redis
+
+from handoff import keys
+from handoff.conversations.model import Entry, Sender
+from handoff.conversations.store import ConversationStore
+from handoff.conversations.system_messages import system_message
+from handoff.customers.identity import telegram_verified_customer
+from tests.handoff.channels.test_telegram import (
+    JIWOO,
+    LEO,
+    MINA,
+    StartHub,
+    _wait_for_customer,
+    conversation_of,
+    texts,
+)
+from tests.support import WidgetClient, ws_url
+from tests.telegram_bot_api import BotApi
+
+MOVED = system_message("moved_to_telegram", "en")
+INVALID = system_message("link_invalid", "en")
+
+
+async def test_a_widget_conversation_continues_in_telegram_with_a_one_time_code(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub()
+    services = hub.app.state.services
+    web = await store.create("web", "en", "user:42", verified=True)
+    await store.append(web.id, Entry(sender=Sender.CUSTOMER, text="where is my transfer?"))
+    await store.append(web.id, Entry(sender=Sender.BOT, text="Let me check."))
+    token = services.tokens.issue(web.id, web.customer)
+    client = hub.client()
+    assert (await client.post("/telegram/link", json={"token": token + "x"})).status_code == 403
+    response = await client.post("/telegram/link", json={"token": token})
+    assert response.status_code == 200
+    link = response.json()
+    assert link["url"] == f"https://t.me/baton_test_bot?start={link['code']}"
+    assert len(link["code"]) <= 64 and link["expires_in"] <= 600
+
+    await bot_api.post(bot_api.text(MINA, f"/start {link['code']}"))
+    await bot_api.wait(lambda: MOVED in texts(bot_api, MINA))
+    recap, _moved = texts(bot_api, MINA)  # the recap, then only what follows the move
+    assert "You: where is my transfer?" in recap and "Let me check." in recap
+    conversation = await conversation_of(redis, store, MINA)
+    assert conversation.id == web.id  # the same conversation, transcript and customer
+    assert (conversation.channel, conversation.chat) == ("telegram", str(MINA["id"]))
+    assert [e.event for e in await store.entries(web.id)][-1] == "moved_to_telegram"
+    await store.append(web.id, Entry(sender=Sender.AGENT, text="It arrived.", author_name="Sam"))
+    await bot_api.wait(lambda: "Sam: It arrived." in texts(bot_api, MINA))
+    await bot_api.post(bot_api.text(MINA, "thanks"))
+    await _wait_for_customer(store, web.id, "thanks")
+    assert await telegram_verified_customer(redis, MINA["id"]) == "user:42"
+
+    await bot_api.post(bot_api.text(LEO, f"/start {link['code']}"))  # used already
+    await bot_api.post(bot_api.text(LEO, "/start forged-code_123"))
+    await bot_api.wait(lambda: texts(bot_api, LEO).count(INVALID) == 2)
+    assert await redis.get(keys.telegram_chat(LEO["id"])) is None
+    assert await telegram_verified_customer(redis, LEO["id"]) is None
+
+
+async def test_a_signed_in_user_links_telegram_and_their_telegram_conversations_are_verified(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub(identity_secret=SecretStr("site-secret"))
+    client = hub.client()
+    signed = {"user_id": "77", "user_hash": hub.app.state.services.identities.sign("77")}
+    forged = signed | {"user_hash": "0" * 64}
+    assert (await client.post("/telegram/link", json=forged)).status_code == 403
+    assert (await client.post("/telegram/link", json={})).status_code == 422
+    code = (await client.post("/telegram/link", json=signed)).json()["code"]
+
+    await bot_api.post(bot_api.text(JIWOO, f"/start {code}"))
+    await bot_api.wait(lambda: texts(bot_api, JIWOO))
+    assert texts(bot_api, JIWOO) == [system_message("telegram_linked", "ko")]
+    assert await telegram_verified_customer(redis, JIWOO["id"]) == "user:77"
+    await bot_api.post(bot_api.text(JIWOO, "/human"))
+    await bot_api.wait(lambda: system_message("escalated", "ko") in texts(bot_api, JIWOO))
+    conversation = await conversation_of(redis, store, JIWOO)
+    assert (conversation.customer, conversation.verified) == ("user:77", True)
+
+
+async def test_the_widget_offers_telegram_and_its_link_moves_the_conversation(
+    start_telegram_hub: StartHub, bot_api: BotApi, redis: Redis, store: ConversationStore
+) -> None:
+    hub = await start_telegram_hub()
+    widget = WidgetClient(ws_url(hub.settings))
+    try:
+        assert (await widget.connect())["telegram"] is True  # the widget shows the offer
+        conversation_id = await widget.start("my card was declined")
+        await widget.send({"type": "telegram_link"})
+        offer = await widget.receive("telegram_link")
+        assert offer["url"] == f"https://t.me/baton_test_bot?start={offer['code']}"
+        await bot_api.post(bot_api.text(MINA, f"/start {offer['code']}"))
+        await bot_api.wait(lambda: MOVED in texts(bot_api, MINA))
+        assert "You: my card was declined" in texts(bot_api, MINA)[0]
+        assert (await conversation_of(redis, store, MINA)).id == conversation_id
+        moved = await widget.receive("entry")  # the widget reads where the chat went
+        while moved.get("event") != "moved_to_telegram":
+            moved = await widget.receive("entry")
+        assert moved["text"] == MOVED
+    finally:
+        await widget.close()
+
+
+async def test_the_widget_is_told_when_telegram_is_off(start_hub) -> None:
+    hub = await start_hub()
+    await hub.serve()
+    widget = WidgetClient(ws_url(hub.settings))
+    try:
+        assert (await widget.connect())["telegram"] is False
+        await widget.send({"type": "telegram_link"})
+        refused = await widget.receive("error")
+        assert refused["code"] == "telegram_off"
+    finally:
+        await widget.close()

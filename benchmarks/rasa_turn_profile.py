@@ -1,4 +1,4 @@
-"""Where a bot turn's CPU goes: py-spy samples the Rasa server, the action server and the hub while
+"""Where a bot turn's time goes: py-spy samples the Rasa server, the action server and the hub while
 customers chat (1 and 20 at once, through the widget), attributed to the turn's stages; and one
 conversation of 100 messages straight to Rasa, its first turns against its last.
 
@@ -30,36 +30,38 @@ from handoff.settings import Settings
 SAMPLES_PER_SECOND = 200
 LONG_CONVERSATION = 100
 WINDOW = 10  # turns averaged at each end of the long conversation
-# A sampled stack belongs to the innermost stage it passes through ("frame (file:line)" text).
-STAGES = [
-    ("tracker store: read, write, (de)serialise", ("tracker_store.py",)),
-    ("lock store", ("lock_store.py",)),
-    ("action server round trip (Rasa side)", ("RemoteAction", "aiohttp")),
-    ("policies", ("rasa/core/policies", "predict_next_action", "_predict_next_with_tracker")),
-    ("NLU (DIET and featurisers)", ("rasa/nlu/", "parse_message", "tensorflow")),
-    ("tracker events (apply, copy)", ("rasa/shared/core/trackers.py", "rasa/shared/core/events")),
-    ("HTTP server (sanic)", ("sanic",)),
-]
-
-
-def stage_of(stack: str) -> str:
-    """The stage of one sampled stack, read from its innermost frame outwards."""
-    for frame in reversed(stack.split(";")):
-        for stage, markers in STAGES:
-            if any(marker in frame for marker in markers):
-                return stage
-    return "other"
+# A sample counts for each stage whose marker one of its frames ("function (file:line)") holds.
+STAGES = {
+    "checking action server replies (jsonschema)": ("jsonschema",),
+    "dask ordering the model graph": ("dask/",),
+    "lock store": ("lock_store.py",),
+    "tracker store": ("tracker_store.py",),
+    "NLU (parse_message)": ("parse_message",),
+    "TensorFlow": ("tensorflow",),
+    "actions run (the action server calls included)": ("_run_action",),
+    "Redis client": ("redis/",),
+    "knowledge-base query embedding (ONNX Runtime)": ("onnxruntime",),
+    "reading request JSON": ("load_json",),
+}
+# A sample whose innermost frame is the event loop itself is idle.
+IDLE = ("serve (sanic", "Runner.run (asyncio")
 
 
 def stages(raw: Path) -> dict[str, float]:
-    """Share of the samples in each stage, from py-spy's raw (collapsed) output."""
+    """Share of the busy samples under each stage, from py-spy's raw (collapsed) output."""
     counts: Counter[str] = Counter()
+    busy = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
-        if stack:
-            counts[stage_of(stack)] += int(count)
-    total = sum(counts.values()) or 1
-    return {stage: round(count / total, 3) for stage, count in counts.most_common()}
+        if not stack or stack.split(";")[-1].startswith(IDLE):
+            continue
+        busy += int(count)
+        for stage, markers in STAGES.items():
+            if any(marker in stack for marker in markers):
+                counts[stage] += int(count)
+    return {"busy_samples": busy} | {
+        stage: round(count / max(busy, 1), 3) for stage, count in counts.most_common()
+    }
 
 
 def py_spy_argv(pid: int, seconds: float, out: Path) -> list[str]:

@@ -228,12 +228,8 @@ def main() -> None:
         "benchmark": "bot turns/s and reply latency, many customers at once (benchmarks/load.py)",
         "label": args.label,
         "seconds_per_cell": args.seconds,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "cpus": os.cpu_count(),
         "cells": cells,
-        "machine": reports.machine(),
-    }
+    } | reports.shared_machine(load_before)
     reports.write(report, args.out)
 
 

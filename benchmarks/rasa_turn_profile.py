@@ -157,11 +157,8 @@ def main() -> None:
         "benchmark": "where a bot turn's CPU goes (benchmarks/rasa_turn_profile.py)",
         "label": args.label,
         "seconds_per_cell": args.seconds,
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         **figures,
-        "machine": reports.machine(),
-    }
+    } | reports.shared_machine(load_before)
     reports.write(report, args.out)
 
 

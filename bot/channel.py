@@ -11,15 +11,18 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import action_results
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
+action_results.install()
 
 
 class HubInput(InputChannel):
     """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent};
     POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation.
-    The intent is the NLU's best (bot/intents.py), with its confidence."""
+    The intent is the NLU's best (bot/intents.py), with its confidence. The channel runs the NLU
+    itself and hands Rasa what it understood: one parse a message, and no tracker read after."""
 
     @classmethod
     def name(cls) -> str:
@@ -40,18 +43,21 @@ class HubInput(InputChannel):
             if not isinstance(sender, str) or not isinstance(text, str):
                 return response.json({"error": "sender and message are required"}, status=400)
             collector = CollectingOutputChannel()
+            metadata = body.get("metadata")
             # An exception here answers 500: the hub treats the bot as down and hands over.
+            parsed = await request.app.ctx.agent.processor.parse_message(
+                UserMessage(text, sender_id=sender, input_channel=self.name(), metadata=metadata)
+            )
             await on_new_message(
                 UserMessage(
                     text,
                     collector,
                     sender,
+                    parse_data=parsed,
                     input_channel=self.name(),
-                    metadata=body.get("metadata"),
+                    metadata=metadata,
                 )
             )
-            tracker = await request.app.ctx.agent.tracker_store.retrieve(sender)
-            parsed = tracker.latest_message.parse_data if tracker else {}
             return response.json({"messages": collector.messages, "intent": best_intent(parsed)})
 
         @hub.route("/parse", methods=["POST"])

@@ -105,7 +105,7 @@ class Services:
         pending = PendingEscalations(redis, queue)
         binary_redis = connect_redis(settings, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
         articles = ArticleStore(redis)
-        rasa = RasaClient(http, settings.rasa_url, settings.action_server_url)
+        rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
         unanswered = UnansweredQuestions(redis)
         second_opinion = None
         if settings.second_opinion_model:

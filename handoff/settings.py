@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     )
     public_url: str = ""
     rasa_port: int = 5005
+    rasa_servers: int = Field(
+        default=1,
+        ge=1,
+        description="Rasa servers `baton run` starts, on BATON_RASA_PORT and the ports after it; "
+        "the hub sends each conversation to one of them, to the next when that one is down.",
+    )
     action_server_port: int = 5055
     bot_interface: str = Field(
         default="127.0.0.1",
@@ -218,6 +224,11 @@ class Settings(BaseSettings):
     def rasa_url(self) -> str:
         """Where the hub reaches the Rasa server (on loopback, as `baton run` starts it)."""
         return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        """Every Rasa server the hub may send a conversation to, the first on BATON_RASA_PORT."""
+        return [f"http://127.0.0.1:{self.rasa_port + n}" for n in range(self.rasa_servers)]
 
     @property
     def action_server_url(self) -> str:

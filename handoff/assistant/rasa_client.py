@@ -2,16 +2,20 @@
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import httpx
 
 from handoff import metrics
+from handoff.assistant.rasa_servers import servers_for
 from handoff.conversations.model import Button
 
 logger = logging.getLogger(__name__)
 
 PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not hold them long
+WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
+PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
 
 
@@ -29,6 +33,10 @@ def as_typed_text(text: str) -> str:
 
 class AssistantUnavailable(RuntimeError):
     """Rasa, or the action server behind it, did not answer."""
+
+
+# The request never reached the server: another may take it without the turn running twice.
+NOT_REACHED = (httpx.ConnectError, httpx.ConnectTimeout)
 
 
 @dataclass(frozen=True)
@@ -69,23 +77,36 @@ class BotTurn:
 
 
 class RasaClient:
-    """Sends customer messages to the hub's channel of the Rasa server."""
+    """Sends customer messages to the hub's channel of a Rasa server (rasa_servers.py chooses)."""
 
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str, action_server_url: str) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, rasa_urls: str | Sequence[str], action_server_url: str
+    ) -> None:
+        """rasa_urls: one Rasa server, or several sharing the tracker and lock stores."""
         self._http = http
-        self._webhook = f"{rasa_url.rstrip('/')}/webhooks/hub/webhook"
-        self._parse = f"{rasa_url.rstrip('/')}/webhooks/hub/parse"
+        urls = [rasa_urls] if isinstance(rasa_urls, str) else rasa_urls
+        self._servers = [url.rstrip("/") for url in urls]
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
+
+    async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:
+        """POST to the first server for this key that can be reached; the last one's error if
+        none can. Rasa's lock store keeps two servers from running one conversation at once."""
+        *others, last = servers_for(key, self._servers)
+        for server in others:
+            try:
+                return await self._http.post(f"{server}{path}", json=body, **options)
+            except NOT_REACHED as error:
+                logger.warning("Rasa server %s is down, trying the next: %r", server, error)
+        return await self._http.post(f"{last}{path}", json=body, **options)
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
         """The best intent Rasa's NLU gives a text, in no conversation, and how sure it is;
         (None, None) if Rasa is down."""
         try:
-            response = await self._http.post(
-                self._parse,
-                json={"message": as_typed_text(text)},
-                timeout=PARSE_TIMEOUT_SECONDS,
+            words = as_typed_text(text)
+            response = await self._post(
+                words, PARSE_PATH, {"message": words}, timeout=PARSE_TIMEOUT_SECONDS
             )
             response.raise_for_status()
             intent = response.json().get("intent") or {}
@@ -105,7 +126,7 @@ class RasaClient:
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
             response, health = await asyncio.gather(
-                self._http.post(self._webhook, json=body),
+                self._post(conversation_id, WEBHOOK_PATH, body),
                 self._http.get(self._action_server_health),
             )
             response.raise_for_status()

@@ -113,7 +113,8 @@ def rasa_redis_env(
 
 
 def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT) -> list[Process]:
-    """The Rasa server and the action server, from the Rasa environment."""
+    """The Rasa servers (BATON_RASA_SERVERS of them, sharing the tracker and lock stores in
+    Redis) and the action server, from the Rasa environment."""
     rasa = str(root / ".venv-rasa" / "bin" / "rasa")
     sentinels = (settings.redis_sentinels, settings.redis_sentinel_master)
     env = rasa_redis_env(redis_url, settings.retention_days, *sentinels) | {
@@ -124,23 +125,33 @@ def bot_processes(settings: Settings, redis_url: str, root: Path = PROJECT_ROOT)
         "PYTHONPATH": str(root),  # the hub's channel into Rasa is bot/channel.py
         "PYTHONWARNINGS": "ignore::DeprecationWarning",  # Rasa's dependencies are noisy
     }
-    rasa_server = [
-        rasa, "run",
-        "--interface", settings.bot_interface,
-        "--port", str(settings.rasa_port),
-        "--model", str(settings.model_path),
-        "--endpoints", str(root / "bot" / "endpoints.yml"),
-        "--credentials", str(root / "bot" / "credentials.yml"),
-    ]  # fmt: skip
     port = str(settings.action_server_port)
     actions = [rasa, "run", "actions", "--actions", "actions", "--port", port]
     # rasa_sdk has no interface option: it binds SANIC_HOST, every interface when unset.
     actions_env = env | {"SANIC_HOST": settings.bot_interface}
     return [
-        # The Rasa server opens its port only once the model is loaded.
-        Process("rasa", rasa_server, env, f"http://127.0.0.1:{settings.rasa_port}/"),
+        *rasa_processes(settings, env, root),
         Process("actions", actions, actions_env, f"{settings.action_server_url}/health"),
     ]
+
+
+def rasa_processes(settings: Settings, env: dict[str, str], root: Path) -> list[Process]:
+    """The Rasa server ("rasa"), or "rasa1", "rasa2"... on BATON_RASA_PORT and the ports after."""
+    rasa = str(root / ".venv-rasa" / "bin" / "rasa")
+    servers = []
+    for number, url in enumerate(settings.rasa_urls, start=1):
+        argv = [
+            rasa, "run",
+            "--interface", settings.bot_interface,
+            "--port", str(urlsplit(url).port),
+            "--model", str(settings.model_path),
+            "--endpoints", str(root / "bot" / "endpoints.yml"),
+            "--credentials", str(root / "bot" / "credentials.yml"),
+        ]  # fmt: skip
+        name = "rasa" if settings.rasa_servers == 1 else f"rasa{number}"
+        # A Rasa server opens its port only once the model is loaded.
+        servers.append(Process(name, argv, env, f"{url}/"))
+    return servers
 
 
 def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Process:
@@ -159,6 +170,7 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_INTERNAL_TOKEN": settings.internal_token.get_secret_value(),
         "BATON_IDENTITY_SECRET": settings.identity_secret.get_secret_value(),
         "BATON_RASA_PORT": str(settings.rasa_port),
+        "BATON_RASA_SERVERS": str(settings.rasa_servers),
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
@@ -389,6 +401,10 @@ class Supervisor:
                 for p in processes
             )
             raise TimeoutError(f"{error}\n{logs}") from error
+
+    def pids(self) -> dict[str, int]:
+        """The process id of each running process, by name."""
+        return {name: popen.pid for name, popen in self._running.items()}
 
     def stop(self, *names: str) -> None:
         """Stop the named processes, or all of them."""

@@ -37,7 +37,8 @@ def test_the_training_data_validates_without_warnings() -> None:
 @pytest.mark.e2e
 def test_the_test_stories_pass(bot_stack: Settings, redis_url: str, tmp_path: Path) -> None:
     env = rasa_redis_env(redis_url, bot_stack.retention_days) | {
-        "ACTION_SERVER_URL": f"http://127.0.0.1:{bot_stack.action_server_port}/webhook"
+        "ACTION_SERVER_URL": f"http://127.0.0.1:{bot_stack.action_server_port}/webhook",
+        "PYTHONPATH": str(PROJECT_ROOT),  # the tracker store is bot/tracker_store.py
     }
     rasa(
         "test", "core", "--e2e",

@@ -91,6 +91,22 @@ def test_several_hubs_listen_on_the_next_ports_behind_haproxy_on_the_port(tmp_pa
     assert balancer.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
 
 
+def test_several_rasa_servers_listen_on_the_rasa_port_and_the_next(tmp_path: Path) -> None:
+    settings = settings_on_free_ports(
+        "redis://cache.internal:6380/3", var_dir=tmp_path, rasa_servers=2, rasa_port=6105
+    )
+    processes, _ = stack(settings)
+    assert [p.name for p in processes] == ["rasa1", "rasa2", "actions", "hub"]
+    rasa1, rasa2, _, hub = processes
+    assert [rasa.argv[rasa.argv.index("--port") + 1] for rasa in (rasa1, rasa2)] == ["6105", "6106"]
+    assert [rasa1.ready_url, rasa2.ready_url] == [
+        "http://127.0.0.1:6105/",
+        "http://127.0.0.1:6106/",
+    ]
+    assert rasa1.env["REDIS_HOST"] == rasa2.env["REDIS_HOST"] == "cache.internal"
+    assert hub.env["BATON_RASA_SERVERS"] == "2"
+
+
 def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> None:
     settings = settings_on_free_ports("redis://127.0.0.1:6390/0", var_dir=tmp_path)
     rasa, actions, _ = stack(settings)[0]
@@ -104,7 +120,7 @@ def test_the_bot_answers_on_its_ports_and_reaches_the_hub(tmp_path: Path) -> Non
 def test_the_hub_process_reads_back_the_settings_it_was_started_with(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    settings = settings_on_free_ports("redis://127.0.0.1:6390/0")
+    settings = settings_on_free_ports("redis://127.0.0.1:6390/0", rasa_servers=3)
     hub = hub_process(settings, "redis://127.0.0.1:6391/4")
     assert hub.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
     assert hub.argv[hub.argv.index("--port") + 1] == str(settings.port)
@@ -119,6 +135,7 @@ def test_the_hub_process_reads_back_the_settings_it_was_started_with(
     for secret in ("secret_key", "internal_token", "identity_secret"):
         assert getattr(started, secret) == getattr(settings, secret)
         assert getattr(started, secret).get_secret_value()
+    assert started.rasa_urls == settings.rasa_urls
     assert (started.port, started.rasa_port, started.action_server_port) == (
         settings.port,
         settings.rasa_port,

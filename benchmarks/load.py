@@ -1,0 +1,241 @@
+"""Bot turns per second and reply latency with many customers chatting at once, through the hubs'
+widget sockets and, in the same run, straight to Rasa's hub channel (the hub's overhead as a
+ratio); CPU and memory of every process. It starts its own stack (Redis, the seed articles, 1 or
+2 Rasa servers, the action server, 2 hubs) for each number of Rasa servers.
+
+`.venv/bin/python -m benchmarks.load` (about 10 minutes); `--customers 20 --seconds 10` for a
+quick look. Each customer chats one conversation after another (the six messages of
+widget_latency.py, English and Korean), answering each reply at once.
+"""
+
+import argparse
+import asyncio
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+from benchmarks import reports
+from benchmarks.widget_latency import MESSAGES
+from handoff.assistant.rasa_client import WEBHOOK_PATH
+from handoff.assistant.rasa_servers import servers_for
+from handoff.cli import processes
+from handoff.settings import Settings
+from tests.support import WidgetClient
+
+HUBS = 2
+WARM_UP_SECONDS = 3
+REPLY_TIMEOUT_SECONDS = 30
+# Customers here chat far faster than people: the hubs' per-customer limits must not stop them.
+UNLIMITED = "1000000/minute"
+RATE_LIMITS = (
+    "MESSAGE_RATE_PER_CONNECTION",
+    "MESSAGE_RATE_PER_ADDRESS",
+    "CONVERSATION_RATE_PER_ADDRESS",
+)
+
+
+@dataclass
+class Tally:
+    """What the customers of one cell measured."""
+
+    seconds: list[float] = field(default_factory=list)
+    failures: int = 0
+
+
+Customer = Callable[[int, float, Tally], Awaitable[None]]
+
+
+def widget_customer(hub_urls: list[str]) -> Customer:
+    """Customers on the hubs' widget sockets, one after another on each hub."""
+
+    async def chat(index: int, until: float, tally: Tally) -> None:
+        url = hub_urls[index % len(hub_urls)].replace("http", "ws") + "/ws/widget"
+        address = {"X-Forwarded-For": f"10.9.{index // 256}.{index % 256}"}
+        while time.monotonic() < until:
+            widget = WidgetClient(url, address)
+            try:
+                await widget.connect(language=MESSAGES[0][1])
+            except (TimeoutError, OSError):  # the hub too busy to open the socket in time
+                tally.failures += 1
+                continue
+            try:
+                for text, _ in MESSAGES:
+                    started = time.perf_counter()
+                    try:
+                        replies = await widget.replies_to(text, timeout=REPLY_TIMEOUT_SECONDS)
+                    except TimeoutError:
+                        replies = []
+                    if replies and replies[0]["sender"] == "bot":
+                        tally.seconds.append(time.perf_counter() - started)
+                    else:
+                        tally.failures += 1
+                    if time.monotonic() >= until:
+                        break
+            finally:
+                await widget.close()
+
+    return chat
+
+
+def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str]) -> Customer:
+    """Customers straight on Rasa's hub channel, each conversation on its server as the hub
+    would choose it."""
+
+    async def chat(index: int, until: float, tally: Tally) -> None:
+        while time.monotonic() < until:
+            conversation_id = uuid.uuid4().hex
+            webhook = servers_for(conversation_id, rasa_urls)[0] + WEBHOOK_PATH
+            for text, language in MESSAGES:
+                body = {
+                    "sender": conversation_id,
+                    "message": text,
+                    "metadata": {"language": language},
+                }
+                started = time.perf_counter()
+                response = await http.post(webhook, json=body)
+                if response.status_code == 200 and response.json()["messages"]:
+                    tally.seconds.append(time.perf_counter() - started)
+                else:
+                    tally.failures += 1
+                if time.monotonic() >= until:
+                    break
+
+    return chat
+
+
+def process_tree(pid: int) -> list[psutil.Process]:
+    """A process and its children (a Rasa server's workers, HAProxy's)."""
+    parent = psutil.Process(pid)
+    return [parent, *parent.children(recursive=True)]
+
+
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """User and system CPU seconds of each named process and its children so far."""
+    totals = {}
+    for name, pid in pids.items():
+        times = [p.cpu_times() for p in process_tree(pid)]
+        totals[name] = sum(t.user + t.system for t in times)
+    return totals
+
+
+def rss_mib(pids: dict[str, int]) -> dict[str, float]:
+    """Resident memory of each named process and its children, MiB."""
+    return {
+        name: round(sum(p.memory_info().rss for p in process_tree(pid)) / 2**20, 1)
+        for name, pid in pids.items()
+    }
+
+
+async def run_cell(chat: Customer, customers: int, seconds: float, pids: dict[str, int]) -> dict:
+    """Customers chatting for a while: turns/s, reply median and p95, CPU per turn by process."""
+    tally = Tally()
+    cpu_before, started = cpu_seconds(pids), time.monotonic()
+    until = started + seconds
+    await asyncio.gather(*(chat(index, until, tally) for index in range(customers)))
+    elapsed = time.monotonic() - started
+    cpu = {name: spent - cpu_before[name] for name, spent in cpu_seconds(pids).items()}
+    turns = len(tally.seconds)
+    milliseconds = sorted(s * 1000 for s in tally.seconds)
+    return {
+        "customers": customers,
+        "turns": turns,
+        "failures": tally.failures,
+        "turns_per_s": round(turns / elapsed, 1),
+        "median_ms": round(statistics.median(milliseconds), 1) if turns else None,
+        "p95_ms": round(milliseconds[int(0.95 * (turns - 1))], 1) if turns else None,
+        "cpu_ms_per_turn": {n: round(1000 * c / max(turns, 1), 1) for n, c in cpu.items()},
+        "cpu_percent": {n: round(100 * c / elapsed) for n, c in cpu.items()},
+        "rss_mib": rss_mib(pids),
+    }
+
+
+@contextmanager
+def load_stack(rasa_servers: int, log_dir: Path) -> Iterator[tuple[Settings, dict[str, int]]]:
+    """Redis with the seed articles, the Rasa servers, the action server and HUBS hubs behind
+    HAProxy on free ports (customers pick their hub); the settings and every process's id."""
+    for limit in RATE_LIMITS:
+        os.environ[f"BATON_{limit}"] = UNLIMITED
+    redis_port = processes.free_port()
+    settings = processes.settings_on_free_ports(
+        f"redis://127.0.0.1:{redis_port}/0",
+        hubs=HUBS,
+        port=processes.free_ports_in_a_row(HUBS + 1),
+        rasa_servers=rasa_servers,
+        rasa_port=processes.free_ports_in_a_row(rasa_servers),
+    )
+    redis_url = settings.redis_url or ""
+    with (
+        tempfile.TemporaryDirectory() as data,
+        processes.running([processes.redis_process(redis_port, Path(data))], log_dir) as redis,
+    ):
+        processes.wait_for_redis(redis_url)
+        asyncio.run(processes.import_seed_articles(settings))
+        hubs = processes.hub_processes(settings, redis_url)  # the bot reaches them via HAProxy
+        with (
+            processes.running(processes.bot_processes(settings, redis_url), log_dir, 300) as bot,
+            processes.running(hubs, log_dir) as hub,
+        ):
+            yield settings, redis.pids() | bot.pids() | hub.pids()
+
+
+async def measure_stack(
+    settings: Settings, pids: dict[str, int], customers: list[int], seconds: float
+) -> list[dict]:
+    """Every cell on one stack: straight to Rasa, then through 1 and 2 hubs, for each load."""
+    hub_urls = [f"http://127.0.0.1:{port}" for port in processes.hub_ports(settings)]
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+        straight = rasa_customer(http, settings.rasa_urls)
+        await run_cell(
+            straight, 2, WARM_UP_SECONDS, pids
+        )  # the first turns load what Rasa loads lazily
+        await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids)
+        cells = []
+        for count in customers:
+            bare = await run_cell(straight, count, seconds, pids)
+            for hubs in (1, 2):
+                cell = await run_cell(widget_customer(hub_urls[:hubs]), count, seconds, pids)
+                cell["hubs"], cell["rasa_servers"] = hubs, settings.rasa_servers
+                cell["straight_to_rasa"] = bare
+                cell["turns_per_s_vs_straight"] = round(
+                    cell["turns_per_s"] / max(bare["turns_per_s"], 0.1), 2
+                )
+                cells.append(cell)
+                print(cell, flush=True)
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-servers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--customers", type=int, nargs="+", default=[1, 20, 50, 200])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--logs", type=Path, default=Path("var/load-logs"))
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/load.json"))
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    cells = []
+    for rasa_servers in args.rasa_servers:
+        with load_stack(rasa_servers, args.logs) as (settings, pids):
+            cells += asyncio.run(measure_stack(settings, pids, args.customers, args.seconds))
+        report = {  # written after each stack, so that a later failure keeps what was measured
+            "benchmark": "bot turns/s and reply latency, many customers (benchmarks/load.py)",
+            "label": args.label,
+            "seconds_per_cell": args.seconds,
+            "cells": cells,
+        } | reports.shared_machine(load_before)
+        reports.write(report, args.out)
+
+
+if __name__ == "__main__":
+    main()

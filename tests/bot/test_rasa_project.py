@@ -35,6 +35,7 @@ def test_the_training_data_validates_without_warnings() -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.timeout(600)  # rasa test loads the model and runs every story: minutes on 2 busy cores
 def test_the_test_stories_pass(bot_stack: Settings, redis_url: str, tmp_path: Path) -> None:
     env = rasa_redis_env(redis_url, bot_stack.retention_days) | {
         "ACTION_SERVER_URL": f"http://127.0.0.1:{bot_stack.action_server_port}/webhook",

@@ -169,6 +169,11 @@ def telegram_button(token: str) -> str:
     return f"{PREFIX}:telegram:button:{token}"
 
 
+def records(user_id: str) -> str:
+    """String: a demo customer's company records as JSON (customers/records/demo.py)."""
+    return f"{PREFIX}:records:{user_id}"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

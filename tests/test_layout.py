@@ -46,7 +46,7 @@ ALLOWED = {
         "knowledge_base",
     },
     "app": {"api", "services", "knowledge_base"},
-    "cli": {"assistant", "conversations", "queue", "staff", "knowledge_base"},
+    "cli": {"assistant", "conversations", "customers", "queue", "staff", "knowledge_base"},
 }
 
 

@@ -9,7 +9,7 @@ the transcript with the record it read.
 import logging
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -25,7 +25,6 @@ from handoff.customers.records.model import (
     Verification,
     VerificationStatus,
 )
-from knowledge_base.store import ArticleStore
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +47,20 @@ class NeedsPerson(StrEnum):
     COMPLIANCE_HOLD = "records_compliance_hold"
     OVERDUE = "records_transfer_overdue"
     REFUND_FAILED = "records_refund_failed"
+
+
+class Titled(Protocol):
+    """An article, as far as a link to it needs."""
+
+    title: str
+
+
+class Articles(Protocol):
+    """Where the desk finds help articles (knowledge_base.store.ArticleStore)."""
+
+    async def get(self, language: str, slug: str) -> Titled | None:
+        """The article, or None."""
+        ...
 
 
 class ArticleLink(BaseModel):
@@ -96,7 +109,7 @@ class RecordsDesk:
         backend: RecordsBackend,
         conversations: ConversationStore,
         rate_limits: RateLimits,
-        articles: ArticleStore,
+        articles: Articles,
         base_url: str,
     ) -> None:
         self._backend = backend

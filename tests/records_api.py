@@ -21,6 +21,7 @@ class RecordsApi:
         self.records = records
         self.mode: Mode = "up"
         self.requests = 0
+        self.port = 0  # where a test serves it
         self.released = asyncio.Event()  # a slow answer waits for it
         self.app = FastAPI()
         self.app.get("/customers/{user_id}/records")(self.customer_records)

@@ -189,7 +189,7 @@ class Settings(BaseSettings):
         default=30.0, gt=0, description="How long an open circuit answers without asking."
     )
     records_lookup_rate_per_customer: Rate = Field(
-        default="10/minute;60/hour", description="Records lookups one verified customer may make."
+        default="20/minute;100/hour", description="Records lookups one verified customer may make."
     )
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"

@@ -13,7 +13,7 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
-from handoff.conversations.model import Entry, Sender
+from handoff.conversations.model import Conversation, Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import VERIFIED_PREFIX
 from handoff.customers.rate_limits import Action, RateLimited, RateLimits
@@ -101,6 +101,21 @@ def needs_person(transfer: Transfer, now: datetime) -> NeedsPerson | None:
     return None
 
 
+class Panel(BaseModel):
+    """A verified customer's records as agents see them beside the chat."""
+
+    available: bool  # False: the records could not be read now
+    verification: Verification | None = None
+    transfers: list[Transfer] = []
+
+
+def verified_user(conversation: Conversation) -> str | None:
+    """The company's user id of a conversation's customer, if the channel vouched for them."""
+    if conversation.verified and conversation.customer.startswith(VERIFIED_PREFIX):
+        return conversation.customer.removeprefix(VERIFIED_PREFIX)
+    return None
+
+
 class RecordsDesk:
     """Looks up a conversation's customer's records, under the identity rules above."""
 
@@ -122,14 +137,14 @@ class RecordsDesk:
         """The records the conversation's customer asked about (LookupError: no conversation)."""
         conversation = await self._conversations.get(conversation_id)
         customer, language = conversation.customer, conversation.language
-        if not (conversation.verified and customer.startswith(VERIFIED_PREFIX)):
+        if verified_user(conversation) is None:
             return Lookup(access=Access.UNVERIFIED)
         try:
             await self._rate_limits.hit_customer(Action.RECORDS_LOOKUP, language, customer=customer)
         except RateLimited as limited:
             return Lookup(access=Access.RATE_LIMITED, retry_after=limited.retry_after)
         try:
-            records = await self._backend.records(customer.removeprefix(VERIFIED_PREFIX))
+            records = await self._backend.records(verified_user(conversation))
         except RecordsUnavailable as error:
             logger.warning("Records unavailable for conversation %s: %s", conversation_id, error)
             await self._note(conversation_id, topic, reference, "unavailable", None)
@@ -189,6 +204,21 @@ class RecordsDesk:
         )
         await self._conversations.append(conversation_id, entry)
 
+    async def panel(self, conversation: Conversation) -> Panel | None:
+        """What the agents' customer panel shows of a verified customer's records; None for
+        a customer who is not verified."""
+        user_id = verified_user(conversation)
+        if user_id is None:
+            return None
+        try:
+            records = await self._backend.records(user_id) or CustomerRecords()
+        except RecordsUnavailable:
+            return Panel(available=False)
+        return Panel(
+            available=True,
+            verification=records.verification,
+            transfers=records.transfers[:RECENT_TRANSFERS],
+        )
 
     async def aclose(self) -> None:
         """Close the backend's connections."""

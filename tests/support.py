@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from handoff.cli.processes import free_port
+from handoff.customers.identity import IdentityVerifier
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 
@@ -272,3 +273,9 @@ async def serving(app: FastAPI, port: int) -> AsyncIterator[None]:
     finally:
         server.should_exit = True
         await task
+
+
+def signed(settings: Settings, user_id: str) -> dict[str, str]:
+    """The hello fields the company's site puts on the widget tag for a signed-in user."""
+    verifier = IdentityVerifier(settings.identity_secret.get_secret_value())
+    return {"user_id": user_id, "user_hash": verifier.sign(user_id)}

@@ -14,14 +14,13 @@ from redis.asyncio import Redis
 
 from handoff.conversations.model import State
 from handoff.conversations.store import ConversationStore
-from handoff.customers.identity import IdentityVerifier
 from handoff.customers.records.demo import DemoRecords
 from handoff.customers.records.sample import load_sample
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 from tests.bot_responses import response_texts
 from tests.e2e.pages import log_in
-from tests.support import WidgetClient, ws_url
+from tests.support import WidgetClient, signed, ws_url
 
 pytestmark = pytest.mark.e2e
 
@@ -80,11 +79,7 @@ async def chat(
 ) -> WidgetClient:
     """A widget on the company's site, its user signed in (or not)."""
     widget = WidgetClient(ws_url(settings))
-    signed = {}
-    if user_id:
-        verifier = IdentityVerifier(settings.identity_secret.get_secret_value())
-        signed = {"user_id": user_id, "user_hash": verifier.sign(user_id)}
-    await widget.connect(language=language, **signed)
+    await widget.connect(language=language, **(signed(settings, user_id) if user_id else {}))
     opened.append(widget)
     return widget
 

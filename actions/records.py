@@ -44,8 +44,7 @@ async def look_up(
         case "granted":
             return lookup, events
         case "unverified":
-            events = await respond(dispatcher, tracker)
-            dispatcher.utter_message(response="utter_records_sign_in")
+            events = await respond(dispatcher, tracker, note="utter_records_sign_in")
         case "rate_limited":
             dispatcher.utter_message(
                 response="utter_records_rate_limited", seconds=lookup.get("retry_after") or 60

@@ -62,13 +62,17 @@ class ActionRespond(Action):
         return await respond(dispatcher, tracker)
 
 
-async def respond(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Carry out the hub's decision for the latest message (also the records actions' answer
-    to a customer whose records cannot be shown)."""
+async def respond(
+    dispatcher: CollectingDispatcher, tracker: Tracker, note: str | None = None
+) -> list[dict[str, Any]]:
+    """Carry out the hub's decision for the latest message; `note`, a response, goes with any
+    answer but a hand-over, before "Did this answer your question?" (the records actions tell
+    a customer whose records cannot be shown how to sign in)."""
     text = (tracker.latest_message.get("text") or "").strip()
     intent = best_intent(tracker.latest_message)
     if text.startswith("/") and intent["name"] in BUTTON_RESPONSES:
         dispatcher.utter_message(response=BUTTON_RESPONSES[intent["name"]])
+        say(dispatcher, note)
         return [SlotSet("kb_answered", False)]
     try:
         decision = await ask_hub(tracker, text, intent)
@@ -81,7 +85,7 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
     dispatcher.utter_message(json_message={"decision": decision["decision"]})
     match decision["decision"]:
         case "answer":
-            answer(dispatcher, decision)
+            answer(dispatcher, decision, note)
             return [SlotSet("kb_answered", True)]
         case "escalate":
             if decision["reason"] in BEFORE_HAND_OVER:
@@ -89,13 +93,24 @@ async def respond(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[di
             hand_over(dispatcher, decision["reason"], intent)
         case "reply":
             dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
+            say(dispatcher, note)
         case _:
             dispatcher.utter_message(response="utter_kb_no_answer")
+            say(dispatcher, note)
     return [SlotSet("kb_answered", False)]
 
 
-def answer(dispatcher: CollectingDispatcher, decision: dict[str, Any]) -> None:
-    """The top article's short answer and link, then "Did this answer your question?"."""
+def say(dispatcher: CollectingDispatcher, response: str | None) -> None:
+    """Utter the response, if there is one."""
+    if response:
+        dispatcher.utter_message(response=response)
+
+
+def answer(
+    dispatcher: CollectingDispatcher, decision: dict[str, Any], note: str | None = None
+) -> None:
+    """The top article's short answer and link, the note, then "Did this answer your
+    question?"."""
     best = decision["results"][0]
     dispatcher.utter_message(
         text=best["short_answer"],
@@ -103,4 +118,5 @@ def answer(dispatcher: CollectingDispatcher, decision: dict[str, Any]) -> None:
     )
     if (decision.get("note") or "").startswith("only_in:"):
         dispatcher.utter_message(response="utter_kb_other_language")
+    say(dispatcher, note)
     dispatcher.utter_message(response="utter_kb_feedback")

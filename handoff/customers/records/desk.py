@@ -136,15 +136,17 @@ class RecordsDesk:
     async def look_up(self, conversation_id: str, topic: Topic, reference: str | None) -> Lookup:
         """The records the conversation's customer asked about (LookupError: no conversation)."""
         conversation = await self._conversations.get(conversation_id)
-        customer, language = conversation.customer, conversation.language
-        if verified_user(conversation) is None:
+        user_id, language = verified_user(conversation), conversation.language
+        if user_id is None:
             return Lookup(access=Access.UNVERIFIED)
         try:
-            await self._rate_limits.hit_customer(Action.RECORDS_LOOKUP, language, customer=customer)
+            await self._rate_limits.hit_customer(
+                Action.RECORDS_LOOKUP, language, customer=conversation.customer
+            )
         except RateLimited as limited:
             return Lookup(access=Access.RATE_LIMITED, retry_after=limited.retry_after)
         try:
-            records = await self._backend.records(verified_user(conversation))
+            records = await self._backend.records(user_id)
         except RecordsUnavailable as error:
             logger.warning("Records unavailable for conversation %s: %s", conversation_id, error)
             await self._note(conversation_id, topic, reference, "unavailable", None)

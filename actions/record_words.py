@@ -121,7 +121,7 @@ def when(language: str, iso: str | None) -> str:
     """A date and time from the records (ISO 8601), as the language writes it, in UTC."""
     if not iso:
         return "?"
-    moment = datetime.fromisoformat(iso)
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))  # Python 3.10 wants an offset
     if language == "ko":
         return f"{moment.year}년 {moment.month}월 {moment.day}일 {moment:%H:%M} (UTC)"
     return f"{moment.day} {moment:%b %Y, %H:%M} UTC"

@@ -136,10 +136,10 @@ async def test_a_guessed_reference_is_answered_as_one_that_does_not_exist(
     stack_hub: Settings, widgets: list[WidgetClient]
 ) -> None:
     widget = await chat(stack_hub, widgets, "hb-1002")
-    someone_elses = bot_text(await widget.replies_to("where is HB-2026-000123?", timeout=60))
+    someone_elses = bot_text(await widget.replies_to("where is HB-2026-000124?", timeout=60))
     unknown = bot_text(await widget.replies_to("where is HB-2026-999999?", timeout=60))
-    assert "can't find a transfer HB-2026-000123" in someone_elses
-    assert someone_elses.replace("000123", "999999") == unknown
+    assert "can't find a transfer HB-2026-000124" in someone_elses
+    assert someone_elses.replace("000124", "999999") == unknown
     assert "N***" not in someone_elses
 
 

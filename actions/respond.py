@@ -3,21 +3,19 @@ through its internal API: an article, a request to rephrase, a hand-over, or the
 reply. The hub decides; this only acts."""
 
 import logging
-import os
 from typing import Any
 
-import aiohttp
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.hand_over import hand_over
+from actions.hub import HUB_ERRORS, post_to_hub
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
 
-HUB_TIMEOUT = aiohttp.ClientTimeout(total=5)
 # A menu button's press arrives as "/intent": it gets the intent's own response, not a search.
 # Other buttons ("/request_human", "/affirm") go to the hub like words, sure of their intent.
 BUTTON_RESPONSES = {
@@ -40,9 +38,7 @@ BEFORE_HAND_OVER = {"report_fraud": "utter_report_fraud", "complaint": "utter_co
 
 async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[str, Any]:
     """The hub's decision for the latest message (knowledge_base/decision.py: Decision);
-    raises on any failure."""
-    url = f"{os.environ['BATON_HUB_URL'].rstrip('/')}/internal/kb/answer"
-    headers = {"Authorization": f"Bearer {os.environ['BATON_INTERNAL_TOKEN']}"}
+    raises one of HUB_ERRORS on any failure."""
     body = {
         "question": text,
         "language": tracker.get_slot("language") or "en",
@@ -50,12 +46,7 @@ async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[s
         "intent": intent["name"],
         "confidence": intent["confidence"],
     }
-    async with (
-        aiohttp.ClientSession(timeout=HUB_TIMEOUT) as session,
-        session.post(url, json=body, headers=headers) as response,
-    ):
-        response.raise_for_status()
-        return await response.json()
+    return await post_to_hub("/internal/kb/answer", body)
 
 
 class ActionRespond(Action):
@@ -68,37 +59,58 @@ class ActionRespond(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         """Ask the hub with the customer's words and the NLU's best intent, then act."""
-        text = (tracker.latest_message.get("text") or "").strip()
-        intent = best_intent(tracker.latest_message)
-        if text.startswith("/") and intent["name"] in BUTTON_RESPONSES:
-            dispatcher.utter_message(response=BUTTON_RESPONSES[intent["name"]])
-            return [SlotSet("kb_answered", False)]
-        try:
-            decision = await ask_hub(tracker, text, intent)
-        except (aiohttp.ClientError, TimeoutError, KeyError, ValueError) as error:
-            logger.error("The hub could not be asked: %r", error)
-            dispatcher.utter_message(response="utter_kb_unavailable")
-            hand_over(dispatcher, "knowledge_base_unavailable", intent)
-            return [SlotSet("kb_answered", False)]
-        # The hub notes what was decided beside the bot's words (the console and eval read it).
-        dispatcher.utter_message(json_message={"decision": decision["decision"]})
-        match decision["decision"]:
-            case "answer":
-                answer(dispatcher, decision)
-                return [SlotSet("kb_answered", True)]
-            case "escalate":
-                if decision["reason"] in BEFORE_HAND_OVER:
-                    dispatcher.utter_message(response=BEFORE_HAND_OVER[decision["reason"]])
-                hand_over(dispatcher, decision["reason"], intent)
-            case "reply":
-                dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
-            case _:
-                dispatcher.utter_message(response="utter_kb_no_answer")
+        return await respond(dispatcher, tracker)
+
+
+async def respond(
+    dispatcher: CollectingDispatcher, tracker: Tracker, note: str | None = None
+) -> list[dict[str, Any]]:
+    """Carry out the hub's decision for the latest message; `note`, a response, goes with any
+    answer but a hand-over, before "Did this answer your question?" (the records actions tell
+    a customer whose records cannot be shown how to sign in)."""
+    text = (tracker.latest_message.get("text") or "").strip()
+    intent = best_intent(tracker.latest_message)
+    if text.startswith("/") and intent["name"] in BUTTON_RESPONSES:
+        dispatcher.utter_message(response=BUTTON_RESPONSES[intent["name"]])
+        say(dispatcher, note)
         return [SlotSet("kb_answered", False)]
+    try:
+        decision = await ask_hub(tracker, text, intent)
+    except HUB_ERRORS as error:
+        logger.error("The hub could not be asked: %r", error)
+        dispatcher.utter_message(response="utter_kb_unavailable")
+        hand_over(dispatcher, "knowledge_base_unavailable", intent)
+        return [SlotSet("kb_answered", False)]
+    # The hub notes what was decided beside the bot's words (the console and eval read it).
+    dispatcher.utter_message(json_message={"decision": decision["decision"]})
+    match decision["decision"]:
+        case "answer":
+            answer(dispatcher, decision, note)
+            return [SlotSet("kb_answered", True)]
+        case "escalate":
+            if decision["reason"] in BEFORE_HAND_OVER:
+                dispatcher.utter_message(response=BEFORE_HAND_OVER[decision["reason"]])
+            hand_over(dispatcher, decision["reason"], intent)
+        case "reply":
+            dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
+            say(dispatcher, note)
+        case _:
+            dispatcher.utter_message(response="utter_kb_no_answer")
+            say(dispatcher, note)
+    return [SlotSet("kb_answered", False)]
 
 
-def answer(dispatcher: CollectingDispatcher, decision: dict[str, Any]) -> None:
-    """The top article's short answer and link, then "Did this answer your question?"."""
+def say(dispatcher: CollectingDispatcher, response: str | None) -> None:
+    """Utter the response, if there is one."""
+    if response:
+        dispatcher.utter_message(response=response)
+
+
+def answer(
+    dispatcher: CollectingDispatcher, decision: dict[str, Any], note: str | None = None
+) -> None:
+    """The top article's short answer and link, the note, then "Did this answer your
+    question?"."""
     best = decision["results"][0]
     dispatcher.utter_message(
         text=best["short_answer"],
@@ -106,4 +118,5 @@ def answer(dispatcher: CollectingDispatcher, decision: dict[str, Any]) -> None:
     )
     if (decision.get("note") or "").startswith("only_in:"):
         dispatcher.utter_message(response="utter_kb_other_language")
+    say(dispatcher, note)
     dispatcher.utter_message(response="utter_kb_feedback")

@@ -211,6 +211,11 @@ def audit() -> str:
     return f"{PREFIX}:audit"
 
 
+def records(user_id: str) -> str:
+    """String: a demo customer's company records as JSON (customers/records/demo.py)."""
+    return f"{PREFIX}:records:{user_id}"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -17,6 +17,10 @@ from handoff.customers.follow_up import FollowUps
 from handoff.customers.identity import IdentityVerifier
 from handoff.customers.open_sockets import OpenSockets
 from handoff.customers.rate_limits import RateLimits
+from handoff.customers.records.backend import RecordsBackend
+from handoff.customers.records.demo import DemoRecords
+from handoff.customers.records.desk import RecordsDesk
+from handoff.customers.records.http_backend import HttpRecords
 from handoff.customers.tokens import ConversationTokens
 from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.escalations import PendingEscalations
@@ -53,6 +57,19 @@ def _calibration_of(model: str) -> Calibration:
     return Calibration.load(path)
 
 
+def _records_backend(settings: Settings, redis: Redis) -> RecordsBackend:
+    """The company's records API if BATON_RECORDS_URL is set, else the demo records in Redis."""
+    if not settings.records_url:
+        return DemoRecords(redis)
+    return HttpRecords(
+        settings.records_url,
+        settings.records_token.get_secret_value(),
+        settings.records_timeout_seconds,
+        settings.records_failures_to_open,
+        settings.records_open_seconds,
+    )
+
+
 # Longer than the blocking read that follows the events stream (EventHub).
 REDIS_SOCKET_TIMEOUT_SECONDS = 30
 
@@ -84,6 +101,7 @@ class Services:
     unanswered: UnansweredQuestions
     binary_redis: Redis
     rate_limits: RateLimits
+    records: RecordsDesk
     background: set[asyncio.Task] = field(default_factory=set)
     _tasks: list[asyncio.Task] = field(default_factory=list)
 
@@ -106,6 +124,7 @@ class Services:
         binary_redis = connect_redis(settings, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
         articles = ArticleStore(redis)
         rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
+        rate_limits = RateLimits(redis, settings)
         unanswered = UnansweredQuestions(redis)
         second_opinion = None
         if settings.second_opinion_model:
@@ -154,7 +173,14 @@ class Services:
             knowledge=knowledge,
             unanswered=unanswered,
             binary_redis=binary_redis,
-            rate_limits=RateLimits(redis, settings),
+            rate_limits=rate_limits,
+            records=RecordsDesk(
+                _records_backend(settings, redis),
+                conversations,
+                rate_limits,
+                articles,
+                settings.base_url,
+            ),
         )
 
     async def begin(self) -> None:
@@ -174,5 +200,6 @@ class Services:
         if self.background:
             await asyncio.wait(self.background, timeout=5)
         await self.http.aclose()
+        await self.records.aclose()
         await self.redis.aclose()
         await self.binary_redis.aclose()

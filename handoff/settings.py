@@ -216,6 +216,26 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var" / "attachments",
         description="Where customers' files are kept (outside Redis), one folder a conversation.",
     )
+    records_url: str = Field(
+        default="",
+        description='The company\'s records API (README, "Company records"); unset, the demo '
+        "records `baton run` loads into Redis.",
+    )
+    records_token: SecretStr = Field(
+        default=SecretStr(""), description="The bearer token the records API expects."
+    )
+    records_timeout_seconds: float = Field(
+        default=2.0, gt=0, description="How long one records request may take."
+    )
+    records_failures_to_open: int = Field(
+        default=3, ge=1, description="Failed records requests in a row that open the circuit."
+    )
+    records_open_seconds: float = Field(
+        default=30.0, gt=0, description="How long an open circuit answers without asking."
+    )
+    records_lookup_rate_per_customer: Rate = Field(
+        default="20/minute;100/hour", description="Records lookups one verified customer may make."
+    )
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")

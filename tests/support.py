@@ -17,6 +17,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
 from handoff.cli.processes import free_port
+from handoff.customers.identity import IdentityVerifier
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 
@@ -313,3 +314,9 @@ def moved(before: dict[Sample, float], after: dict[Sample, float]) -> dict[Sampl
 def sample(name: str, **labels: str) -> Sample:
     """A metric's sample as `scrape` keys it."""
     return name, frozenset(labels.items())
+
+
+def signed(settings: Settings, user_id: str) -> dict[str, str]:
+    """The hello fields the company's site puts on the widget tag for a signed-in user."""
+    verifier = IdentityVerifier(settings.identity_secret.get_secret_value())
+    return {"user_id": user_id, "user_hash": verifier.sign(user_id)}

@@ -1,5 +1,5 @@
-"""The hub's internal API for the action server: the bot's decision for a question (a shared
-secret, BATON_INTERNAL_TOKEN)."""
+"""The hub's internal API for the action server: the bot's decision for a question, and the
+conversation's customer's company records (a shared secret, BATON_INTERNAL_TOKEN)."""
 
 import secrets
 from typing import Annotated
@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
 from handoff.api.deps import ServicesDep, refuse_oversize
+from handoff.customers.records.desk import Lookup, Topic
+from handoff.customers.records.model import REFERENCE_PATTERN
 from knowledge_base.decision import Decision
 
 router = APIRouter(prefix="/internal", tags=["internal"])
@@ -46,6 +48,26 @@ async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> 
             request.language,
             request.intent,
             request.confidence,
+        )
+    except LookupError as unknown:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from unknown
+
+
+class RecordsRequest(BaseModel):
+    """What a conversation's customer asked about; the hub knows who the customer is."""
+
+    conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    topic: Topic
+    reference: str | None = Field(default=None, pattern=REFERENCE_PATTERN)
+
+
+@router.post("/records")
+async def records(request: RecordsRequest, _: Internal, services: ServicesDep) -> Lookup:
+    """The conversation's customer's own records on the topic, if they are verified (a
+    reference that is not theirs is answered as one that does not exist)."""
+    try:
+        return await services.records.look_up(
+            request.conversation_id, request.topic, request.reference
         )
     except LookupError as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from unknown

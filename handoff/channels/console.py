@@ -2,7 +2,8 @@
 
 Protocol (JSON frames). From the hub:
   hello {agent, languages, capacity, max_message_chars}, queue {items, total}, mine {items},
-  conversation {conversation, customer, history}, entry {conversation_id, entry},
+  conversation {conversation, customer, history, records (a verified customer's)},
+  entry {conversation_id, entry},
   typing {conversation_id, on}, suggestions {conversation_id, for, articles},
   articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
 From the console (each may carry a "request" id that `done` or `error` echoes):
@@ -317,6 +318,7 @@ class AgentSession(SocketSession):
         if conversation.language not in self._agent.languages and not self._is_admin:
             raise Refused("language", f"This conversation is in {conversation.language}.")
         history = await self._conversations.of_customer(conversation.customer)
+        records = await self._services.records.panel(conversation)
         await self.send(
             {
                 "type": "conversation",
@@ -339,6 +341,7 @@ class AgentSession(SocketSession):
                     for past in history
                     if past.id != conversation_id
                 ],
+                "records": records.model_dump(mode="json") if records else None,
             }
         )
         self._listener.watching.add(conversation_id)  # the customer's typing

@@ -7,6 +7,7 @@ import shlex
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated, TypeVar
 
 import typer
@@ -24,6 +25,8 @@ from handoff.cli.processes import (
     stack,
     wait_until_ready,
 )
+from handoff.customers.records.demo import DemoRecords
+from handoff.customers.records.sample import load_sample
 from handoff.settings import PROJECT_ROOT, Settings, get_settings
 from handoff.staff.sessions import end_sessions
 from handoff.staff.users import InvalidAccount, Role, User, UserStore
@@ -96,6 +99,9 @@ def announce(urls: list[str], timeout: float = 300) -> None:
     if settings.demo_accounts:
         for name, password in asyncio.run(ensure_demo_accounts(settings)).items():
             typer.echo(f"  Demo {DEMO_ACCOUNTS[name].value} login: {name} / {password}")
+    if not settings.records_url:
+        customers = asyncio.run(load_sample_records(settings))
+        typer.echo(f"  Company records: the demo records of {customers} sample customers")
     typer.echo("  Press Ctrl-C to stop everything.")
     while True:
         time.sleep(3600)
@@ -114,6 +120,12 @@ async def ensure_demo_accounts(settings: Settings) -> dict[str, str]:
     path.write_text(json.dumps(passwords))
     path.chmod(0o600)
     return passwords
+
+
+async def load_sample_records(settings: Settings) -> int:
+    """Load the Hanbit Remit sample customers' records into the demo backend, dated from now."""
+    async with redis_client(settings) as redis:
+        return await load_sample(DemoRecords(redis), datetime.now(UTC))
 
 
 @users_app.command("add")

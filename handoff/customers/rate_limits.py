@@ -30,6 +30,7 @@ class Action(StrEnum):
     MESSAGE = "message"  # a typed message, a pressed button, an email address left
     ESCALATION = "escalation"  # "Talk to a person"
     CONVERSATION = "conversation"  # a new conversation
+    RECORDS_LOOKUP = "records_lookup"  # the bot reads a verified customer's company records
 
 
 class RateLimited(Refused):
@@ -65,6 +66,9 @@ class RateLimits:
             Action.ESCALATION: parse_many(settings.escalation_rate_per_address),
             Action.CONVERSATION: parse_many(settings.conversation_rate_per_address),
         }
+        self._per_customer = {
+            Action.RECORDS_LOOKUP: parse_many(settings.records_lookup_rate_per_customer),
+        }
 
     async def hit(
         self, action: Action, language: str, *, address: str, connection: str | None = None
@@ -74,10 +78,21 @@ class RateLimits:
         if connection is not None:
             limited.insert(0, (self._per_connection[action], f"connection:{connection}"))
         for items, identifier in limited:
-            for item in items:
-                if not await self._limiter.hit(item, action.value, identifier):
-                    retry_after = await self._retry_after(item, action, identifier)
-                    raise rate_limited(language, retry_after)
+            await self._hit_all(items, action, identifier, language)
+
+    async def hit_customer(self, action: Action, language: str, *, customer: str) -> None:
+        """Count an action of a verified customer, whatever their connection or address;
+        RateLimited if their limit is reached."""
+        await self._hit_all(self._per_customer[action], action, f"customer:{customer}", language)
+
+    async def _hit_all(
+        self, items: list[RateLimitItem], action: Action, identifier: str, language: str
+    ) -> None:
+        """Count the action against every item; RateLimited at the first one reached."""
+        for item in items:
+            if not await self._limiter.hit(item, action.value, identifier):
+                retry_after = await self._retry_after(item, action, identifier)
+                raise rate_limited(language, retry_after)
 
     async def _retry_after(self, item: RateLimitItem, action: Action, identifier: str) -> int:
         """Whole seconds until the window has room again (at least one)."""

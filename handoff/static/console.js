@@ -113,6 +113,9 @@ const ui = {
   customer: $("customer"),
   customerFacts: $("customer-facts"),
   history: $("history"),
+  records: $("records"),
+  verification: $("verification"),
+  transfers: $("transfers"),
   searchForm: $("search-form"),
   search: $("search"),
   articles: $("articles"),
@@ -127,6 +130,7 @@ function conversation(id) {
       summary: { conversation_id: id, state: "", assignee: null },
       customer: null,
       history: [],
+      records: null,
       entries: [],
       ids: new Set(),
       lastId: "0-0", // the newest entry seen: where a reconnect picks up
@@ -548,6 +552,7 @@ function onConversation(frame) {
   conv.summary = { ...conv.summary, ...frame.conversation };
   conv.customer = frame.customer || null;
   conv.history = Array.isArray(frame.history) ? frame.history : [];
+  conv.records = frame.records || null;
   if (state.selected === id) renderConversation();
 }
 
@@ -617,6 +622,44 @@ function renderCustomer(conv) {
           )
         )
       : [h("li", { class: "muted", text: "None: a first conversation." })])
+  );
+  renderRecords(conv.records);
+}
+
+/** A verified customer's verification case and recent transfers, as the records say. */
+function renderRecords(records) {
+  ui.records.hidden = !records;
+  if (!records) return;
+  const fact = (label, value) => [h("dt", { text: label }), h("dd", { text: value })];
+  const when = (iso) => (iso ? `${day.format(new Date(iso))} ${clock.format(new Date(iso))}` : "?");
+  const verification = records.verification;
+  ui.verification.replaceChildren(
+    ...(!records.available
+      ? fact("Records", "unavailable right now")
+      : verification
+        ? [
+            ...fact("Verification", verification.status.replaceAll("_", " ")),
+            ...fact("Submitted", when(verification.submitted_at)),
+            ...(verification.reason_codes.length
+              ? fact("Reasons", verification.reason_codes.join(", "))
+              : []),
+          ]
+        : fact("Verification", "no case"))
+  );
+  ui.transfers.replaceChildren(
+    ...records.transfers.map((transfer) =>
+      h(
+        "li",
+        { "data-testid": "transfer-item" },
+        h("strong", { text: transfer.reference }),
+        badge(transfer.status.replaceAll("_", " "), `state ${transfer.status}`),
+        h("span", { text: `${transfer.send_amount} ${transfer.send_currency}` }),
+        h("span", { class: "muted", text: `to ${transfer.recipient} (${transfer.to_country})` }),
+        transfer.expected_arrival
+          ? h("span", { class: "muted", text: `due ${when(transfer.expected_arrival)}` })
+          : null
+      )
+    )
   );
 }
 

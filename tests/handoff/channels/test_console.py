@@ -4,14 +4,17 @@ release and follow."""
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from datetime import UTC, datetime
 
 import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.customers.records.demo import DemoRecords
+from handoff.customers.records.sample import load_sample
 from handoff.settings import Settings
 from handoff.staff.users import Role
-from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
+from tests.support import AgentClient, StaffAccounts, WidgetClient, signed, ws_url
 
 
 async def escalated(settings: Settings) -> tuple[WidgetClient, str]:
@@ -184,3 +187,28 @@ async def test_a_claim_past_the_agents_capacity_is_refused(
     assert answers[-1]["code"] == "capacity"
     for widget, _ in widgets:
         await widget.close()
+
+
+async def test_the_customer_panel_shows_a_verified_customers_records_only(
+    hub_without_bot: Settings, agents: list[AgentClient], shared_redis: Redis
+) -> None:
+    await load_sample(DemoRecords(shared_redis), datetime.now(UTC))
+    agent = agents[0]
+    panels = {}
+    for user in ("hb-1002", None):
+        widget = WidgetClient(ws_url(hub_without_bot))
+        await widget.connect(**(signed(hub_without_bot, user) if user else {}))
+        await widget.send({"type": "handoff"})
+        await widget.receive("queue")
+        await agent.send({"type": "open", "conversation_id": widget.conversation_id})
+        panels[user] = (await agent.receive("conversation"))["records"]
+        await widget.close()
+    verified = panels["hb-1002"]
+    assert verified["available"] and verified["verification"]["status"] == "approved"
+    assert [t["reference"] for t in verified["transfers"]] == [
+        "HB-2026-000201",
+        "HB-2026-000202",
+        "HB-2026-000203",
+        "HB-2026-000204",
+    ]
+    assert panels[None] is None

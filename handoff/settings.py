@@ -241,11 +241,6 @@ class Settings(BaseSettings):
     supported_languages: tuple[str, ...] = ("en", "ko")
 
     @property
-    def rasa_url(self) -> str:
-        """Where the hub reaches the Rasa server (on loopback, as `baton run` starts it)."""
-        return f"http://127.0.0.1:{self.rasa_port}"
-
-    @property
     def rasa_urls(self) -> list[str]:
         """Every Rasa server the hub may send a conversation to, the first on BATON_RASA_PORT."""
         return [f"http://127.0.0.1:{self.rasa_port + n}" for n in range(self.rasa_servers)]

@@ -80,12 +80,11 @@ class RasaClient:
     """Sends customer messages to the hub's channel of a Rasa server (rasa_servers.py chooses)."""
 
     def __init__(
-        self, http: httpx.AsyncClient, rasa_urls: str | Sequence[str], action_server_url: str
+        self, http: httpx.AsyncClient, rasa_urls: Sequence[str], action_server_url: str
     ) -> None:
-        """rasa_urls: one Rasa server, or several sharing the tracker and lock stores."""
+        """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
-        urls = [rasa_urls] if isinstance(rasa_urls, str) else rasa_urls
-        self._servers = [url.rstrip("/") for url in urls]
+        self._servers = [url.rstrip("/") for url in rasa_urls]
         self._action_server_health = f"{action_server_url.rstrip('/')}/health"
 
     async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:

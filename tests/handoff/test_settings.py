@@ -26,8 +26,8 @@ def environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[pyt
 def test_without_configuration_the_defaults_serve_a_local_run() -> None:
     settings = Settings()
     assert (settings.host, settings.port, settings.redis_url) == ("127.0.0.1", 8000, None)
-    assert (settings.rasa_url, settings.action_server_url, settings.base_url) == (
-        "http://127.0.0.1:5005",
+    assert (settings.rasa_urls, settings.action_server_url, settings.base_url) == (
+        ["http://127.0.0.1:5005"],
         "http://127.0.0.1:5055",
         "http://localhost:8000",
     )
@@ -83,7 +83,7 @@ def test_a_dot_env_file_in_the_working_folder_is_read_and_the_environment_wins(
 
 def test_rasa_and_the_action_server_are_reached_on_loopback_at_their_ports() -> None:
     settings = Settings(rasa_port=6105, action_server_port=6155)
-    assert settings.rasa_url == "http://127.0.0.1:6105"
+    assert settings.rasa_urls == ["http://127.0.0.1:6105"]
     assert settings.action_server_url == "http://127.0.0.1:6155"
 
 

@@ -20,7 +20,7 @@ async def router(redis: Redis, database_url: str, store: ConversationStore) -> M
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(
-            store, RasaClient(http, dead, dead), queue, PendingEscalations(redis, queue), 4000
+            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
         )
 
 

@@ -68,7 +68,7 @@ def rasa() -> FakeRasa:
 @pytest.fixture
 async def client(rasa: FakeRasa) -> AsyncIterator[RasaClient]:
     async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handle)) as http:
-        yield RasaClient(http, f"{RASA}/", ACTIONS)
+        yield RasaClient(http, [f"{RASA}/"], ACTIONS)
 
 
 async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_language(
@@ -278,7 +278,7 @@ async def test_a_failing_action_server_makes_the_assistant_unavailable(
 async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     async with httpx.AsyncClient() as http:
-        client = RasaClient(http, closed, closed)
+        client = RasaClient(http, [closed], closed)
         with pytest.raises(AssistantUnavailable):
             await client.send("c-1", "hello", "en")
         assert await client.intent_of("hello") == (None, None)
@@ -319,7 +319,7 @@ async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
     port = server.sockets[0].getsockname()[1]
     try:
         async with httpx.AsyncClient(timeout=60) as http:
-            client = RasaClient(http, f"http://127.0.0.1:{port}", ACTIONS)
+            client = RasaClient(http, [f"http://127.0.0.1:{port}"], ACTIONS)
             started = time.monotonic()
             assert await client.intent_of("hello") == (None, None)
             assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2

@@ -29,7 +29,7 @@ async def intake(redis: Redis, store: ConversationStore, queue: AgentQueue) -> M
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(
-            store, RasaClient(http, dead, dead), queue, PendingEscalations(redis, queue), 4000
+            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
         )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 from redis.asyncio import Redis
 
+from handoff import metrics
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
@@ -115,7 +116,7 @@ class Services:
             max_connections=settings.redis_max_connections,
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
-        conversations = ConversationStore(redis, settings)
+        conversations = ConversationStore(redis, settings, on_message=metrics.stored)
         users = UserStore(
             redis, Passwords(settings.login_hash_workers, settings.login_hash_waiting)
         )

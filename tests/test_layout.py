@@ -20,6 +20,7 @@ ALLOWED = {
     "assistant": {"conversations", "queue", "keys", "knowledge_base", "metrics"},
     "services": {
         "assistant",
+        "metrics",  # the store tells metrics of each message appended
         "conversations",
         "customers",
         "queue",

@@ -80,7 +80,6 @@ class MessageIntake:
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
-        metrics.stored(conversation.channel, entry, entry_id)
         if entry_id is None:
             return None
         # Agents see the latest message.
@@ -125,7 +124,6 @@ class MessageIntake:
         last_id = None
         for entry in entries:
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
-            metrics.stored(conversation.channel, entry, appended)
             last_id = appended or last_id
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id

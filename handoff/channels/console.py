@@ -22,7 +22,6 @@ from typing import Annotated, Literal
 from fastapi import WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from handoff import metrics
 from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import (
     AtCapacity,
@@ -401,8 +400,6 @@ class AgentSession(SocketSession):
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        channel = (await self._conversations.get(frame.conversation_id)).channel
-        metrics.stored(channel, entry, appended)
         await self._conversations.record_first_response(frame.conversation_id)
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 

@@ -3,6 +3,7 @@
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 from redis.asyncio import Redis
@@ -40,7 +41,7 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
 #       the transcript's approximate MAXLEN, the outbox channels (comma-separated), then the
 #       entry's field/value pairs.
-# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
+# Returns {"ok", id, channel}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
 # or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
@@ -102,7 +103,7 @@ if event ~= '' then
     'previous', holder)
 end
 redis.call('PUBLISH', KEYS[8], id)
-return {'ok', entry_id}
+return {'ok', entry_id, channel}
 """
 
 # Stores a rating once per conversation, only once it is closed, and adds it to the ratings.
@@ -145,11 +146,18 @@ class ConversationStore:
 
     A conversation and its transcript expire `retention_days` after their last entry; a
     transcript keeps about `transcript_max_entries`, a customer's list the latest conversations.
+    `on_message(channel, entry)` is told of every message appended (events are not messages).
     """
 
-    def __init__(self, redis: Redis, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        settings: Settings | None = None,
+        on_message: Callable[[str, Entry], None] | None = None,
+    ) -> None:
         self._redis = redis
         self._settings = settings or Settings()
+        self._on_message = on_message
         self._retention_seconds = self._settings.retention_days * 86400
         self._append = redis.register_script(_APPEND_SCRIPT)
         self._rate = redis.register_script(_RATE_SCRIPT)
@@ -295,7 +303,7 @@ class ConversationStore:
         }
         score = "" if change.queue_score is None else repr(change.queue_score)
         fields = [item for pair in entry.to_fields().items() for item in pair]
-        status, value = await self._append(
+        status, value, *channel = await self._append(
             keys=[
                 keys.conversation(conversation_id),
                 keys.transcript(conversation_id),
@@ -326,6 +334,8 @@ class ConversationStore:
         )
         if status == "unknown":
             raise UnknownConversation(conversation_id)
+        if status == "ok" and entry.event is None and self._on_message is not None:
+            self._on_message(channel[0], entry)  # the channel the script read: no second read
         return status, value
 
     async def entries(

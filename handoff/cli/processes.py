@@ -372,6 +372,8 @@ def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
 # A hub embeds the whole knowledge base before it answers: 30-45 s for the seed articles on two
 # busy cores (measured 2026-12-02), more when other processes start beside it.
 READY_SECONDS = 180
+# How long stopped processes have to finish before they are killed.
+STOP_SECONDS = 15
 
 
 class Supervisor:
@@ -407,13 +409,12 @@ class Supervisor:
         return {name: popen.pid for name, popen in self._running.items()}
 
     def stop(self, *names: str) -> None:
-        """Stop the named processes, or all of them."""
-        for name in names or list(self._running):
-            stop(self._running.pop(name))
+        """Stop the named processes, or all of them (together: each has its while to finish)."""
+        stop(*[self._running.pop(name) for name in names or list(self._running)])
 
     def kill(self, name: str) -> None:
         """Kill a process outright (SIGKILL): no shutdown code runs."""
-        stop(self._running.pop(name), signal.SIGKILL)
+        stop(self._running.pop(name), sig=signal.SIGKILL)
 
 
 @contextlib.contextmanager
@@ -429,12 +430,15 @@ def running(
         supervisor.stop()
 
 
-def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a process and its children, killing them if they linger."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(popen.pid, sig)
-    try:
-        popen.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(popen.pid, signal.SIGKILL)
-        popen.wait()
+def stop(*popens: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop processes and their children, all signalled at once; kill those that linger."""
+    for popen in popens:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, sig)
+    deadline = time.monotonic() + STOP_SECONDS
+    for popen in popens:
+        try:
+            popen.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            os.killpg(popen.pid, signal.SIGKILL)
+            popen.wait()

@@ -186,7 +186,8 @@ async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Questio
 @contextmanager
 def private_stack(log_dir: Path) -> Iterator[Settings]:
     """Redis (in a temporary folder), the seed articles, Rasa, the action server and a hub, on
-    free ports, as `make run` starts them; their settings."""
+    free ports, as `make run` starts them; their settings. Rasa loads its model while the hub
+    embeds the articles: side by side, not one after the other."""
     redis_port = processes.free_port()
     settings = processes.settings_on_free_ports(f"redis://127.0.0.1:{redis_port}/0")
     with (
@@ -195,12 +196,11 @@ def private_stack(log_dir: Path) -> Iterator[Settings]:
     ):
         processes.wait_for_redis(settings.redis_url)
         asyncio.run(processes.import_seed_articles(settings))
-        with (
-            processes.running(
-                processes.bot_processes(settings, settings.redis_url), log_dir, timeout=300
-            ),
-            processes.running([processes.hub_process(settings, settings.redis_url)], log_dir),
-        ):
+        stack = [
+            *processes.bot_processes(settings, settings.redis_url),
+            processes.hub_process(settings, settings.redis_url),
+        ]
+        with processes.running(stack, log_dir, timeout=300):
             yield settings
 
 

@@ -87,6 +87,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     }
 
 
+# The first test of the reports waits for the evaluator: the model loads, both sets are parsed.
+@pytest.mark.timeout(600)
 def test_the_trained_model_finds_the_reference_amount_currency_and_country(
     reports: dict[str, dict],
 ) -> None:

@@ -216,6 +216,20 @@ def records(user_id: str) -> str:
     return f"{PREFIX}:records:{user_id}"
 
 
+def dashboard_day(day: str) -> str:
+    """Hash, expiring: a day's dashboard figures (handoff/dashboard/rollups.py), day YYYY-MM-DD."""
+    return f"{DASHBOARD_DAY_PREFIX}{day}"
+
+
+DASHBOARD_DAY_PREFIX = f"{PREFIX}:dashboard:day:"
+
+
+def dashboard_conversation(conversation_id: str) -> str:
+    """Hash, expiring: what the dashboard remembers of a conversation (its dimensions, its
+    first day, the article awaiting "did this help", what was counted once)."""
+    return f"{PREFIX}:dashboard:conv:{conversation_id}"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -401,9 +401,11 @@ class AgentSession(SocketSession):
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        channel = (await self._conversations.get(frame.conversation_id)).channel
-        metrics.stored(channel, entry, appended)
-        await self._conversations.record_first_response(frame.conversation_id)
+        conversation = await self._conversations.get(frame.conversation_id)
+        metrics.stored(conversation.channel, entry, appended)
+        first_response_at = await self._conversations.record_first_response(frame.conversation_id)
+        if first_response_at is not None:
+            await self._services.queue.rollups.first_response(conversation, first_response_at)
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 
     @property

@@ -216,9 +216,13 @@ def records(user_id: str) -> str:
     return f"{PREFIX}:records:{user_id}"
 
 
-def dashboard_day(day: str) -> str:
-    """Hash, expiring: a day's dashboard figures (handoff/dashboard/rollups.py), day YYYY-MM-DD."""
-    return f"{DASHBOARD_DAY_PREFIX}{day}"
+def dashboard_day(day: str, part: str) -> str:
+    """A day's dashboard figures (handoff/dashboard/rollups.py), expiring; day YYYY-MM-DD.
+
+    Part "<channel>|<language>|<intent>" (each may be "*": any), a hash of conversations'
+    figures; "agents", a hash of agents' figures; "options", a set of the dimensions' values.
+    """
+    return f"{DASHBOARD_DAY_PREFIX}{day}:{part}"
 
 
 DASHBOARD_DAY_PREFIX = f"{PREFIX}:dashboard:day:"

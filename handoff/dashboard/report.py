@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.dashboard import histogram
+from handoff.dashboard.rollups import ANY
 
 PeriodKind = Literal["day", "week"]
 DURATIONS = {"first_response": "First response", "handle": "Handle time", "wait": "Queue wait"}
@@ -25,11 +26,6 @@ class Filters:
     channel: str = ""
     language: str = ""
     intent: str = ""
-
-    def admit(self, channel: str, language: str, intent: str) -> bool:
-        """Whether a conversation of these dimensions counts."""
-        wanted = ((self.channel, channel), (self.language, language), (self.intent, intent))
-        return all(not want or want == value for want, value in wanted)
 
 
 @dataclass(frozen=True)
@@ -64,25 +60,25 @@ def period_days(kind: PeriodKind, day: dt.date) -> list[dt.date]:
 
 
 async def read_totals(redis: Redis, days: list[dt.date], filters: Filters) -> Totals:
-    """Sum the period's day hashes (one round trip), keeping the conversations `filters` admit."""
+    """Sum the period's figures for the filters (one hash per day, one round trip)."""
+    part = "|".join(value or ANY for value in (filters.channel, filters.language, filters.intent))
     async with redis.pipeline(transaction=False) as pipe:
         for day in days:
-            pipe.hgetall(keys.dashboard_day(day.isoformat()))
-        hashes = await pipe.execute()
+            pipe.hgetall(keys.dashboard_day(day.isoformat(), part))
+            pipe.hgetall(keys.dashboard_day(day.isoformat(), "agents"))
+            pipe.smembers(keys.dashboard_day(day.isoformat(), "options"))
+        read = await pipe.execute()
     totals = Totals()
-    for day, figures in zip(days, hashes, strict=True):
-        today = totals.per_day[day.isoformat()] = collections.Counter()
-        for name, value in figures.items():
-            parts = name.split("|")
-            if parts[0] == "a" and len(parts) == 3:
-                totals.agents[parts[1]][parts[2]] += float(value)
-            elif parts[0] == "c" and len(parts) == 5:
-                _, channel, language, intent, metric = parts
-                for dimension, seen in zip(totals.options, parts[1:4], strict=False):
-                    totals.options[dimension].add(seen)
-                if filters.admit(channel, language, intent):
-                    today[metric] += int(value)
+    for day, figures, agents, options in zip(days, read[::3], read[1::3], read[2::3], strict=True):
+        today = collections.Counter({metric: int(value) for metric, value in figures.items()})
+        totals.per_day[day.isoformat()] = today
         totals.counts.update(today)
+        for name, value in agents.items():
+            agent, _, metric = name.rpartition("|")
+            totals.agents[agent][metric] += float(value)
+        for option in options:
+            dimension, _, value = option.partition("|")
+            totals.options.setdefault(dimension, set()).add(value)
     return totals
 
 

@@ -1,11 +1,13 @@
 """The dashboard's roll-ups: counters in Redis, per day and per dimension (channel, language,
 intent), moved by one call where each event happens, so that a page view reads a few hashes.
 
-A day's hash (keys.dashboard_day) has fields `c|<channel>|<language>|<intent>|<metric>` for
-conversations' figures and `a|<agent>|<metric>` for agents'. A conversation's dimensions are
-fixed by its first recorded event (the intent: what the NLU understood of its first message),
-so every figure of it can be filtered alike. Durations go to histograms (dashboard/histogram.py).
-No message text is ever recorded: only counts, ids of articles, and staff logins.
+Each event adds to 8 hashes of its day (keys.dashboard_day): one per combination of its
+conversation's channel, language and intent, each either as it is or "*" (any), so that any
+filter reads exactly one hash per day. Agents' figures go to the day's "agents" hash. A
+conversation's dimensions are fixed by its first recorded event (the intent: what the NLU
+understood of its first message), so every figure of it is filtered alike. Durations go to
+histograms (dashboard/histogram.py). No message text is ever recorded: only counts, ids of
+articles and reasons, and staff logins.
 """
 
 import time
@@ -22,55 +24,72 @@ DAYS_KEPT = 400
 # Consecutive console heartbeats (5 s apart) count as time online; a longer gap does not.
 ONLINE_GAP_SECONDS = 20
 NO_INTENT = "none"
+ANY = "*"
 
 # Moves one conversation's figures atomically.
-# KEYS: the conversation's dashboard hash, the event's day hash, the agents' queue.
+# KEYS: the conversation's dashboard hash, the agents' queue.
 # ARGV: dimensions if the conversation has none yet ("channel|language|intent"), the event's
 #       day, the conversation hash's ttl, the day hashes' ttl, "" (not a bot turn) or the
 #       customer's feedback on the article last answered ("yes", "no", "-": none), the article
 #       this turn answered ("" none), a metric to add the queue's length to ("" none), the day
-#       hashes' key prefix, then metric/increment pairs. A metric "first:<m>" is counted once per
-#       conversation, on the day it started; "a|…" names an agent's figure as is.
+#       keys' prefix (keys.DASHBOARD_DAY_PREFIX), then metric/increment pairs. A metric
+#       "first:<m>" is counted once per conversation, on the day it started; "a|<agent>|<m>" is
+#       an agent's figure.
 _RECORD_SCRIPT = """
-local conv, day_key, queue = KEYS[1], KEYS[2], KEYS[3]
+local conv, queue = KEYS[1], KEYS[2]
 local dims, day, conv_ttl, day_ttl, feedback, article, queue_metric, prefix = unpack(ARGV, 1, 8)
-if redis.call('HSETNX', conv, 'dims', dims) == 1 then
-  redis.call('HSET', conv, 'day', day)
-  redis.call('HINCRBY', day_key, 'c|' .. dims .. '|conversations', 1)
-end
-dims = redis.call('HGET', conv, 'dims')
-local start_key = prefix .. redis.call('HGET', conv, 'day')
-local function add(key, metric, by)
+local touched = {}
+local function add(on_day, metric, by)
   if string.sub(metric, 1, 2) == 'a|' then
-    redis.call('HINCRBY', key, metric, by)
-  else
-    redis.call('HINCRBY', key, 'c|' .. dims .. '|' .. metric, by)
+    local agents = prefix .. on_day .. ':agents'
+    redis.call('HINCRBY', agents, string.sub(metric, 3), by)
+    touched[agents] = true
+    return
+  end
+  local channel, language, intent = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)$')
+  for _, c in ipairs({channel, '*'}) do
+    for _, l in ipairs({language, '*'}) do
+      for _, i in ipairs({intent, '*'}) do
+        local key = prefix .. on_day .. ':' .. c .. '|' .. l .. '|' .. i
+        redis.call('HINCRBY', key, metric, by)
+        touched[key] = true
+      end
+    end
   end
 end
+if redis.call('HSETNX', conv, 'dims', dims) == 1 then
+  redis.call('HSET', conv, 'day', day)
+  add(day, 'conversations', 1)
+end
+dims = redis.call('HGET', conv, 'dims')
+local start_day = redis.call('HGET', conv, 'day')
+local channel, language, intent = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)$')
+local options = prefix .. day .. ':options'
+redis.call('SADD', options, 'channel|' .. channel, 'language|' .. language, 'intent|' .. intent)
+touched[options] = true
 for i = 9, #ARGV, 2 do
   local metric = ARGV[i]
   if string.sub(metric, 1, 6) == 'first:' then
     metric = string.sub(metric, 7)
     if redis.call('HSETNX', conv, 'counted:' .. metric, '1') == 1 then
-      add(start_key, metric, ARGV[i + 1])
+      add(start_day, metric, ARGV[i + 1])
     end
   else
-    add(day_key, metric, ARGV[i + 1])
+    add(day, metric, ARGV[i + 1])
   end
 end
-if queue_metric ~= '' then add(day_key, queue_metric, redis.call('ZCARD', queue)) end
+if queue_metric ~= '' then add(day, queue_metric, redis.call('ZCARD', queue)) end
 if feedback ~= '' then
   local answered = redis.call('HGET', conv, 'article')
   redis.call('HDEL', conv, 'article')
   if answered and feedback ~= '-' then
-    add(day_key, 'helpful:' .. feedback, 1)
-    if feedback == 'no' then add(day_key, 'article:' .. answered .. ':not_helpful', 1) end
+    add(day, 'helpful:' .. feedback, 1)
+    if feedback == 'no' then add(day, 'article:' .. answered .. ':not_helpful', 1) end
   end
 end
 if article ~= '' then redis.call('HSET', conv, 'article', article) end
+for key in pairs(touched) do redis.call('EXPIRE', key, day_ttl) end
 redis.call('EXPIRE', conv, conv_ttl)
-redis.call('EXPIRE', day_key, day_ttl)
-redis.call('EXPIRE', start_key, day_ttl)
 return 1
 """
 
@@ -100,8 +119,9 @@ def hour_of(at: float) -> str:
 
 
 def clean(value: str) -> str:
-    """A dimension's value as a field part: never the separator."""
-    return (value or NO_INTENT).replace("|", "/")
+    """A value as a key or field part: never a separator, never "any"."""
+    cleaned = (value or NO_INTENT).replace("|", "/").replace(":", "/")
+    return NO_INTENT if cleaned == ANY else cleaned
 
 
 class Rollups:
@@ -195,12 +215,12 @@ class Rollups:
         """An agent's console beat at `at`: the time since their last beat counts as online.
         Call it before the beat is stored (agent_queue.heartbeat)."""
         await self._online_script(
-            keys=[keys.agents_seen(), keys.dashboard_day(day_of(at))],
+            keys=[keys.agents_seen(), keys.dashboard_day(day_of(at), "agents")],
             args=[
                 agent,
                 repr(at),
                 ONLINE_GAP_SECONDS,
-                f"a|{clean(agent)}|online_seconds",
+                f"{clean(agent)}|online_seconds",
                 self._day_ttl,
             ],
         )
@@ -217,11 +237,7 @@ class Rollups:
     ) -> None:
         pairs = [item for metric, by in counts.items() for item in (metric, by)]
         await self._record_script(
-            keys=[
-                keys.dashboard_conversation(conversation_id),
-                keys.dashboard_day(day_of(at)),
-                keys.queue(),
-            ],
+            keys=[keys.dashboard_conversation(conversation_id), keys.queue()],
             args=[
                 "|".join(map(clean, dimensions)),
                 day_of(at),

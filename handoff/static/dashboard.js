@@ -6,6 +6,7 @@ import { $, api, h, logOut, whoAmI } from "/static/staff.js";
 const ROLES = ["supervisor", "admin"];
 const DIMENSIONS = ["channel", "language", "intent"];
 const charts = [];
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 
 /** Only supervisors and admins see the figures; others are told why not. */
 async function start() {
@@ -75,7 +76,7 @@ function showTiles(summary) {
 }
 
 /** Bars (or a line) of series over x, in a chart as wide as its box. */
-function chart(target, labels, series) {
+function chart(target, xName, labels, series) {
   const box = $(target);
   box.replaceChildren();
   const bars = uPlot.paths.bars({ size: [0.6, 60] });
@@ -83,8 +84,8 @@ function chart(target, labels, series) {
     width: Math.max(300, box.clientWidth - 8),
     height: 220,
     scales: { x: { time: false } },
-    axes: [{ values: (_, ticks) => ticks.map((tick) => labels[tick] ?? "") }, {}],
-    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.line ? undefined : `${s.color}99`, paths: s.line ? undefined : bars, points: { show: !!s.line } }))],
+    axes: [{ values: (_, ticks) => ticks.map((tick) => labels[tick] ?? "") }, { incrs: COUNT_STEPS }],
+    series: [{ label: xName, value: (_, i) => (i === null ? "–" : labels[i] ?? "") }, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: s.line ? undefined : `${s.color}99`, paths: s.line ? undefined : bars, points: { show: !!s.line } }))],
   };
   const data = [labels.map((_, i) => i), ...series.map((s) => s.values.map((v) => v ?? null))];
   charts.push(new uPlot(options, data, box));
@@ -93,17 +94,17 @@ function chart(target, labels, series) {
 function showCharts(tables) {
   while (charts.length) charts.pop().destroy();
   const daily = tables.daily.rows;
-  chart("chart-daily", daily.map((r) => r[0].slice(5)), [
+  chart("chart-daily", "Day", daily.map((r) => r[0].slice(5)), [
     { label: "Conversations", color: "#0b5f66", values: daily.map((r) => r[1]) },
     { label: "Contained", color: "#7fb7a4", values: daily.map((r) => r[2]) },
   ]);
   const hours = tables.hours.rows;
-  chart("chart-hours", hours.map((r) => r[0].slice(0, 2)), [
+  chart("chart-hours", "Hour", hours.map((r) => r[0].slice(0, 2)), [
     { label: "Escalations", color: "#b3261e", values: hours.map((r) => r[1]) },
     { label: "Queue length", color: "#2563eb", values: hours.map((r) => r[2]), line: true },
   ]);
   const csat = tables.csat.rows;
-  chart("chart-csat", csat.map((r) => String(r[0])), [{ label: "Ratings", color: "#7a5200", values: csat.map((r) => r[1]) }]);
+  chart("chart-csat", "Score", csat.map((r) => String(r[0])), [{ label: "Ratings", color: "#7a5200", values: csat.map((r) => r[1]) }]);
 }
 
 function showTables(tables, asked) {

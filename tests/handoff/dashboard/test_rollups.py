@@ -12,7 +12,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.customers.follow_up import FollowUps
 from handoff.dashboard import histogram
 from handoff.dashboard.report import Filters, period_days, read_totals, tables
-from handoff.dashboard.rollups import day_of, hour_of
+from handoff.dashboard.rollups import ANY, day_of, hour_of
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
@@ -21,7 +21,9 @@ DIMS = "c|web|en|check_fees|"
 
 
 class Figures:
-    """The figures of every day hash, and what moved since the last look."""
+    """The figures of every conversation's own dimensions and of agents, as
+    "c|<channel>|<language>|<intent>|<metric>" and "a|<agent>|<metric>", and what moved since the
+    last look; the hashes of "*" (any) dimensions must hold the same sums."""
 
     def __init__(self, redis: Redis) -> None:
         self._redis = redis
@@ -29,9 +31,21 @@ class Figures:
 
     async def moved(self) -> dict[str, float]:
         now: collections.Counter[str] = collections.Counter()
-        async for key in self._redis.scan_iter(f"{keys.DASHBOARD_DAY_PREFIX}*"):
+        anything: collections.Counter[str] = collections.Counter()
+        async for key in self._redis.scan_iter(f"{keys.DASHBOARD_DAY_PREFIX}*", _type="hash"):
+            part = key.rsplit(":", 1)[1]
             for name, value in (await self._redis.hgetall(key)).items():
-                now[name] += float(value)
+                if part == "agents":
+                    now[f"a|{name}"] += float(value)
+                elif part == "*|*|*":
+                    anything[name] += float(value)
+                elif ANY not in part.split("|"):
+                    now[f"c|{part}|{name}"] += float(value)
+        conversations = collections.Counter()
+        for name, value in now.items():
+            if name.startswith("c|"):
+                conversations[name.rsplit("|", 1)[1]] += value
+        assert conversations == anything
         moved = {
             name: now[name] - self._last[name] for name in now if now[name] != self._last[name]
         }
@@ -72,7 +86,7 @@ async def test_a_bot_turn_counts_the_conversation_once_and_its_decision_and_arti
     # A second "no" is not feedback on any article any more.
     await queue.rollups.bot_turn(conversation, at + 9, **no)
     assert await figures.moved() == {DIMS + "turns": 1, DIMS + "decision:reply": 1}
-    assert await redis.ttl(keys.dashboard_day(day_of(at))) > 300 * 86400
+    assert await redis.ttl(keys.dashboard_day(day_of(at), "*|*|*")) > 300 * 86400
 
 
 async def test_a_person_s_work_moves_waits_first_response_sla_handle_time_and_csat(

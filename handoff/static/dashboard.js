@@ -1,7 +1,7 @@
 // The supervisors' dashboard: figures for a day or a week, filtered by channel, language and
 // intent, as tiles, charts (uPlot, vendored) and tables with a CSV export each. Text from the
 // figures is only ever set as text (staff.js's h()); charts draw on a canvas.
-import { $, api, h, logOut, whoAmI } from "/static/staff.js";
+import { $, api, h, openRolePage } from "/static/staff.js";
 
 const ROLES = ["supervisor", "admin"];
 const DIMENSIONS = ["channel", "language", "intent"];
@@ -10,16 +10,7 @@ const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000
 
 /** Only supervisors and admins see the figures; others are told why not. */
 async function start() {
-  const me = await whoAmI();
-  if (!me) return;
-  $("boot").hidden = true;
-  $("user").textContent = me.name;
-  $("logout").addEventListener("click", () => logOut());
-  if (!ROLES.includes(me.role)) {
-    $("refused").hidden = false;
-    return;
-  }
-  $("main").hidden = false;
+  if (!(await openRolePage(ROLES))) return;
   $("day").value = new Date().toISOString().slice(0, 10);
   $("filters").addEventListener("submit", (event) => {
     event.preventDefault();

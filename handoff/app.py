@@ -13,6 +13,7 @@ from handoff.api import (
     auth,
     console_socket,
     customers_admin,
+    dashboard,
     editor,
     help_pages,
     internal,
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for api in (*routers, telegram_webhook, attachments):
         app.include_router(api.router)
     app.include_router(customers_admin.router)
+    app.include_router(dashboard.router)
     app.include_router(metrics.router)  # Prometheus's scrape
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")

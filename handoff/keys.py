@@ -216,6 +216,24 @@ def records(user_id: str) -> str:
     return f"{PREFIX}:records:{user_id}"
 
 
+def dashboard_day(day: str, part: str) -> str:
+    """A day's dashboard figures (handoff/dashboard/rollups.py), expiring; day YYYY-MM-DD.
+
+    Part "<channel>|<language>|<intent>" (each may be "*": any), a hash of conversations'
+    figures; "agents", a hash of agents' figures; "options", a set of the dimensions' values.
+    """
+    return f"{DASHBOARD_DAY_PREFIX}{day}:{part}"
+
+
+DASHBOARD_DAY_PREFIX = f"{PREFIX}:dashboard:day:"
+
+
+def dashboard_conversation(conversation_id: str) -> str:
+    """Hash, expiring: what the dashboard remembers of a conversation (its dimensions, its
+    first day, the article awaiting "did this help", what was counted once)."""
+    return f"{PREFIX}:dashboard:conv:{conversation_id}"
+
+
 class ConversationField(StrEnum):
     """The fields of a conversation's hash (`conversation(id)`); only the store writes them."""
 

@@ -151,7 +151,7 @@ class Services:
             widget_sockets=OpenSockets(settings.widget_sockets_per_address),
             queue=queue,
             events=EventHub(redis, queue),
-            follow_ups=FollowUps(conversations),
+            follow_ups=FollowUps(conversations, queue.rollups),
             notifier=EmailNotifier(settings, conversations),
             sweeper=Sweeper(redis, conversations, queue, pending, users, settings),
             tokens=ConversationTokens(

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from handoff import metrics
 from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
 from handoff.conversations.language import detect_language
-from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
+from handoff.conversations.model import (
+    Conversation,
+    Entry,
+    Refused,
+    Sender,
+    State,
+    TransitionRefused,
+)
 from handoff.conversations.redaction import redact
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
@@ -111,6 +118,7 @@ class MessageIntake:
             text = system_message("assistant_unavailable", message.language)
             entries = [Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")]
             escalation = Escalation.because("assistant_unavailable")
+            turn = None
         else:
             entries = bot_entries(turn)
             request = turn.handoff
@@ -129,7 +137,22 @@ class MessageIntake:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
             await self._pending.done(message.conversation_id)
         metrics.bot_answered(message.entry_id, last_id, handed_over=escalation is not None)
+        await self._record_turn(conversation, message, turn)
         return last_id
+
+    async def _record_turn(
+        self, conversation: Conversation, message: AcceptedMessage, turn: BotTurn | None
+    ) -> None:
+        """The dashboard's figures of this turn (none of its words)."""
+        links = [reply.link for reply in turn.replies if reply.link] if turn else []
+        await self._queue.rollups.bot_turn(
+            conversation,
+            metrics.stream_ms(message.entry_id) / 1000,
+            language=message.language,
+            intent=turn.intent if turn else None,
+            decision=turn.decision if turn else None,
+            article=links[0].url.rstrip("/").rsplit("/", 1)[-1] if links else None,
+        )
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:
         """Queue the conversation for a person, unless a person has it already."""

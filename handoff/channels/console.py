@@ -400,7 +400,10 @@ class AgentSession(SocketSession):
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        await self._conversations.record_first_response(frame.conversation_id)
+        first_response_at = await self._conversations.record_first_response(frame.conversation_id)
+        if first_response_at is not None:
+            conversation = await self._conversations.get(frame.conversation_id)
+            await self._services.queue.rollups.first_response(conversation, first_response_at)
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 
     @property

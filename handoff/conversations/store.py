@@ -220,11 +220,12 @@ class ConversationStore:
             raise UnknownConversation(conversation_id)
         return int(misses)
 
-    async def record_first_response(self, conversation_id: str) -> None:
+    async def record_first_response(self, conversation_id: str) -> float | None:
         """An agent answered now (Redis's clock): only the first answer is kept (the one the SLA
-        measures)."""
+        measures). Returns the time if this was the first, else None."""
         key = keys.conversation(conversation_id)
-        await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(await redis_now(self._redis)))
+        now = await redis_now(self._redis)
+        return now if await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(now)) else None
 
     async def flag_sla_breach(self, conversation: Conversation) -> bool:
         """Mark a conversation past this wait's first-response target and announce it to

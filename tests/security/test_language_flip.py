@@ -15,6 +15,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import Role, UserStore
+from knowledge_base.gap_log import GapLog
 
 
 @pytest.fixture
@@ -31,7 +32,12 @@ async def intake(
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(
-            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
+            store,
+            RasaClient(http, [dead], dead),
+            queue,
+            PendingEscalations(redis, queue),
+            GapLog(redis),
+            4000,
         )
 
 

@@ -17,6 +17,7 @@ from handoff.queue.escalations import REDO_AFTER_SECONDS, PendingEscalations
 from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
 from handoff.staff.users import UserStore
+from knowledge_base.gap_log import GapLog
 
 
 class HubKilled(BaseException):
@@ -29,7 +30,12 @@ async def intake(redis: Redis, store: ConversationStore, queue: AgentQueue) -> M
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield MessageIntake(
-            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
+            store,
+            RasaClient(http, [dead], dead),
+            queue,
+            PendingEscalations(redis, queue),
+            GapLog(redis),
+            4000,
         )
 
 

@@ -30,7 +30,7 @@ class GapLog:
             await self._redis.xadd(keys.gap_log(language), fields, maxlen=KEPT, approximate=True)
 
     async def recent(self, language: str, now: float | None = None) -> list[Asked]:
-        """The askings of the last WINDOW_SECONDS (the latest WINDOW_QUESTIONS at most), oldest first."""
+        """The last WINDOW_SECONDS' askings (the latest WINDOW_QUESTIONS at most), oldest first."""
         since = int(((now or time.time()) - WINDOW_SECONDS) * 1000)
         rows = await self._redis.xrevrange(
             keys.gap_log(language), min=str(since), count=WINDOW_QUESTIONS

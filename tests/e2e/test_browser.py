@@ -173,11 +173,10 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
 async def test_an_editor_turns_a_knowledge_gap_into_an_article_the_bot_answers_with(
     browser: Browser, stack_hub: Settings, redis_url: str
 ) -> None:
-    token = secrets.token_hex(3)
-    questions = [
-        f"can I pay with dogecoin {token}?",
-        f"do you accept dogecoin payments {token}",
-        f"is dogecoin accepted for transfers {token}",
+    questions = [  # the session's Redis is new: no article or gap has these yet
+        "can I pay with dogecoin?",
+        "do you accept dogecoin payments",
+        "is dogecoin accepted for transfers",
     ]
     client = Redis.from_url(redis_url, decode_responses=True)
     for question in questions:

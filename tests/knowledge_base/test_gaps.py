@@ -15,8 +15,8 @@ from knowledge_base.text import Tokenizer
 
 CRYPTO = [
     "Can I buy bitcoin with my account?",
-    "do you support cryptocurrency purchases",
-    "Is it possible to buy crypto like ethereum here?",
+    "can I purchase bitcoin through your app",
+    "is buying bitcoin possible here",
 ]
 PET_INSURANCE = [
     "Do you offer insurance for my dog?",

@@ -14,8 +14,8 @@ from tests.support import InProcessHub, StaffAccounts
 
 CRYPTO = [
     "Can I buy bitcoin with my account?",
-    "do you support cryptocurrency purchases",
-    "Is it possible to buy crypto like ethereum here?",
+    "can I purchase bitcoin through your app",
+    "is buying bitcoin possible here",
 ]
 OTHER = "Do you offer insurance for my dog?"
 

@@ -71,10 +71,14 @@ class KnowledgeGaps:
         self._log = log
         self._vectors = vectors
         self._windows: dict[str, set[str]] = {}
+        self._lock = asyncio.Lock()  # one report at a time: they share the kept embeddings
 
     async def report(self, language: str, now: float | None = None) -> GapReport:
         """The groups of the last two weeks, biggest first."""
-        now = now or time.time()
+        async with self._lock:
+            return await self._report(language, now or time.time())
+
+    async def _report(self, language: str, now: float) -> GapReport:
         asked = await self._log.recent(language, now)
         tallies = tally(asked, now)
         if not tallies:
@@ -84,5 +88,4 @@ class KnowledgeGaps:
         found = await asyncio.to_thread(groups, tallies, vectors, language)
         self._windows[language] = set(questions)
         self._vectors.forget_all_but(set().union(*self._windows.values()))
-        since = min((a.at for a in asked), default=now)
-        return GapReport(language=language, since=since, asked=len(asked), groups=found)
+        return GapReport(language=language, since=asked[0].at, asked=len(asked), groups=found)

@@ -19,15 +19,18 @@ NOT_HELPFUL = "not_helpful"
 class GapLog:
     """Appends askings and reads the recent ones back."""
 
-    def __init__(self, redis: Redis) -> None:
+    def __init__(self, redis: Redis, kept: int = KEPT) -> None:
         self._redis = redis
+        self._kept = kept
 
     async def record(self, question: str, language: str, kind: str) -> None:
         """Note one asking of a question the bot could not answer (or not helpfully)."""
         text = " ".join(question.split())[:MAX_CHARS]
         if text:
             fields = {"question": text, "kind": kind}
-            await self._redis.xadd(keys.gap_log(language), fields, maxlen=KEPT, approximate=True)
+            await self._redis.xadd(
+                keys.gap_log(language), fields, maxlen=self._kept, approximate=True
+            )
 
     async def recent(self, language: str, now: float | None = None) -> list[Asked]:
         """The last WINDOW_SECONDS' askings (the latest WINDOW_QUESTIONS at most), oldest first."""

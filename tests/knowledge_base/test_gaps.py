@@ -7,6 +7,7 @@ import time
 import pytest
 from redis.asyncio import Redis
 
+from knowledge_base import keys
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_groups import WEEK_SECONDS, Asked, GapGroup, groups, tally
 from knowledge_base.gap_log import NOT_HELPFUL, UNANSWERED, GapLog
@@ -99,3 +100,12 @@ async def test_questions_older_than_the_window_are_left_out(
     await GapLog(redis).record(CRYPTO[0], "en", UNANSWERED)
     three_weeks_on = time.time() + 3 * WEEK_SECONDS
     assert (await gaps.report("en", now=three_weeks_on)).groups == []
+
+
+async def test_the_log_keeps_about_its_cap_with_spacing_normalised(redis: Redis) -> None:
+    log = GapLog(redis, kept=100)
+    for n in range(300):
+        await log.record(f"question   number {n}", "en", UNANSWERED)
+    assert 100 <= await redis.xlen(keys.gap_log("en")) <= 200  # trimmed by whole stream nodes
+    latest = (await log.recent("en"))[-1]
+    assert (latest.question, latest.kind) == ("question number 299", UNANSWERED)

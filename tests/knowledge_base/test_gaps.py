@@ -37,6 +37,11 @@ def gaps(redis: Redis, vectors: QuestionVectors) -> KnowledgeGaps:
     return KnowledgeGaps(GapLog(redis), vectors)
 
 
+async def record(redis: Redis, language: str, questions: list[str]) -> None:
+    for question in questions:
+        await GapLog(redis).record(question, language, UNANSWERED)
+
+
 def grouped_as(found: list[GapGroup]) -> list[set[str]]:
     return [{q.question for q in group.questions} for group in found]
 
@@ -44,9 +49,7 @@ def grouped_as(found: list[GapGroup]) -> list[set[str]]:
 async def test_paraphrases_land_together_and_other_topics_apart(
     gaps: KnowledgeGaps, redis: Redis
 ) -> None:
-    log = GapLog(redis)
-    for question in CRYPTO + PET_INSURANCE:
-        await log.record(question, "en", UNANSWERED)
+    await record(redis, "en", CRYPTO + PET_INSURANCE)
     report = await gaps.report("en")
     assert report.asked == 5
     assert sorted(grouped_as(report.groups), key=len) == [set(PET_INSURANCE), set(CRYPTO)]
@@ -56,11 +59,10 @@ async def test_paraphrases_land_together_and_other_topics_apart(
 async def test_duplicates_collapse_into_one_question_with_their_count(
     gaps: KnowledgeGaps, redis: Redis
 ) -> None:
-    log = GapLog(redis)
-    for question in ["Can I buy bitcoin?", "can i buy  bitcoin", "Can I buy Bitcoin??"]:
-        await log.record(question, "en", UNANSWERED)  # the same text but for case and marks
-    await log.record("Can I buy bitcoins?", "en", NOT_HELPFUL)  # a near-duplicate
-    await log.record("Do you offer insurance for my dog?", "en", UNANSWERED)
+    same = ["Can I buy bitcoin?", "can i buy  bitcoin", "Can I buy Bitcoin??"]
+    await record(redis, "en", same)  # the same text but for case and marks
+    await GapLog(redis).record("Can I buy bitcoins?", "en", NOT_HELPFUL)  # a near-duplicate
+    await record(redis, "en", ["Do you offer insurance for my dog?"])
     [crypto, dog] = (await gaps.report("en")).groups
     assert (crypto.count, crypto.not_helpful, len(crypto.questions)) == (4, 1, 1)
     assert crypto.questions[0].count == 4
@@ -71,10 +73,8 @@ async def test_duplicates_collapse_into_one_question_with_their_count(
 async def test_each_language_is_grouped_apart_korean_by_its_morphemes(
     gaps: KnowledgeGaps, redis: Redis
 ) -> None:
-    log = GapLog(redis)
-    for question in KOREAN_CRYPTO + KOREAN_CARD:
-        await log.record(question, "ko", UNANSWERED)
-    await log.record(CRYPTO[0], "en", UNANSWERED)
+    await record(redis, "ko", KOREAN_CRYPTO + KOREAN_CARD)
+    await record(redis, "en", CRYPTO[:1])
     korean = await gaps.report("ko")
     assert sorted(grouped_as(korean.groups), key=len) == [set(KOREAN_CARD), set(KOREAN_CRYPTO)]
     assert grouped_as((await gaps.report("en")).groups) == [{CRYPTO[0]}]

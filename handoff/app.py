@@ -15,6 +15,7 @@ from handoff.api import (
     customers_admin,
     dashboard,
     editor,
+    gaps,
     help_pages,
     internal,
     metrics,
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.services.stop()
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
-    routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
+    routers = (pages, auth, internal, widget_socket, console_socket, editor, gaps, help_pages)
     for api in (*routers, telegram_webhook, attachments):
         app.include_router(api.router)
     app.include_router(customers_admin.router)

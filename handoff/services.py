@@ -37,6 +37,8 @@ from handoff.tasks import cancel_and_wait
 from knowledge_base.cascade import SecondOpinion, second_opinion_limits
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
+from knowledge_base.gap_log import GapLog
+from knowledge_base.gaps import KnowledgeGaps, QuestionVectors
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
@@ -100,6 +102,7 @@ class Services:
     articles: ArticleStore
     knowledge: LiveKnowledgeBase
     unanswered: UnansweredQuestions
+    gaps: KnowledgeGaps
     binary_redis: Redis
     rate_limits: RateLimits
     records: RecordsDesk
@@ -127,6 +130,8 @@ class Services:
         rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
         rate_limits = RateLimits(redis, settings)
         unanswered = UnansweredQuestions(redis)
+        gap_log = GapLog(redis)
+        embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
         second_opinion = None
         if settings.second_opinion_model:
             second_opinion = SecondOpinion(
@@ -136,8 +141,8 @@ class Services:
             )
         knowledge = LiveKnowledgeBase(
             articles,
-            Embedder(settings.embedding_model),
-            Tokenizer(),
+            embedder,
+            tokenizer,
             _calibration_of(settings.embedding_model),
             binary_redis,
             second_opinion,
@@ -158,8 +163,10 @@ class Services:
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             identities=IdentityVerifier(settings.identity_secret.get_secret_value()),
-            intake=MessageIntake(conversations, rasa, queue, pending, settings.max_message_chars),
-            answers=KnowledgeAnswers(knowledge, conversations, unanswered, rasa, settings),
+            intake=MessageIntake(
+                conversations, rasa, queue, pending, gap_log, settings.max_message_chars
+            ),
+            answers=KnowledgeAnswers(knowledge, conversations, unanswered, gap_log, rasa, settings),
             users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
             login_throttle=LoginThrottle(
@@ -173,6 +180,7 @@ class Services:
             articles=articles,
             knowledge=knowledge,
             unanswered=unanswered,
+            gaps=KnowledgeGaps(gap_log, QuestionVectors(embedder, tokenizer)),
             binary_redis=binary_redis,
             rate_limits=rate_limits,
             records=RecordsDesk(

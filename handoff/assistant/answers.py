@@ -8,6 +8,7 @@ from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.decision import Decision, Understanding, decide
+from knowledge_base.gap_log import UNANSWERED, GapLog
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
 from knowledge_base.unanswered import UnansweredQuestions
@@ -29,12 +30,14 @@ class KnowledgeAnswers:
         knowledge: LiveKnowledgeBase,
         conversations: ConversationStore,
         unanswered: UnansweredQuestions,
+        gap_log: GapLog,
         rasa: RasaClient,
         settings: Settings,
     ) -> None:
         self._knowledge = knowledge
         self._conversations = conversations
         self._unanswered = unanswered
+        self._gap_log = gap_log
         self._rasa = rasa
         self._settings = settings
 
@@ -56,7 +59,9 @@ class KnowledgeAnswers:
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
         if not missed:
             return decision
-        await self._unanswered.record(redact_all(question), language)
+        masked = redact_all(question)
+        await self._unanswered.record(masked, language)
+        await self._gap_log.record(masked, language, UNANSWERED)
         return self._decide(result, understanding, misses=in_a_row - 1)
 
     async def preview(self, question: str, language: str) -> Decision:

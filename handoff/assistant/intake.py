@@ -15,17 +15,19 @@ from handoff.conversations.model import (
     State,
     TransitionRefused,
 )
-from handoff.conversations.redaction import redact
+from handoff.conversations.redaction import redact, redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.queue.escalations import PendingEscalations
+from knowledge_base.gap_log import NOT_HELPFUL, GapLog
 
 logger = logging.getLogger(__name__)
 
 BOT_ONLY = frozenset({State.BOT})
 RECENT_ENTRIES_FOR_BUTTONS = 20
+NOT_HELPED = "not_helped"  # the bot's hand-over reason when its answer did not help
 PREVIEW_CHARS = 200  # of the latest customer message, shown in the agents' queue
 
 
@@ -49,12 +51,14 @@ class MessageIntake:
         rasa: RasaClient,
         queue: AgentQueue,
         pending: PendingEscalations,
+        gap_log: GapLog,
         max_chars: int,
     ) -> None:
         self._store = store
         self._rasa = rasa
         self._queue = queue
         self._pending = pending
+        self._gap_log = gap_log
         self._max_chars = max_chars
 
     async def accept(
@@ -136,6 +140,8 @@ class MessageIntake:
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
             await self._pending.done(message.conversation_id)
+            if escalation.reason == NOT_HELPED:
+                await self._note_not_helpful(message)
         metrics.bot_answered(message.entry_id, last_id, handed_over=escalation is not None)
         await self._record_turn(conversation, message, turn)
         return last_id
@@ -159,6 +165,16 @@ class MessageIntake:
         with contextlib.suppress(TransitionRefused):
             return await self._queue.escalate(conversation_id, escalation)
         return None
+
+    async def _note_not_helpful(self, message: AcceptedMessage) -> None:
+        """Keep, for the editors' gap loop, the question whose answer the customer said did not
+        help: their message before the one that said so."""
+        recent = await self._store.recent(message.conversation_id, RECENT_ENTRIES_FOR_BUTTONS)
+        ids = [entry.id for entry in recent]
+        before = recent[ids.index(message.entry_id) + 1 :] if message.entry_id in ids else []
+        question = next((e for e in before if e.sender is Sender.CUSTOMER), None)
+        if question:
+            await self._gap_log.record(redact_all(question.text), message.language, NOT_HELPFUL)
 
     async def _offered(self, conversation_id: str, payload: str) -> bool:
         """Whether the bot's latest buttons include this payload."""

@@ -263,6 +263,13 @@ class ConversationStore:
         status, value = await self._run(conversation_id, entry, only_in, None, change)
         return value if status == "ok" else None
 
+    async def move(self, conversation_id: str, channel: str, entry: Entry) -> str | None:
+        """The conversation continues on another channel: its channel changes in the same
+        atomic step that appends the entry saying so (what follows goes there)."""
+        change = Change(set_fields={F.CHANNEL: channel})
+        status, value = await self._run(conversation_id, entry, None, None, change)
+        return value if status == "ok" else None
+
     async def transition(
         self, conversation_id: str, name: str, entry: Entry, change: Change | None = None
     ) -> str:

@@ -564,15 +564,19 @@ function onEntry(frame) {
   conv.entries.push(entry);
   conv.lastId = entry.id;
   if (entry.state) followHolder(conv.summary, entry);
-  if (entry.event === "moved_to_telegram") conv.summary.channel = "telegram";
+  const moved = MOVES[entry.event];
+  if (moved) conv.summary.channel = moved;
   if (entry.sender === "customer") setCustomerTyping(conv, false);
   if (entry.client_id) confirm(conv, entry.client_id);
   if (state.selected !== conv.id) return;
   // New entries go above the replies still being sent.
   ui.transcript.insertBefore(entryNode(entry), ui.transcript.querySelector(".pending"));
-  if (entry.state || entry.event === "moved_to_telegram") renderHeader();
+  if (entry.state || moved) renderHeader();
   scrollDown();
 }
+
+/** The channel a conversation continues on after an event that moved it. */
+const MOVES = { moved_to_telegram: "telegram", moved_to_web: "web" };
 
 /** Who holds the conversation after an entry that moved it (the hub names the new state). */
 function followHolder(summary, entry) {

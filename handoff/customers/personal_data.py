@@ -1,5 +1,6 @@
-"""A customer's personal data: exported as JSON, or erased (anonymous figures kept); both
-audited in one stream of who did what to whose data, and when."""
+"""A customer's personal data: exported as JSON, or erased (anonymous figures kept); both, and
+an admin opening a customer's file, audited in one stream of who did what to whose data, and
+when."""
 
 import time
 from dataclasses import asdict, dataclass
@@ -105,6 +106,13 @@ class CustomerData:
         await self._audit("erase", customer, actor, len(ids))
         return Erasure(customer, len(ids), deleted, ratings)
 
+    async def opened_attachment(
+        self, conversation: Conversation, attachment_id: str, actor: str
+    ) -> None:
+        """Audit that someone who does not hold the chat (an admin) opened a customer's file."""
+        detail = {"conversation": conversation.id, "attachment": attachment_id}
+        await self._audit("open_attachment", conversation.customer, actor, 1, detail)
+
     async def audit_trail(self, count: int = 100) -> list[dict[str, str]]:
         """The latest audit entries, newest first."""
         rows = await self._redis.xrevrange(keys.audit(), count=count)
@@ -141,14 +149,21 @@ class CustomerData:
             await pipe.execute()
         return len(rows)
 
-    async def _audit(self, action: str, customer: str, actor: str, conversations: int) -> None:
+    async def _audit(
+        self,
+        action: str,
+        customer: str,
+        actor: str,
+        conversations: int,
+        detail: dict[str, str] | None = None,
+    ) -> None:
         entry = {
             "action": action,
             "customer": customer,
             "actor": actor,
             "at": repr(time.time()),
             "conversations": conversations,
-        }
+        } | (detail or {})
         await self._redis.xadd(keys.audit(), entry, maxlen=AUDIT_MAX_ENTRIES, approximate=True)
 
 

@@ -236,8 +236,17 @@ class ConversationStore:
 
     async def of_customer(self, customer: str, limit: int = 20) -> list[Conversation]:
         """A customer's conversations, newest first."""
-        ids = await self._redis.zrevrange(keys.customer_conversations(customer), 0, limit - 1)
-        return await self.get_many(ids)
+        return await self.of_customers([customer], limit)
+
+    async def of_customers(self, customers: list[str], limit: int = 20) -> list[Conversation]:
+        """The conversations of several customer ids (one person on several channels), newest
+        first."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for customer in customers:
+                pipe.zrevrange(keys.customer_conversations(customer), 0, limit - 1, withscores=True)
+            found = [row for rows in await pipe.execute() for row in rows]
+        newest = sorted(found, key=lambda row: row[1], reverse=True)[:limit]
+        return await self.get_many([conversation_id for conversation_id, _ in newest])
 
     async def get_many(self, ids: list[str]) -> list[Conversation]:
         """The conversations of these ids that exist, in order (one round trip)."""

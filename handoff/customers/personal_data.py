@@ -77,7 +77,7 @@ class CustomerData:
         links and email addresses; their ratings stay as anonymous scores. Audited."""
         conversations = await self.conversations(customer)
         ids = {c.id for c in conversations}
-        doomed = [keys.customer_conversations(customer)]
+        doomed = [keys.customer_conversations(customer), keys.customer_telegram_users(customer)]
         # Headers, transcripts, deliveries, resend markers: one scan for them all.
         doomed += [
             key

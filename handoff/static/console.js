@@ -611,7 +611,8 @@ function renderCustomer(conv) {
     ...fact("Language", customer.language || "?"),
     ...fact("Verified", customer.verified ? "yes" : "no"),
     ...fact("Email", customer.email || "none left"),
-    ...fact("Customer id", customer.id || "?")
+    ...fact("Customer id", customer.id || "?"),
+    ...fact("Linked ids", (customer.linked || []).join(", ") || "none")
   );
   ui.history.replaceChildren(
     ...(conv.history.length
@@ -620,15 +621,27 @@ function renderCustomer(conv) {
             "li",
             { "data-testid": "history-item" },
             h("span", { text: day.format(new Date(past.created_at * 1000)) }),
+            badge(past.channel || "web", "channel"),
             badge(past.state, `state ${past.state}`),
             past.tags ? h("span", { class: "muted", text: `tags: ${past.tags}` }) : null,
-            past.rating ? h("span", { class: "rating", text: `rated ${past.rating}/5` }) : null
+            past.rating ? h("span", { class: "rating", text: `rated ${past.rating}/5` }) : null,
+            openButton(past.conversation_id)
           )
         )
       : [h("li", { class: "muted", text: "None: a first conversation." })])
   );
   renderRecords(conv.records);
 }
+
+/** Opens a past conversation of the customer (read-only unless the agent holds it). */
+const openButton = (id) =>
+  h("button", {
+    type: "button",
+    class: "small",
+    text: "Open",
+    "data-testid": "history-open",
+    onclick: () => openConversation(id),
+  });
 
 /** A verified customer's verification case and recent transfers, as the records say. */
 function renderRecords(records) {

@@ -9,7 +9,9 @@ from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.customers.identity import telegram_verified_customer
+from handoff.staff.users import Role
 from tests.handoff.channels.test_telegram import (
+    ESCALATED,
     JIWOO,
     LEO,
     MINA,
@@ -18,7 +20,7 @@ from tests.handoff.channels.test_telegram import (
     conversation_of,
     texts,
 )
-from tests.support import WidgetClient, ws_url
+from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
 from tests.telegram_bot_api import BotApi
 
 MOVED = system_message("moved_to_telegram", "en")
@@ -183,3 +185,44 @@ async def test_a_customer_back_on_the_website_continues_the_moved_conversation_t
         assert (await stale.connect(token=token, **signed))["conversation_id"] == conversation_id
     finally:
         await stale.close()
+
+
+async def test_the_console_lists_a_customers_conversations_from_every_linked_channel(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub(identity_secret=SecretStr("site-secret"))
+    await bot_api.post(bot_api.text(MINA, "/human"))  # before she links: customer telegram:<id>
+    await bot_api.post(bot_api.text(LEO, "/human"))  # someone else
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
+    await bot_api.wait(lambda: ESCALATED in texts(bot_api, LEO))
+    before_link = await conversation_of(redis, store, MINA)
+    others = await conversation_of(redis, store, LEO)
+    signed = {"user_id": "42", "user_hash": hub.app.state.services.identities.sign("42")}
+    code = (await hub.client().post("/telegram/link", json=signed)).json()["code"]
+    await bot_api.post(bot_api.text(MINA, f"/start {code}"))
+    await bot_api.wait(lambda: system_message("telegram_linked", "en") in texts(bot_api, MINA))
+    on_web = await store.create("web", "en", "user:42", verified=True)
+
+    agent = AgentClient(f"http://127.0.0.1:{hub.settings.port}")
+    await agent.log_in(*await staff(Role.AGENT))
+    await agent.connect()
+    try:
+        await agent.send({"type": "open", "conversation_id": before_link.id})
+        panel = await agent.receive("conversation")
+        assert panel["customer"]["linked"] == ["user:42", f"telegram:{MINA['id']}"]
+        assert [(p["conversation_id"], p["channel"]) for p in panel["history"]] == [
+            (on_web.id, "web")
+        ]
+        await agent.send({"type": "open", "conversation_id": on_web.id})
+        panel = await agent.receive("conversation")
+        history = [(p["conversation_id"], p["channel"]) for p in panel["history"]]
+        assert history == [(before_link.id, "telegram")]  # never Leo's
+        await agent.send({"type": "open", "conversation_id": others.id})
+        panel = await agent.receive("conversation")
+        assert panel["customer"]["linked"] == [f"telegram:{LEO['id']}"] and not panel["history"]
+    finally:
+        await agent.close()

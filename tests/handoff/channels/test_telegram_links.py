@@ -11,13 +11,13 @@ from handoff.conversations.system_messages import system_message
 from handoff.customers.identity import telegram_verified_customer
 from handoff.staff.users import Role
 from tests.handoff.channels.test_telegram import (
-    ESCALATED,
     JIWOO,
     LEO,
     MINA,
     StartHub,
     _wait_for_customer,
     conversation_of,
+    escalated,
     texts,
 )
 from tests.support import AgentClient, StaffAccounts, WidgetClient, ws_url
@@ -195,12 +195,8 @@ async def test_the_console_lists_a_customers_conversations_from_every_linked_cha
     staff: StaffAccounts,
 ) -> None:
     hub = await start_telegram_hub(identity_secret=SecretStr("site-secret"))
-    await bot_api.post(bot_api.text(MINA, "/human"))  # before she links: customer telegram:<id>
-    await bot_api.post(bot_api.text(LEO, "/human"))  # someone else
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, MINA))
-    await bot_api.wait(lambda: ESCALATED in texts(bot_api, LEO))
-    before_link = await conversation_of(redis, store, MINA)
-    others = await conversation_of(redis, store, LEO)
+    before_link = await escalated(bot_api, redis, store, MINA)  # customer telegram:<id>
+    others = await escalated(bot_api, redis, store, LEO)  # someone else
     signed = {"user_id": "42", "user_hash": hub.app.state.services.identities.sign("42")}
     code = (await hub.client().post("/telegram/link", json=signed)).json()["code"]
     await bot_api.post(bot_api.text(MINA, f"/start {code}"))

@@ -19,7 +19,7 @@ from handoff.customers.identity import IdentityVerifier
 from handoff.settings import Settings
 from handoff.staff.users import Role
 from tests.bot_responses import article_answer, response_texts
-from tests.e2e.pages import log_in
+from tests.e2e.pages import log_in, messages, send
 from tests.support import StaffAccounts, WidgetClient, ws_url
 from tests.telegram_bot_api import BotApi
 
@@ -28,6 +28,7 @@ pytestmark = pytest.mark.e2e
 TOKEN = "654321:e2e-stand-in"
 MINA = {"id": 6660001, "is_bot": False, "first_name": "Mina", "language_code": "en-GB"}
 LINKED = {"id": 6660003, "is_bot": False, "first_name": "Ara", "language_code": "en"}
+BORA = {"id": 6660004, "is_bot": False, "first_name": "Bora", "language_code": "en"}
 JIWOO = {"id": 6660002, "is_bot": False, "first_name": "Jiwoo", "language_code": "ko"}
 
 
@@ -39,12 +40,13 @@ class TelegramStack:
     hub: Settings
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def telegram_stack(
     stack_hub: Settings, redis_url: str, logs_dir: Path
 ) -> AsyncIterator[TelegramStack]:
     """A second hub process of the whole stack with the Telegram channel on (the action server
-    asks the session's hub for decisions: both share the stack's Redis)."""
+    asks the session's hub for decisions: both share the stack's Redis), for this module's
+    tests (each with Telegram users of its own)."""
     api = BotApi(TOKEN)
     async with api.running():
         port = free_port()
@@ -127,4 +129,40 @@ async def test_the_console_opens_a_linked_customers_web_conversation_from_their_
     await expect(agent.get_by_test_id("chat-title")).to_have_text(f"Conversation {on_web[:8]}")
     await expect(agent.get_by_test_id("transcript")).to_contain_text(marker)
     await expect(agent.get_by_test_id("reply")).to_be_disabled()  # read-only: not the agent's
+    await context.close()
+
+
+async def test_the_widget_moves_to_telegram_and_back_and_each_reply_goes_where_she_wrote(
+    telegram_stack: TelegramStack, browser: Browser
+) -> None:
+    api, hub = telegram_stack.api, telegram_stack.hub
+    context = await browser.new_context(base_url=f"http://127.0.0.1:{hub.port}")
+    page = await context.new_page()
+    await page.goto("/")
+    await page.get_by_test_id("baton-launcher").click()
+    await send(page, "hello")
+    await expect(messages(page, "bot").first).to_be_visible()
+    await page.get_by_test_id("baton-telegram").click()
+    link = page.get_by_test_id("baton-telegram-link")
+    await expect(link).to_be_visible()
+    code = (await link.get_attribute("href")).split("?start=", 1)[1]
+    await api.post(api.text(BORA, f"/start {code}"))
+    moved = system_message("moved_to_telegram", "en")
+    await expect(messages(page, "system").filter(has_text=moved)).to_have_count(1)
+    await expect(link).to_be_hidden()
+    await api.wait(lambda: moved in texts(api, BORA))
+
+    on_telegram = len(texts(api, BORA))
+    answered = await messages(page, "bot").count()
+    await send(page, "what do I need to do to get my account verified?")
+    back = system_message("moved_to_web", "en")
+    await expect(messages(page, "system").filter(has_text=back)).to_have_count(1)
+    await expect(messages(page, "bot").nth(answered)).to_be_visible()  # answered here
+    web_answer = await messages(page, "bot").nth(answered).inner_text()
+
+    await api.post(api.text(BORA, "I am on my phone again"))
+    await expect(messages(page, "system").filter(has_text=moved)).to_have_count(2)
+    await api.wait(lambda: texts(api, BORA).count(moved) == 2)
+    recap, moved_again = texts(api, BORA)[on_telegram:]  # the web answer only in the recap
+    assert web_answer.splitlines()[0][:40] in recap and moved_again == moved
     await context.close()

@@ -180,11 +180,15 @@ async def test_a_customer_back_on_the_website_continues_the_moved_conversation_t
     assert (await store.get(conversation_id)).channel == "telegram"
 
     stale = WidgetClient(ws_url(hub.settings))  # the first browser's token opens it too
+    someone_else = WidgetClient(ws_url(hub.settings))  # never another signed-in user
     try:
         token = first.token
         assert (await stale.connect(token=token, **signed))["conversation_id"] == conversation_id
+        other = {"user_id": "43", "user_hash": hub.app.state.services.identities.sign("43")}
+        assert (await someone_else.connect(token=token, **other))["resumed"] is False
     finally:
         await stale.close()
+        await someone_else.close()
 
 
 async def test_the_console_lists_a_customers_conversations_from_every_linked_channel(

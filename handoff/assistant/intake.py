@@ -96,7 +96,7 @@ class MessageIntake:
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
-        metrics.stored(conversation.channel, entry, entry_id)
+        metrics.stored(channel or conversation.channel, entry, entry_id)
         if entry_id is None:
             return None
         # Agents see the latest message.

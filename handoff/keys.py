@@ -194,6 +194,12 @@ def telegram_user(user_id: int) -> str:
     return f"{PREFIX}:telegram:user:{user_id}"
 
 
+def customer_telegram_users(customer: str) -> str:
+    """Set: the Telegram users who linked their chat to a customer (each checked against
+    telegram_user, which wins if they linked to another since)."""
+    return f"{PREFIX}:customer:{customer}:telegram-users"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""

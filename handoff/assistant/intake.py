@@ -62,10 +62,17 @@ class MessageIntake:
         self._max_chars = max_chars
 
     async def accept(
-        self, conversation_id: str, text: str, client_id: str | None, payload: str | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        client_id: str | None,
+        payload: str | None = None,
+        channel: str = "",
     ) -> AcceptedMessage | None:
         """Validate and store a customer message, its sensitive numbers masked (the transcript,
         the agents' queue and Rasa only ever see it so); None if it is a resend already stored.
+        With `channel`, where the customer wrote it: a conversation that had moved elsewhere
+        comes back there first, so that the answers do too.
 
         Refused ("closed", "empty", "too_long") with a message for the customer.
         """
@@ -88,6 +95,8 @@ class MessageIntake:
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
+        if channel:
+            await self.come_back(conversation, channel)
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
@@ -159,6 +168,17 @@ class MessageIntake:
             decision=turn.decision if turn else None,
             article=links[0].url.rstrip("/").rsplit("/", 1)[-1] if links else None,
         )
+
+    async def come_back(self, conversation: Conversation, channel: str) -> None:
+        """The customer writes from `channel` again (the widget, after moving to Telegram):
+        the conversation continues there, with an event in the transcript saying so."""
+        if conversation.channel == channel or conversation.state is State.CLOSED:
+            return
+        text = system_message(f"moved_to_{channel}", conversation.language)
+        moved = Entry(
+            sender=Sender.SYSTEM, text=text, event=f"moved_to_{channel}", meta={"channel": channel}
+        )
+        await self._store.move(conversation.id, channel, moved)
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:
         """Queue the conversation for a person, unless a person has it already."""

@@ -2,7 +2,8 @@
 
 Protocol (JSON frames). From the hub:
   hello {agent, languages, capacity, max_message_chars}, queue {items, total}, mine {items},
-  conversation {conversation, customer, history, records (a verified customer's)},
+  conversation {conversation, customer (its ids on every channel: linked), history (the
+  customer's other conversations, from every channel), records (a verified customer's)},
   entry {conversation_id, entry},
   typing {conversation_id, on}, suggestions {conversation_id, for, articles},
   articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
@@ -32,6 +33,7 @@ from handoff.conversations.model import (
     State,
     TransitionRefused,
 )
+from handoff.customers.identity import linked_customers
 from handoff.queue.agent_queue import summary
 from handoff.queue.live_events import Listener, QueueEvent, TypingEvent
 from handoff.services import Services
@@ -316,7 +318,8 @@ class AgentSession(SocketSession):
         conversation = await self._conversations.get(conversation_id)
         if conversation.language not in self._agent.languages and not self._is_admin:
             raise Refused("language", f"This conversation is in {conversation.language}.")
-        history = await self._conversations.of_customer(conversation.customer)
+        linked = await linked_customers(self._services.redis, conversation.customer)
+        history = await self._conversations.of_customers(linked)
         records = await self._services.records.panel(conversation)
         await self.send(
             {
@@ -328,11 +331,13 @@ class AgentSession(SocketSession):
                     "language": conversation.language,
                     "verified": conversation.verified,
                     "email": conversation.notify_email or None,
+                    "linked": linked,  # the customer's ids on every channel
                 },
                 "history": [
                     {
                         "conversation_id": past.id,
                         "created_at": past.created_at,
+                        "channel": past.channel,
                         "state": past.state.value,
                         "tags": ",".join(past.tags),
                         "rating": past.rating,

@@ -174,6 +174,7 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
+        "BATON_ATTACHMENTS_DIR": str(settings.attachments_dir),
     } | sentinel_env(settings.redis_sentinels, settings.redis_sentinel_master)
     if settings.telegram_token.get_secret_value():
         env |= {

@@ -245,8 +245,17 @@ class ConversationStore:
 
     async def of_customer(self, customer: str, limit: int = 20) -> list[Conversation]:
         """A customer's conversations, newest first."""
-        ids = await self._redis.zrevrange(keys.customer_conversations(customer), 0, limit - 1)
-        return await self.get_many(ids)
+        return await self.of_customers([customer], limit)
+
+    async def of_customers(self, customers: list[str], limit: int = 20) -> list[Conversation]:
+        """The conversations of several customer ids (one person on several channels), newest
+        first."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for customer in customers:
+                pipe.zrevrange(keys.customer_conversations(customer), 0, limit - 1, withscores=True)
+            found = [row for rows in await pipe.execute() for row in rows]
+        newest = sorted(found, key=lambda row: row[1], reverse=True)[:limit]
+        return await self.get_many([conversation_id for conversation_id, _ in newest])
 
     async def get_many(self, ids: list[str]) -> list[Conversation]:
         """The conversations of these ids that exist, in order (one round trip)."""
@@ -270,6 +279,13 @@ class ConversationStore:
         """
         change = Change(assignee=held_by)
         status, value = await self._run(conversation_id, entry, only_in, None, change)
+        return value if status == "ok" else None
+
+    async def move(self, conversation_id: str, channel: str, entry: Entry) -> str | None:
+        """The conversation continues on another channel: its channel changes in the same
+        atomic step that appends the entry saying so (what follows goes there)."""
+        change = Change(set_fields={F.CHANNEL: channel})
+        status, value = await self._run(conversation_id, entry, None, None, change)
         return value if status == "ok" else None
 
     async def transition(

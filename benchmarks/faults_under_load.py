@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import websockets
-from redis import Redis as SyncRedis
 
 from benchmarks import reports
 from benchmarks.load import RATE_LIMITS, UNLIMITED
@@ -173,17 +172,6 @@ class Customer:
         self.widget = None
 
 
-def wait_for_replica(port: int, timeout_seconds: float = 30) -> None:
-    """Wait until the replica on this port has caught up with its master."""
-    client = SyncRedis(port=port, decode_responses=True)
-    deadline = time.monotonic() + timeout_seconds
-    while client.info("replication").get("master_link_status") != "up":
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the replica on port {port} did not catch up")
-        time.sleep(0.2)
-    client.close()
-
-
 @contextmanager
 def fault_stack(log_dir: Path) -> Iterator[tuple[Settings, processes.Supervisor]]:
     """Redis (a master, a replica, a Sentinel), 2 Rasa servers, the action server and 2 hubs
@@ -205,7 +193,7 @@ def fault_stack(log_dir: Path) -> Iterator[tuple[Settings, processes.Supervisor]
         redis_side, shared = processes.embedded_redis(settings), processes.shared_redis(settings)
         with processes.running(redis_side, log_dir) as supervisor:
             processes.wait_for_redis(processes.embedded_redis_url(settings))
-            wait_for_replica(settings.embedded_redis_port + 1)
+            processes.wait_for_replicas(settings)
             asyncio.run(processes.import_seed_articles(shared))
             bot = processes.bot_processes(shared, "")
             supervisor.start([*bot, *processes.hub_processes(shared, "")], timeout=400)

@@ -66,9 +66,7 @@ def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Pr
     return Process("redis", argv)
 
 
-def replica_process(
-    port: int, data_dir: Path, master_port: int, name: str = "redis-replica"
-) -> Process:
+def replica_process(name: str, port: int, data_dir: Path, master_port: int) -> Process:
     """A redis-server replicating the one on master_port, until Sentinel promotes it."""
     server = redis_process(port, data_dir)
     return Process(name, [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
@@ -264,7 +262,7 @@ def embedded_redis(settings: Settings) -> list[Process]:
     processes = [redis_process(port, var_dir / "redis")]
     for number in range(1, settings.redis_replicas + 1):
         name = f"redis-replica{number}"
-        processes.append(replica_process(port + number, var_dir / name, port, name))
+        processes.append(replica_process(name, port + number, var_dir / name, port))
     if settings.redis_replicas:
         master = settings.redis_sentinel_master
         sentinel_port = local_sentinel_port(settings)
@@ -320,6 +318,27 @@ def wait_for_redis(url: str, timeout_seconds: float = 5) -> None:
                 time.sleep(0.05)
     finally:
         client.close()
+
+
+def wait_for_replicas(settings: Settings, timeout_seconds: float = 30) -> None:
+    """Wait until the embedded Redis's Sentinel knows each of its replicas, in sync: it finds
+    them through the master every few seconds, and a master lost before then has none to
+    promote."""
+    sentinel = SyncRedis(port=local_sentinel_port(settings), decode_responses=True)
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            with contextlib.suppress(RedisConnectionError):
+                master = settings.redis_sentinel_master
+                replicas = sentinel.execute_command("SENTINEL", "replicas", master)
+                synced = [r for r in replicas if r["master-link-status"] == "ok"]
+                if len(synced) >= settings.redis_replicas:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError("the Sentinel found no replica in sync")
+            time.sleep(0.1)
+    finally:
+        sentinel.close()
 
 
 async def import_seed_articles(settings: Settings) -> ImportReport:

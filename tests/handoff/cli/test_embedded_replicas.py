@@ -18,6 +18,7 @@ from handoff.cli.processes import (
     settings_on_free_ports,
     shared_redis,
     wait_for_redis,
+    wait_for_replicas,
 )
 
 
@@ -34,6 +35,7 @@ async def test_the_embedded_redis_fails_over_to_its_replica(tmp_path: Path) -> N
     )
     with running(embedded_redis(settings), tmp_path / "logs") as servers:
         await asyncio.to_thread(wait_for_redis, embedded_redis_url(settings))
+        await asyncio.to_thread(wait_for_replicas, settings)
         async with redis_client(settings) as redis:
             await redis.set("greeting", "hello")
             await redis.wait(1, 10_000)  # the replica has it

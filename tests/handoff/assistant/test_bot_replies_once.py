@@ -23,7 +23,7 @@ from handoff.redis_connection import connect_redis
 from handoff.settings import Settings
 from handoff.staff.users import UserStore
 
-BOT_REPLY_MARKER = b":client:bot-"  # in the keys of the script appending a bot reply
+BOT_REPLY = b"$6\r\nsender\r\n$3\r\nbot\r\n"  # a field of the script appending a bot reply
 
 
 class AnswerCutter:
@@ -42,7 +42,7 @@ class AnswerCutter:
 
         async def upstream() -> None:
             while data := await reader.read(65536):
-                if BOT_REPLY_MARKER in data and not self.cut:
+                if BOT_REPLY in data and not self.cut:
                     appending.set()
                 redis.write(data)
                 await redis.drain()

@@ -9,7 +9,7 @@ end) and stored twice, bot replies stored twice, entries delivered twice on a so
 whose socket closed (the widget says "Reconnecting…"), messages stored but left unanswered,
 turns/s before, during and after each fault, and how long until the bot answered again.
 
-`.venv/bin/python -m benchmarks.faults_under_load` (about 6 minutes with the stack's start);
+`.venv/bin/python -m benchmarks.faults_under_load` (about 7 minutes with the stack's start);
 `--customers 20 --think 5 --phase 15` for a quick look.
 """
 
@@ -37,7 +37,7 @@ from handoff.settings import Settings
 from tests.support import WidgetClient
 
 FAULTS = (("a Rasa server", "rasa1"), ("a hub", "hub1"), ("the Redis master", "redis"))
-WARM_UP_SECONDS = 20
+WARM_UP_SECONDS = 20  # at least; customers start over the first `think` seconds
 BEFORE_SECONDS = 15  # turns/s is measured over this long before each kill
 DURING_SECONDS = 10  # ... the first this many seconds after it, and the rest of the phase after
 REPLY_TIMEOUT_SECONDS = 30  # a message stored and not answered in this long counts unanswered
@@ -180,15 +180,19 @@ def fault_stack(log_dir: Path) -> Iterator[tuple[Settings, processes.Supervisor]
     for name in (*RATE_LIMITS, "WIDGET_SOCKETS_PER_ADDRESS"):
         os.environ[f"BATON_{name}"] = UNLIMITED if name in RATE_LIMITS else "1000000"
     with tempfile.TemporaryDirectory() as data:
+        first = processes.free_ports_in_a_row(
+            9
+        )  # Redis 3, the balancer and hubs 3, Rasa 2, actions
         settings = processes.settings_on_free_ports(
             None,
             var_dir=Path(data),
-            embedded_redis_port=processes.free_ports_in_a_row(3),
+            embedded_redis_port=first,
             redis_replicas=1,
+            port=first + 3,
             hubs=2,
-            port=processes.free_ports_in_a_row(3),
+            rasa_port=first + 6,
             rasa_servers=2,
-            rasa_port=processes.free_ports_in_a_row(2),
+            action_server_port=first + 8,
         )
         redis_side, shared = processes.embedded_redis(settings), processes.shared_redis(settings)
         with processes.running(redis_side, log_dir) as supervisor:
@@ -262,7 +266,7 @@ async def measure(
     chats = [Customer(n, url, tally, think) for n in range(customers)]
     tasks = [asyncio.create_task(chat.chat()) for chat in chats]
     started = time.monotonic()
-    await asyncio.sleep(WARM_UP_SECONDS + BEFORE_SECONDS)
+    await asyncio.sleep(max(WARM_UP_SECONDS, think) + BEFORE_SECONDS)  # everyone has started
     faults = []
     for what, name in FAULTS:
         killed_at = time.monotonic()
@@ -292,7 +296,7 @@ async def measure(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--customers", type=int, default=200)
-    parser.add_argument("--think", type=float, default=40, help="mean seconds between messages")
+    parser.add_argument("--think", type=float, default=60, help="mean seconds between messages")
     parser.add_argument("--phase", type=float, default=40, help="seconds from a kill to the next")
     parser.add_argument("--logs", type=Path, default=Path("var/faults-logs"))
     parser.add_argument(

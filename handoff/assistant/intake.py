@@ -2,7 +2,7 @@
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handoff import metrics
 from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
@@ -143,7 +143,10 @@ class MessageIntake:
         if escalation:
             await self._pending.record(message.conversation_id, escalation)
         last_id = None
-        for entry in entries:
+        for index, entry in enumerate(entries):
+            # Named after the message it answers, so an append retried after a connection died
+            # with Redis's answer in flight is stored once, as a customer's resend is.
+            entry = replace(entry, client_id=reply_client_id(message.entry_id, index))
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
             last_id = appended or last_id
         if escalation:
@@ -203,6 +206,11 @@ class MessageIntake:
             if entry.sender is Sender.BOT and entry.buttons:
                 return any(button.payload == payload for button in entry.buttons)
         return False
+
+
+def reply_client_id(answered_entry_id: str, index: int) -> str:
+    """The client_id of the index-th entry appended in answer to a customer's message."""
+    return f"bot-{answered_entry_id}-{index}"
 
 
 def bot_entries(turn: BotTurn) -> list[Entry]:

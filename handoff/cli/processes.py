@@ -66,10 +66,10 @@ def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Pr
     return Process("redis", argv)
 
 
-def replica_process(port: int, data_dir: Path, master_port: int) -> Process:
+def replica_process(name: str, port: int, data_dir: Path, master_port: int) -> Process:
     """A redis-server replicating the one on master_port, until Sentinel promotes it."""
     server = redis_process(port, data_dir)
-    return Process("redis-replica", [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
+    return Process(name, [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
 
 
 def sentinel_process(
@@ -251,13 +251,44 @@ def balancer_process(settings: Settings) -> Process:
     return Process("balancer", argv, ready_url=f"http://127.0.0.1:{settings.port}/healthz")
 
 
+def local_sentinel_port(settings: Settings) -> int:
+    """Where the Sentinel of the embedded Redis listens: after its replicas' ports."""
+    return settings.embedded_redis_port + settings.redis_replicas + 1
+
+
+def embedded_redis(settings: Settings) -> list[Process]:
+    """The embedded Redis; with BATON_REDIS_REPLICAS, its replicas on the ports after it and a
+    Sentinel watching it, which promotes a replica if it dies."""
+    port, var_dir = settings.embedded_redis_port, settings.var_dir
+    processes = [redis_process(port, var_dir / "redis")]
+    for number in range(1, settings.redis_replicas + 1):
+        name = f"redis-replica{number}"
+        processes.append(replica_process(name, port + number, var_dir / name, port))
+    if settings.redis_replicas:
+        master = settings.redis_sentinel_master
+        sentinel_port = local_sentinel_port(settings)
+        processes.append(sentinel_process(sentinel_port, var_dir / "sentinel", port, master))
+    return processes
+
+
+def shared_redis(settings: Settings) -> Settings:
+    """The settings with the Redis every process shares: as configured, else the embedded one
+    (named by its Sentinel when it has replicas)."""
+    if settings.redis_url or settings.redis_sentinels:
+        return settings
+    if settings.redis_replicas:
+        sentinel = f"127.0.0.1:{local_sentinel_port(settings)}"
+        return settings.model_copy(update={"redis_sentinels": sentinel})
+    return settings.model_copy(update={"redis_url": embedded_redis_url(settings)})
+
+
 def stack(settings: Settings) -> tuple[list[Process], str]:
     """Every process `baton run` starts, and the Redis URL they share."""
     processes = []
+    if not settings.redis_url and not settings.redis_sentinels:
+        processes += embedded_redis(settings)
+    settings = shared_redis(settings)
     redis_url = settings.redis_url or ""  # with Sentinels: database and password, if any
-    if not redis_url and not settings.redis_sentinels:
-        redis_url = embedded_redis_url(settings)
-        processes.append(redis_process(settings.embedded_redis_port, settings.var_dir / "redis"))
     processes += bot_processes(settings, redis_url)
     processes += hub_processes(settings, redis_url)
     return processes, redis_url
@@ -266,11 +297,7 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
 @asynccontextmanager
 async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
     """A client of the configured Redis (or of the embedded one `make run` started)."""
-    if not settings.redis_sentinels:
-        settings = settings.model_copy(
-            update={"redis_url": settings.redis_url or embedded_redis_url(settings)}
-        )
-    redis = connect_redis(settings, decode_responses=True)
+    redis = connect_redis(shared_redis(settings), decode_responses=True)
     try:
         yield redis
     finally:
@@ -292,6 +319,27 @@ def wait_for_redis(url: str, timeout_seconds: float = 5) -> None:
                 time.sleep(0.05)
     finally:
         client.close()
+
+
+def wait_for_replicas(settings: Settings, timeout_seconds: float = 30) -> None:
+    """Wait until the embedded Redis's Sentinel knows each of its replicas, in sync: it finds
+    them through the master every few seconds, and a master lost before then has none to
+    promote."""
+    sentinel = SyncRedis(port=local_sentinel_port(settings), decode_responses=True)
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            with contextlib.suppress(RedisConnectionError):
+                master = settings.redis_sentinel_master
+                replicas = sentinel.execute_command("SENTINEL", "replicas", master)
+                synced = [r for r in replicas if r["master-link-status"] == "ok"]
+                if len(synced) >= settings.redis_replicas:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError("the Sentinel found no replica in sync")
+            time.sleep(0.1)
+    finally:
+        sentinel.close()
 
 
 async def import_seed_articles(settings: Settings) -> ImportReport:

@@ -11,11 +11,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_results
+from bot import action_results, graph_runner
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
 action_results.install()
+graph_runner.install()
 
 
 class HubInput(InputChannel):

@@ -1,6 +1,8 @@
-"""The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py), checked inside
-the Rasa environment against the real Redis: a long conversation's tracker is kept bounded with
-its slots and latest message, and action server replies get Rasa's verdicts, faster."""
+"""The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
+bot/graph_runner.py), checked inside the Rasa environment against the real Redis and the real
+model: a long conversation's tracker is kept bounded with its slots and latest message, action
+server replies get Rasa's verdicts, faster, and the graph run in a planned order understands and
+predicts exactly as Rasa's dask runner does."""
 
 import json
 import subprocess
@@ -45,3 +47,35 @@ def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:
     assert "Failed to validate Action server response" in seen["rejections_by_rasa"][1]
     assert seen["rejections_installed"] == seen["rejections_by_rasa"]
     assert seen["check_installed"] == "bot.action_results"
+
+
+@pytest.fixture(scope="module")
+def understood() -> dict:
+    result = subprocess.run(
+        [RASA_PYTHON, "-m", "tests.bot.graph_runner_checks", str(PROJECT_ROOT / "models")],
+        cwd=PROJECT_ROOT,
+        env={"PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_rasa_server_runs_its_model_with_the_planned_runner(understood: dict) -> None:
+    assert understood["runner"] == "bot.graph_runner"
+
+
+def test_the_planned_runner_understands_and_predicts_as_rasas_own(understood: dict) -> None:
+    by_rasa = understood["by_rasa"]
+    assert len(by_rasa) == 15
+    assert {turn["parse"]["intent"]["name"] for turn in by_rasa} >= {"greet", "request_human"}
+    assert any(turn["parse"]["entities"] for turn in by_rasa)
+    assert {turn["predictions"][1]["action"] for turn in by_rasa} == {"action_listen"}
+    assert understood["by_planned"] == by_rasa
+    assert understood["by_planned_again"] == by_rasa
+
+
+def test_the_planned_runner_schedules_each_kind_of_run_once(understood: dict) -> None:
+    assert understood["plans"] == 2  # the NLU's parse and the policies' prediction

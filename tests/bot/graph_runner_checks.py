@@ -1,7 +1,7 @@
 """Run in the Rasa environment by test_rasa_speedups.py: the real model loaded as the Rasa server
 loads it (bot/graph_runner.py), its graph run by Rasa's own dask runner and by the planned one,
 what each understood and predicted for the same messages, printed as one JSON object.
-Argument: the model's path."""
+Arguments: the model's path, the messages ([text, language] pairs) in JSON."""
 
 import asyncio
 import json
@@ -16,30 +16,12 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-MESSAGES = [
-    ("hello", "en"),
-    ("how do I verify my account?", "en"),
-    ("where is my transfer?", "en"),
-    ("안녕하세요", "ko"),
-    ("본인 인증은 어떻게 하나요?", "ko"),
-    ("송금이 아직 안 왔어요", "ko"),
-    ("I want to talk to a person", "en"),
-    ("someone used my account without me, fraud", "en"),
-    ("I sent 500 USD to the Philippines for cash pickup", "en"),
-    ("my transfer HB-2026-000123 has not arrived", "en"),
-    ("50만원을 필리핀으로 보냈어요", "ko"),
-    ("what is the weather like tomorrow", "en"),
-    ("thanks, bye", "en"),
-    ("/greet", "en"),
-    ("asdfgh qwerty", "en"),
-]
 
-
-async def understood(processor: MessageProcessor) -> list[dict[str, Any]]:
+async def understood(processor: MessageProcessor, messages: list) -> list[dict[str, Any]]:
     """For each message: the NLU's parse, then the action the policies predict after it and
     after that action, with their policy and every action's probability."""
     seen = []
-    for text, language in MESSAGES:
+    for text, language in messages:
         parsed = await processor.parse_message(UserMessage(text, metadata={"language": language}))
         events = [
             ActionExecuted(ACTION_SESSION_START_NAME),
@@ -76,16 +58,16 @@ class RasasOwnRun:
         return DaskGraphRunner.run(self.runner, inputs, targets)
 
 
-async def main(model: str) -> dict[str, Any]:
+async def main(model: str, messages: list) -> dict[str, Any]:
     import bot.channel  # noqa: F401  (installs the planned runner, as the Rasa server does)
 
     processor = Agent.load(model).processor
     planned = processor.graph_runner
     processor.graph_runner = RasasOwnRun(planned)
-    by_rasa = await understood(processor)
+    by_rasa = await understood(processor, messages)
     processor.graph_runner = planned
-    by_planned = await understood(processor)
-    by_planned_again = await understood(processor)
+    by_planned = await understood(processor, messages)
+    by_planned_again = await understood(processor, messages)
     return {
         "runner": type(planned).__module__,
         "by_rasa": by_rasa,
@@ -96,4 +78,4 @@ async def main(model: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(sys.argv[1])), ensure_ascii=False))
+    print(json.dumps(asyncio.run(main(sys.argv[1], json.loads(sys.argv[2]))), ensure_ascii=False))

@@ -22,6 +22,7 @@ from handoff.queue.escalations import PendingEscalations
 from handoff.redis_connection import connect_redis
 from handoff.settings import Settings
 from handoff.staff.users import UserStore
+from knowledge_base.gap_log import GapLog
 
 BOT_REPLY = b"$6\r\nsender\r\n$3\r\nbot\r\n"  # a field of the script appending a bot reply
 
@@ -81,7 +82,8 @@ async def intake_on(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> Mes
     store = ConversationStore(redis, settings)
     queue = AgentQueue(redis, store, UserStore(redis), settings)
     rasa = RasaClient(http, bot.rasa_urls, bot.action_server_url)
-    return MessageIntake(store, rasa, queue, PendingEscalations(redis, queue), 4000)
+    pending = PendingEscalations(redis, queue)
+    return MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
 
 
 async def greet(intake: MessageIntake, store: ConversationStore) -> tuple[str, list[Entry]]:

@@ -2,11 +2,11 @@
 
 Rasa 3.6 runs its model graph through dask on every NLU parse and every policy prediction
 (`DaskGraphRunner`): each call rebuilds the graph's minimal schema, has dask order it, work out
-every node's dependencies and schedule it, 38-47% of a Rasa turn's CPU
-(benchmarks/rasa-turn-profile.md). The graph never changes once the model is loaded, so for
-each set of targets and inputs this runner records once the sequence dask's synchronous
-scheduler executes, and then executes that sequence with dask's own task call: the same nodes,
-the same inputs, in the same order.
+every node's dependencies and schedule it: 6.4% of the Rasa server's busy time, the nodes'
+own work apart (benchmarks/rasa-turn-profile.md). The graph never changes once the model is
+loaded, so for each set of targets and inputs this runner records once the sequence dask's
+synchronous scheduler executes, and then executes that sequence with dask's own task call:
+the same nodes, the same inputs, in the same order.
 """
 
 from dataclasses import dataclass

@@ -5,7 +5,13 @@ import logging
 from dataclasses import dataclass, replace
 
 from handoff import metrics
-from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
+from handoff.assistant.rasa_client import (
+    AssistantUnavailable,
+    BotTurn,
+    RasaClient,
+    article_slug,
+    as_typed_text,
+)
 from handoff.conversations.language import detect_language
 from handoff.conversations.model import (
     Conversation,
@@ -169,7 +175,7 @@ class MessageIntake:
             language=message.language,
             intent=turn.intent if turn else None,
             decision=turn.decision if turn else None,
-            article=links[0].url.rstrip("/").rsplit("/", 1)[-1] if links else None,
+            article=article_slug(links[0].url) if links else None,
         )
 
     async def come_back(self, conversation: Conversation, channel: str) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 import websockets
 from redis.asyncio import Redis
 
+from handoff.assistant.rasa_client import article_slug
 from handoff.cli import processes
 from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
@@ -111,7 +112,7 @@ async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: f
         )
     link = next((e.meta["link"]["url"] for e in replies if "link" in e.meta), None)
     if link:
-        return Outcome("answer", slug=link.rsplit("/", 1)[-1], intent=intent, reply_ms=reply_ms)
+        return Outcome("answer", slug=article_slug(link), intent=intent, reply_ms=reply_ms)
     decision = replies[0].meta.get("decision") if replies else None
     return Outcome(reply_kind(decision, intent), intent=intent, reply_ms=reply_ms)
 

@@ -23,6 +23,7 @@ from handoff.api import (
     telegram_webhook,
     widget_socket,
 )
+from handoff.logs import log_to_stderr
 from handoff.metrics import count_logged_errors
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
@@ -40,6 +41,7 @@ CONTENT_SECURITY_POLICY = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the hub; the clients are created when it starts, not at import."""
     settings = settings or get_settings()
+    log_to_stderr()
     count_logged_errors()
 
     @asynccontextmanager

@@ -11,6 +11,7 @@ ALLOWED = {
     "keys": set(),
     "tasks": set(),
     "redis_connection": set(),
+    "logs": set(),
     "settings": {"knowledge_base"},
     "conversations": {"keys", "tasks"},
     "metrics": {"conversations", "keys"},  # recorded where events happen, by the parts above
@@ -53,7 +54,7 @@ ALLOWED = {
         "metrics",
         "dashboard",
     },
-    "app": {"api", "services", "knowledge_base", "metrics"},
+    "app": {"api", "services", "knowledge_base", "metrics", "logs"},
     "cli": {
         "assistant",
         "channels",

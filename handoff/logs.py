@@ -21,6 +21,6 @@ def log_to_stderr() -> None:
         logger = logging.getLogger(source)
         if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
             handler = _StderrHandler()
-            handler.setFormatter(DefaultFormatter("%(levelprefix)s %(name)s: %(message)s"))
+            handler.setFormatter(DefaultFormatter("%(levelprefix)s %(asctime)s %(name)s: %(message)s"))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)

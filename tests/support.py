@@ -119,10 +119,14 @@ class WidgetClient(JsonSocket):
         self, text: str, timeout: float = 30, client_id: str | None = None
     ) -> list[dict]:
         """Say something (again, with the client_id of an earlier try); the entries answering
-        it, up to the one "typing off" names."""
+        it, up to the one "typing off" names.
+
+        Entries come through the transcript's stream and "typing off" straight from the bot's
+        turn, so "typing off" may come first (after a Redis failover, by about a second).
+        """
         client_id = await self.say(text, client_id)
         entries: list[dict] = []
-        seen_own, through = False, None
+        seen_own, named = False, set()  # the entries "typing off" frames named
         async with asyncio.timeout(timeout):
             while True:
                 frame = await self.receive("entry", "typing")
@@ -130,11 +134,11 @@ class WidgetClient(JsonSocket):
                     seen_own = seen_own or frame.get("client_id") == client_id
                     if seen_own and frame.get("client_id") != client_id:
                         entries.append(frame)
+                elif not frame["on"] and frame.get("through"):
+                    named.add(frame["through"])
                 elif not frame["on"] and seen_own:
-                    through = frame.get("through") or ""
-                if through is not None and (
-                    not through or any(e["id"] == through for e in entries)
-                ):
+                    return entries  # the bot answered nothing
+                if any(e["id"] in named for e in entries):
                     return entries
 
 

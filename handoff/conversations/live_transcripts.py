@@ -70,6 +70,7 @@ class TranscriptFeed:
                     await pubsub.subscribe(keys.transcript_appended())
                     async for message in pubsub.listen():
                         if message["type"] == "subscribe":
+                            logger.info("Transcript channel subscribed")
                             self._wake_all()  # whatever was appended while unsubscribed
                             subscribed.set()
                         elif message["type"] == "message":

@@ -1,5 +1,6 @@
 """A queued Telegram customer's place in the queue: one status message, edited in place as the
-place or the wait changes (never a new message each time), until a person takes the chat."""
+place or the wait changes (never a new message each time), until a person takes the chat or the
+customer carries on on the website."""
 
 import asyncio
 import logging
@@ -12,6 +13,7 @@ from handoff import keys
 from handoff.channels.locks import NamedLocks
 from handoff.conversations.model import Conversation
 from handoff.conversations.system_messages import system_message
+from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Place, QueueView
 from handoff.queue.live_events import EventHub, QueueEvent
 
@@ -70,13 +72,15 @@ class QueueStatus:
                 await self._show(conversation_id, view)
 
     async def _show(self, conversation_id: str, view: QueueView) -> None:
-        """Send or edit the chat's status message; forget it once the chat is not queued."""
+        """Send or edit the chat's status message; forget it once the chat is not queued, or
+        the conversation went back to the website (the widget shows the place there)."""
         key = keys.telegram_status(conversation_id)
         status = await self._redis.hgetall(key)
         place = view.place(conversation_id)
         if place is None and await self._redis.zscore(keys.queue(), conversation_id) is not None:
             return  # queued after the view was read: the next refresh shows it
-        if place is None or not status:
+        channel = await self._redis.hget(keys.conversation(conversation_id), F.CHANNEL)
+        if place is None or not status or channel != "telegram":
             await self._redis.srem(keys.telegram_waiting(), conversation_id)
             await self._redis.delete(key)
             return

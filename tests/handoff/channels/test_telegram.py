@@ -313,6 +313,30 @@ async def test_the_queue_place_is_one_message_edited_in_place_as_it_changes(
     assert not await redis.exists(keys.telegram_status(second.id))
 
 
+async def test_a_queued_customer_back_on_the_website_gets_no_more_status_edits_in_telegram(
+    start_telegram_hub: StartHub,
+    bot_api: BotApi,
+    redis: Redis,
+    store: ConversationStore,
+    staff: StaffAccounts,
+) -> None:
+    hub = await start_telegram_hub()
+    services = hub.app.state.services
+    first = await escalated(bot_api, redis, store, MINA)
+    second = await escalated(bot_api, redis, store, LEO)
+    await services.intake.come_back(second, "web")  # as Leo's next message from the widget does
+
+    ana = (await staff(Role.AGENT)).name
+    await services.queue.heartbeat(ana)
+    await services.queue.claim(first.id, ana)  # Leo moves up: the widget shows it, not Telegram
+    async with asyncio.timeout(30):
+        while second.id in await redis.smembers(keys.telegram_waiting()):
+            await asyncio.sleep(0.05)
+    assert not await redis.exists(keys.telegram_status(second.id))
+    assert not [c for c in bot_api.called("editMessageText") if c.params["chat_id"] == LEO["id"]]
+    assert (await store.get(second.id)).state is State.QUEUED  # still waiting, on the website
+
+
 async def test_the_close_asks_for_a_rating_with_buttons_and_a_press_records_it_once(
     start_telegram_hub: StartHub,
     bot_api: BotApi,

@@ -9,6 +9,7 @@ import logging
 from uvicorn.logging import DefaultFormatter
 
 SOURCES = ("handoff", "knowledge_base")
+FORMAT = "%(levelprefix)s %(asctime)s %(name)s: %(message)s"  # uvicorn's look, with the time
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -21,6 +22,6 @@ def log_to_stderr() -> None:
         logger = logging.getLogger(source)
         if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
             handler = _StderrHandler()
-            handler.setFormatter(DefaultFormatter("%(levelprefix)s %(asctime)s %(name)s: %(message)s"))
+            handler.setFormatter(DefaultFormatter(FORMAT))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)

@@ -90,7 +90,8 @@ class RasaClient:
         """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
         self._servers = [url.rstrip("/") for url in rasa_urls]
-        self._action_server_health = f"{action_server_url.rstrip('/')}/health"
+        self._health_url = f"{action_server_url.rstrip('/')}/health"
+        self._health_check: asyncio.Future[httpx.Response] | None = None
 
     async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:
         """POST to the first server for this key that can be reached; the last one's error if
@@ -102,6 +103,13 @@ class RasaClient:
             except NOT_REACHED as error:
                 logger.warning("Rasa server %s is down, trying the next: %r", server, error)
         return await self._http.post(f"{last}{path}", json=body, **options)
+
+    async def _action_server_health(self) -> httpx.Response:
+        """The action server's health check: one at a time, its answer shared by every turn
+        that asks while it runs (many customers at once make one check, not one each)."""
+        if self._health_check is None or self._health_check.done():
+            self._health_check = asyncio.ensure_future(self._http.get(self._health_url))
+        return await asyncio.shield(self._health_check)
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
@@ -125,13 +133,14 @@ class RasaClient:
         """Forward a message; the conversation id is Rasa's sender id.
 
         Rasa answers even when its action server is down (in the wrong language, without the
-        actions' work), so the action server's health is checked alongside, at no extra wait.
+        actions' work), so the action server's health is checked alongside, at no extra wait
+        (a check already under way for another turn counts).
         """
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
             response, health = await asyncio.gather(
                 self._post(conversation_id, WEBHOOK_PATH, body),
-                self._http.get(self._action_server_health),
+                self._action_server_health(),
             )
             response.raise_for_status()
             health.raise_for_status()

@@ -6,13 +6,17 @@ Rasa here is httpx's own MockTransport answering as bot/channel.py and the actio
 where a port matters (nothing listening, a server that never answers), a real loopback one."""
 
 import asyncio
+import contextlib
+import importlib.abc
 import json
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from httpcore._synchronization import current_async_library
 
 from handoff.assistant.rasa_client import (
     PARSE_TIMEOUT_SECONDS,
@@ -275,6 +279,36 @@ async def test_a_failing_action_server_makes_the_assistant_unavailable(
         await client.send("c-1", "hello", "en")
 
 
+@pytest.mark.parametrize("health", [200, 503])
+async def test_turns_at_once_share_one_action_server_check_and_its_verdict(
+    rasa: FakeRasa, health: int
+) -> None:
+    rasa.answer([{"text": "Hello!"}], {"name": "greet", "confidence": 0.9})
+    checks, answer_checks = [], asyncio.Event()
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":
+            checks.append(request)
+            await answer_checks.wait()
+            return httpx.Response(health, json={})
+        return rasa.handle(request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+        client = RasaClient(http, [RASA], ACTIONS)
+        turns = [asyncio.create_task(client.send(f"c-{n}", "hello", "en")) for n in range(5)]
+        await asyncio.sleep(0.05)
+        answer_checks.set()
+        outcomes = await asyncio.gather(*turns, return_exceptions=True)
+        assert len(checks) == 1
+        if health == 200:
+            assert [turn.replies for turn in outcomes] == [[BotReply("Hello!")]] * 5
+        else:
+            assert all(isinstance(outcome, AssistantUnavailable) for outcome in outcomes)
+        with contextlib.suppress(AssistantUnavailable):
+            await client.send("c-1", "hello again", "en")
+        assert len(checks) == 2  # a later turn checks anew
+
+
 async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     async with httpx.AsyncClient() as http:
@@ -345,3 +379,26 @@ async def test_rasa_answering_json_of_the_wrong_shape_is_unavailable(
     rasa.webhook = httpx.Response(200, json=body)
     with pytest.raises(AssistantUnavailable):
         await client.send("c-1", "hello", "en")
+
+
+class ImportSearches(importlib.abc.MetaPathFinder):
+    """Records the modules Python searches for, finding none itself."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        self.searched.append(name)
+
+
+async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
+    # httpx's connection pool asks on every request (a bot turn makes two): without sniffio,
+    # each ask searched sys.path for it (benchmarks/rasa-turn-profile.md).
+    current_async_library()
+    searches = ImportSearches()
+    sys.meta_path.insert(0, searches)
+    try:
+        assert [current_async_library() for _ in range(3)] == ["asyncio"] * 3
+    finally:
+        sys.meta_path.remove(searches)
+    assert searches.searched == []

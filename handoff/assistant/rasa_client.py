@@ -17,6 +17,17 @@ PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not h
 WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
+MAX_CONNECTIONS = 100  # to Rasa and the action server, together; a turn over it waits for one
+
+
+def http_client(timeout_seconds: float) -> httpx.AsyncClient:
+    """The hub's HTTP client of Rasa and the action server. It keeps every connection it opens
+    for the next request: httpx's default keeps 20, so with more customers at once than that,
+    every turn opened a new connection (benchmarks/rasa-turn-profile.md)."""
+    limits = httpx.Limits(
+        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+    )
+    return httpx.AsyncClient(timeout=timeout_seconds, limits=limits)
 
 
 def as_typed_text(text: str) -> str:

@@ -26,6 +26,7 @@ from handoff.assistant.rasa_client import (
     HandoffRequest,
     Link,
     RasaClient,
+    http_client,
 )
 from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
@@ -402,3 +403,49 @@ async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
     finally:
         sys.meta_path.remove(searches)
     assert searches.searched == []
+
+
+class KeepAliveServer:
+    """A loopback HTTP/1.1 server answering as Rasa's webhook and the action server's health
+    check at once, a little later, on connections it keeps open; counts the connections."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.reply = json.dumps({"messages": [{"text": "Hello!"}], "intent": {}}).encode()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await self._answer(reader, writer)
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while head := await reader.readuntil(b"\r\n\r\n"):
+            length = next(
+                (int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                 if line.lower().startswith(b"content-length:")),
+                0,
+            )  # fmt: skip
+            await reader.readexactly(length)
+            await asyncio.sleep(0.05)  # every customer's turn under way at once
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(self.reply)}\r\n\r\n".encode()
+                + self.reply
+            )
+            await writer.drain()
+
+
+async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once() -> None:
+    server = KeepAliveServer()
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    customers = 40  # more than the 20 connections httpx keeps by default
+    async with listening, http_client(10) as http:
+        client = RasaClient(http, [url], url)
+        opened = []
+        for _ in range(3):
+            turns = [client.send(f"c-{n}", "hello", "en") for n in range(customers)]
+            assert all(turn.replies for turn in await asyncio.gather(*turns))
+            opened.append(server.connections)
+    assert opened[0] <= customers + 1  # the turns' and one shared health check's
+    assert opened[1:] == [opened[0], opened[0]]  # none opened again

@@ -20,10 +20,10 @@ from handoff.api import (
     internal,
     metrics,
     pages,
+    security_headers,
     telegram_webhook,
     widget_socket,
 )
-from handoff.api.security_headers import SecurityHeaders
 from handoff.metrics import count_logged_errors
 from handoff.services import Services
 from handoff.settings import Settings, get_settings
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(security_headers.SecurityHeaders)
 
     @app.exception_handler(EditConflict)
     async def edit_conflict(request: Request, conflict: EditConflict) -> JSONResponse:

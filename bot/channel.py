@@ -11,7 +11,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_results, graph_runner
+from bot import action_results, graph_runner, kept_connections
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
@@ -19,6 +19,7 @@ SUPPORTED_LANGUAGES = frozenset({"en", "ko"})
 LANGUAGE_ENTITY = "language"  # it fills the `language` slot (bot/domain.yml)
 action_results.install()
 graph_runner.install()
+kept_connections.install()
 
 
 class HubInput(InputChannel):

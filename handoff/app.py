@@ -4,7 +4,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -20,6 +20,7 @@ from handoff.api import (
     internal,
     metrics,
     pages,
+    security_headers,
     telegram_webhook,
     widget_socket,
 )
@@ -30,12 +31,6 @@ from handoff.settings import Settings, get_settings
 from knowledge_base.store import EditConflict
 
 logger = logging.getLogger(__name__)
-
-# Pages and the widget run only our own files: no inline script, nothing from a message runs.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'self'"
-)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -64,13 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next) -> Response:
-        response = await call_next(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    app.add_middleware(security_headers.SecurityHeaders)
 
     @app.exception_handler(EditConflict)
     async def edit_conflict(request: Request, conflict: EditConflict) -> JSONResponse:

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from handoff import metrics
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.intake import MessageIntake
-from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.conversations.live_transcripts import TranscriptFeed
 from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
@@ -118,7 +118,7 @@ class Services:
             socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
             max_connections=settings.redis_max_connections,
         )
-        http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
+        http = http_client(settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis, settings, on_message=metrics.stored)
         users = UserStore(
             redis, Passwords(settings.login_hash_workers, settings.login_hash_waiting)

@@ -10,6 +10,7 @@ import numpy as np
 from redis.asyncio import Redis
 
 from knowledge_base import keys
+from knowledge_base.encode_batcher import EncodeBatcher
 from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel, export
 
@@ -70,11 +71,13 @@ class Embedder:
         self._model = OnnxSentenceModel(folder)
         self.model_id = hashlib.sha256(folder.name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions
+        self._questions = EncodeBatcher(self.embed)
         self.embed_question = lru_cache(maxsize=RECENT_QUESTIONS)(self._embed_question)
 
     def _embed_question(self, text: str) -> np.ndarray:
-        """One question's unit vector, read-only (embed_question caches it)."""
-        vector = self.embed([text])[0]
+        """One question's unit vector, read-only (embed_question caches it); questions asked
+        at the same moment in other threads are encoded in the same call."""
+        vector = self._questions.embed(text)
         vector.flags.writeable = False
         return vector
 

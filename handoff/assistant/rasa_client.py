@@ -17,6 +17,17 @@ PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not h
 WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
+MAX_CONNECTIONS = 100  # to Rasa and the action server, together; a turn over it waits for one
+
+
+def http_client(timeout_seconds: float) -> httpx.AsyncClient:
+    """The hub's HTTP client of Rasa and the action server. It keeps every connection it opens
+    for the next request: httpx's default keeps 20, so with more customers at once than that,
+    every turn opened a new connection (benchmarks/rasa-turn-profile.md)."""
+    limits = httpx.Limits(
+        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+    )
+    return httpx.AsyncClient(timeout=timeout_seconds, limits=limits)
 
 
 def as_typed_text(text: str) -> str:
@@ -90,7 +101,8 @@ class RasaClient:
         """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
         self._servers = [url.rstrip("/") for url in rasa_urls]
-        self._action_server_health = f"{action_server_url.rstrip('/')}/health"
+        self._health_url = f"{action_server_url.rstrip('/')}/health"
+        self._health_check: asyncio.Future[httpx.Response] | None = None
 
     async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:
         """POST to the first server for this key that can be reached; the last one's error if
@@ -102,6 +114,13 @@ class RasaClient:
             except NOT_REACHED as error:
                 logger.warning("Rasa server %s is down, trying the next: %r", server, error)
         return await self._http.post(f"{last}{path}", json=body, **options)
+
+    async def _action_server_health(self) -> httpx.Response:
+        """The action server's health check: one at a time, its answer shared by every turn
+        that asks while it runs (many customers at once make one check, not one each)."""
+        if self._health_check is None or self._health_check.done():
+            self._health_check = asyncio.ensure_future(self._http.get(self._health_url))
+        return await asyncio.shield(self._health_check)
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
@@ -125,13 +144,14 @@ class RasaClient:
         """Forward a message; the conversation id is Rasa's sender id.
 
         Rasa answers even when its action server is down (in the wrong language, without the
-        actions' work), so the action server's health is checked alongside, at no extra wait.
+        actions' work), so the action server's health is checked alongside, at no extra wait
+        (a check already under way for another turn counts).
         """
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
             response, health = await asyncio.gather(
                 self._post(conversation_id, WEBHOOK_PATH, body),
-                self._http.get(self._action_server_health),
+                self._action_server_health(),
             )
             response.raise_for_status()
             health.raise_for_status()

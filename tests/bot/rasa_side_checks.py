@@ -1,19 +1,22 @@
-"""Run in the Rasa environment by test_rasa_speedups.py: what the bounded tracker store and the
-action-reply check do, printed as one JSON object. Argument: a Redis URL for the store."""
+"""Run in the Rasa environment by test_rasa_speedups.py: what the bounded tracker store, the
+action-reply check and the kept-alive connections do, printed as one JSON object. Argument: a
+Redis URL for the store."""
 
 import asyncio
 import json
 import sys
 from urllib.parse import urlsplit
 
+from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_results
+from bot import action_results, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
 TURNS = 100
@@ -43,6 +46,30 @@ def rejection(result: dict) -> str | None:
     return None
 
 
+async def connections_for(calls: int) -> dict:
+    """How many connections a local action server accepted for `calls` calls from Rasa's
+    endpoint client, and what it answered."""
+    peers: set[int] = set()
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.add(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": [await request.json()]})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+    try:
+        answers = [await endpoint.request(json={"call": n}) for n in range(calls)]
+    finally:
+        await runner.cleanup()
+    return {"connections": len(peers), "answers": answers}
+
+
 async def main(redis_url: str) -> dict:
     domain = Domain.load("bot/domain.yml")
     url = urlsplit(redis_url)
@@ -57,7 +84,13 @@ async def main(redis_url: str) -> dict:
     bad = {"events": [{"event": "slot", "name": 5}], "responses": "not a list"}
     before = [rejection(good), rejection(bad)]
     action_results.install()
+    by_rasa = await connections_for(3)
+    kept_connections.install()
+    pooled = await connections_for(3)
+    await kept_connections.connection_pool().close()
     return {
+        "connections_by_rasa": by_rasa,
+        "connections_kept": pooled,
         "events_given": len(tracker.events),
         "events_kept": len(kept.events),
         "bytes_bounded": len(bounded.red.get(bounded.key_prefix + "long")),

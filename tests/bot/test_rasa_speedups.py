@@ -1,8 +1,9 @@
 """The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
-bot/graph_runner.py), checked inside the Rasa environment against the real Redis and the real
-model: a long conversation's tracker is kept bounded with its slots and latest message, action
-server replies get Rasa's verdicts, faster, and the graph run in a planned order understands and
-predicts exactly as Rasa's dask runner does."""
+bot/graph_runner.py, bot/kept_connections.py), checked inside the Rasa environment against the
+real Redis and the real model: a long conversation's tracker is kept bounded with its slots and
+latest message, action server replies get Rasa's verdicts, faster, calls to the action server
+share one kept-alive connection, and the graph run in a planned order understands and predicts
+exactly as Rasa's dask runner does."""
 
 import json
 import subprocess
@@ -68,6 +69,14 @@ def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:
     assert "Failed to validate Action server response" in seen["rejections_by_rasa"][1]
     assert seen["rejections_installed"] == seen["rejections_by_rasa"]
     assert seen["check_installed"] == "bot.action_results"
+
+
+def test_action_server_calls_share_a_kept_alive_connection(seen: dict) -> None:
+    by_rasa, kept = seen["connections_by_rasa"], seen["connections_kept"]
+    assert by_rasa["connections"] == 3  # Rasa's own client: a new connection every call
+    assert kept["connections"] == 1
+    assert kept["answers"] == by_rasa["answers"]
+    assert [a["responses"] for a in kept["answers"]] == [[{"call": n}] for n in range(3)]
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,17 @@ Rasa here is httpx's own MockTransport answering as bot/channel.py and the actio
 where a port matters (nothing listening, a server that never answers), a real loopback one."""
 
 import asyncio
+import contextlib
+import importlib.abc
 import json
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
+from httpcore._synchronization import current_async_library
 
 from handoff.assistant.rasa_client import (
     PARSE_TIMEOUT_SECONDS,
@@ -22,6 +26,7 @@ from handoff.assistant.rasa_client import (
     HandoffRequest,
     Link,
     RasaClient,
+    http_client,
 )
 from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
@@ -275,6 +280,36 @@ async def test_a_failing_action_server_makes_the_assistant_unavailable(
         await client.send("c-1", "hello", "en")
 
 
+@pytest.mark.parametrize("health", [200, 503])
+async def test_turns_at_once_share_one_action_server_check_and_its_verdict(
+    rasa: FakeRasa, health: int
+) -> None:
+    rasa.answer([{"text": "Hello!"}], {"name": "greet", "confidence": 0.9})
+    checks, answer_checks = [], asyncio.Event()
+
+    async def handle(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/health":
+            checks.append(request)
+            await answer_checks.wait()
+            return httpx.Response(health, json={})
+        return rasa.handle(request)
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
+        client = RasaClient(http, [RASA], ACTIONS)
+        turns = [asyncio.create_task(client.send(f"c-{n}", "hello", "en")) for n in range(5)]
+        await asyncio.sleep(0.05)
+        answer_checks.set()
+        outcomes = await asyncio.gather(*turns, return_exceptions=True)
+        assert len(checks) == 1
+        if health == 200:
+            assert [turn.replies for turn in outcomes] == [[BotReply("Hello!")]] * 5
+        else:
+            assert all(isinstance(outcome, AssistantUnavailable) for outcome in outcomes)
+        with contextlib.suppress(AssistantUnavailable):
+            await client.send("c-1", "hello again", "en")
+        assert len(checks) == 2  # a later turn checks anew
+
+
 async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     async with httpx.AsyncClient() as http:
@@ -345,3 +380,72 @@ async def test_rasa_answering_json_of_the_wrong_shape_is_unavailable(
     rasa.webhook = httpx.Response(200, json=body)
     with pytest.raises(AssistantUnavailable):
         await client.send("c-1", "hello", "en")
+
+
+class ImportSearches(importlib.abc.MetaPathFinder):
+    """Records the modules Python searches for, finding none itself."""
+
+    def __init__(self) -> None:
+        self.searched: list[str] = []
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        self.searched.append(name)
+
+
+async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
+    # httpx's connection pool asks on every request (a bot turn makes two): without sniffio,
+    # each ask searched sys.path for it (benchmarks/rasa-turn-profile.md).
+    current_async_library()
+    searches = ImportSearches()
+    sys.meta_path.insert(0, searches)
+    try:
+        assert [current_async_library() for _ in range(3)] == ["asyncio"] * 3
+    finally:
+        sys.meta_path.remove(searches)
+    assert searches.searched == []
+
+
+class KeepAliveServer:
+    """A loopback HTTP/1.1 server answering as Rasa's webhook and the action server's health
+    check at once, a little later, on connections it keeps open; counts the connections."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.reply = json.dumps({"messages": [{"text": "Hello!"}], "intent": {}}).encode()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await self._answer(reader, writer)
+
+    async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while head := await reader.readuntil(b"\r\n\r\n"):
+            length = next(
+                (int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                 if line.lower().startswith(b"content-length:")),
+                0,
+            )  # fmt: skip
+            await reader.readexactly(length)
+            await asyncio.sleep(0.05)  # every customer's turn under way at once
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(self.reply)}\r\n\r\n".encode()
+                + self.reply
+            )
+            await writer.drain()
+
+
+async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once() -> None:
+    server = KeepAliveServer()
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    customers = 40  # more than the 20 connections httpx keeps by default
+    async with listening, http_client(10) as http:
+        client = RasaClient(http, [url], url)
+        opened = []
+        for _ in range(3):
+            turns = [client.send(f"c-{n}", "hello", "en") for n in range(customers)]
+            assert all(turn.replies for turn in await asyncio.gather(*turns))
+            opened.append(server.connections)
+    assert opened[0] <= customers + 1  # the turns' and one shared health check's
+    assert opened[1:] == [opened[0], opened[0]]  # none opened again

@@ -12,8 +12,12 @@ RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
 RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*.yml nlu_data/*/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
+# Independent steps run side by side: on a fresh clone the hub's environment installs (mostly
+# unpacking wheels) while the Rasa environment installs and its model trains (CPU), and the
+# system packages the tests need install beside them.
+MAKEFLAGS += --jobs=3
 
-.PHONY: help run test lint setup mpnet eval-entities
+.PHONY: help run test lint setup system-packages mpnet eval-entities
 help:
 	@echo "make run    install what is missing, train what is stale, start the whole stack"
 	@echo "make test   install what is missing and run every test"
@@ -24,11 +28,14 @@ run: setup
 	@[ "$${BATON_HUBS:-1}" -le 1 ] || scripts/ensure-haproxy
 	$(VENV)/bin/baton run
 
-test: setup
-	@scripts/ensure-chromium
-	@scripts/ensure-haproxy
+test: setup system-packages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# Chromium (the browser tests) and HAProxy (several hubs), one after the other: both use apt-get.
+system-packages:
+	@scripts/ensure-chromium
+	@scripts/ensure-haproxy
 
 # Optional: the larger embedding model (see README, "Choosing the embedding model").
 mpnet: $(MPNET)/calibration.json

@@ -4,6 +4,8 @@ as the Rasa server's /model/parse would.
 
 .venv-rasa/bin/python -m benchmarks.entity_eval --model models/baton.tar.gz \
     --test benchmarks/data/entities-test.jsonl --out benchmarks/results/entities.json
+
+Several test sets (`--test A --out A.json --test B --out B.json`) share one load of the model.
 """
 
 import argparse
@@ -30,18 +32,22 @@ async def extract(model: Path, texts: list[str]) -> list[list[Entity]]:
 
 
 def main() -> None:
-    """Parse the test set with the model, print the figures and write the JSON report."""
+    """Parse each test set with the model, print the figures and write each JSON report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--test", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--test", type=Path, required=True, action="append")
+    parser.add_argument("--out", type=Path, required=True, action="append")
     args = parser.parse_args()
-    cases = load_cases(args.test)
-    found = asyncio.run(extract(args.model, [case.text for case in cases]))
-    figures = {"model": str(args.model), "test": str(args.test)} | report(cases, found)
-    args.out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
-    print(table(figures))
-    print(f"{len(figures['mistakes'])} utterances not all right; report: {args.out}")
+    if len(args.test) != len(args.out):
+        parser.error("give one --out for each --test")
+    sets = [load_cases(test) for test in args.test]
+    found = asyncio.run(extract(args.model, [case.text for cases in sets for case in cases]))
+    for test, out, cases in zip(args.test, args.out, sets, strict=True):
+        figures = {"model": str(args.model), "test": str(test)} | report(cases, found[: len(cases)])
+        found = found[len(cases) :]
+        out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
+        print(table(figures))
+        print(f"{len(figures['mistakes'])} utterances not all right; report: {out}")
 
 
 if __name__ == "__main__":

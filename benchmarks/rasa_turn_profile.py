@@ -33,7 +33,8 @@ WINDOW = 10  # turns averaged at each end of the long conversation
 # A sample counts for each stage whose marker one of its frames ("function (file:line)") holds.
 STAGES = {
     "checking action server replies (jsonschema)": ("jsonschema",),
-    "dask ordering the model graph": ("dask/",),
+    "graph runs (the NLU and the policies)": ("dask.py", "graph_runner.py"),
+    "the graph runner's own work (dask's ordering, scheduling)": ("dask.py", "graph_runner.py"),
     "lock store": ("lock_store.py",),
     "tracker store": ("tracker_store.py",),
     "NLU (parse_message)": ("parse_message",),
@@ -42,6 +43,10 @@ STAGES = {
     "Redis client": ("redis/",),
     "knowledge-base query embedding (ONNX Runtime)": ("onnxruntime",),
     "reading request JSON": ("load_json",),
+}
+# ...unless it also holds this one: the runner's own work is what runs with no graph node below.
+UNLESS = {
+    "the graph runner's own work (dask's ordering, scheduling)": "__call__ (rasa/engine/graph.py"
 }
 # A sample whose innermost frame is the event loop itself is idle.
 IDLE = ("serve (sanic", "Runner.run (asyncio")
@@ -57,7 +62,8 @@ def stages(raw: Path) -> dict[str, float]:
             continue
         busy += int(count)
         for stage, markers in STAGES.items():
-            if any(marker in stack for marker in markers):
+            excluded = stage in UNLESS and UNLESS[stage] in stack
+            if any(marker in stack for marker in markers) and not excluded:
                 counts[stage] += int(count)
     return {"busy_samples": busy} | {
         stage: round(count / max(busy, 1), 3) for stage, count in counts.most_common()

@@ -11,18 +11,22 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_results
+from bot import action_results, graph_runner
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
+SUPPORTED_LANGUAGES = frozenset({"en", "ko"})
+LANGUAGE_ENTITY = "language"  # it fills the `language` slot (bot/domain.yml)
 action_results.install()
+graph_runner.install()
 
 
 class HubInput(InputChannel):
     """POST /webhooks/hub/webhook {sender, message, metadata} -> {messages, intent};
     POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation.
     The intent is the NLU's best (bot/intents.py), with its confidence. The channel runs the NLU
-    itself and hands Rasa what it understood: one parse a message, and no tracker read after."""
+    itself and hands Rasa what it understood: one parse a message, and no tracker read after;
+    the language in the metadata joins it as an entity, so no action server call sets the slot."""
 
     @classmethod
     def name(cls) -> str:
@@ -48,6 +52,7 @@ class HubInput(InputChannel):
             parsed = await request.app.ctx.agent.processor.parse_message(
                 UserMessage(text, sender_id=sender, input_channel=self.name(), metadata=metadata)
             )
+            parsed["entities"] = [*parsed["entities"], *language_entity(metadata, sender)]
             await on_new_message(
                 UserMessage(
                     text,
@@ -69,3 +74,14 @@ class HubInput(InputChannel):
             return response.json({"intent": best_intent(parsed)})
 
         return hub
+
+
+def language_entity(metadata: Any, sender: str) -> list[dict[str, str]]:
+    """The supported language the hub sent with a message, as the entity the `language` slot
+    is filled from; none if it is missing or unsupported (the slot keeps its value)."""
+    language = metadata.get("language") if isinstance(metadata, dict) else None
+    language = language.strip().lower() if isinstance(language, str) else None
+    if language not in SUPPORTED_LANGUAGES:
+        logger.debug("No supported language in the metadata of %s", sender)
+        return []
+    return [{"entity": LANGUAGE_ENTITY, "value": language, "extractor": HubInput.name()}]

@@ -13,7 +13,9 @@ from handoff.api import (
     auth,
     console_socket,
     customers_admin,
+    dashboard,
     editor,
+    gaps,
     help_pages,
     internal,
     metrics,
@@ -51,10 +53,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.services.stop()
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)
-    routers = (pages, auth, internal, widget_socket, console_socket, editor, help_pages)
+    routers = (pages, auth, internal, widget_socket, console_socket, editor, gaps, help_pages)
     for api in (*routers, telegram_webhook, attachments):
         app.include_router(api.router)
     app.include_router(customers_admin.router)
+    app.include_router(dashboard.router)
     app.include_router(metrics.router)  # Prometheus's scrape
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
     app.mount("/kb/static", StaticFiles(directory=pages.EDITOR_DIR), name="editor")

@@ -194,6 +194,12 @@ def telegram_user(user_id: int) -> str:
     return f"{PREFIX}:telegram:user:{user_id}"
 
 
+def customer_telegram_users(customer: str) -> str:
+    """Set: the Telegram users who linked their chat to a customer (each checked against
+    telegram_user, which wins if they linked to another since)."""
+    return f"{PREFIX}:customer:{customer}:telegram-users"
+
+
 def telegram_button(token: str) -> str:
     """Hash: what an inline button's short callback data stands for (conversation, title,
     payload)."""
@@ -214,6 +220,24 @@ def audit() -> str:
 def records(user_id: str) -> str:
     """String: a demo customer's company records as JSON (customers/records/demo.py)."""
     return f"{PREFIX}:records:{user_id}"
+
+
+def dashboard_day(day: str, part: str) -> str:
+    """A day's dashboard figures (handoff/dashboard/rollups.py), expiring; day YYYY-MM-DD.
+
+    Part "<channel>|<language>|<intent>" (each may be "*": any), a hash of conversations'
+    figures; "agents", a hash of agents' figures; "options", a set of the dimensions' values.
+    """
+    return f"{DASHBOARD_DAY_PREFIX}{day}:{part}"
+
+
+DASHBOARD_DAY_PREFIX = f"{PREFIX}:dashboard:day:"
+
+
+def dashboard_conversation(conversation_id: str) -> str:
+    """Hash, expiring: what the dashboard remembers of a conversation (its dimensions, its
+    first day, the article awaiting "did this help", what was counted once)."""
+    return f"{PREFIX}:dashboard:conv:{conversation_id}"
 
 
 class ConversationField(StrEnum):

@@ -88,10 +88,9 @@ def timed(histogram: Histogram) -> Callable[[Callable[P, Awaitable[R]]], Callabl
     return decorate
 
 
-def stored(channel: str, entry: Entry, entry_id: str | None) -> None:
-    """A transcript entry was appended (entry_id None: it was not); events are not messages."""
-    if entry_id is not None and entry.event is None:
-        MESSAGES.labels(channel, entry.sender.value).inc()
+def stored(channel: str, entry: Entry) -> None:
+    """A message was appended to a transcript of this channel (the store tells, for each)."""
+    MESSAGES.labels(channel, entry.sender.value).inc()
 
 
 def transitioned(transition: str, before: Conversation, change: Change) -> None:

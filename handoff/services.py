@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import httpx
 from redis.asyncio import Redis
 
+from handoff import metrics
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
@@ -36,6 +37,8 @@ from handoff.tasks import cancel_and_wait
 from knowledge_base.cascade import SecondOpinion, second_opinion_limits
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
+from knowledge_base.gap_log import GapLog
+from knowledge_base.gaps import KnowledgeGaps, QuestionVectors
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
@@ -99,6 +102,7 @@ class Services:
     articles: ArticleStore
     knowledge: LiveKnowledgeBase
     unanswered: UnansweredQuestions
+    gaps: KnowledgeGaps
     binary_redis: Redis
     rate_limits: RateLimits
     records: RecordsDesk
@@ -115,7 +119,7 @@ class Services:
             max_connections=settings.redis_max_connections,
         )
         http = httpx.AsyncClient(timeout=settings.rasa_timeout_seconds)
-        conversations = ConversationStore(redis, settings)
+        conversations = ConversationStore(redis, settings, on_message=metrics.stored)
         users = UserStore(
             redis, Passwords(settings.login_hash_workers, settings.login_hash_waiting)
         )
@@ -126,6 +130,8 @@ class Services:
         rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
         rate_limits = RateLimits(redis, settings)
         unanswered = UnansweredQuestions(redis)
+        gap_log = GapLog(redis)
+        embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
         second_opinion = None
         if settings.second_opinion_model:
             second_opinion = SecondOpinion(
@@ -135,8 +141,8 @@ class Services:
             )
         knowledge = LiveKnowledgeBase(
             articles,
-            Embedder(settings.embedding_model),
-            Tokenizer(),
+            embedder,
+            tokenizer,
             _calibration_of(settings.embedding_model),
             binary_redis,
             second_opinion,
@@ -150,15 +156,17 @@ class Services:
             widget_sockets=OpenSockets(settings.widget_sockets_per_address),
             queue=queue,
             events=EventHub(redis, queue),
-            follow_ups=FollowUps(conversations),
+            follow_ups=FollowUps(conversations, queue.rollups),
             notifier=EmailNotifier(settings, conversations),
             sweeper=Sweeper(redis, conversations, queue, pending, users, settings),
             tokens=ConversationTokens(
                 settings.secret_key.get_secret_value(), settings.token_max_age_days * 86400
             ),
             identities=IdentityVerifier(settings.identity_secret.get_secret_value()),
-            intake=MessageIntake(conversations, rasa, queue, pending, settings.max_message_chars),
-            answers=KnowledgeAnswers(knowledge, conversations, unanswered, rasa, settings),
+            intake=MessageIntake(
+                conversations, rasa, queue, pending, gap_log, settings.max_message_chars
+            ),
+            answers=KnowledgeAnswers(knowledge, conversations, unanswered, gap_log, rasa, settings),
             users=users,
             sessions=SessionStore(redis, settings.session_ttl_hours * 3600),
             login_throttle=LoginThrottle(
@@ -172,6 +180,7 @@ class Services:
             articles=articles,
             knowledge=knowledge,
             unanswered=unanswered,
+            gaps=KnowledgeGaps(gap_log, QuestionVectors(embedder, tokenizer)),
             binary_redis=binary_redis,
             rate_limits=rate_limits,
             records=RecordsDesk(

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
         description="Where Rasa and the action server listen; the hub reaches them on loopback.",
     )
     embedded_redis_port: int = 6390
+    redis_replicas: int = Field(
+        default=0,
+        ge=0,
+        description="Replicas `baton run` starts beside the embedded Redis, on the ports after "
+        "it, with a Sentinel after them that every process asks for the master.",
+    )
     rasa_timeout_seconds: float = 15.0
     redis_max_connections: int = Field(
         default=5000, description="Commands in flight at once; an idle socket holds none."

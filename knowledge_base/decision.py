@@ -128,6 +128,22 @@ def _choose(
     return "rephrase", None
 
 
+def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_POLICY) -> bool:
+    """Whether the NLU alone settles the decision, whatever the knowledge base would find: a
+    sure social or out-of-scope message gets its reply, a sure request for a person a person
+    (the first cases of `_choose`, which read no search result). The bot's path then searches
+    nothing."""
+    sure = understanding.confidence
+    match understanding.kind:
+        case MessageKind.SOCIAL:
+            return sure >= policy.social
+        case MessageKind.OUT_OF_SCOPE:
+            return sure >= policy.out_of_scope
+        case MessageKind.PERSON:
+            return sure >= policy.person
+    return False
+
+
 def decide(
     result: SearchResult,
     understanding: Understanding = SURE_QUESTION,

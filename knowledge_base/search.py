@@ -237,7 +237,7 @@ class Searcher:
         When nothing in the customer's language is confident enough but an article that exists
         only in another language is, that one is offered, with a note saying so.
         """
-        vector = self._embedder.embed([question])[0]
+        vector = self._embedder.embed_question(question)
         terms = self._tokenizer.terms(question)
         own = self._rank(language, vector, terms)
         if own and own[0].confidence >= threshold:

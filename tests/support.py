@@ -16,10 +16,16 @@ from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
+from handoff.assistant.intake import MessageIntake
+from handoff.assistant.rasa_client import RasaClient
 from handoff.cli.processes import free_port
+from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import IdentityVerifier
+from handoff.queue.agent_queue import AgentQueue
+from handoff.queue.escalations import PendingEscalations
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
+from knowledge_base.gap_log import GapLog
 
 
 def stream_order(entry_id: str) -> tuple[int, int]:
@@ -320,3 +326,14 @@ def signed(settings: Settings, user_id: str) -> dict[str, str]:
     """The hello fields the company's site puts on the widget tag for a signed-in user."""
     verifier = IdentityVerifier(settings.identity_secret.get_secret_value())
     return {"user_id": user_id, "user_hash": verifier.sign(user_id)}
+
+
+@asynccontextmanager
+async def intake_without_bot(
+    redis: Redis, store: ConversationStore, queue: AgentQueue
+) -> AsyncIterator[MessageIntake]:
+    """The message intake of a hub whose Rasa is a closed port: every message goes to a person."""
+    async with httpx.AsyncClient(timeout=2) as http:
+        dead = f"http://127.0.0.1:{free_port()}"
+        rasa, pending = RasaClient(http, [dead], dead), PendingEscalations(redis, queue)
+        yield MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)

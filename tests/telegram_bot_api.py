@@ -2,9 +2,9 @@
 
 It answers the methods Baton calls as the real API does (form-encoded parameters with JSON
 values; `{"ok": false, "error_code", "description", "parameters": {"retry_after"}}` errors with
-real HTTP statuses), records every call, fails a call on request (400, 403, 429), and delivers
-updates: posted to the webhook set with setWebhook (with its secret token header), or kept for
-getUpdates.
+real HTTP statuses), records every call, fails a call on request (400, 403, 429) or holds it
+(a slow Telegram), and delivers updates: posted to the webhook set with setWebhook (with its
+secret token header), or kept for getUpdates.
 """
 
 import asyncio
@@ -77,6 +77,7 @@ class BotApi:
     webhook_secret: str = ""
     _updates: list[dict] = field(default_factory=list)
     _faults: list[Fault] = field(default_factory=list)
+    _held: dict[str, asyncio.Event] = field(default_factory=dict)  # method -> its release
     _messages: dict[tuple[int, int], dict] = field(default_factory=dict)
     _files: dict[str, bytes] = field(default_factory=dict)  # file_id -> content
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -107,6 +108,14 @@ class BotApi:
     ) -> None:
         """Make the next `times` calls of a method fail with this error."""
         self._faults.append(Fault(method, ApiError(status, description, retry_after), times))
+
+    def hold(self, method: str) -> None:
+        """Make calls of a method wait (a slow Telegram) until `release(method)`."""
+        self._held[method] = asyncio.Event()
+
+    def release(self, method: str) -> None:
+        """Answer the held calls of a method, and the next ones at once."""
+        self._held.pop(method).set()
 
     def sent(self, chat_id: int) -> list[dict]:
         """The messages sent to a chat (accepted sendMessage calls), in order."""
@@ -216,6 +225,9 @@ class BotApi:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")
             self._fault(method)
+            self._changed.set()
+            if gate := self._held.get(method):
+                await gate.wait()
             handler = getattr(self, f"_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found")

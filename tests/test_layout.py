@@ -14,12 +14,14 @@ ALLOWED = {
     "settings": {"knowledge_base"},
     "conversations": {"keys", "tasks"},
     "metrics": {"conversations", "keys"},  # recorded where events happen, by the parts above
+    "dashboard": {"conversations", "keys"},  # roll-ups recorded where events happen, like metrics
     "staff": {"keys"},
-    "customers": {"conversations", "keys"},
-    "queue": {"conversations", "staff", "keys", "tasks", "metrics"},
+    "customers": {"conversations", "keys", "dashboard"},
+    "queue": {"conversations", "staff", "keys", "tasks", "metrics", "dashboard"},
     "assistant": {"conversations", "queue", "keys", "knowledge_base", "metrics"},
     "services": {
         "assistant",
+        "metrics",  # the store tells metrics of each message appended
         "conversations",
         "customers",
         "queue",
@@ -49,6 +51,7 @@ ALLOWED = {
         "services",
         "knowledge_base",
         "metrics",
+        "dashboard",
     },
     "app": {"api", "services", "knowledge_base", "metrics"},
     "cli": {

@@ -65,3 +65,4 @@ def refuse_oversize(text: str, settings: Settings) -> None:
 
 EditorDep = Annotated[StaffSession, Depends(require_role(Role.EDITOR, Role.ADMIN))]
 AdminDep = Annotated[StaffSession, Depends(require_role(Role.ADMIN))]
+SupervisorDep = Annotated[StaffSession, Depends(require_role(Role.SUPERVISOR, Role.ADMIN))]

@@ -82,7 +82,8 @@ class PreviewRequest(BaseModel):
     markdown: str = Field(max_length=20_000)
 
 
-def _view(article: Article) -> ArticleView:
+def view_of(article: Article) -> ArticleView:
+    """An article with its body rendered."""
     return ArticleView(article=article, html=render(article.body))
 
 
@@ -125,7 +126,7 @@ async def read_article(
     language: Language, slug: Slug, _: EditorDep, services: ServicesDep
 ) -> ArticleView:
     """One article, with its rendered body."""
-    return _view(await _get(services, language, slug))
+    return view_of(await _get(services, language, slug))
 
 
 @router.put("/articles/{language}/{slug}")
@@ -140,7 +141,7 @@ async def save_article(
     article = await services.articles.save(
         language, slug, request.content, by=staff.user.name, base_revision=request.base_revision
     )
-    return _view(article)
+    return view_of(article)
 
 
 @router.post("/articles/{language}/{slug}/status")
@@ -155,7 +156,7 @@ async def set_status(
         language, slug, content, by=staff.user.name, base_revision=request.base_revision,
         action=action,
     )  # fmt: skip
-    return _view(article)
+    return view_of(article)
 
 
 @router.get("/articles/{language}/{slug}/revisions")
@@ -223,7 +224,7 @@ async def restore_revision(
         )
     except LookupError as missing:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(missing)) from missing
-    return _view(article)
+    return view_of(article)
 
 
 @router.post("/preview")

@@ -23,6 +23,7 @@ from handoff.services import Services
 router = APIRouter(tags=["widget"])
 
 HELLO_TIMEOUT_SECONDS = 10
+IN_TELEGRAM_LOOKBACK = 5  # a signed-in user's latest conversations, searched for one in Telegram
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 
 
@@ -43,9 +44,11 @@ async def open_conversation(
 ) -> Conversation | NewConversation:
     """The conversation the token names, or the one to start at the customer's first message.
 
-    A signed user id makes the customer verified. A token counts only for its own customer: a
-    verified user's conversation opens only with that user's valid signature (not on a shared
-    computer after they signed out), an anonymous one only without a user. A new conversation
+    A signed user id makes the customer verified, and resumes their open conversation that
+    moved to Telegram (from this site or another browser) unless a token names another. A
+    token counts only for its own customer: a verified user's conversation opens only with that
+    user's valid signature (not on a shared computer after they signed out), an anonymous one
+    only without a user. A new conversation
     keeps the customer of a token that counts, so their history stays together.
     IdentityRejected if the user id's hash does not match.
     """
@@ -60,10 +63,20 @@ async def open_conversation(
     if claims and not hello.new:
         with contextlib.suppress(UnknownConversation):
             return await services.conversations.get(claims.conversation_id)
+    if verified and not hello.new and (in_telegram := await open_in_telegram(services, verified)):
+        return in_telegram
     supported = services.settings.supported_languages
     language = hello.language if hello.language in supported else supported[0]
     customer = verified or (claims.customer if claims else "") or f"web-{uuid.uuid4().hex}"
     return NewConversation(customer, language, verified=bool(verified))
+
+
+async def open_in_telegram(services: Services, customer: str) -> Conversation | None:
+    """The customer's latest open conversation that continues in Telegram, if any."""
+    for conversation in await services.conversations.of_customer(customer, IN_TELEGRAM_LOOKBACK):
+        if conversation.state is not State.CLOSED and conversation.channel == "telegram":
+            return conversation
+    return None
 
 
 def is_verified(customer: str) -> bool:

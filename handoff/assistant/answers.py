@@ -7,7 +7,8 @@ from handoff.assistant.understanding import understanding_of
 from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from knowledge_base.decision import Decision, Understanding, decide
+from knowledge_base.decision import Decision, Understanding, decide, settled_by_the_nlu
+from knowledge_base.gap_log import UNANSWERED, GapLog
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
 from knowledge_base.unanswered import UnansweredQuestions
@@ -29,12 +30,14 @@ class KnowledgeAnswers:
         knowledge: LiveKnowledgeBase,
         conversations: ConversationStore,
         unanswered: UnansweredQuestions,
+        gap_log: GapLog,
         rasa: RasaClient,
         settings: Settings,
     ) -> None:
         self._knowledge = knowledge
         self._conversations = conversations
         self._unanswered = unanswered
+        self._gap_log = gap_log
         self._rasa = rasa
         self._settings = settings
 
@@ -48,15 +51,23 @@ class KnowledgeAnswers:
     ) -> Decision:
         """The bot's decision in a conversation. Its misses in a row are counted in the
         conversation's header (anything else ends the run); the questions it could not answer are
-        kept for the editors, phone numbers and emails masked too."""
-        result = await self._search(question, language)
+        kept for the editors, phone numbers and emails masked too. The knowledge base is not
+        searched when the NLU alone settles the decision (a sure greeting, a sure request for a
+        person): the decision then lists no articles."""
         understanding = understanding_of(intent, confidence)
+        if settled_by_the_nlu(understanding, self._settings.decision_policy):
+            threshold = self._settings.kb_answer_threshold
+            result = SearchResult(language, hits=[], answer=None, threshold=threshold)
+        else:
+            result = await self._search(question, language)
         decision = self._decide(result, understanding, misses=0)
         missed = is_miss(decision)
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
         if not missed:
             return decision
-        await self._unanswered.record(redact_all(question), language)
+        masked = redact_all(question)
+        await self._unanswered.record(masked, language)
+        await self._gap_log.record(masked, language, UNANSWERED)
         return self._decide(result, understanding, misses=in_a_row - 1)
 
     async def preview(self, question: str, language: str) -> Decision:

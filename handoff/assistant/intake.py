@@ -2,23 +2,38 @@
 
 import contextlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from handoff import metrics
-from handoff.assistant.rasa_client import AssistantUnavailable, BotTurn, RasaClient, as_typed_text
+from handoff.assistant.rasa_client import (
+    AssistantUnavailable,
+    BotTurn,
+    RasaClient,
+    article_slug,
+    as_typed_text,
+)
 from handoff.conversations.language import detect_language
-from handoff.conversations.model import Entry, Refused, Sender, State, TransitionRefused
-from handoff.conversations.redaction import redact
+from handoff.conversations.model import (
+    Conversation,
+    Entry,
+    Refused,
+    Sender,
+    State,
+    TransitionRefused,
+)
+from handoff.conversations.redaction import redact, redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
 from handoff.keys import ConversationField as F
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.queue.escalations import PendingEscalations
+from knowledge_base.gap_log import NOT_HELPFUL, GapLog
 
 logger = logging.getLogger(__name__)
 
 BOT_ONLY = frozenset({State.BOT})
 RECENT_ENTRIES_FOR_BUTTONS = 20
+NOT_HELPED = "not_helped"  # the bot's hand-over reason when its answer did not help
 PREVIEW_CHARS = 200  # of the latest customer message, shown in the agents' queue
 
 
@@ -42,19 +57,28 @@ class MessageIntake:
         rasa: RasaClient,
         queue: AgentQueue,
         pending: PendingEscalations,
+        gap_log: GapLog,
         max_chars: int,
     ) -> None:
         self._store = store
         self._rasa = rasa
         self._queue = queue
         self._pending = pending
+        self._gap_log = gap_log
         self._max_chars = max_chars
 
     async def accept(
-        self, conversation_id: str, text: str, client_id: str | None, payload: str | None = None
+        self,
+        conversation_id: str,
+        text: str,
+        client_id: str | None,
+        payload: str | None = None,
+        channel: str = "",
     ) -> AcceptedMessage | None:
         """Validate and store a customer message, its sensitive numbers masked (the transcript,
         the agents' queue and Rasa only ever see it so); None if it is a resend already stored.
+        With `channel`, where the customer wrote it: a conversation that had moved elsewhere
+        comes back there first, so that the answers do too.
 
         Refused ("closed", "empty", "too_long") with a message for the customer.
         """
@@ -77,10 +101,11 @@ class MessageIntake:
         if payload is not None and not await self._offered(conversation_id, payload):
             payload = None
         meta = {"language": language} | ({"payload": payload} if payload else {})
+        if channel:
+            await self.come_back(conversation, channel)
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
         entry_id = await self._store.append(conversation_id, entry)
-        metrics.stored(conversation.channel, entry, entry_id)
         if entry_id is None:
             return None
         # Agents see the latest message.
@@ -112,6 +137,7 @@ class MessageIntake:
             text = system_message("assistant_unavailable", message.language)
             entries = [Entry(sender=Sender.SYSTEM, text=text, event="assistant_unavailable")]
             escalation = Escalation.because("assistant_unavailable")
+            turn = None
         else:
             entries = bot_entries(turn)
             request = turn.handoff
@@ -123,21 +149,61 @@ class MessageIntake:
         if escalation:
             await self._pending.record(message.conversation_id, escalation)
         last_id = None
-        for entry in entries:
+        for index, entry in enumerate(entries):
+            # Named after the message it answers, so an append retried after a connection died
+            # with Redis's answer in flight is stored once, as a customer's resend is.
+            entry = replace(entry, client_id=reply_client_id(message.entry_id, index))
             appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
-            metrics.stored(conversation.channel, entry, appended)
             last_id = appended or last_id
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
             await self._pending.done(message.conversation_id)
+            if escalation.reason == NOT_HELPED:
+                await self._note_not_helpful(message)
         metrics.bot_answered(message.entry_id, last_id, handed_over=escalation is not None)
+        await self._record_turn(conversation, message, turn)
         return last_id
+
+    async def _record_turn(
+        self, conversation: Conversation, message: AcceptedMessage, turn: BotTurn | None
+    ) -> None:
+        """The dashboard's figures of this turn (none of its words)."""
+        links = [reply.link for reply in turn.replies if reply.link] if turn else []
+        await self._queue.rollups.bot_turn(
+            conversation,
+            metrics.stream_ms(message.entry_id) / 1000,
+            language=message.language,
+            intent=turn.intent if turn else None,
+            decision=turn.decision if turn else None,
+            article=article_slug(links[0].url) if links else None,
+        )
+
+    async def come_back(self, conversation: Conversation, channel: str) -> None:
+        """The customer writes from `channel` again (the widget, after moving to Telegram):
+        the conversation continues there, with an event in the transcript saying so."""
+        if conversation.channel == channel or conversation.state is State.CLOSED:
+            return
+        text = system_message(f"moved_to_{channel}", conversation.language)
+        moved = Entry(
+            sender=Sender.SYSTEM, text=text, event=f"moved_to_{channel}", meta={"channel": channel}
+        )
+        await self._store.move(conversation.id, channel, moved)
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str | None:
         """Queue the conversation for a person, unless a person has it already."""
         with contextlib.suppress(TransitionRefused):
             return await self._queue.escalate(conversation_id, escalation)
         return None
+
+    async def _note_not_helpful(self, message: AcceptedMessage) -> None:
+        """Keep, for the editors' gap loop, the question whose answer the customer said did not
+        help: their message before the one that said so."""
+        recent = await self._store.recent(message.conversation_id, RECENT_ENTRIES_FOR_BUTTONS)
+        ids = [entry.id for entry in recent]
+        before = recent[ids.index(message.entry_id) + 1 :] if message.entry_id in ids else []
+        question = next((e for e in before if e.sender is Sender.CUSTOMER), None)
+        if question:
+            await self._gap_log.record(redact_all(question.text), message.language, NOT_HELPFUL)
 
     async def _offered(self, conversation_id: str, payload: str) -> bool:
         """Whether the bot's latest buttons include this payload."""
@@ -146,6 +212,11 @@ class MessageIntake:
             if entry.sender is Sender.BOT and entry.buttons:
                 return any(button.payload == payload for button in entry.buttons)
         return False
+
+
+def reply_client_id(answered_entry_id: str, index: int) -> str:
+    """The client_id of the index-th entry appended in answer to a customer's message."""
+    return f"bot-{answered_entry_id}-{index}"
 
 
 def bot_entries(turn: BotTurn) -> list[Entry]:

@@ -47,6 +47,11 @@ class Link:
     url: str
 
 
+def article_slug(url: str) -> str:
+    """The article's slug in the link to its help page (…/help/<language>/<slug>)."""
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True)
 class BotReply:
     """One message of the bot."""

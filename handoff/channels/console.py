@@ -2,7 +2,8 @@
 
 Protocol (JSON frames). From the hub:
   hello {agent, languages, capacity, max_message_chars}, queue {items, total}, mine {items},
-  conversation {conversation, customer, history, records (a verified customer's)},
+  conversation {conversation, customer (its ids on every channel: linked), history (the
+  customer's other conversations, from every channel), records (a verified customer's)},
   entry {conversation_id, entry},
   typing {conversation_id, on}, suggestions {conversation_id, for, articles},
   articles {query, articles}, done {request, conversation_id}, error {code, message, request}.
@@ -22,7 +23,6 @@ from typing import Annotated, Literal
 from fastapi import WebSocket
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
-from handoff import metrics
 from handoff.channels.socket_session import BadFrame, SocketSession
 from handoff.conversations.model import (
     AtCapacity,
@@ -33,6 +33,7 @@ from handoff.conversations.model import (
     State,
     TransitionRefused,
 )
+from handoff.customers.identity import linked_customers
 from handoff.queue.agent_queue import summary
 from handoff.queue.live_events import Listener, QueueEvent, TypingEvent
 from handoff.services import Services
@@ -317,7 +318,8 @@ class AgentSession(SocketSession):
         conversation = await self._conversations.get(conversation_id)
         if conversation.language not in self._agent.languages and not self._is_admin:
             raise Refused("language", f"This conversation is in {conversation.language}.")
-        history = await self._conversations.of_customer(conversation.customer)
+        linked = await linked_customers(self._services.redis, conversation.customer)
+        history = await self._conversations.of_customers(linked)
         records = await self._services.records.panel(conversation)
         await self.send(
             {
@@ -329,11 +331,13 @@ class AgentSession(SocketSession):
                     "language": conversation.language,
                     "verified": conversation.verified,
                     "email": conversation.notify_email or None,
+                    "linked": linked,  # the customer's ids on every channel
                 },
                 "history": [
                     {
                         "conversation_id": past.id,
                         "created_at": past.created_at,
+                        "channel": past.channel,
                         "state": past.state.value,
                         "tags": ",".join(past.tags),
                         "rating": past.rating,
@@ -401,9 +405,10 @@ class AgentSession(SocketSession):
             if conversation.assignee != self._agent.name or conversation.state is not State.AGENT:
                 raise Refused("not_yours", "You do not hold this conversation.")
             return  # a resend of a message already delivered
-        channel = (await self._conversations.get(frame.conversation_id)).channel
-        metrics.stored(channel, entry, appended)
-        await self._conversations.record_first_response(frame.conversation_id)
+        first_response_at = await self._conversations.record_first_response(frame.conversation_id)
+        if first_response_at is not None:
+            conversation = await self._conversations.get(frame.conversation_id)
+            await self._services.queue.rollups.first_response(conversation, first_response_at)
         await self._services.notifier.agent_replied(frame.conversation_id, frame.text)
 
     @property

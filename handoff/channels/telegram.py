@@ -425,9 +425,12 @@ class TelegramChannel:
         return None
 
     async def _conversation_of(self, update: Update) -> Conversation:
-        """The chat's open conversation, or a new one (Refused if the chat starts too many)."""
+        """The chat's open conversation (brought back here if the customer wrote on the website
+        since), or a new one (Refused if the chat starts too many)."""
         chat_id = update.effective_chat.id
         conversation = await self._current(chat_id)
+        if conversation and conversation.channel != "telegram":  # back from the website
+            await self._move_here(update, conversation)
         if conversation:
             return conversation
         services, language = self._services, language_of(update.effective_user, self._services)

@@ -47,10 +47,13 @@ class TelegramLinks:
         """The Telegram user is this customer from now on (their new conversations too)."""
         key = keys.telegram_user(telegram_user_id)
         mapping = {"customer": link.customer, "verified": "1" if link.verified else ""}
+        linked_users = keys.customer_telegram_users(link.customer)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(key)
             pipe.hset(key, mapping=mapping)
             pipe.expire(key, self._retention_seconds)
+            pipe.sadd(linked_users, telegram_user_id)
+            pipe.expire(linked_users, self._retention_seconds)
             await pipe.execute()
 
     async def customer_of(self, telegram_user_id: int) -> LinkCode | None:

@@ -75,6 +75,8 @@ class TelegramOutbox:
             conversation = await self._conversations.get(conversation_id)
         except UnknownConversation:
             return  # expired
+        if conversation.channel != CHANNEL:
+            return  # the customer writes on the website now: answers are shown there
         progress = await self._redis.hgetall(keys.delivered(conversation_id))
         after = progress.get("through", "0-0")
         blocked = conversation.blocked

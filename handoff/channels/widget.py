@@ -301,13 +301,15 @@ class WidgetSession(SocketSession):
         if self._bot_queue.full():
             raise rate_limited(self._conversation.language, BOT_BUSY_RETRY_SECONDS)
         await self._limit(Action.MESSAGE)
-        return await self._services.intake.accept(self._conversation.id, text, client_id, payload)
+        intake = self._services.intake
+        return await intake.accept(self._conversation.id, text, client_id, payload, channel="web")
 
     async def _escalate(self) -> None:
         """The customer asks for a person (within the rate limits)."""
         await self._limit(Action.ESCALATION)
-        asked = Escalation.because("customer_asked")
-        await self._services.intake.escalate(self._conversation.id, asked)
+        intake = self._services.intake
+        await intake.come_back(await self._services.conversations.get(self._conversation.id), "web")
+        await intake.escalate(self._conversation.id, Escalation.because("customer_asked"))
 
     async def _telegram_link(self) -> None:
         """Send a code that continues this conversation (or, before one, links this customer)

@@ -26,6 +26,7 @@ from pathlib import Path
 import websockets
 from redis.asyncio import Redis
 
+from handoff.assistant.rasa_client import article_slug
 from handoff.cli import processes
 from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
@@ -111,7 +112,7 @@ async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: f
         )
     link = next((e.meta["link"]["url"] for e in replies if "link" in e.meta), None)
     if link:
-        return Outcome("answer", slug=link.rsplit("/", 1)[-1], intent=intent, reply_ms=reply_ms)
+        return Outcome("answer", slug=article_slug(link), intent=intent, reply_ms=reply_ms)
     decision = replies[0].meta.get("decision") if replies else None
     return Outcome(reply_kind(decision, intent), intent=intent, reply_ms=reply_ms)
 
@@ -186,7 +187,8 @@ async def evaluate_e2e(settings: Settings, redis: Redis, questions: list[Questio
 @contextmanager
 def private_stack(log_dir: Path) -> Iterator[Settings]:
     """Redis (in a temporary folder), the seed articles, Rasa, the action server and a hub, on
-    free ports, as `make run` starts them; their settings."""
+    free ports, as `make run` starts them; their settings. Rasa loads its model while the hub
+    embeds the articles: side by side, not one after the other."""
     redis_port = processes.free_port()
     settings = processes.settings_on_free_ports(f"redis://127.0.0.1:{redis_port}/0")
     with (
@@ -195,12 +197,11 @@ def private_stack(log_dir: Path) -> Iterator[Settings]:
     ):
         processes.wait_for_redis(settings.redis_url)
         asyncio.run(processes.import_seed_articles(settings))
-        with (
-            processes.running(
-                processes.bot_processes(settings, settings.redis_url), log_dir, timeout=300
-            ),
-            processes.running([processes.hub_process(settings, settings.redis_url)], log_dir),
-        ):
+        stack = [
+            *processes.bot_processes(settings, settings.redis_url),
+            processes.hub_process(settings, settings.redis_url),
+        ]
+        with processes.running(stack, log_dir, timeout=300):
             yield settings
 
 

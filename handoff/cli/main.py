@@ -131,7 +131,7 @@ async def load_sample_records(settings: Settings) -> int:
 @users_app.command("add")
 def users_add(
     name: str,
-    role: Annotated[Role, typer.Option(help="agent, editor or admin")],
+    role: Annotated[Role, typer.Option(help="agent, editor, supervisor or admin")],
     password: Annotated[
         str,
         typer.Option(

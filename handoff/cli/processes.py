@@ -66,10 +66,10 @@ def redis_process(port: int, data_dir: Path, databases: int | None = None) -> Pr
     return Process("redis", argv)
 
 
-def replica_process(port: int, data_dir: Path, master_port: int) -> Process:
+def replica_process(name: str, port: int, data_dir: Path, master_port: int) -> Process:
     """A redis-server replicating the one on master_port, until Sentinel promotes it."""
     server = redis_process(port, data_dir)
-    return Process("redis-replica", [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
+    return Process(name, [*server.argv, "--replicaof", "127.0.0.1", str(master_port)])
 
 
 def sentinel_process(
@@ -174,6 +174,7 @@ def hub_process(settings: Settings, redis_url: str, name: str = "hub") -> Proces
         "BATON_PORT": str(settings.port),
         "BATON_ACTION_SERVER_PORT": str(settings.action_server_port),
         "BATON_PUBLIC_URL": settings.base_url,
+        "BATON_ATTACHMENTS_DIR": str(settings.attachments_dir),
     } | sentinel_env(settings.redis_sentinels, settings.redis_sentinel_master)
     if settings.telegram_token.get_secret_value():
         env |= {
@@ -250,13 +251,44 @@ def balancer_process(settings: Settings) -> Process:
     return Process("balancer", argv, ready_url=f"http://127.0.0.1:{settings.port}/healthz")
 
 
+def local_sentinel_port(settings: Settings) -> int:
+    """Where the Sentinel of the embedded Redis listens: after its replicas' ports."""
+    return settings.embedded_redis_port + settings.redis_replicas + 1
+
+
+def embedded_redis(settings: Settings) -> list[Process]:
+    """The embedded Redis; with BATON_REDIS_REPLICAS, its replicas on the ports after it and a
+    Sentinel watching it, which promotes a replica if it dies."""
+    port, var_dir = settings.embedded_redis_port, settings.var_dir
+    processes = [redis_process(port, var_dir / "redis")]
+    for number in range(1, settings.redis_replicas + 1):
+        name = f"redis-replica{number}"
+        processes.append(replica_process(name, port + number, var_dir / name, port))
+    if settings.redis_replicas:
+        master = settings.redis_sentinel_master
+        sentinel_port = local_sentinel_port(settings)
+        processes.append(sentinel_process(sentinel_port, var_dir / "sentinel", port, master))
+    return processes
+
+
+def shared_redis(settings: Settings) -> Settings:
+    """The settings with the Redis every process shares: as configured, else the embedded one
+    (named by its Sentinel when it has replicas)."""
+    if settings.redis_url or settings.redis_sentinels:
+        return settings
+    if settings.redis_replicas:
+        sentinel = f"127.0.0.1:{local_sentinel_port(settings)}"
+        return settings.model_copy(update={"redis_sentinels": sentinel})
+    return settings.model_copy(update={"redis_url": embedded_redis_url(settings)})
+
+
 def stack(settings: Settings) -> tuple[list[Process], str]:
     """Every process `baton run` starts, and the Redis URL they share."""
     processes = []
+    if not settings.redis_url and not settings.redis_sentinels:
+        processes += embedded_redis(settings)
+    settings = shared_redis(settings)
     redis_url = settings.redis_url or ""  # with Sentinels: database and password, if any
-    if not redis_url and not settings.redis_sentinels:
-        redis_url = embedded_redis_url(settings)
-        processes.append(redis_process(settings.embedded_redis_port, settings.var_dir / "redis"))
     processes += bot_processes(settings, redis_url)
     processes += hub_processes(settings, redis_url)
     return processes, redis_url
@@ -265,11 +297,7 @@ def stack(settings: Settings) -> tuple[list[Process], str]:
 @asynccontextmanager
 async def redis_client(settings: Settings) -> AsyncIterator[Redis]:
     """A client of the configured Redis (or of the embedded one `make run` started)."""
-    if not settings.redis_sentinels:
-        settings = settings.model_copy(
-            update={"redis_url": settings.redis_url or embedded_redis_url(settings)}
-        )
-    redis = connect_redis(settings, decode_responses=True)
+    redis = connect_redis(shared_redis(settings), decode_responses=True)
     try:
         yield redis
     finally:
@@ -291,6 +319,27 @@ def wait_for_redis(url: str, timeout_seconds: float = 5) -> None:
                 time.sleep(0.05)
     finally:
         client.close()
+
+
+def wait_for_replicas(settings: Settings, timeout_seconds: float = 30) -> None:
+    """Wait until the embedded Redis's Sentinel knows each of its replicas, in sync: it finds
+    them through the master every few seconds, and a master lost before then has none to
+    promote."""
+    sentinel = SyncRedis(port=local_sentinel_port(settings), decode_responses=True)
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            with contextlib.suppress(RedisConnectionError):
+                master = settings.redis_sentinel_master
+                replicas = sentinel.execute_command("SENTINEL", "replicas", master)
+                synced = [r for r in replicas if r["master-link-status"] == "ok"]
+                if len(synced) >= settings.redis_replicas:
+                    return
+            if time.monotonic() > deadline:
+                raise TimeoutError("the Sentinel found no replica in sync")
+            time.sleep(0.1)
+    finally:
+        sentinel.close()
 
 
 async def import_seed_articles(settings: Settings) -> ImportReport:
@@ -372,6 +421,8 @@ def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
 # A hub embeds the whole knowledge base before it answers: 30-45 s for the seed articles on two
 # busy cores (measured 2026-12-02), more when other processes start beside it.
 READY_SECONDS = 180
+# How long stopped processes have to finish before they are killed.
+STOP_SECONDS = 15
 
 
 class Supervisor:
@@ -407,13 +458,12 @@ class Supervisor:
         return {name: popen.pid for name, popen in self._running.items()}
 
     def stop(self, *names: str) -> None:
-        """Stop the named processes, or all of them."""
-        for name in names or list(self._running):
-            stop(self._running.pop(name))
+        """Stop the named processes, or all of them (together: each has its while to finish)."""
+        stop(*[self._running.pop(name) for name in names or list(self._running)])
 
     def kill(self, name: str) -> None:
         """Kill a process outright (SIGKILL): no shutdown code runs."""
-        stop(self._running.pop(name), signal.SIGKILL)
+        stop(self._running.pop(name), sig=signal.SIGKILL)
 
 
 @contextlib.contextmanager
@@ -429,12 +479,15 @@ def running(
         supervisor.stop()
 
 
-def stop(popen: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    """Stop a process and its children, killing them if they linger."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(popen.pid, sig)
-    try:
-        popen.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(popen.pid, signal.SIGKILL)
-        popen.wait()
+def stop(*popens: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop processes and their children, all signalled at once; kill those that linger."""
+    for popen in popens:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, sig)
+    deadline = time.monotonic() + STOP_SECONDS
+    for popen in popens:
+        try:
+            popen.wait(timeout=max(deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            os.killpg(popen.pid, signal.SIGKILL)
+            popen.wait()

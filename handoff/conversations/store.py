@@ -3,6 +3,7 @@
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 from redis.asyncio import Redis
@@ -40,7 +41,7 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
 #       the transcript's approximate MAXLEN, the outbox channels (comma-separated), then the
 #       entry's field/value pairs.
-# Returns {"ok", id}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
+# Returns {"ok", id, channel}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
 # or {"unknown", ""}.
 _APPEND_SCRIPT = """
 local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
@@ -102,7 +103,7 @@ if event ~= '' then
     'previous', holder)
 end
 redis.call('PUBLISH', KEYS[8], id)
-return {'ok', entry_id}
+return {'ok', entry_id, channel}
 """
 
 # Stores a rating once per conversation, only once it is closed, and adds it to the ratings.
@@ -145,11 +146,18 @@ class ConversationStore:
 
     A conversation and its transcript expire `retention_days` after their last entry; a
     transcript keeps about `transcript_max_entries`, a customer's list the latest conversations.
+    `on_message(channel, entry)` is told of every message appended (events are not messages).
     """
 
-    def __init__(self, redis: Redis, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        settings: Settings | None = None,
+        on_message: Callable[[str, Entry], None] | None = None,
+    ) -> None:
         self._redis = redis
         self._settings = settings or Settings()
+        self._on_message = on_message
         self._retention_seconds = self._settings.retention_days * 86400
         self._append = redis.register_script(_APPEND_SCRIPT)
         self._rate = redis.register_script(_RATE_SCRIPT)
@@ -212,11 +220,12 @@ class ConversationStore:
             raise UnknownConversation(conversation_id)
         return int(misses)
 
-    async def record_first_response(self, conversation_id: str) -> None:
+    async def record_first_response(self, conversation_id: str) -> float | None:
         """An agent answered now (Redis's clock): only the first answer is kept (the one the SLA
-        measures)."""
+        measures). Returns the time if this was the first, else None."""
         key = keys.conversation(conversation_id)
-        await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(await redis_now(self._redis)))
+        now = await redis_now(self._redis)
+        return now if await self._redis.hsetnx(key, F.FIRST_RESPONSE_AT, repr(now)) else None
 
     async def flag_sla_breach(self, conversation: Conversation) -> bool:
         """Mark a conversation past this wait's first-response target and announce it to
@@ -236,8 +245,17 @@ class ConversationStore:
 
     async def of_customer(self, customer: str, limit: int = 20) -> list[Conversation]:
         """A customer's conversations, newest first."""
-        ids = await self._redis.zrevrange(keys.customer_conversations(customer), 0, limit - 1)
-        return await self.get_many(ids)
+        return await self.of_customers([customer], limit)
+
+    async def of_customers(self, customers: list[str], limit: int = 20) -> list[Conversation]:
+        """The conversations of several customer ids (one person on several channels), newest
+        first."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for customer in customers:
+                pipe.zrevrange(keys.customer_conversations(customer), 0, limit - 1, withscores=True)
+            found = [row for rows in await pipe.execute() for row in rows]
+        newest = sorted(found, key=lambda row: row[1], reverse=True)[:limit]
+        return await self.get_many([conversation_id for conversation_id, _ in newest])
 
     async def get_many(self, ids: list[str]) -> list[Conversation]:
         """The conversations of these ids that exist, in order (one round trip)."""
@@ -261,6 +279,13 @@ class ConversationStore:
         """
         change = Change(assignee=held_by)
         status, value = await self._run(conversation_id, entry, only_in, None, change)
+        return value if status == "ok" else None
+
+    async def move(self, conversation_id: str, channel: str, entry: Entry) -> str | None:
+        """The conversation continues on another channel: its channel changes in the same
+        atomic step that appends the entry saying so (what follows goes there)."""
+        change = Change(set_fields={F.CHANNEL: channel})
+        status, value = await self._run(conversation_id, entry, None, None, change)
         return value if status == "ok" else None
 
     async def transition(
@@ -295,7 +320,7 @@ class ConversationStore:
         }
         score = "" if change.queue_score is None else repr(change.queue_score)
         fields = [item for pair in entry.to_fields().items() for item in pair]
-        status, value = await self._append(
+        status, value, *channel = await self._append(
             keys=[
                 keys.conversation(conversation_id),
                 keys.transcript(conversation_id),
@@ -326,6 +351,8 @@ class ConversationStore:
         )
         if status == "unknown":
             raise UnknownConversation(conversation_id)
+        if status == "ok" and entry.event is None and self._on_message is not None:
+            self._on_message(channel[0], entry)  # the channel the script read: no second read
         return status, value
 
     async def entries(

@@ -117,6 +117,10 @@ SYSTEM_MESSAGES: dict[str, dict[str, str]] = {
         "en": "Your Telegram is now linked to your account. Ask me anything here.",
         "ko": "텔레그램이 계정에 연결되었습니다. 여기에서 무엇이든 물어보세요.",
     },
+    "moved_to_web": {
+        "en": "The conversation continues here on the website: we answer here now.",
+        "ko": "상담이 웹사이트에서 이어집니다. 이제 여기에서 답변드립니다.",
+    },
     "moved_to_telegram": {
         "en": "The conversation moved to Telegram: we continue there.",
         "ko": "상담이 텔레그램으로 옮겨졌습니다. 텔레그램에서 이어서 대화합니다.",

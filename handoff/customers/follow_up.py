@@ -8,6 +8,7 @@ from handoff.conversations.model import Entry, Refused, Sender, State
 from handoff.conversations.redaction import redact
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.dashboard.rollups import Rollups
 from handoff.keys import ConversationField as F
 
 
@@ -27,8 +28,9 @@ class FollowUps:
     that now, or not with that.
     """
 
-    def __init__(self, conversations: ConversationStore) -> None:
+    def __init__(self, conversations: ConversationStore, rollups: Rollups) -> None:
         self._conversations = conversations
+        self._rollups = rollups
 
     async def leave_email(self, conversation_id: str, address: str) -> str | None:
         """Remember where to write when an agent replies; the customer is told so."""
@@ -52,6 +54,7 @@ class FollowUps:
         outcome = await self._conversations.rate(conversation_id, score, comment)
         if outcome != "ok":
             raise Refused(outcome, system_message("bad_frame", conversation.language))
+        await self._rollups.rated(conversation, score)
         await self._conversations.append(
             conversation_id,
             Entry(

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from handoff import keys
 
 VERIFIED_PREFIX = "user:"
+TELEGRAM_PREFIX = "telegram:"  # a Telegram user's own customer id, before they link
 
 
 class IdentityRejected(Exception):
@@ -46,3 +47,18 @@ async def telegram_verified_customer(redis: Redis, telegram_user_id: int) -> str
     if linked.get("verified") != "1" or not linked.get("customer", "").startswith(VERIFIED_PREFIX):
         return None
     return linked["customer"]
+
+
+async def linked_customers(redis: Redis, customer: str) -> list[str]:
+    """Every customer id of the person `customer` is, across channels: the customer a Telegram
+    user linked their chat to (a verified user, a widget's customer), and the Telegram users
+    linked to that customer ("telegram:<id>", their conversations before they linked)."""
+    owner = customer
+    if customer.startswith(TELEGRAM_PREFIX) and customer[len(TELEGRAM_PREFIX) :].isdigit():
+        telegram_id = int(customer[len(TELEGRAM_PREFIX) :])
+        owner = await redis.hget(keys.telegram_user(telegram_id), "customer") or customer
+    found = [owner]
+    for telegram_id in sorted(await redis.smembers(keys.customer_telegram_users(owner))):
+        if await redis.hget(keys.telegram_user(int(telegram_id)), "customer") == owner:
+            found.append(f"{TELEGRAM_PREFIX}{telegram_id}")
+    return found if customer in found else [customer, *found]

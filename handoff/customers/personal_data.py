@@ -1,5 +1,6 @@
-"""A customer's personal data: exported as JSON, or erased (anonymous figures kept); both
-audited in one stream of who did what to whose data, and when."""
+"""A customer's personal data: exported as JSON, or erased (anonymous figures kept); both, and
+an admin opening a customer's file, audited in one stream of who did what to whose data, and
+when."""
 
 import time
 from dataclasses import asdict, dataclass
@@ -76,7 +77,7 @@ class CustomerData:
         links and email addresses; their ratings stay as anonymous scores. Audited."""
         conversations = await self.conversations(customer)
         ids = {c.id for c in conversations}
-        doomed = [keys.customer_conversations(customer)]
+        doomed = [keys.customer_conversations(customer), keys.customer_telegram_users(customer)]
         # Headers, transcripts, deliveries, resend markers: one scan for them all.
         doomed += [
             key
@@ -104,6 +105,13 @@ class CustomerData:
             await self._attachments.forget(conversation_id)
         await self._audit("erase", customer, actor, len(ids))
         return Erasure(customer, len(ids), deleted, ratings)
+
+    async def opened_attachment(
+        self, conversation: Conversation, attachment_id: str, actor: str
+    ) -> None:
+        """Audit that someone who does not hold the chat (an admin) opened a customer's file."""
+        detail = {"conversation": conversation.id, "attachment": attachment_id}
+        await self._audit("open_attachment", conversation.customer, actor, 1, detail)
 
     async def audit_trail(self, count: int = 100) -> list[dict[str, str]]:
         """The latest audit entries, newest first."""
@@ -141,14 +149,21 @@ class CustomerData:
             await pipe.execute()
         return len(rows)
 
-    async def _audit(self, action: str, customer: str, actor: str, conversations: int) -> None:
+    async def _audit(
+        self,
+        action: str,
+        customer: str,
+        actor: str,
+        conversations: int,
+        detail: dict[str, str] | None = None,
+    ) -> None:
         entry = {
             "action": action,
             "customer": customer,
             "actor": actor,
             "at": repr(time.time()),
             "conversations": conversations,
-        }
+        } | (detail or {})
         await self._redis.xadd(keys.audit(), entry, maxlen=AUDIT_MAX_ENTRIES, approximate=True)
 
 

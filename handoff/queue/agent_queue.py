@@ -16,6 +16,7 @@ from handoff.conversations.clock import redis_now
 from handoff.conversations.model import Change, Conversation, Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.conversations.system_messages import system_message
+from handoff.dashboard.rollups import Rollups
 from handoff.keys import ConversationField as F
 from handoff.queue.hours import BusinessHours
 from handoff.settings import Settings
@@ -186,6 +187,7 @@ class AgentQueue:
         self._conversations = conversations
         self._users = users
         self._settings = settings
+        self.rollups = Rollups(redis, settings.retention_days)
         self.hours = BusinessHours.parse(settings.business_hours, settings.business_timezone)
 
     async def escalate(self, conversation_id: str, escalation: Escalation) -> str:
@@ -323,6 +325,7 @@ class AgentQueue:
         )
         entry_id = await self._conversations.transition(conversation_id, transition, entry, change)
         metrics.transitioned(transition, conversation, change)
+        await self.rollups.transitioned(transition, conversation, change)
         return entry_id, conversation
 
     async def waiting(self) -> list[QueuedConversation]:
@@ -376,7 +379,9 @@ class AgentQueue:
 
     async def heartbeat(self, agent: str) -> None:
         """An agent's console is connected (as of Redis's clock, which every hub shares)."""
-        await self._redis.zadd(keys.agents_seen(), {agent: await redis_now(self._redis)})
+        now = await redis_now(self._redis)
+        await self.rollups.agent_seen(agent, now)
+        await self._redis.zadd(keys.agents_seen(), {agent: now})
 
     async def agents_online(self, now: float | None = None) -> list[str]:
         """Agents whose console heartbeat is recent (as of now, by default Redis's clock)."""

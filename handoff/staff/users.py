@@ -19,10 +19,12 @@ DEFAULT_DISPLAY_NAME = "Agent"
 
 
 class Role(StrEnum):
-    """What a staff member may do: agents chat, editors write the knowledge base, admins both."""
+    """What a staff member may do: agents chat, editors write the knowledge base, supervisors
+    read the dashboard, admins all of it."""
 
     AGENT = "agent"
     EDITOR = "editor"
+    SUPERVISOR = "supervisor"
     ADMIN = "admin"
 
 

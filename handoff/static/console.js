@@ -564,15 +564,19 @@ function onEntry(frame) {
   conv.entries.push(entry);
   conv.lastId = entry.id;
   if (entry.state) followHolder(conv.summary, entry);
-  if (entry.event === "moved_to_telegram") conv.summary.channel = "telegram";
+  const moved = MOVES[entry.event];
+  if (moved) conv.summary.channel = moved;
   if (entry.sender === "customer") setCustomerTyping(conv, false);
   if (entry.client_id) confirm(conv, entry.client_id);
   if (state.selected !== conv.id) return;
   // New entries go above the replies still being sent.
   ui.transcript.insertBefore(entryNode(entry), ui.transcript.querySelector(".pending"));
-  if (entry.state || entry.event === "moved_to_telegram") renderHeader();
+  if (entry.state || moved) renderHeader();
   scrollDown();
 }
+
+/** The channel a conversation continues on after an event that moved it. */
+const MOVES = { moved_to_telegram: "telegram", moved_to_web: "web" };
 
 /** Who holds the conversation after an entry that moved it (the hub names the new state). */
 function followHolder(summary, entry) {
@@ -607,7 +611,8 @@ function renderCustomer(conv) {
     ...fact("Language", customer.language || "?"),
     ...fact("Verified", customer.verified ? "yes" : "no"),
     ...fact("Email", customer.email || "none left"),
-    ...fact("Customer id", customer.id || "?")
+    ...fact("Customer id", customer.id || "?"),
+    ...fact("Linked ids", (customer.linked || []).join(", ") || "none")
   );
   ui.history.replaceChildren(
     ...(conv.history.length
@@ -616,15 +621,27 @@ function renderCustomer(conv) {
             "li",
             { "data-testid": "history-item" },
             h("span", { text: day.format(new Date(past.created_at * 1000)) }),
+            badge(past.channel || "web", "channel"),
             badge(past.state, `state ${past.state}`),
             past.tags ? h("span", { class: "muted", text: `tags: ${past.tags}` }) : null,
-            past.rating ? h("span", { class: "rating", text: `rated ${past.rating}/5` }) : null
+            past.rating ? h("span", { class: "rating", text: `rated ${past.rating}/5` }) : null,
+            openButton(past.conversation_id)
           )
         )
       : [h("li", { class: "muted", text: "None: a first conversation." })])
   );
   renderRecords(conv.records);
 }
+
+/** Opens a past conversation of the customer (read-only unless the agent holds it). */
+const openButton = (id) =>
+  h("button", {
+    type: "button",
+    class: "small",
+    text: "Open",
+    "data-testid": "history-open",
+    onclick: () => openConversation(id),
+  });
 
 /** A verified customer's verification case and recent transfers, as the records say. */
 function renderRecords(records) {

@@ -1,19 +1,10 @@
 // The admins' page for customers' personal data: export as JSON, erase for good, and the audit
 // trail of both. Text is only ever set as text (staff.js's h()).
-import { $, api, h, logOut, whoAmI } from "/static/staff.js";
+import { $, api, h, openRolePage } from "/static/staff.js";
 
 /** Export, erase and read the audit trail only for admins; others are told why not. */
 async function start() {
-  const me = await whoAmI();
-  if (!me) return;
-  $("boot").hidden = true;
-  $("user").textContent = me.name;
-  $("logout").addEventListener("click", () => logOut());
-  if (me.role !== "admin") {
-    $("refused").hidden = false;
-    return;
-  }
-  $("main").hidden = false;
+  if (!(await openRolePage(["admin"]))) return;
   $("customer-form").addEventListener("submit", (event) => {
     event.preventDefault();
     run(exportData);

@@ -93,3 +93,20 @@ export async function logOut({ everywhere = false } = {}) {
   await api("POST", everywhere ? "/auth/logout-everywhere" : "/auth/logout").catch(() => {});
   goToLogin();
 }
+
+/** Open a page of these roles (its elements #boot, #user, #logout, #refused and #main): the
+ * member's name and Log out shown, then #main, or #refused for another role. The member, or
+ * null when refused or on the way to the login page. */
+export async function openRolePage(roles) {
+  const member = await whoAmI();
+  if (!member) return null;
+  $("boot").hidden = true;
+  $("user").textContent = member.name;
+  $("logout").addEventListener("click", () => logOut());
+  if (!roles.includes(member.role)) {
+    $("refused").hidden = false;
+    return null;
+  }
+  $("main").hidden = false;
+  return member;
+}

@@ -772,7 +772,7 @@
   }
 
   /** What an event entry changes: who holds the chat (the hub names the new state), the email
-   * offer, the rating form. */
+   * offer, the rating form, the Telegram link. */
   function onEvent({ event, state: moved }, row) {
     if (typeof moved === "string") state.conversationState = moved;
     if (event === "email_saved") {
@@ -785,6 +785,8 @@
     } else if (event === "rated" && state.rating) {
       state.rating.remove();
       state.rating = null;
+    } else if (event === "moved_to_telegram") {
+      telegramLink.hidden = true; // its code is used: the chat goes on there, or here if typed
     }
   }
 

@@ -1,21 +1,39 @@
-"""The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py), checked inside
-the Rasa environment against the real Redis: a long conversation's tracker is kept bounded with
-its slots and latest message, and action server replies get Rasa's verdicts, faster."""
+"""The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
+bot/graph_runner.py), checked inside the Rasa environment against the real Redis and the real
+model: a long conversation's tracker is kept bounded with its slots and latest message, action
+server replies get Rasa's verdicts, faster, and the graph run in a planned order understands and
+predicts exactly as Rasa's dask runner does."""
 
 import json
 import subprocess
 
 import pytest
 
+from benchmarks.widget_latency import MESSAGES as BENCHMARK_MESSAGES
 from handoff.settings import PROJECT_ROOT
 
 RASA_PYTHON = str(PROJECT_ROOT / ".venv-rasa" / "bin" / "python")
 
 
-@pytest.fixture(scope="module")
-def seen(redis_server: str) -> dict:
+# Messages the NLU and the policies are run on, each with its language.
+MESSAGES = [
+    *BENCHMARK_MESSAGES,
+    ("I want to talk to a person", "en"),
+    ("someone used my account without me, fraud", "en"),
+    ("I sent 500 USD to the Philippines for cash pickup", "en"),
+    ("my transfer HB-2026-000123 has not arrived", "en"),
+    ("50만원을 필리핀으로 보냈어요", "ko"),
+    ("what is the weather like tomorrow", "en"),
+    ("thanks, bye", "en"),
+    ("/greet", "en"),
+    ("asdfgh qwerty", "en"),
+]
+
+
+def rasa_side(module: str, *args: str) -> dict:
+    """What a check module of tests/bot printed, run in the Rasa environment."""
     result = subprocess.run(
-        [RASA_PYTHON, "-m", "tests.bot.rasa_side_checks", f"{redis_server}/0"],
+        [RASA_PYTHON, "-m", module, *args],
         cwd=PROJECT_ROOT,
         env={"PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"},
         capture_output=True,
@@ -24,6 +42,11 @@ def seen(redis_server: str) -> dict:
     )
     assert result.returncode == 0, result.stderr[-5000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def seen(redis_server: str) -> dict:
+    return rasa_side("tests.bot.rasa_side_checks", f"{redis_server}/0")
 
 
 def test_a_long_conversation_keeps_its_latest_events_only(seen: dict) -> None:
@@ -45,3 +68,27 @@ def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:
     assert "Failed to validate Action server response" in seen["rejections_by_rasa"][1]
     assert seen["rejections_installed"] == seen["rejections_by_rasa"]
     assert seen["check_installed"] == "bot.action_results"
+
+
+@pytest.fixture(scope="module")
+def understood() -> dict:
+    model = str(PROJECT_ROOT / "models")
+    return rasa_side("tests.bot.graph_runner_checks", model, json.dumps(MESSAGES))
+
+
+def test_the_rasa_server_runs_its_model_with_the_planned_runner(understood: dict) -> None:
+    assert understood["runner"] == "bot.graph_runner"
+
+
+def test_the_planned_runner_understands_and_predicts_as_rasas_own(understood: dict) -> None:
+    by_rasa = understood["by_rasa"]
+    assert len(by_rasa) == len(MESSAGES)
+    assert {turn["parse"]["intent"]["name"] for turn in by_rasa} >= {"greet", "request_human"}
+    assert any(turn["parse"]["entities"] for turn in by_rasa)
+    assert {turn["predictions"][1]["action"] for turn in by_rasa} == {"action_listen"}
+    assert understood["by_planned"] == by_rasa
+    assert understood["by_planned_again"] == by_rasa
+
+
+def test_the_planned_runner_schedules_each_kind_of_run_once(understood: dict) -> None:
+    assert understood["plans"] == 2  # the NLU's parse and the policies' prediction

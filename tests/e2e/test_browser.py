@@ -1,5 +1,6 @@
 """A visitor uses the widget on the demo page in headless Debian Chromium, driven by Playwright."""
 
+import asyncio
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ from redis.asyncio import Redis
 
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
+from knowledge_base.gap_log import UNANSWERED, GapLog
 from tests.bot_responses import response_texts
 from tests.e2e.pages import log_in, messages, send
 
@@ -164,6 +166,41 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
 
     await editor.get_by_test_id("kb-logout").click()
     await editor.wait_for_url("**/login?next=/kb/")
+    assert editor.errors == []
+    await editor.context.close()
+
+
+async def test_an_editor_turns_a_knowledge_gap_into_an_article_the_bot_answers_with(
+    browser: Browser, stack_hub: Settings, redis_url: str
+) -> None:
+    questions = [  # the session's Redis is new: no article or gap has these yet
+        "can I pay with dogecoin?",
+        "do you accept dogecoin payments",
+        "is dogecoin accepted for transfers",
+    ]
+    client = Redis.from_url(redis_url, decode_responses=True)
+    for question in questions:
+        await GapLog(client).record(question, "en", UNANSWERED)
+    await client.aclose()
+    editor = await editor_page(browser, stack_hub, redis_url)
+    await editor.get_by_test_id("kb-gaps").locator("summary").click()
+    group = editor.get_by_test_id("kb-gap").filter(has_text=questions[0])
+    for question in questions:
+        await expect(group).to_contain_text(question)  # one group, text shown as typed
+
+    await group.get_by_role("button", name="Start a draft").click()
+    await expect(group.get_by_test_id("kb-gap-result")).to_contain_text("started with 3 questions")
+    await expect(editor.get_by_test_id("kb-status")).to_have_text("Draft")
+    await editor.get_by_test_id("kb-body").fill("We do not accept dogecoin, only bank transfers.")
+    await editor.get_by_test_id("kb-publish").click()
+    await expect(editor.get_by_test_id("kb-status")).to_have_text("Published")
+
+    # The published article is searchable a moment after: asked again until it is.
+    result = group.get_by_test_id("kb-gap-result")
+    async with asyncio.timeout(10):
+        while await result.text_content() != "The bot would now answer 3 of 3.":
+            await group.get_by_role("button", name="Would the bot answer now?").click()
+            await asyncio.sleep(0.2)
     assert editor.errors == []
     await editor.context.close()
 

@@ -111,6 +111,17 @@ async def assert_hands_over(
     return header
 
 
+async def until_logged_as_a_gap(redis: Redis, question: str, kind: str) -> None:
+    """The question is in the editors' gap loop within five seconds (it is noted after the
+    hand-over)."""
+    async with asyncio.timeout(5):
+        while True:
+            logged = await redis.xrevrange(knowledge_keys.gap_log("en"), count=50)
+            if {"question": question, "kind": kind} in [fields for _, fields in logged]:
+                return
+            await asyncio.sleep(0.05)
+
+
 async def widget_header(widget: WidgetClient, redis: Redis) -> dict:
     return await redis.hgetall(keys.conversation(widget.conversation_id))
 
@@ -217,6 +228,7 @@ async def test_an_answer_that_did_not_help_goes_to_a_person(
     await assert_bot_says(widget, question, "kb:transfer-status", "en")
     header = await assert_hands_over(widget, redis, "no", "not_helped")
     assert header["intent"] == "deny"
+    await until_logged_as_a_gap(redis, question, "not_helpful")
 
 
 async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_editors(
@@ -227,6 +239,7 @@ async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_e
     reply = await assert_bot_says(widget, question, "utter_kb_no_answer", "en")
     assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
     assert await redis.zscore(knowledge_keys.unanswered("en"), question) == 1
+    await until_logged_as_a_gap(redis, question, "unanswered")
     await assert_hands_over(
         widget, redis, "can my parrot co-sign the remittance with a fountain pen", "repeated_misses"
     )

@@ -37,6 +37,7 @@ REACHING_A_PERSON = {
 }
 
 
+@pytest.mark.timeout(900)  # a private stack (Rasa loads its model) and 379 questions
 def test_the_held_out_set_keeps_its_figures(tmp_path: Path) -> None:
     report = run_e2e(HELD_OUT, "en", tmp_path)
     below = []

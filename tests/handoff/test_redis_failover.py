@@ -4,7 +4,6 @@ is delivered twice, and each customer's socket closes (the widget says "Reconnec
 the new master answers."""
 
 import asyncio
-import contextlib
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,21 @@ from redis.asyncio import Redis
 
 from handoff.cli.processes import (
     bot_processes,
-    free_port,
+    embedded_redis,
+    embedded_redis_url,
+    free_ports_in_a_row,
     hub_process,
-    redis_process,
-    replica_process,
+    local_sentinel_port,
     running,
-    sentinel_process,
     settings_on_free_ports,
+    shared_redis,
     wait_for_redis,
+    wait_for_replicas,
 )
 from tests.support import WidgetClient, stream_order, ws_url
 
 CUSTOMERS = 3
 MASTER = "baton"
-
-
-async def replica_in_sync(sentinel: Redis) -> None:
-    """Wait until the Sentinel knows a replica whose link to the master is up."""
-    while True:
-        with contextlib.suppress(ConnectionError, OSError):
-            replicas = await sentinel.execute_command("SENTINEL", "replicas", MASTER)
-            if any(r["flags"] == "slave" and r["master-link-status"] == "ok" for r in replicas):
-                return
-        await asyncio.sleep(0.1)
 
 
 async def promoted(sentinel: Redis, port: int) -> None:
@@ -63,20 +54,19 @@ async def closed_without_accepting(customer: WidgetClient, client_id: str) -> in
 async def test_a_redis_failover_while_customers_chat_loses_and_repeats_nothing(
     tmp_path: Path,
 ) -> None:
-    master_port, replica_port, sentinel_port = free_port(), free_port(), free_port()
-    redis_side = [
-        redis_process(master_port, tmp_path / "master"),
-        replica_process(replica_port, tmp_path / "replica", master_port),
-        sentinel_process(sentinel_port, tmp_path / "sentinel", master_port, MASTER),
-    ]
-    settings = settings_on_free_ports(
-        "", redis_sentinels=f"127.0.0.1:{sentinel_port}", redis_sentinel_master=MASTER
+    settings = settings_on_free_ports(  # as `BATON_REDIS_REPLICAS=1 baton run` starts Redis
+        None,
+        var_dir=tmp_path,
+        embedded_redis_port=free_ports_in_a_row(3),
+        redis_replicas=1,
+        redis_sentinel_master=MASTER,
     )
-    sentinel = Redis(port=sentinel_port, decode_responses=True)
-    with running(redis_side, tmp_path / "logs") as servers:
-        await asyncio.to_thread(wait_for_redis, f"redis://127.0.0.1:{master_port}/0")
-        async with asyncio.timeout(30):
-            await replica_in_sync(sentinel)
+    replica_port = settings.embedded_redis_port + 1
+    sentinel = Redis(port=local_sentinel_port(settings), decode_responses=True)
+    with running(embedded_redis(settings), tmp_path / "logs") as servers:
+        await asyncio.to_thread(wait_for_redis, embedded_redis_url(settings))
+        await asyncio.to_thread(wait_for_replicas, settings)
+        settings = shared_redis(settings)  # every process asks the Sentinel
         stack = [*bot_processes(settings, ""), hub_process(settings, "")]
         with running(stack, tmp_path / "logs", timeout=240):
             customers = [WidgetClient(ws_url(settings)) for _ in range(CUSTOMERS)]

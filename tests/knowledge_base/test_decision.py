@@ -3,7 +3,7 @@
 import pytest
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.decision import MessageKind, Policy, Understanding, decide
+from knowledge_base.decision import MessageKind, Policy, Understanding, decide, settled_by_the_nlu
 from knowledge_base.search import Hit, SearchResult
 
 POLICY = Policy(unsure=0.5, urgent=0.8, person=0.6, out_of_scope=0.7, social=0.9)
@@ -130,3 +130,19 @@ def test_a_stricter_bar_for_answering_does_not_make_doubtful_articles_urgent() -
     fraud = understood(MessageKind.URGENT, 0.95, "report_fraud")
     decision = decide(result(0.7), fraud, policy=stricter)
     assert (decision.decision, decision.reason) == ("escalate", "low_confidence")
+
+
+def test_what_the_nlu_settles_no_search_result_changes() -> None:
+    settled = set()
+    for kind in MessageKind:
+        for confidence in (0.0, 0.3, 0.59, 0.6, 0.69, 0.7, 0.89, 0.9, 1.0):
+            nlu = understood(kind, confidence)
+            if not settled_by_the_nlu(nlu, POLICY):
+                continue
+            settled.add((kind, confidence))
+            outcomes = {decided(kb, nlu) for kb in (None, 0.1, 0.5, 0.8, 1.0)}
+            outcomes |= {decided(0.9, nlu, misses=5)}
+            assert len(outcomes) == 1, (kind, confidence, outcomes)
+    assert (MessageKind.SOCIAL, 0.9) in settled and (MessageKind.SOCIAL, 0.89) not in settled
+    assert (MessageKind.PERSON, 0.6) in settled and (MessageKind.OUT_OF_SCOPE, 0.7) in settled
+    assert not {kind for kind, _ in settled} & {MessageKind.QUESTION, MessageKind.URGENT}

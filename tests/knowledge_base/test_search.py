@@ -138,3 +138,15 @@ def test_a_shortlist_ranks_as_scoring_every_variant_does(
         short_index = replace(index, shortlist=shortlist)
         short = [(h.article.slug, round(h.score, 5)) for h in short_index.rank(vector, terms, k=3)]
         assert short == every, question
+
+
+def test_a_question_asked_again_reuses_its_vector(searcher: Searcher) -> None:
+    embedder = searcher._embedder
+    question = "where is my transfer? (asked twice)"
+    first = embedder.embed_question(question)
+    assert np.allclose(first, embedder.embed([question])[0], atol=1e-6)
+    assert embedder.embed_question(question) is first
+    assert not first.flags.writeable  # a shared vector no caller may change
+    before = embedder.embed_question.cache_info().hits
+    searcher.search(question, "en", THRESHOLD)
+    assert embedder.embed_question.cache_info().hits == before + 1

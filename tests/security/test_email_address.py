@@ -5,6 +5,7 @@ import asyncio
 
 import pytest
 from pydantic import ValidationError
+from redis.asyncio import Redis
 
 from handoff.channels.widget import EmailFrame
 from handoff.cli.processes import settings_on_free_ports
@@ -12,6 +13,7 @@ from handoff.conversations.model import Refused
 from handoff.conversations.store import ConversationStore
 from handoff.customers.email_notifier import EmailNotifier
 from handoff.customers.follow_up import FollowUps
+from handoff.dashboard.rollups import Rollups
 from handoff.keys import ConversationField as F
 
 MORE_THAN_ONE = [
@@ -30,20 +32,22 @@ MORE_THAN_ONE = [
 
 @pytest.mark.parametrize("address", MORE_THAN_ONE)
 async def test_the_widget_and_the_follow_up_refuse_anything_but_one_address(
-    address: str, escalated, store: ConversationStore
+    address: str, escalated, store: ConversationStore, redis: Redis
 ) -> None:
     with pytest.raises(ValidationError):
         EmailFrame(type="email", address=address)
     conversation_id = await escalated()
     with pytest.raises(Refused) as refused:
-        await FollowUps(store).leave_email(conversation_id, address)
+        await FollowUps(store, Rollups(redis)).leave_email(conversation_id, address)
     assert refused.value.code == "bad_email"
     assert not (await store.get(conversation_id)).notify_email
 
 
-async def test_one_address_is_kept(escalated, store: ConversationStore) -> None:
+async def test_one_address_is_kept(escalated, store: ConversationStore, redis: Redis) -> None:
     conversation_id = await escalated()
-    await FollowUps(store).leave_email(conversation_id, "Min-ji.Kim+remit@example.co.kr")
+    await FollowUps(store, Rollups(redis)).leave_email(
+        conversation_id, "Min-ji.Kim+remit@example.co.kr"
+    )
     assert (await store.get(conversation_id)).notify_email == "Min-ji.Kim+remit@example.co.kr"
 
 

@@ -4,18 +4,16 @@ before it looks); only the payload of a button the bot offered reaches it as an 
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from handoff.assistant.intake import MessageIntake
-from handoff.assistant.rasa_client import RasaClient
-from handoff.cli.processes import free_port, settings_on_free_ports
+from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Button, Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
-from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import UserStore
+from tests.support import intake_without_bot
 
 TYPED = [
     " /report_fraud",
@@ -35,11 +33,8 @@ async def intake(
     redis: Redis, database_url: str, store: ConversationStore
 ) -> AsyncIterator[MessageIntake]:
     queue = AgentQueue(redis, store, UserStore(redis), settings_on_free_ports(database_url))
-    async with httpx.AsyncClient(timeout=2) as http:
-        dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(
-            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
-        )
+    async with intake_without_bot(redis, store, queue) as intake:
+        yield intake
 
 
 @pytest.mark.parametrize("typed", TYPED)

@@ -3,18 +3,16 @@ another language: the agent who holds it keeps it, and it keeps its place in its
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.assistant.intake import MessageIntake
-from handoff.assistant.rasa_client import RasaClient
-from handoff.cli.processes import free_port, settings_on_free_ports
+from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue, Escalation
-from handoff.queue.escalations import PendingEscalations
 from handoff.staff.users import Role, UserStore
+from tests.support import intake_without_bot
 
 
 @pytest.fixture
@@ -28,11 +26,8 @@ async def queue(redis: Redis, database_url: str, store: ConversationStore) -> Ag
 async def intake(
     redis: Redis, store: ConversationStore, queue: AgentQueue
 ) -> AsyncIterator[MessageIntake]:
-    async with httpx.AsyncClient(timeout=2) as http:
-        dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(
-            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
-        )
+    async with intake_without_bot(redis, store, queue) as intake:
+        yield intake
 
 
 async def test_one_hangul_letter_after_escalating_keeps_the_queue_language(

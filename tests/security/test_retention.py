@@ -93,11 +93,11 @@ async def test_every_key_a_whole_chat_leaves_expires_or_is_bounded(
     hello = Entry(sender=Sender.CUSTOMER, text="hello", client_id="c1")
     await store.append(conversation.id, hello)
     await queue.escalate(conversation.id, Escalation.because("customer_asked"))
-    await FollowUps(store).leave_email(conversation.id, "customer@example.com")
+    await FollowUps(store, queue.rollups).leave_email(conversation.id, "customer@example.com")
     await queue.heartbeat("ana")
     await queue.claim(conversation.id, "ana")
     await queue.close(conversation.id, "ana", ["resolved"])
-    await FollowUps(store).rate(conversation.id, 5, "thanks")
+    await FollowUps(store, queue.rollups).rate(conversation.id, 5, "thanks")
     forever = [key async for key in redis.scan_iter() if await redis.ttl(key) == -1]
     assert set(forever) <= SERVICE_KEYS, set(forever) - SERVICE_KEYS
 

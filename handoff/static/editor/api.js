@@ -35,3 +35,18 @@ export const tryQuestion = (question, language) => api("POST", "/kb/api/try", { 
 
 export const unanswered = (language) =>
   api("GET", `/kb/api/unanswered?language=${encodeURIComponent(language)}`);
+
+/** {language, since, asked, groups}: the recent unanswered and not-helpful questions, grouped. */
+export const gaps = (language) => api("GET", `/kb/api/gaps?language=${encodeURIComponent(language)}`);
+
+/** A new draft article whose variants are a group's questions; 409 if the slug is taken. */
+export const gapDraft = (language, slug, title, questions) =>
+  api("POST", "/kb/api/gaps/draft", { language, slug, title, questions });
+
+/** A group's questions added to an article's variants. */
+export const gapVariants = (language, slug, questions) =>
+  api("POST", "/kb/api/gaps/variants", { language, slug, questions });
+
+/** {answered, total, questions}: what the bot would now do with each of a group's questions. */
+export const gapCoverage = (language, questions) =>
+  api("POST", "/kb/api/gaps/coverage", { language, questions });

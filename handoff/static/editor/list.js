@@ -14,6 +14,7 @@ import {
 import { askNewArticle } from "./dialogs.js";
 import { state, ui } from "./page.js";
 import { loadUnanswered } from "./unanswered.js";
+import { loadGaps } from "./gaps.js";
 
 const turn = latest();
 
@@ -100,6 +101,7 @@ export function wireList() {
   ui.filterLanguage.addEventListener("change", () => {
     loadList();
     loadUnanswered();
+    loadGaps();
   });
   ui.filterStatus.addEventListener("change", loadList);
   ui.find.addEventListener("input", loadListSoon);

@@ -1,5 +1,5 @@
 // Baton knowledge-base editor: list, edit, preview, publish, history, the other language,
-// "Try a question" and the unanswered questions. This module starts the page; each feature
+// "Try a question", the unanswered questions and the knowledge gaps. This module starts the page; each feature
 // is a module beside it, and staff.js holds what the staff pages share.
 //
 // The page runs under a strict CSP (script-src 'self', style-src 'self'), so: no inline script
@@ -11,6 +11,7 @@ import { openFromAddress, wireArticle } from "./article.js";
 import { refreshTimes } from "./common.js";
 import { confirmDialog, wireDialogs } from "./dialogs.js";
 import { isDirty, wireForm } from "./form.js";
+import { loadGaps } from "./gaps.js";
 import { wireHistory } from "./history.js";
 import { loadList, wireList } from "./list.js";
 import { wireOther } from "./other.js";
@@ -44,6 +45,7 @@ async function startSession() {
   ui.layout.hidden = false;
   await loadList();
   loadUnanswered();
+  loadGaps();
   openFromAddress();
 }
 

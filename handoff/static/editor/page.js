@@ -86,6 +86,10 @@ export const ui = {
   unanswered: $("unanswered"),
   unansweredCount: $("unanswered-count"),
   unansweredList: $("unanswered-list"),
+  // knowledge gaps
+  gaps: $("gaps"),
+  gapsCount: $("gaps-count"),
+  gapsList: $("gaps-list"),
 };
 
 /** The status line: short, polite news ("Saved revision 4"). */

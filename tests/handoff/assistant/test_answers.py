@@ -86,3 +86,14 @@ async def test_a_sure_fraud_report_no_article_answers_jumps_the_queue(
     assert (sure.decision, sure.reason) == ("escalate", "report_fraud")
     unsure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.3)
     assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")
+
+
+async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
+    answers: KnowledgeAnswers, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    sure = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
+    assert (sure.decision, sure.results) == ("reply", [])
+    doubtful = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.5)
+    assert doubtful.decision == "answer"
+    assert doubtful.results[0].slug == "reset-password"

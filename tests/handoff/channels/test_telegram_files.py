@@ -5,6 +5,7 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
+from handoff import keys
 from handoff.channels.telegram_messages import HUMAN
 from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
@@ -20,6 +21,12 @@ from tests.handoff.channels.test_telegram import (
 )
 from tests.support import StaffAccounts, log_in
 from tests.telegram_bot_api import BotApi
+
+
+async def audit_trail(redis: Redis) -> list[dict]:
+    """The personal-data audit (who opened, exported or erased whose data)."""
+    return [fields for _, fields in await redis.xrange(keys.audit())]
+
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 60_000
@@ -65,6 +72,18 @@ async def test_a_photo_is_kept_with_its_caption_and_only_the_holding_agent_gets_
     assert served.headers["content-disposition"].startswith("attachment")
     forged = await holder_client.get(f"/attachments/{conversation.id}/..%2F..%2Fsecret.pdf")
     assert forged.status_code == 404
+    assert not await audit_trail(redis)  # the holder's own chat: their job, not audited
+
+    admin = await staff.log_in(hub.client(), Role.ADMIN)  # an admin opens any chat's files
+    opened = await admin.get(url)
+    assert (opened.status_code, opened.content) == (200, JPEG)
+    [audited] = await audit_trail(redis)
+    assert audited["action"] == "open_attachment" and audited["actor"].startswith("admin:")
+    expected = (conversation.customer, conversation.id, attachment["id"])
+    assert (audited["customer"], audited["conversation"], audited["attachment"]) == expected
+    editor = await staff.log_in(hub.client(), Role.EDITOR)
+    assert (await editor.get(url)).status_code == 403
+    assert len(await audit_trail(redis)) == 1  # a refusal opens nothing
 
 
 async def test_a_file_too_big_or_of_another_type_is_refused_and_nothing_is_kept(

@@ -13,6 +13,7 @@ import pytest
 from handoff.cli.processes import (
     embedded_redis_url,
     free_port,
+    free_ports_in_a_row,
     hub_process,
     local_secret,
     process_env,
@@ -75,6 +76,29 @@ def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> Non
     assert (tmp_path / "redis").is_dir()
     assert hub.env["REDIS_URL"] == redis_url
     assert rasa.env["REDIS_PORT"] == str(settings.embedded_redis_port)
+
+
+def test_with_replicas_the_embedded_redis_has_them_and_a_sentinel_everyone_asks(
+    tmp_path: Path,
+) -> None:
+    port = free_ports_in_a_row(4)
+    settings = settings_on_free_ports(
+        None, var_dir=tmp_path, embedded_redis_port=port, redis_replicas=2
+    )
+    processes, redis_url = stack(settings)
+    assert redis_url == ""
+    names = ["redis", "redis-replica1", "redis-replica2", "sentinel", "rasa", "actions", "hub"]
+    assert [p.name for p in processes] == names
+    redis, replica1, replica2 = processes[:3]
+    assert [p.argv[p.argv.index("--port") + 1] for p in (redis, replica1, replica2)] == [
+        str(port), str(port + 1), str(port + 2)
+    ]  # fmt: skip
+    assert replica2.argv[-3:] == ["--replicaof", "127.0.0.1", str(port)]
+    config = (tmp_path / "sentinel" / "sentinel.conf").read_text()
+    assert f"port {port + 3}\n" in config
+    assert f"sentinel monitor baton 127.0.0.1 {port} 1" in config
+    for process in processes[4:]:
+        assert process.env["BATON_REDIS_SENTINELS"] == f"127.0.0.1:{port + 3}"
 
 
 def test_several_hubs_listen_on_the_next_ports_behind_haproxy_on_the_port(tmp_path: Path) -> None:

@@ -55,3 +55,17 @@ async def test_accounts_are_added_edited_and_logged_out(baton: CliRunner, redis:
 
     unknown = await baton_says(baton, "users", "edit", "nobody", "--display-name", "X")
     assert unknown.exit_code == 2 and "no account named nobody" in unknown.output
+
+
+async def test_a_supervisor_is_a_role_an_account_can_have(baton: CliRunner, redis: Redis) -> None:
+    added = await baton_says(
+        baton,
+        "users",
+        "add",
+        "sam.lee",
+        "--role",
+        "supervisor",
+        BATON_NEW_PASSWORD="a long password",
+    )
+    assert added.exit_code == 0, added.output
+    assert (await UserStore(redis).get("sam.lee")).role is Role.SUPERVISOR

@@ -23,6 +23,22 @@ async def test_a_new_conversation_is_held_by_the_bot(store: ConversationStore) -
     assert (read.state, read.channel, read.language) == (State.BOT, "web", "ko")
 
 
+async def test_each_message_appended_is_told_with_its_channel_once(redis: Redis) -> None:
+    told: list[tuple[str, str, str]] = []
+    store = ConversationStore(redis, on_message=lambda c, e: told.append((c, e.sender, e.text)))
+    telegram = await store.create("telegram", "en", chat="42")
+    web = await store.create("web", "en")
+    await store.append(telegram.id, Entry(sender=Sender.CUSTOMER, text="hi", client_id="c-1"))
+    await store.append(telegram.id, Entry(sender=Sender.CUSTOMER, text="hi", client_id="c-1"))
+    await store.transition(web.id, "escalate", Entry(Sender.SYSTEM, "wait", event="escalated"))
+    late = Entry(sender=Sender.BOT, text="late")
+    await store.append(web.id, late, only_in=frozenset({State.BOT}))
+    await store.append(web.id, Entry(sender=Sender.AGENT, text="note", event="note"))
+    await store.append(web.id, Entry(sender=Sender.AGENT, text="on it"))
+    # The resend, the event, the refused reply and the note are not messages appended.
+    assert told == [("telegram", Sender.CUSTOMER, "hi"), ("web", Sender.AGENT, "on it")]
+
+
 async def test_entries_of_a_channel_without_a_socket_are_announced_on_the_outbox(
     store: ConversationStore, redis: Redis
 ) -> None:

@@ -9,6 +9,7 @@ from handoff import keys
 from handoff.conversations.model import Entry, Refused, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.customers.follow_up import FollowUps
+from handoff.dashboard.rollups import Rollups
 
 Escalated = Callable[..., Awaitable[str]]
 
@@ -16,7 +17,7 @@ Escalated = Callable[..., Awaitable[str]]
 async def test_an_email_is_taken_only_while_waiting_for_a_person(
     escalated: Escalated, redis: Redis, store: ConversationStore
 ) -> None:
-    follow_ups = FollowUps(store)
+    follow_ups = FollowUps(store, Rollups(redis))
     with_bot = await store.create("web", "en", "customer-1")
     with pytest.raises(Refused):
         await follow_ups.leave_email(with_bot.id, "me@example.com")
@@ -29,7 +30,7 @@ async def test_an_email_is_taken_only_while_waiting_for_a_person(
 async def test_a_rating_is_stored_once_and_only_for_a_closed_conversation(
     escalated: Escalated, redis: Redis, store: ConversationStore
 ) -> None:
-    follow_ups = FollowUps(store)
+    follow_ups = FollowUps(store, Rollups(redis))
     conversation_id = await escalated()
     with pytest.raises(Refused) as early:
         await follow_ups.rate(conversation_id, 5, "")

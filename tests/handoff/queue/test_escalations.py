@@ -2,14 +2,11 @@
 
 import time
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
 from handoff.assistant.intake import MessageIntake
-from handoff.assistant.rasa_client import RasaClient
-from handoff.cli.processes import free_port
 from handoff.conversations.model import State
 from handoff.conversations.store import ConversationStore
 from handoff.queue.agent_queue import AgentQueue
@@ -17,6 +14,7 @@ from handoff.queue.escalations import REDO_AFTER_SECONDS, PendingEscalations
 from handoff.queue.sweeper import Sweeper
 from handoff.settings import Settings
 from handoff.staff.users import UserStore
+from tests.support import intake_without_bot
 
 
 class HubKilled(BaseException):
@@ -26,11 +24,8 @@ class HubKilled(BaseException):
 @pytest.fixture
 async def intake(redis: Redis, store: ConversationStore, queue: AgentQueue) -> MessageIntake:
     """The intake of a hub whose Rasa is down: every message is handed to a person."""
-    async with httpx.AsyncClient(timeout=2) as http:
-        dead = f"http://127.0.0.1:{free_port()}"
-        yield MessageIntake(
-            store, RasaClient(http, [dead], dead), queue, PendingEscalations(redis, queue), 4000
-        )
+    async with intake_without_bot(redis, store, queue) as intake:
+        yield intake
 
 
 async def test_a_hand_over_cut_short_by_a_crash_is_redone_by_another_hubs_sweeper(

@@ -1,0 +1,1 @@
+"""The supervisors' dashboard: figures rolled up in Redis as events happen, read per period."""

@@ -53,9 +53,6 @@ class Policy(BaseModel):
 
     unsure: float = Field(default=0.65, ge=0, le=1, description="below: a miss hands over")
     urgent: float = Field(default=0.999, ge=0, le=1, description="fraud/complaint jumps the queue")
-    urgent_over_article: float = Field(
-        default=0.999, ge=0, le=1, description="... even over a confident article on another matter"
-    )
     person: float = Field(default=0.57, ge=0, le=1, description="a person although an article fits")
     out_of_scope: float = Field(default=1.0, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.96, ge=0, le=1, description="a social reply over an article")
@@ -109,9 +106,7 @@ def _choose(
     benign = result.answer is not None and understanding.topic not in result.answer.article.tags
     sure = understanding.confidence
     match understanding.kind:
-        case MessageKind.URGENT if sure >= policy.urgent and (
-            not benign or sure >= policy.urgent_over_article
-        ):
+        case MessageKind.URGENT if sure >= policy.urgent and not benign:
             return "escalate", understanding.intent
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
@@ -157,9 +152,8 @@ def decide(
 
     - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
       no confident answer on another matter (an article tagged with the intent's topic, such as
-      the one on fraud, agrees), or when the NLU is surer still (`urgent_over_article`: a
-      complaint about a late transfer is not answered by the article on delays); a weaker sign
-      of either still reaches a person, at normal priority, unless an article answers.
+      the one on fraud, agrees); a weaker sign of either still reaches a person, at normal
+      priority, unless an article answers.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.

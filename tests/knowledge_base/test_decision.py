@@ -82,17 +82,6 @@ def test_only_a_sure_nlu_and_no_confident_article_on_other_matters_jumps_the_que
     assert decided(0.9, unsure) == ("answer", None)
 
 
-@pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
-def test_a_surer_nlu_jumps_the_queue_even_over_a_confident_article_on_another_matter(
-    intent: str,
-) -> None:
-    policy = POLICY.model_copy(update={"urgent_over_article": 0.99})
-    certain, sure = (understood(MessageKind.URGENT, c, intent) for c in (0.995, 0.95))
-    escalated = decide(result(0.9), certain, policy=policy)
-    assert (escalated.decision, escalated.reason) == ("escalate", intent)
-    assert decide(result(0.9), sure, policy=policy).decision == "answer"
-
-
 def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:
     assert decided(0.9, understood(MessageKind.PERSON, 0.95)) == ("escalate", "customer_asked")
     assert decided(0.2, understood(MessageKind.PERSON, 0.3)) == ("escalate", "customer_asked")

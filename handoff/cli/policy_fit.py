@@ -32,7 +32,7 @@ from knowledge_base.text import Tokenizer
 SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
 # 0.30 … 0.99, 0.999 (DIET's "certain": its 1.0 is not stable across retraining), 1.00 (never)
 CANDIDATES = [round(0.3 + 0.01 * step, 2) for step in range(70)] + [0.999, 1.0]
-THRESHOLDS = ("unsure", "urgent", "person", "out_of_scope", "social")
+THRESHOLDS = ("unsure", "urgent", "disputed", "person", "out_of_scope", "social")
 # What each question's outcome costs (negative: a gain). A fraud report or complaint that does
 # not reach a person costs as much as five needless hand-overs (the development set holds far
 # more of them than a day of real chats does); a wrong article, three.

@@ -14,25 +14,27 @@ pytestmark = pytest.mark.e2e
 
 HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # (figure, at least or at most, the floor per language), in percent. Measured on 2026-12-02
-# (benchmarks/results/e2e-heldout.json) less about two questions of slack for a retrained NLU
-# (four for Korean needless hand-overs: the same data retrained later gave 5.0%, not 2.9%);
-# the urgent and out-of-scope floors are the issue's targets, which were met, but for English
-# out of scope: retrained with the records intents' examples and the entity regexes, DIET is no
-# longer certain that "do you offer credit cards?" is out of scope, and the article answers it
-# (25 of 26, 96.15%; it was 26 of 26). One question of slack there, until the decision mends it.
+# with the question variants, the decision that hands disputed fraud and complaints to a person
+# at normal priority, and Korean syllable pairs (benchmarks/results/e2e-heldout-disputed.json),
+# less about three questions of slack (one in 139 is 0.72 points) for right answers, since the
+# same NLU data retrained on the same machine read 96 of the development set's 358 messages
+# otherwise; the earlier floors where the figure did not move past them. Urgent hand-overs were
+# 0 of 139 in both languages: Korean's floor comes back from 2.2% to one question of slack.
+# English out of scope keeps its one question ("do you offer credit cards?" is answered with
+# the payment-methods article: 25 of 26).
 FLOORS = [
-    ("right_answer", ">=", {"en": 69.5, "ko": 71.0}),
-    ("wrong_answer", "<=", {"en": 4.4, "ko": 5.1}),
-    ("needless_handover", "<=", {"en": 5.1, "ko": 5.8}),
-    ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.5}),
+    ("right_answer", ">=", {"en": 76.2, "ko": 79.1}),
+    ("wrong_answer", "<=", {"en": 2.2, "ko": 5.1}),
+    ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
+    ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),
 ]
 
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.
 REACHING_A_PERSON = {
-    "en": {"fraud": 66.0, "complaint": 62.5, "human": 87.5},
-    "ko": {"fraud": 62.5, "complaint": 62.5, "human": 87.5},
+    "en": {"fraud": 88.0, "complaint": 75.0, "human": 87.5},
+    "ko": {"fraud": 87.5, "complaint": 87.5, "human": 87.5},
 }
 
 

@@ -2,8 +2,16 @@
 
 import pytest
 
+from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
-from knowledge_base.decision import MessageKind, Policy, Understanding, decide, settled_by_the_nlu
+from knowledge_base.decision import (
+    DISPUTED,
+    MessageKind,
+    Policy,
+    Understanding,
+    decide,
+    settled_by_the_nlu,
+)
 from knowledge_base.search import Hit, SearchResult
 
 POLICY = Policy(unsure=0.5, urgent=0.8, person=0.6, out_of_scope=0.7, social=0.9)
@@ -80,6 +88,20 @@ def test_only_a_sure_nlu_and_no_confident_article_on_other_matters_jumps_the_que
     assert decide(agreeing, unsure, policy=POLICY).decision == "answer"
     assert decided(0.2, unsure) == ("escalate", "low_confidence")
     assert decided(0.9, unsure) == ("answer", None)
+
+
+@pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
+def test_a_surer_nlu_that_a_confident_article_disputes_reaches_a_person_at_normal_priority(
+    intent: str,
+) -> None:
+    policy = POLICY.model_copy(update={"disputed": 0.99})
+    certain, sure = (understood(MessageKind.URGENT, c, intent) for c in (0.995, 0.95))
+    disputed = decide(result(0.9), certain, policy=policy)
+    assert (disputed.decision, disputed.reason) == ("escalate", DISPUTED)
+    assert Escalation.because(DISPUTED).priority is Priority.NORMAL
+    assert decide(result(0.9), sure, policy=policy).decision == "answer"
+    # Without a confident article there is nothing to dispute: the queue is jumped.
+    assert decide(result(0.2), certain, policy=policy).reason == intent
 
 
 def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:

@@ -1,9 +1,15 @@
 """Words for lexical search: English lowercased, stemmed, stopwords dropped; Korean content
-morphemes from Kiwi (particles and endings split off); adjacent terms joined as bigrams."""
+morphemes from Kiwi (particles and endings split off); adjacent terms joined as bigrams; pairs of
+adjacent Hangul syllables (marked "~") beside them."""
 
 import pytest
 
 from knowledge_base.text import Tokenizer
+
+
+def morphemes(terms: list[str]) -> list[str]:
+    """The terms but the syllable pairs."""
+    return [term for term in terms if not term.startswith("~")]
 
 
 @pytest.fixture(scope="module")
@@ -41,17 +47,18 @@ def test_a_text_of_stopwords_or_punctuation_has_no_terms(tokenizer: Tokenizer) -
 
 def test_korean_particles_and_endings_are_split_off(tokenizer: Tokenizer) -> None:
     # 송금을 (remittance + object particle), 취소하고 싶어요 (cancel + endings)
-    assert tokenizer.terms("송금을 취소하고 싶어요") == ["송금", "취소", "송금+취소"]
+    assert morphemes(tokenizer.terms("송금을 취소하고 싶어요")) == ["송금", "취소", "송금+취소"]
 
 
 def test_a_korean_word_with_or_without_its_particle_gives_the_same_terms(
     tokenizer: Tokenizer,
 ) -> None:
-    assert tokenizer.terms("계좌가") == tokenizer.terms("계좌를") == tokenizer.terms("계좌")
+    terms = [morphemes(tokenizer.terms(text)) for text in ("계좌가", "계좌를", "계좌")]
+    assert terms[0] == terms[1] == terms[2] == ["계좌"]
 
 
 def test_verb_stems_stand_for_their_conjugations(tokenizer: Tokenizer) -> None:
-    terms = tokenizer.terms("제 계좌에서 돈이 빠져나갔어요")
+    terms = morphemes(tokenizer.terms("제 계좌에서 돈이 빠져나갔어요"))
     assert terms == ["계좌", "돈", "빠져나가", "계좌+돈", "돈+빠져나가"]
 
 
@@ -69,3 +76,12 @@ def test_uppercase_latin_inside_korean_text_is_lowercased(tokenizer: Tokenizer) 
     terms = tokenizer.terms("APP에서 로그인이 안 돼요")
     assert "app" in terms
     assert "APP" not in terms
+
+
+def test_korean_syllable_pairs_match_a_word_written_without_its_spaces(
+    tokenizer: Tokenizer,
+) -> None:
+    assert tokenizer.terms("돈이") == ["돈", "~돈이"]
+    spaced, unspaced = tokenizer.terms("로그인이 안 돼요"), tokenizer.terms("로그인이안돼요")
+    assert {"~로그", "~그인", "~돼요"} <= set(spaced) & set(unspaced)
+    assert "~인이" in spaced and "~이안" not in spaced  # no pair across a space

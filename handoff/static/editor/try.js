@@ -51,6 +51,9 @@ const WHY = {
   repeated_misses: "The bot missed too many times in a row.",
   report_fraud: "The bot is sure this reports fraud, and no article answers it: a person, urgently.",
   complaint: "The bot is sure this is a complaint, and no article answers it: a person, ahead of the queue.",
+  urgent_disputed:
+    "The bot's language understanding reads fraud or a complaint, but an article on another " +
+    "matter answers: a person looks, at normal priority.",
   customer_asked: "The customer asks for a person.",
   reply: "Not a question for the knowledge base (a greeting, thanks, or something Hanbit Remit does not do): the bot replies to it as such.",
 };

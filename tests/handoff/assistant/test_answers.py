@@ -82,7 +82,7 @@ async def test_a_sure_fraud_report_no_article_answers_jumps_the_queue(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    sure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.99)
+    sure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.9995)
     assert (sure.decision, sure.reason) == ("escalate", "report_fraud")
     unsure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.3)
     assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")

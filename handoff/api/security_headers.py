@@ -1,7 +1,7 @@
 """The security headers on every HTTP response of the hub, as plain ASGI middleware.
 
 Starlette's `@app.middleware("http")` (BaseHTTPMiddleware) runs each request in a task group of
-its own and streams the response through it: at 20 customers it held 13% of the customers'
+its own and streams the response through it: at 20 customers it held 19% of the customers'
 hub's busy samples, for three headers (benchmarks/rasa-turn-profile.md).
 """
 

@@ -15,7 +15,7 @@ THREADS, TICKETS_PER_THREAD = 8, 5
 @pytest.fixture(scope="module")
 def seen(redis_server: str, _database_numbers: Iterator[int]) -> dict:
     database = f"{redis_server}/{next(_database_numbers)}"  # emptied by the checks
-    return rasa_side("tests.bot.lock_store_checks", database, "baton")
+    return rasa_side("tests.bot.redis_stores_checks", database, "baton")
 
 
 def test_tickets_from_two_servers_at_once_are_unique_and_increasing(seen: dict) -> None:

@@ -1,4 +1,4 @@
-"""Run in the Rasa environment by test_lock_store.py: two lock stores (two Rasa servers) on one
+"""Run in the Rasa environment by test_redis_stores.py: two lock stores (two Rasa servers) on one
 Redis issuing tickets and locking one conversation from many threads at once, and the Redis
 commands one lock() costs, printed as one JSON object. Arguments: a Redis URL (with its database)
 and which store, "baton" (bot/redis_stores.py) or "rasa" (Rasa's own RedisLockStore)."""

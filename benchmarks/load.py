@@ -15,6 +15,7 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from redis import Redis
 
 from benchmarks import reports
 from benchmarks.widget_latency import MESSAGES
@@ -135,14 +137,40 @@ def rss_mib(pids: dict[str, int]) -> dict[str, float]:
     }
 
 
-async def run_cell(chat: Customer, customers: int, seconds: float, pids: dict[str, int]) -> dict:
-    """Customers chatting for a while: turns/s, reply median and p95, CPU per turn by process."""
+def redis_counts(redis: Redis) -> Counter[str]:
+    """The commands Redis has run so far by name, those its scripts ran included, and the
+    bytes it has received ("bytes_in")."""
+    stats = redis.info("commandstats")
+    counts = Counter({name.removeprefix("cmdstat_"): int(s["calls"]) for name, s in stats.items()})
+    counts["bytes_in"] = int(redis.info("stats")["total_net_input_bytes"])
+    return counts
+
+
+def per_turn(counts: Counter[str], turns: int) -> dict:
+    """Redis's commands (in all, and the most frequent) and bytes received, a turn."""
+    commands = {name: n for name, n in counts.items() if name != "bytes_in"}
+    return {
+        "commands": round(sum(commands.values()) / max(turns, 1), 1),
+        "bytes_in": round(counts["bytes_in"] / max(turns, 1)),
+        "by_command": {
+            name: round(n / max(turns, 1), 1) for name, n in Counter(commands).most_common(12)
+        },
+    }
+
+
+async def run_cell(
+    chat: Customer, customers: int, seconds: float, pids: dict[str, int], redis: Redis
+) -> dict:
+    """Customers chatting for a while: turns/s, reply median and p95, CPU per turn by process,
+    Redis's commands and bytes received a turn."""
     tally = Tally()
+    redis_before = redis_counts(redis)
     cpu_before, started = cpu_seconds(pids), time.monotonic()
     until = started + seconds
     await asyncio.gather(*(chat(index, until, tally) for index in range(customers)))
     elapsed = time.monotonic() - started
     cpu = {name: spent - cpu_before[name] for name, spent in cpu_seconds(pids).items()}
+    redis_spent = redis_counts(redis) - redis_before
     turns = len(tally.seconds)
     milliseconds = sorted(s * 1000 for s in tally.seconds)
     return {
@@ -154,6 +182,7 @@ async def run_cell(chat: Customer, customers: int, seconds: float, pids: dict[st
         "p95_ms": round(milliseconds[int(0.95 * (turns - 1))], 1) if turns else None,
         "cpu_ms_per_turn": {n: round(1000 * c / max(turns, 1), 1) for n, c in cpu.items()},
         "cpu_percent": {n: round(100 * c / elapsed) for n, c in cpu.items()},
+        "redis_per_turn": per_turn(redis_spent, turns),
         "rss_mib": rss_mib(pids),
     }
 
@@ -193,17 +222,18 @@ async def measure_stack(
     """Every cell on one stack: straight to Rasa, then through 1 and 2 hubs, for each load."""
     hub_urls = [f"http://127.0.0.1:{port}" for port in processes.hub_ports(settings)]
     limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    redis = Redis.from_url(settings.redis_url or "")
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         straight = rasa_customer(http, settings.rasa_urls)
-        await run_cell(
-            straight, 2, WARM_UP_SECONDS, pids
-        )  # the first turns load what Rasa loads lazily
-        await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids)
+        # The first turns load what Rasa loads lazily.
+        await run_cell(straight, 2, WARM_UP_SECONDS, pids, redis)
+        await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids, redis)
         cells = []
         for count in customers:
-            bare = await run_cell(straight, count, seconds, pids)
+            bare = await run_cell(straight, count, seconds, pids, redis)
             for hubs in (1, 2):
-                cell = await run_cell(widget_customer(hub_urls[:hubs]), count, seconds, pids)
+                widget = widget_customer(hub_urls[:hubs])
+                cell = await run_cell(widget, count, seconds, pids, redis)
                 cell["hubs"], cell["rasa_servers"] = hubs, settings.rasa_servers
                 cell["straight_to_rasa"] = bare
                 cell["turns_per_s_vs_straight"] = round(
@@ -211,6 +241,7 @@ async def measure_stack(
                 )
                 cells.append(cell)
                 print(cell, flush=True)
+    redis.close()
     return cells
 
 

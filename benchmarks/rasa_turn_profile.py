@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from benchmarks import reports
@@ -93,7 +94,9 @@ async def profiled_cell(
         for name in ("rasa", "actions", "hub1")
     }
     hub = [f"http://127.0.0.1:{processes.hub_ports(settings)[0]}"]
-    cell = await run_cell(widget_customer(hub), customers, seconds, pids)
+    redis = SyncRedis.from_url(settings.redis_url or "")
+    cell = await run_cell(widget_customer(hub), customers, seconds, pids, redis)
+    redis.close()
     for recorder in recorders.values():
         recorder.wait()
     cell["stages"] = {name: stages(out / f"{name}-{customers}.txt") for name in recorders}
@@ -153,7 +156,9 @@ def main() -> None:
 
     async def measure(settings: Settings, pids: dict[str, int]) -> dict:
         hub = [f"http://127.0.0.1:{processes.hub_ports(settings)[0]}"]
-        await run_cell(widget_customer(hub), 2, 3, pids)  # what Rasa loads lazily
+        redis = SyncRedis.from_url(settings.redis_url or "")
+        await run_cell(widget_customer(hub), 2, 3, pids, redis)  # what Rasa loads lazily
+        redis.close()
         cells = [await profiled_cell(settings, pids, n, args.seconds, samples) for n in (1, 20)]
         return {"load": cells, "long_conversation": await long_conversation(settings, pids)}
 

@@ -26,7 +26,9 @@ ONLINE_GAP_SECONDS = 20
 NO_INTENT = "none"
 ANY = "*"
 
-# Moves one conversation's figures atomically.
+# Moves one conversation's figures atomically, in few commands (it runs on every bot turn): a
+# day key's expiry is set when one of its fields is new (every key starts with a new field), not
+# on every event; the conversation's dimensions, first day and last article are read at once.
 # KEYS: the conversation's dashboard hash, the agents' queue.
 # ARGV: dimensions if the conversation has none yet ("channel|language|intent"), the event's
 #       day, the conversation hash's ttl, the day hashes' ttl, "" (not a bot turn) or the
@@ -38,21 +40,21 @@ ANY = "*"
 _RECORD_SCRIPT = """
 local conv, queue = KEYS[1], KEYS[2]
 local dims, day, conv_ttl, day_ttl, feedback, article, queue_metric, prefix = unpack(ARGV, 1, 8)
-local touched = {}
+local function increment(key, field, by)
+  if redis.call('HINCRBY', key, field, by) == tonumber(by) then
+    redis.call('EXPIRE', key, day_ttl)
+  end
+end
 local function add(on_day, metric, by)
   if string.sub(metric, 1, 2) == 'a|' then
-    local agents = prefix .. on_day .. ':agents'
-    redis.call('HINCRBY', agents, string.sub(metric, 3), by)
-    touched[agents] = true
+    increment(prefix .. on_day .. ':agents', string.sub(metric, 3), by)
     return
   end
   local channel, language, intent = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)$')
   for _, c in ipairs({channel, '*'}) do
     for _, l in ipairs({language, '*'}) do
       for _, i in ipairs({intent, '*'}) do
-        local key = prefix .. on_day .. ':' .. c .. '|' .. l .. '|' .. i
-        redis.call('HINCRBY', key, metric, by)
-        touched[key] = true
+        increment(prefix .. on_day .. ':' .. c .. '|' .. l .. '|' .. i, metric, by)
       end
     end
   end
@@ -61,12 +63,15 @@ if redis.call('HSETNX', conv, 'dims', dims) == 1 then
   redis.call('HSET', conv, 'day', day)
   add(day, 'conversations', 1)
 end
-dims = redis.call('HGET', conv, 'dims')
-local start_day = redis.call('HGET', conv, 'day')
+local stored = redis.call('HMGET', conv, 'dims', 'day', 'article')
+dims = stored[1]
+local start_day, answered = stored[2], stored[3]
 local channel, language, intent = string.match(dims, '^([^|]*)|([^|]*)|([^|]*)$')
 local options = prefix .. day .. ':options'
-redis.call('SADD', options, 'channel|' .. channel, 'language|' .. language, 'intent|' .. intent)
-touched[options] = true
+if redis.call('SADD', options, 'channel|' .. channel, 'language|' .. language,
+              'intent|' .. intent) > 0 then
+  redis.call('EXPIRE', options, day_ttl)
+end
 for i = 9, #ARGV, 2 do
   local metric = ARGV[i]
   if string.sub(metric, 1, 6) == 'first:' then
@@ -79,16 +84,14 @@ for i = 9, #ARGV, 2 do
   end
 end
 if queue_metric ~= '' then add(day, queue_metric, redis.call('ZCARD', queue)) end
-if feedback ~= '' then
-  local answered = redis.call('HGET', conv, 'article')
-  redis.call('HDEL', conv, 'article')
-  if answered and feedback ~= '-' then
+if feedback ~= '' and answered then
+  if article == '' then redis.call('HDEL', conv, 'article') end
+  if feedback ~= '-' then
     add(day, 'helpful:' .. feedback, 1)
     if feedback == 'no' then add(day, 'article:' .. answered .. ':not_helpful', 1) end
   end
 end
 if article ~= '' then redis.call('HSET', conv, 'article', article) end
-for key in pairs(touched) do redis.call('EXPIRE', key, day_ttl) end
 redis.call('EXPIRE', conv, conv_ttl)
 return 1
 """

@@ -89,6 +89,36 @@ async def test_a_bot_turn_counts_the_conversation_once_and_its_decision_and_arti
     assert await redis.ttl(keys.dashboard_day(day_of(at), "*|*|*")) > 300 * 86400
 
 
+async def commands_run(redis: Redis) -> collections.Counter[str]:
+    """The commands Redis has run so far by name, those its scripts ran included."""
+    stats = await redis.info("commandstats")
+    return collections.Counter(
+        {name.removeprefix("cmdstat_"): s["calls"] for name, s in stats.items()}
+    )
+
+
+async def test_a_bot_turn_like_the_one_before_runs_few_commands_and_every_key_keeps_its_expiry(
+    redis: Redis, store: ConversationStore, queue: AgentQueue
+) -> None:
+    conversation = await store.create("web", "en", "customer-1")
+    at = 1_790_000_000.0
+    turn = {"language": "en", "intent": "check_fees", "decision": "answer", "article": "fees"}
+    await queue.rollups.bot_turn(conversation, at, **turn)
+    before = await commands_run(redis)
+    await queue.rollups.bot_turn(conversation, at + 5, **turn)
+    ran = await commands_run(redis) - before
+    ran["info"] = 0
+    # 8 hashes a metric (turns, decision, article answered): 24 HINCRBY; the script, reading and
+    # marking the conversation, the day's options, the conversation's expiry: 7 more.
+    assert ran["hincrby"] == 24
+    assert sum(ran.values()) <= 24 + 7, ran
+    assert ran["expire"] == 1  # the conversation's; the day keys' were set by the first turn
+    day_keys = [key async for key in redis.scan_iter(f"{keys.DASHBOARD_DAY_PREFIX}*")]
+    assert len(day_keys) == 9  # the 8 hashes of the turn's dimensions, the day's options
+    for key in [*day_keys, keys.dashboard_conversation(conversation.id)]:
+        assert await redis.ttl(key) > 300 * 86400, key
+
+
 async def test_a_person_s_work_moves_waits_first_response_sla_handle_time_and_csat(
     redis: Redis, store: ConversationStore, queue: AgentQueue
 ) -> None:

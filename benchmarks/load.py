@@ -51,6 +51,7 @@ class Tally:
 
     seconds: list[float] = field(default_factory=list)
     failures: int = 0
+    connect_seconds: list[float] = field(default_factory=list)  # widget sockets' opening
 
 
 Customer = Callable[[int, float, Tally], Awaitable[None]]
@@ -64,11 +65,14 @@ def widget_customer(hub_urls: list[str]) -> Customer:
         address = {"X-Forwarded-For": f"10.9.{index // 256}.{index % 256}"}
         while time.monotonic() < until:
             widget = WidgetClient(url, address)
+            started = time.perf_counter()
             try:
                 await widget.connect(language=MESSAGES[0][1])
             except (TimeoutError, OSError):  # the hub too busy to open the socket in time
                 tally.failures += 1
                 continue
+            finally:
+                tally.connect_seconds.append(time.perf_counter() - started)
             try:
                 for text, _ in MESSAGES:
                     started = time.perf_counter()
@@ -167,6 +171,13 @@ def per_turn(counts: Counter[str], turns: int) -> dict:
     }
 
 
+def percentile_ms(seconds: list[float], fraction: float) -> float | None:
+    """A percentile of some durations, milliseconds; None if there are none."""
+    if not seconds:
+        return None
+    return round(1000 * sorted(seconds)[int(fraction * (len(seconds) - 1))], 1)
+
+
 async def run_cell(
     chat: Customer, customers: int, seconds: float, pids: dict[str, int], redis: Redis
 ) -> dict:
@@ -181,14 +192,16 @@ async def run_cell(
     cpu = {name: spent - cpu_before[name] for name, spent in cpu_seconds(pids).items()}
     redis_spent = redis_counts(redis) - redis_before
     turns = len(tally.seconds)
-    milliseconds = sorted(s * 1000 for s in tally.seconds)
     return {
         "customers": customers,
         "turns": turns,
         "failures": tally.failures,
         "turns_per_s": round(turns / elapsed, 1),
-        "median_ms": round(statistics.median(milliseconds), 1) if turns else None,
-        "p95_ms": round(milliseconds[int(0.95 * (turns - 1))], 1) if turns else None,
+        "median_ms": round(1000 * statistics.median(tally.seconds), 1) if turns else None,
+        "p95_ms": percentile_ms(tally.seconds, 0.95),
+        "sockets_opened": len(tally.connect_seconds),
+        "opening_share": round(sum(tally.connect_seconds) / (customers * elapsed), 3),
+        "opening_p95_ms": percentile_ms(tally.connect_seconds, 0.95),
         "cpu_ms_per_turn": {n: round(1000 * c / max(turns, 1), 1) for n, c in cpu.items()},
         "cpu_percent": {n: round(100 * c / elapsed) for n, c in cpu.items()},
         "redis_per_turn": per_turn(redis_spent, turns),

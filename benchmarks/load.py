@@ -141,32 +141,25 @@ def rss_mib(pids: dict[str, int]) -> dict[str, float]:
     }
 
 
-TOTALS = ("bytes_in", "from_clients")
-
-
 def redis_counts(redis: Redis) -> Counter[str]:
-    """The commands Redis has run so far by name, those its scripts ran included; the bytes
-    it has received ("bytes_in") and the commands its clients sent ("from_clients")."""
+    """The commands Redis has run so far by name, those its scripts ran included, and the
+    bytes it has received ("bytes_in")."""
     commands = redis.info("commandstats")
-    stats = redis.info("stats")
     counts = Counter(
         {name.removeprefix("cmdstat_"): int(s["calls"]) for name, s in commands.items()}
     )
-    counts["bytes_in"] = int(stats["total_net_input_bytes"])
-    counts["from_clients"] = int(stats["total_commands_processed"])
+    counts["bytes_in"] = int(redis.info("stats")["total_net_input_bytes"])
     return counts
 
 
 def per_turn(counts: Counter[str], turns: int) -> dict:
-    """Redis's commands (in all, those clients sent, the most frequent) and bytes received, a
-    turn."""
-    commands = {name: n for name, n in counts.items() if name not in TOTALS}
+    """Redis's commands (in all, and the most frequent) and bytes received, a turn."""
+    commands = {name: n for name, n in counts.items() if name != "bytes_in"}
     return {
         "commands": round(sum(commands.values()) / max(turns, 1), 1),
-        "from_clients": round(counts["from_clients"] / max(turns, 1), 1),
         "bytes_in": round(counts["bytes_in"] / max(turns, 1)),
         "by_command": {
-            name: round(n / max(turns, 1), 1) for name, n in Counter(commands).most_common(12)
+            name: round(n / max(turns, 1), 1) for name, n in Counter(commands).most_common(16)
         },
     }
 

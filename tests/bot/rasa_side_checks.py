@@ -5,8 +5,10 @@ Redis URL for the store."""
 import asyncio
 import json
 import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -70,6 +72,19 @@ async def connections_for(calls: int) -> dict:
     return {"connections": len(peers), "answers": answers}
 
 
+def action_calls(tracker: DialogueStateTracker, domain: Domain) -> dict:
+    """What goes to the action server for some actions, with bot/endpoints.yml's action
+    endpoint: whether the domain goes with the call, and the call's size in bytes. Rasa sends
+    it to the actions named validate_<form> and those the domain marks `send_domain`."""
+    endpoints = yaml.safe_load(Path("bot/endpoints.yml").read_text())
+    endpoint = EndpointConfig.from_dict(endpoints["action_endpoint"])
+    calls = {}
+    for name in ("action_respond", "action_transfer_status", "validate_transfer_reference_form"):
+        call = RemoteAction(name, endpoint)._action_call_format(tracker, domain)
+        calls[name] = {"domain": "domain" in call, "bytes": len(json.dumps(call))}
+    return calls
+
+
 async def main(redis_url: str) -> dict:
     domain = Domain.load("bot/domain.yml")
     url = urlsplit(redis_url)
@@ -103,6 +118,7 @@ async def main(redis_url: str) -> dict:
         "rejections_by_rasa": before,
         "rejections_installed": [rejection(good), rejection(bad)],
         "check_installed": RemoteAction._validate_action_result.__module__,
+        "action_calls": action_calls(kept, domain),
     }
 
 

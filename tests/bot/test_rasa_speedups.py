@@ -71,6 +71,15 @@ def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:
     assert seen["check_installed"] == "bot.action_results"
 
 
+def test_only_the_form_s_validation_is_sent_rasa_s_domain(seen: dict) -> None:
+    calls = seen["action_calls"]  # with bot/endpoints.yml's enable_selective_domain
+    assert calls["validate_transfer_reference_form"]["domain"]  # rasa_sdk's form reads it
+    assert not calls["action_respond"]["domain"]
+    assert not calls["action_transfer_status"]["domain"]
+    # The domain is 24 KB of JSON: more than the bounded tracker of a long conversation.
+    assert calls["validate_transfer_reference_form"]["bytes"] > 2 * calls["action_respond"]["bytes"]
+
+
 def test_action_server_calls_share_a_kept_alive_connection(seen: dict) -> None:
     by_rasa, kept = seen["connections_by_rasa"], seen["connections_kept"]
     assert by_rasa["connections"] == 3  # Rasa's own client: a new connection every call

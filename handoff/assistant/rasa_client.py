@@ -18,14 +18,22 @@ WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
 MAX_CONNECTIONS = 100  # to Rasa and the action server, together; a turn over it waits for one
+# Rasa and the action server (Sanic) close a connection idle for 5 s: the hub drops its idle ones
+# well before, so that no turn goes out on a connection the other end is closing.
+SERVER_KEEP_ALIVE_SECONDS = 5.0
+IDLE_SECONDS = 2.0
 
 
 def http_client(timeout_seconds: float) -> httpx.AsyncClient:
     """The hub's HTTP client of Rasa and the action server. It keeps every connection it opens
     for the next request: httpx's default keeps 20, so with more customers at once than that,
-    every turn opened a new connection (benchmarks/rasa-turn-profile.md)."""
+    every turn opened a new connection (benchmarks/rasa-turn-profile.md). It keeps them idle
+    for IDLE_SECONDS, not httpx's 5 s: at Sanic's own 5 s, a turn sent as Rasa closed the
+    connection failed (ReadError), and its customer was handed to a person for nothing."""
     limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS, max_keepalive_connections=MAX_CONNECTIONS
+        max_connections=MAX_CONNECTIONS,
+        max_keepalive_connections=MAX_CONNECTIONS,
+        keepalive_expiry=IDLE_SECONDS,
     )
     return httpx.AsyncClient(timeout=timeout_seconds, limits=limits)
 

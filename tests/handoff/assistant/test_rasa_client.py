@@ -19,7 +19,9 @@ import pytest
 from httpcore._synchronization import current_async_library
 
 from handoff.assistant.rasa_client import (
+    IDLE_SECONDS,
     PARSE_TIMEOUT_SECONDS,
+    SERVER_KEEP_ALIVE_SECONDS,
     AssistantUnavailable,
     BotReply,
     BotTurn,
@@ -449,3 +451,18 @@ async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once
             opened.append(server.connections)
     assert opened[0] <= customers + 1  # the turns' and one shared health check's
     assert opened[1:] == [opened[0], opened[0]]  # none opened again
+
+
+async def test_the_hubs_client_drops_idle_connections_before_rasa_would_close_them() -> None:
+    server = KeepAliveServer()
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    async with listening, http_client(10) as http:
+        client = RasaClient(http, [url], url)
+        await client.send("c-1", "hello", "en")
+        await client.send("c-1", "hello", "en")
+        kept = server.connections  # the turn's and the health check's, kept
+        await asyncio.sleep(IDLE_SECONDS + 0.5)  # idle, yet well within Rasa's keep-alive
+        assert (await client.send("c-1", "hello", "en")).replies
+    assert IDLE_SECONDS <= SERVER_KEEP_ALIVE_SECONDS / 2
+    assert server.connections == 2 * kept  # the idle ones were dropped, new ones opened

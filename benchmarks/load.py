@@ -27,7 +27,7 @@ from redis import Redis
 
 from benchmarks import reports
 from benchmarks.widget_latency import MESSAGES
-from handoff.assistant.rasa_client import WEBHOOK_PATH
+from handoff.assistant.rasa_client import IDLE_SECONDS, WEBHOOK_PATH
 from handoff.assistant.rasa_servers import servers_for
 from handoff.cli import processes
 from handoff.settings import Settings
@@ -113,8 +113,12 @@ def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str]) -> Customer:
                     "metadata": {"language": language},
                 }
                 started = time.perf_counter()
-                response = await http.post(webhook, json=body)
-                if response.status_code == 200 and response.json()["messages"]:
+                try:
+                    response = await http.post(webhook, json=body)
+                    answered = response.status_code == 200 and response.json()["messages"]
+                except httpx.HTTPError:  # a connection lost counts as a reply not given
+                    answered = False
+                if answered:
                     tally.answered(time.perf_counter() - started)
                 else:
                     tally.failures += 1
@@ -246,7 +250,10 @@ async def measure_stack(
 ) -> list[dict]:
     """Every cell on one stack: straight to Rasa, then through 1 and 2 hubs, for each load."""
     hub_urls = [f"http://127.0.0.1:{port}" for port in processes.hub_ports(settings)]
-    limits = httpx.Limits(max_connections=None, max_keepalive_connections=None)
+    # Idle connections dropped before Rasa closes them, as the hub's (rasa_client.py).
+    limits = httpx.Limits(
+        max_connections=None, max_keepalive_connections=None, keepalive_expiry=IDLE_SECONDS
+    )
     redis = Redis.from_url(settings.redis_url or "")
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         straight = rasa_customer(http, settings.rasa_urls)

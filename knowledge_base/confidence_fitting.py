@@ -8,8 +8,8 @@ maps the ranking's features to P(right answer). Where the right article stood wh
 was wrong gives the lower-ranked articles their part of the rest.
 
 Customer messages (labelled as customers write them, e.g. a development set) join the
-regression's data when given: which of FEATURE_SETS it reads is chosen by k-fold over the
-messages (each fold's confidences from a model fitted without it), as the set that answers most
+regression's data when given (at least FOLDS rightly and FOLDS wrongly ranked): which of
+FEATURE_SETS it reads is chosen by k-fold over the messages (each fold's confidences from a model fitted without it), as the set that answers most
 messages rightly with at most MAX_WRONG of them wrong; those cross-validated confidences are
 reported, and choose the decision's article bar.
 """
@@ -67,9 +67,9 @@ class FitReport:
     lexical_weight: float
     centroid_weight: float
     nearest_variants: int
-    features: list[str] = field(default_factory=lambda: list(SCORES))
     # Each in-scope question asked: whether the top article was right, and its confidence.
     held_out: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
+    features: list[str] = field(default_factory=lambda: list(SCORES))  # what the model reads
     # Each customer message: whether the top article was right, its cross-validated confidence.
     messages: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
 
@@ -192,7 +192,7 @@ def fit_language(
     labels = np.array([_right(asked, hits) for asked, hits, _ in results])
     outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
     names, cross_validated = SCORES, {}
-    if is_message.any():
+    if min(np.sum(labels[is_message]), np.sum(~labels[is_message])) >= FOLDS:
         names, cross_validated = choose_features(
             [features for _, _, features in results], labels, is_message, outcomes
         )

@@ -7,11 +7,12 @@ many nearest variants, the centroid and lexical weights) is kept, and a logistic
 maps the ranking's features to P(right answer). Where the right article stood when the top one
 was wrong gives the lower-ranked articles their part of the rest.
 
-Customer messages (labelled as customers write them, e.g. a development set) join the
-regression's data when given (at least FOLDS rightly and FOLDS wrongly ranked): which of
-FEATURE_SETS it reads is chosen by k-fold over the messages (each fold's confidences from a model fitted without it), as the set that answers most
-messages rightly with at most MAX_WRONG of them wrong; those cross-validated confidences are
-reported, and choose the decision's article bar.
+Customer messages (labelled as customers write them, e.g. a development set), when given, are
+asked against the whole index and join the regression's data. Which of FEATURE_SETS it reads
+is chosen by k-fold over the messages (each fold's confidences from a model fitted without it;
+it takes FOLDS rightly and FOLDS wrongly ranked ones): the set that answers most messages
+rightly with at most MAX_WRONG wrong. Those cross-validated confidences are reported, and choose
+the decision's article bar.
 """
 
 import itertools

@@ -47,8 +47,8 @@ class Policy(BaseModel):
     The defaults were fitted on the development set (`baton eval --fit-policy`, report in
     benchmarks/results/decision-policy-fit.json), never on the held-out one. 1.0 means "only
     when the NLU is certain": DIET's confidences of a wrong intent often reach 0.99. The article
-    bars are the fit's NLU thresholds' best that answer no more wrongly than before on the
-    development set (the fit alone chose 0.44 for English: 9.9% wrong answers).
+    bars answer the most development-set messages rightly with at most 2% of them wrong, by the
+    confidences cross-validated over them (`baton kb calibrate` prints them).
     """
 
     unsure: float = Field(default=0.65, ge=0, le=1, description="below: a miss hands over")

@@ -9,8 +9,12 @@ import json
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge_base.embeddings import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from knowledge_base.search import Features
 
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 
@@ -30,14 +34,21 @@ class LanguageCalibration:
     centroid_weight: float = 0.0
     nearest_variants: int = 1
     lexical_half: float = 5.0
+    # The ranking's features (knowledge_base/search.py: Features) the model reads, by name.
+    features: list[str] = field(
+        default_factory=lambda: ["dense", "dense_margin", "lexical", "score_margin"]
+    )
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])
     intercept: float = -9.0
     # When the top article is wrong, how often the right one is at rank 2, 3, ... (fitted).
     lower_ranks: list[float] = field(default_factory=lambda: [0.5, 0.2, 0.1, 0.05])
 
-    def probability(self, features: list[float]) -> float:
+    def probability(self, features: "Features") -> float:
         """P(the top article is the right answer) for a ranking's features."""
-        z = self.intercept + sum(c * x for c, x in zip(self.coefficients, features, strict=True))
+        z = self.intercept + sum(
+            c * features.value(name)
+            for c, name in zip(self.coefficients, self.features, strict=True)
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -6,6 +6,13 @@ an index built without them, as unseen customer questions would be. Out-of-scope
 many nearest variants, the centroid and lexical weights) is kept, and a logistic regression
 maps the ranking's features to P(right answer). Where the right article stood when the top one
 was wrong gives the lower-ranked articles their part of the rest.
+
+Customer messages (labelled as customers write them, e.g. a development set), when given, are
+asked against the whole index and join the regression's data. Which of FEATURE_SETS it reads
+is chosen by k-fold over the messages (each fold's confidences from a model fitted without it;
+it takes FOLDS rightly and FOLDS wrongly ranked ones): the set that answers most messages
+rightly with at most MAX_WRONG wrong. Those cross-validated confidences are reported, and choose
+the decision's article bar.
 """
 
 import itertools
@@ -16,11 +23,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 
 from knowledge_base.articles import Article
 from knowledge_base.confidence import LanguageCalibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.search import TOP_K, LanguageIndex, dense_units, lexical_text
+from knowledge_base.search import TOP_K, Features, Hit, LanguageIndex, dense_units, lexical_text
 from knowledge_base.text import Tokenizer
 
 FOLDS = 5
@@ -29,6 +37,16 @@ CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NEAREST_VARIANTS = (1, 2, 3, 5)
 SECOND_OPINION_BELOW = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # 0.0: never asked
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
+SCORES = ["dense", "dense_margin", "lexical", "score_margin"]
+# The feature sets tried on customer messages (without them: SCORES, as fitted before).
+FEATURE_SETS = (
+    SCORES,
+    [*SCORES, "variant", "centroid"],
+    [*SCORES, "dense_agrees", "lexical_agrees"],
+    [*SCORES, "variant", "centroid", "lexical_margin", "dense_agrees", "lexical_agrees"],
+    [*SCORES, "variant", "centroid", "lexical_margin", "dense_agrees", "lexical_agrees", "length"],
+)
+MAX_WRONG = 0.02  # of the in-scope messages, answered wrongly at the article bar
 
 
 @dataclass(frozen=True)
@@ -52,6 +70,9 @@ class FitReport:
     nearest_variants: int
     # Each in-scope question asked: whether the top article was right, and its confidence.
     held_out: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
+    features: list[str] = field(default_factory=lambda: list(SCORES))  # what the model reads
+    # Each customer message: whether the top article was right, its cross-validated confidence.
+    messages: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
 
 
 def out_of_scope_examples(language: str) -> list[str]:
@@ -88,13 +109,19 @@ def fit_language(
     out_of_scope: list[str],
     embedders: dict[int, Embedder],
     tokenizer: Tokenizer,
+    messages: list[Asked] = (),
 ) -> tuple[LanguageCalibration, FitReport]:
-    """Fit one language's calibration on its articles and out-of-scope questions.
+    """Fit one language's calibration on its articles, out-of-scope questions and, if given,
+    customer messages (expected None: out of scope).
 
     The variants of each fold in `embedders` are asked, embedded by the embedder given for that
-    fold: one that has not been tuned on them (out-of-scope questions: the first one's).
+    fold: one that has not been tuned on them (out-of-scope questions and messages: the first
+    one's, against every article).
     """
-    texts = list({t: None for a in articles for t in dense_units(a)} | dict.fromkeys(out_of_scope))
+    asked_whole = [Asked(q, None) for q in out_of_scope] + list(messages)
+    texts = list(
+        {t: None for a in articles for t in dense_units(a)} | {a.text: None for a in asked_whole}
+    )
     by_embedder: dict[int, dict[str, np.ndarray]] = {}  # each distinct embedder embeds once
     for embedder in embedders.values():
         if id(embedder) not in by_embedder:
@@ -112,29 +139,36 @@ def fit_language(
         kept, asked = without_fold(articles, fold)
         runs.append((index_of(kept, vectors), asked, vectors))
     first = next(iter(fold_vectors.values()))
-    runs.append((index_of(articles, first), [Asked(q, None) for q in out_of_scope], first))
+    runs.append((index_of(articles, first), asked_whole, first))
     queries = [
         (index, asked, run_vectors[asked.text], tokenizer.terms(asked.text))
         for index, asked_list, run_vectors in runs
         for asked in asked_list
     ]
+    message_set = set(messages)
+    is_message = np.array([asked in message_set for _, asked, _, _ in queries], dtype=bool)
     # BM25 scores have no fixed scale: a typical in-scope top score maps to 0.5.
     top_scores = [
         float(index.bm25.get_scores(terms).max())
-        for index, asked, _, terms in queries
-        if asked.expected and terms
+        for (index, asked, _, terms), message in zip(queries, is_message, strict=True)
+        if asked.expected and terms and not message
     ]
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
 
-    def ranked(fusion: LanguageCalibration) -> list[tuple[Asked, list]]:
+    def ranked(fusion: LanguageCalibration) -> list[tuple[Asked, list[Hit], Features]]:
         results = []
         for index, asked, vector, terms in queries:
             index.calibration = fusion
-            results.append((asked, index.rank(vector, terms)))
+            results.append((asked, *index.ranking(vector, terms)))
         return results
 
-    def accuracy(results: list[tuple[Asked, list]]) -> float:
-        scored = [(asked, hits) for asked, hits in results if asked.expected]
+    def accuracy(results: list[tuple[Asked, list[Hit], Features]]) -> float:
+        """Top-1 on the variants (the messages choose the confidence, not the ranking)."""
+        scored = [
+            (asked, hits)
+            for (asked, hits, _), message in zip(results, is_message, strict=True)
+            if asked.expected and not message
+        ]
         return sum(_right(asked, hits) for asked, hits in scored) / max(len(scored), 1)
 
     fusions = [
@@ -156,32 +190,105 @@ def fit_language(
 
     best = max(fusions, key=lambda f: (round(accuracy(ranked(f)), 4), simplicity(f)))
     results = ranked(best)
-    features = np.array([LanguageIndex.features_of(hits).as_list() for _, hits in results])
-    labels = np.array([_right(asked, hits) for asked, hits in results])
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(features, labels)
-    confidences = model.predict_proba(features)[:, 1]
+    labels = np.array([_right(asked, hits) for asked, hits, _ in results])
+    outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
+    names, cross_validated = SCORES, {}
+    if min(np.sum(labels[is_message]), np.sum(~labels[is_message])) >= FOLDS:
+        names, cross_validated = choose_features(
+            [features for _, _, features in results], labels, is_message, outcomes
+        )
+    table = feature_table([features for _, _, features in results], names)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(table, labels)
+    confidences = model.predict_proba(table)[:, 1]
     calibration = replace(
         best,
         lexical_half=round(half, 4),
+        features=list(names),
         coefficients=[round(float(c), 4) for c in model.coef_[0]],
         intercept=round(float(model.intercept_[0]), 4),
-        lower_ranks=lower_ranks(results),
+        lower_ranks=lower_ranks([(asked, hits) for asked, hits, _ in results]),
     )
+    held_out = {
+        asked: (bool(right), float(confidence))
+        for (asked, _, _), right, confidence, message in zip(
+            results, labels, confidences, is_message, strict=True
+        )
+        if asked.expected and not message
+    }
     report = FitReport(
         language=language,
-        in_scope=sum(1 for a, _ in results if a.expected),
-        out_of_scope=sum(1 for a, _ in results if not a.expected),
+        in_scope=len(held_out),
+        out_of_scope=len(out_of_scope),
         top1_accuracy=round(accuracy(results), 4),
         lexical_weight=best.lexical_weight,
         centroid_weight=best.centroid_weight,
         nearest_variants=best.nearest_variants,
-        held_out={
-            asked: (bool(right), float(confidence))
-            for (asked, _), right, confidence in zip(results, labels, confidences, strict=True)
-            if asked.expected
-        },
+        features=list(names),
+        held_out=held_out,
+        messages=cross_validated,
     )
     return calibration, report
+
+
+def feature_table(features: list[Features], names: list[str]) -> np.ndarray:
+    """The named features of each ranking, one row each."""
+    return np.array([[f.value(name) for name in names] for f in features])
+
+
+def choose_features(
+    features: list[Features],
+    labels: np.ndarray,
+    is_message: np.ndarray,
+    outcomes: list[tuple[Asked, bool]],
+) -> tuple[list[str], dict[Asked, tuple[bool, float]]]:
+    """The feature set (of FEATURE_SETS) whose cross-validated confidences answer most messages
+    rightly at the bar where at most MAX_WRONG are wrong (ties to the smaller set), with those
+    confidences by message."""
+    scored = []
+    for names in FEATURE_SETS:
+        confidences = cross_validate(feature_table(features, names), labels, is_message)
+        by_message = {
+            asked: (right, float(confidence))
+            for (asked, right), confidence, message in zip(
+                outcomes, confidences, is_message, strict=True
+            )
+            if message
+        }
+        scored.append((article_bar(by_message)[1], -len(names), names, by_message))
+    _, _, names, by_message = max(scored, key=lambda score: score[:2])
+    return names, by_message
+
+
+def cross_validate(table: np.ndarray, labels: np.ndarray, is_message: np.ndarray) -> np.ndarray:
+    """Each message's confidence from a model fitted on everything but its fold (the other
+    rows, variants and out-of-scope questions, are always in)."""
+    confidences = np.zeros(len(labels))
+    messages = np.flatnonzero(is_message)
+    others = np.flatnonzero(~is_message)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
+    for train, test in folds.split(messages, labels[messages]):
+        rows = np.concatenate([others, messages[train]])
+        model = LogisticRegression(C=1.0, max_iter=1000).fit(table[rows], labels[rows])
+        confidences[messages[test]] = model.predict_proba(table[messages[test]])[:, 1]
+    return confidences
+
+
+def article_bar(
+    scored: dict[Asked, tuple[bool, float]], max_wrong: float = MAX_WRONG
+) -> tuple[float, int, int, int]:
+    """The lowest confidence bar at which at most `max_wrong` of the in-scope messages are
+    answered wrongly: (bar, right answers, wrong answers, out-of-scope messages answered)."""
+    in_scope = sum(1 for asked in scored if asked.expected)
+    best = (1.0, 0, 0, 0)
+    for bar in sorted({confidence for _, confidence in scored.values()}, reverse=True):
+        answered = [(asked, right) for asked, (right, c) in scored.items() if c >= bar]
+        wrong = sum(1 for asked, right in answered if asked.expected and not right)
+        if wrong > max_wrong * in_scope:
+            break
+        right = sum(1 for _, right in answered if right)
+        oos = sum(1 for asked, _ in answered if not asked.expected)
+        best = (round(bar, 4), right, wrong, oos)
+    return best
 
 
 def fit_second_opinion(first: FitReport, second: FitReport) -> float:

@@ -48,15 +48,23 @@ class Hit:
 
 @dataclass(frozen=True)
 class Features:
-    """What the calibration reads off a ranking: how good the top hit is, how far ahead."""
+    """What the calibration reads off a ranking: how good the top hit is, how far ahead of the
+    second, whether the dense and lexical rankings agree on it, and how long the message is."""
 
     dense: float
     dense_margin: float
     lexical: float
     score_margin: float
+    variant: float = 0.0  # the top article's best variant's cosine
+    centroid: float = 0.0  # the cosine to the top article's mean direction
+    lexical_margin: float = 0.0
+    dense_agrees: float = 0.0  # 1.0: the top article is also the dense ranking's first
+    lexical_agrees: float = 0.0  # 1.0: ... and the lexical ranking's (BM25) first
+    length: float = 0.0  # log(1 + the message's terms)
 
-    def as_list(self) -> list[float]:
-        return [self.dense, self.dense_margin, self.lexical, self.score_margin]
+    def value(self, name: str) -> float:
+        """One feature by name."""
+        return float(getattr(self, name))
 
 
 @dataclass
@@ -111,27 +119,37 @@ class LanguageIndex:
         return cls(articles, matrix, unit_texts, starts, members, centroids, bm25, calibration)
 
     def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
-        """The k best articles for a query, best first, with calibrated confidences.
+        """The k best articles for a query, best first, with calibrated confidences."""
+        hits, features = self.ranking(query_vector, query_terms, k)
+        return self._with_confidence(hits, features) if hits else []
+
+    def ranking(
+        self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K
+    ) -> tuple[list[Hit], Features | None]:
+        """The k best articles for a query, best first (no confidence yet), and the ranking's
+        calibration features (None if there are no articles).
 
         On an index of more than `shortlist` articles, only the variants of a shortlist are
         scored: the articles nearest by mean direction and the best by BM25 (reading every
         variant of 10,000 articles costs more than embedding the query).
         """
         if not self.articles:
-            return []
+            return [], None
         to_centroid = self.centroids @ query_vector
         raw_lexical = (
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
         )
         shortlist = self._shortlist(to_centroid, raw_lexical)
         unit_scores = self._unit_scores(query_vector, shortlist)
+        nearest = self._nearest(unit_scores, shortlist)
         blend = self.calibration.centroid_weight
-        dense = (1 - blend) * self._nearest(unit_scores, shortlist) + blend * to_centroid[shortlist]
+        dense = (1 - blend) * nearest + blend * to_centroid[shortlist]
         lexical = raw_lexical[shortlist] / (raw_lexical[shortlist] + self.calibration.lexical_half)
         top_lexical = raw_lexical.max()  # the shortlist holds the best by BM25
         relative_lexical = raw_lexical[shortlist] / top_lexical if top_lexical > 0 else lexical
         weight = self.calibration.lexical_weight
         fused = (1 - weight) * dense + weight * relative_lexical
+        order = np.argsort(-fused)[:k]
         hits = [
             Hit(
                 article=self.articles[shortlist[i]],
@@ -140,9 +158,18 @@ class LanguageIndex:
                 lexical=float(lexical[i]),
                 matched=self._best_unit(shortlist[i], unit_scores),
             )
-            for i in np.argsort(-fused)[:k]
+            for i in order
         ]
-        return self._with_confidence(hits)
+        top = order[0]
+        features = replace(
+            self.features_of(hits),
+            variant=float(unit_scores[self._best_unit_index(shortlist[top], unit_scores)]),
+            centroid=float(to_centroid[shortlist[top]]),
+            dense_agrees=float(np.argmax(dense) == top),
+            lexical_agrees=float(top_lexical > 0 and np.argmax(raw_lexical[shortlist]) == top),
+            length=float(np.log1p(len(query_terms))),
+        )
+        return hits, features
 
     def _shortlist(self, to_centroid: np.ndarray, raw_lexical: np.ndarray) -> np.ndarray:
         """The articles whose variants are scored: all of them, unless there are many."""
@@ -174,18 +201,22 @@ class LanguageIndex:
         return np.where(real, best, 0.0).sum(axis=1) / real.sum(axis=1)
 
     def _best_unit(self, article_index: int, unit_scores: np.ndarray) -> str:
+        return self.unit_texts[self._best_unit_index(article_index, unit_scores)]
+
+    def _best_unit_index(self, article_index: int, unit_scores: np.ndarray) -> int:
+        """The index of an article's unit nearest the query."""
         start = self.starts[article_index]
         end = self.starts[article_index + 1] if article_index + 1 < len(self.starts) else None
-        return self.unit_texts[start + int(np.argmax(unit_scores[start:end]))]
+        return int(start + np.argmax(unit_scores[start:end]))
 
-    def _with_confidence(self, hits: list[Hit]) -> list[Hit]:
+    def _with_confidence(self, hits: list[Hit], features: Features) -> list[Hit]:
         """The top hit's calibrated P(right answer); each lower hit's part of the rest.
 
         A lower hit gets the chance that the top one is wrong times how often, when it was
         wrong on the calibration questions, the right article stood at the hit's rank: the
         confidences of one ranking never add up to more than one.
         """
-        top = self.calibration.probability(self.features_of(hits).as_list())
+        top = self.calibration.probability(features)
         shares = self.calibration.lower_ranks
         return [replace(hits[0], confidence=top)] + [
             replace(hit, confidence=(1 - top) * (shares[i] if i < len(shares) else 0.0))
@@ -193,16 +224,15 @@ class LanguageIndex:
         ]
 
     @staticmethod
-    def features_of(hits: list[Hit]) -> Features | None:
-        """The calibration features of a ranking (None if nothing matched)."""
-        if not hits:
-            return None
+    def features_of(hits: list[Hit]) -> Features:
+        """The features read off the hits alone (the top's, and its margins to the second)."""
         top, second = hits[0], hits[1] if len(hits) > 1 else None
         return Features(
             dense=top.dense,
             dense_margin=top.dense - (second.dense if second else 0.0),
             lexical=top.lexical,
             score_margin=top.score - (second.score if second else 0.0),
+            lexical_margin=top.lexical - (second.lexical if second else 0.0),
         )
 
 

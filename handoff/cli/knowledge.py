@@ -10,7 +10,7 @@ import typer
 
 from handoff.cli import customer_eval, policy_fit
 from handoff.cli.processes import redis_client
-from handoff.settings import get_settings
+from handoff.settings import PROJECT_ROOT, get_settings
 from knowledge_base.articles import Status
 from knowledge_base.cascade import (
     Cascade,
@@ -20,7 +20,9 @@ from knowledge_base.cascade import (
 )
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.confidence_fitting import (
+    Asked,
     FitReport,
+    article_bar,
     cascade_held_out,
     every_fold,
     fit_language,
@@ -50,6 +52,8 @@ from knowledge_base.tune import base_of, tune_and_calibrate
 from knowledge_base.tune import prune as prune_models
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
+# Customer messages the calibration learns from (the development set, never the held-out one).
+CUSTOMER_MESSAGES = PROJECT_ROOT / "benchmarks" / "data" / "e2e-dev.csv"
 
 
 @kb_app.command("import")
@@ -89,8 +93,13 @@ def kb_calibrate(
     folder: Annotated[
         Path, typer.Argument(help="Holds <language>/<slug>.md files.")
     ] = ARTICLES_DIR,
+    messages: Annotated[
+        Path,
+        typer.Option(help="Labelled customer messages (text,category,language) to fit on too."),
+    ] = CUSTOMER_MESSAGES,
 ) -> None:
-    """Fit search fusion and confidence per language on these articles (k-fold over variants).
+    """Fit search fusion and confidence per language on these articles (k-fold over variants)
+    and on customer messages (k-fold over them for the figures and the article bar).
 
     For the packaged model into knowledge_base/calibration.json, for another into its folder.
     With BATON_SECOND_OPINION_MODEL set, that model is calibrated too, and the confidence under
@@ -102,16 +111,32 @@ def kb_calibrate(
         typer.echo("A tuned embedder is calibrated by `baton kb tune`; run that instead.")
         raise typer.Exit(1)
     articles = published_articles(folder)
-    reports = _calibrate(settings.embedding_model, articles)
+    labelled = customer_messages(messages)
+    reports = _calibrate(settings.embedding_model, articles, labelled)
     if settings.second_opinion_model:
-        second = _calibrate(settings.second_opinion_model, articles)
+        second = _calibrate(settings.second_opinion_model, articles, labelled)
         _fit_second_opinion(
             settings.embedding_model, settings.second_opinion_model, reports, second
         )
 
 
-def _calibrate(model: str, articles: dict[str, list]) -> dict[str, FitReport]:
-    """Calibrate an untuned model on the articles of every language, and save it."""
+def customer_messages(path: Path) -> dict[str, list[Asked]]:
+    """A labelled CSV's messages by language, each with the article that answers it (None: out
+    of scope); messages that must reach a person are left out."""
+    by_language: dict[str, list[Asked]] = {}
+    for question in customer_eval.read_questions(path, "en"):
+        if question.category.startswith("handover"):
+            continue
+        expected = None if question.category == "oos" else question.category
+        by_language.setdefault(question.language, []).append(Asked(question.text, expected))
+    return by_language
+
+
+def _calibrate(
+    model: str, articles: dict[str, list], messages: dict[str, list[Asked]] | None = None
+) -> dict[str, FitReport]:
+    """Calibrate an untuned model on the articles of every language (and customer messages),
+    and save it."""
     embedder, tokenizer = Embedder(model), Tokenizer()
     target = calibration_file(model)
     calibration, reports = Calibration.load(target), {}
@@ -122,6 +147,7 @@ def _calibrate(model: str, articles: dict[str, list]) -> dict[str, FitReport]:
             out_of_scope_examples(language),
             every_fold(embedder),
             tokenizer,
+            (messages or {}).get(language, []),
         )
         calibration.languages[language] = fitted
         _echo_fit(reports[language])
@@ -135,6 +161,16 @@ def _echo_fit(report: FitReport) -> None:
         f"{report.language}: held-out top-1 {report.top1_accuracy:.1%} on {report.in_scope} "
         f"variants, {report.out_of_scope} out-of-scope questions, {_fusion(report)}"
     )
+    if report.messages:
+        in_scope = [right for asked, (right, _) in report.messages.items() if asked.expected]
+        out_of_scope = len(report.messages) - len(in_scope)
+        bar, right, wrong, answered = article_bar(report.messages)
+        typer.echo(
+            f"{report.language}: customer messages, top-1 {sum(in_scope)} of {len(in_scope)}; "
+            f"features {', '.join(report.features)}; cross-validated, at the article bar "
+            f"{bar}: {right} right, {wrong} wrong, {answered} of {out_of_scope} out of scope "
+            "answered"
+        )
 
 
 def _fit_second_opinion(

@@ -22,9 +22,14 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # 0 of 139 in both languages: Korean's floor comes back from 2.2% to one question of slack.
 # English out of scope keeps its one question ("do you offer credit cards?" is answered with
 # the payment-methods article: 25 of 26).
+# Fourth round (2026-12-03, benchmarks/results/e2e-heldout-kbrank.json): the calibration fitted
+# on the development set's messages and article bars at <= 2% wrong on them. English right
+# 82.7%, wrong 0%; Korean right 66.2%, wrong 0.7%. Korean's right-answer floor comes DOWN from
+# 79.1 (its bar, 0.876, trades right answers for wrong ones: 4.3% -> 0.7%) and its wrong-answer
+# floor down to three questions above what was measured.
 FLOORS = [
-    ("right_answer", ">=", {"en": 76.2, "ko": 79.1}),
-    ("wrong_answer", "<=", {"en": 2.2, "ko": 5.1}),
+    ("right_answer", ">=", {"en": 80.5, "ko": 64.0}),
+    ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),

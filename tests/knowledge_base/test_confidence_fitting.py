@@ -1,8 +1,23 @@
-"""Fitting the calibration: where the right article stood when the top one was wrong."""
+"""Fitting the calibration: where the right article stood when the top one was wrong, which
+features tell right from wrong on customer messages, and the article bar they give."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.confidence_fitting import Asked, lower_ranks
-from knowledge_base.search import TOP_K, Hit
+from knowledge_base.confidence import Calibration, LanguageCalibration
+from knowledge_base.confidence_fitting import (
+    SCORES,
+    Asked,
+    article_bar,
+    choose_features,
+    lower_ranks,
+)
+from knowledge_base.search import TOP_K, Features, Hit
 
 
 def ranking(*slugs: str) -> list[Hit]:
@@ -31,3 +46,57 @@ def test_lower_ranks_are_shares_of_the_questions_the_top_article_missed() -> Non
 
 def test_no_missed_question_gives_the_lower_ranks_nothing() -> None:
     assert lower_ranks([(Asked("right", "a"), ranking("a", "b"))]) == [0.0] * (TOP_K - 1)
+
+
+def features(right: bool, noise: float) -> Features:
+    """A ranking whose scores say nothing, whose best variant's cosine tells right from wrong."""
+    return Features(
+        dense=0.5 + noise,
+        dense_margin=0.1 - noise,
+        lexical=0.3 + noise,
+        score_margin=0.05,
+        variant=0.9 if right else 0.6,
+    )
+
+
+def test_the_feature_set_that_separates_right_from_wrong_messages_is_chosen() -> None:
+    """Only `variant` tells right from wrong here: a set with it is chosen, and its
+    cross-validated confidences answer every right message and no wrong one."""
+    noise = np.random.default_rng(0).uniform(-0.1, 0.1, 80)
+    labels = np.array([i % 2 == 0 for i in range(80)])
+    is_message = np.array([i >= 40 for i in range(80)])
+    outcomes = [(Asked(f"m{i}", "a"), bool(labels[i])) for i in range(80)]
+    table = [features(bool(labels[i]), noise[i]) for i in range(80)]
+    names, scored = choose_features(table, labels, is_message, outcomes)
+    assert "variant" in names and names != SCORES
+    assert set(scored) == {asked for asked, _ in outcomes[40:]}
+    assert article_bar(scored)[1:] == (20, 0, 0)
+
+
+def test_the_article_bar_is_the_lowest_with_few_wrong_answers() -> None:
+    scored = {
+        Asked("right, sure", "a"): (True, 0.95),
+        Asked("wrong, fairly sure", "a"): (False, 0.8),
+        Asked("right, less sure", "a"): (True, 0.7),
+        Asked("out of scope", None): (False, 0.75),
+        Asked("wrong, unsure", "a"): (False, 0.4),
+        Asked("right, unsure", "a"): (True, 0.3),
+    }
+    assert article_bar(scored, max_wrong=0.0) == (0.95, 1, 0, 0)
+    assert article_bar(scored, max_wrong=0.25) == (0.7, 2, 1, 1)  # 1 wrong of 5 in scope
+    assert article_bar(scored, max_wrong=0.4) == (0.3, 3, 2, 1)
+
+
+def test_a_calibration_reads_the_features_it_names() -> None:
+    calibration = LanguageCalibration(features=["variant"], coefficients=[10.0], intercept=-7.0)
+    assert calibration.probability(features(True, 0.0)) > 0.85
+    assert calibration.probability(features(False, 0.0)) < 0.4
+
+
+def test_a_calibration_file_without_feature_names_reads_the_four_scores(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.json"
+    path.write_text(json.dumps({"en": {"coefficients": [1.0, 0.0, 0.0, 0.0], "intercept": 0.0}}))
+    calibration = Calibration.load(path).for_language("en")
+    assert calibration.features == SCORES
+    ranking = Features(dense=2.0, dense_margin=9.0, lexical=9.0, score_margin=9.0)
+    assert calibration.probability(ranking) == pytest.approx(1 / (1 + math.exp(-2.0)))

@@ -59,7 +59,8 @@ def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
     """The top article has its calibrated probability; the others share what is left."""
     hits = searcher.search(question, language, THRESHOLD).hits
     index = searcher.indexes[language]
-    top = index.calibration.probability(LanguageIndex.features_of(hits).as_list())
+    _, features = index.ranking(Embedder().embed_question(question), Tokenizer().terms(question))
+    top = index.calibration.probability(features)
     assert hits[0].confidence == pytest.approx(top)
     assert sum(hit.confidence for hit in hits) <= 1.0 + 1e-9, [h.confidence for h in hits]
     assert all(hit.confidence < top for hit in hits[1:] if top >= THRESHOLD)

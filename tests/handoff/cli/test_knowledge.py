@@ -11,6 +11,7 @@ from handoff.cli.main import app
 from handoff.settings import get_settings
 from knowledge_base.cascade import SecondOpinionFit, second_opinion_file
 from knowledge_base.confidence import CALIBRATION_FILE, Calibration, calibration_file
+from knowledge_base.confidence_fitting import FEATURE_SETS
 from knowledge_base.embeddings import DEFAULT_MODEL, model_location
 from knowledge_base.files import ARTICLES_DIR
 
@@ -44,7 +45,11 @@ def test_another_model_is_calibrated_into_its_own_folder(
     assert result.exit_code == 0, result.output
     assert calibration_file(str(model)) == model / CALIBRATION_FILE.name
     for copy in (model, second):
-        assert set(Calibration.load(copy / CALIBRATION_FILE.name).languages) == {"en", "ko"}
+        calibration = Calibration.load(copy / CALIBRATION_FILE.name)
+        assert set(calibration.languages) == {"en", "ko"}
+        for fitted in calibration.languages.values():  # chosen on the development set's messages
+            assert fitted.features in FEATURE_SETS
+    assert result.output.count("customer messages, top-1") == 4, result.output
     assert CALIBRATION_FILE.read_bytes() == shared
     assert calibration_file(DEFAULT_MODEL) == CALIBRATION_FILE
     fit = SecondOpinionFit.load(second_opinion_file(str(model)))

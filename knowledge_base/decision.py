@@ -60,7 +60,7 @@ class Policy(BaseModel):
     out_of_scope: float = Field(default=1.0, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.96, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
-        default_factory=lambda: {"en": 0.7, "ko": 0.876},
+        default_factory=lambda: {"en": 0.7, "ko": 0.767},
         description="per language: the confidence an article needs, if above the search's own",
     )
 

@@ -27,9 +27,13 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # 82.7%, wrong 0%; Korean right 66.2%, wrong 0.7%. Korean's right-answer floor comes DOWN from
 # 79.1 (its bar, 0.876, trades right answers for wrong ones: 4.3% -> 0.7%) and its wrong-answer
 # floor down to three questions above what was measured.
+# Fifth round (2026-12-03, benchmarks/results/e2e-heldout-korank.json): 51 Korean question
+# variants and Korean's bar 0.767. Korean right 80.6%, wrong 2.9% (4 of 139, above the issue's
+# 2%): its right-answer floor goes up to three questions below, its wrong-answer floor to three
+# questions above what was measured.
 FLOORS = [
-    ("right_answer", ">=", {"en": 80.5, "ko": 64.0}),
-    ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
+    ("right_answer", ">=", {"en": 80.5, "ko": 78.4}),
+    ("wrong_answer", "<=", {"en": 2.2, "ko": 5.0}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),

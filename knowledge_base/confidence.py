@@ -16,6 +16,8 @@ from knowledge_base.embeddings import DEFAULT_MODEL
 if TYPE_CHECKING:
     from knowledge_base.search import Features
 
+# The features of a ranking (search.py: Features) a calibration reads when it names none.
+SCORES = ["dense", "dense_margin", "lexical", "score_margin"]
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 
 
@@ -35,9 +37,7 @@ class LanguageCalibration:
     nearest_variants: int = 1
     lexical_half: float = 5.0
     # The ranking's features (knowledge_base/search.py: Features) the model reads, by name.
-    features: list[str] = field(
-        default_factory=lambda: ["dense", "dense_margin", "lexical", "score_margin"]
-    )
+    features: list[str] = field(default_factory=lambda: list(SCORES))
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])
     intercept: float = -9.0
     # When the top article is wrong, how often the right one is at rank 2, 3, ... (fitted).

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from knowledge_base.articles import Article
-from knowledge_base.confidence import LanguageCalibration
+from knowledge_base.confidence import SCORES, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import TOP_K, Features, Hit, LanguageIndex, dense_units, lexical_text
 from knowledge_base.text import Tokenizer
@@ -37,7 +37,6 @@ CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NEAREST_VARIANTS = (1, 2, 3, 5)
 SECOND_OPINION_BELOW = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # 0.0: never asked
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
-SCORES = ["dense", "dense_margin", "lexical", "score_margin"]
 # The feature sets tried on customer messages (without them: SCORES, as fitted before).
 FEATURE_SETS = (
     SCORES,

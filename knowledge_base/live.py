@@ -77,10 +77,10 @@ class LiveKnowledgeBase:
     async def load(self) -> None:
         """Index every published article (again: what was unpublished meanwhile is dropped)."""
         async with self._lock:
-            published: dict[str, dict[str, Article]] = {}
-            for article in await self._store.all():
-                if article.status is Status.PUBLISHED:
-                    published.setdefault(article.language, {})[article.slug] = article
+            published = {
+                language: {article.slug: article for article in articles}
+                for language, articles in (await self._store.published()).items()
+            }
             dropped = set(self._published) - set(published)
             self._published = published
             for language in sorted(set(published) | dropped):

@@ -5,7 +5,7 @@ import time
 from redis.asyncio import Redis
 
 from knowledge_base import keys
-from knowledge_base.articles import Article, ArticleContent, Revision
+from knowledge_base.articles import Article, ArticleContent, Revision, Status
 
 # Saves an article if nobody saved it since the editor loaded it, atomically with its revision,
 # the index and the change notice. KEYS: article, revisions, index.
@@ -50,6 +50,14 @@ class ArticleStore:
             return []
         stored = await self._redis.mget([keys.article(*m.split(":", 1)) for m in members])
         return [Article.model_validate_json(s) for s in stored if s]
+
+    async def published(self) -> dict[str, list[Article]]:
+        """The published articles by language, sorted by slug."""
+        by_language: dict[str, list[Article]] = {}
+        for article in await self.all():
+            if article.status is Status.PUBLISHED:
+                by_language.setdefault(article.language, []).append(article)
+        return by_language
 
     async def save(
         self,

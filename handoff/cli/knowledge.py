@@ -11,7 +11,6 @@ import typer
 from handoff.cli import customer_eval, policy_fit
 from handoff.cli.processes import redis_client
 from handoff.settings import PROJECT_ROOT, get_settings
-from knowledge_base.articles import Status
 from knowledge_base.cascade import (
     Cascade,
     SecondOpinionFit,
@@ -125,9 +124,9 @@ def customer_messages(path: Path) -> dict[str, list[Asked]]:
     of scope); messages that must reach a person are left out."""
     by_language: dict[str, list[Asked]] = {}
     for question in customer_eval.read_questions(path, "en"):
-        if question.category.startswith("handover"):
+        if question.category.startswith(customer_eval.HANDOVER):
             continue
-        expected = None if question.category == "oos" else question.category
+        expected = None if question.category == customer_eval.OUT_OF_SCOPE else question.category
         by_language.setdefault(question.language, []).append(Asked(question.text, expected))
     return by_language
 
@@ -305,12 +304,7 @@ def eval_command(
 
         async def published() -> dict[str, list]:
             async with redis_client(settings) as redis:
-                articles = await ArticleStore(redis).all()
-            by_language: dict[str, list] = {}
-            for article in articles:
-                if article.status is Status.PUBLISHED:
-                    by_language.setdefault(article.language, []).append(article)
-            return by_language
+                return await ArticleStore(redis).published()
 
         articles = asyncio.run(published())
 

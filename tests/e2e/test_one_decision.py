@@ -11,7 +11,6 @@ from redis.asyncio import Redis
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
-from knowledge_base.articles import Article, Status
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import Row, evaluate
@@ -53,16 +52,6 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
     return ("answer", None, slug)
 
 
-async def published_in(redis: Redis) -> dict[str, list[Article]]:
-    """The articles the hub has published now, by language (other tests of the same stack may
-    have published more than the seed articles)."""
-    published: dict[str, list[Article]] = {}
-    for article in await ArticleStore(redis).all():
-        if article.status is Status.PUBLISHED:
-            published.setdefault(article.language, []).append(article)
-    return published
-
-
 async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
     stack_hub: Settings, redis: Redis
 ) -> None:
@@ -73,9 +62,9 @@ async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
     console = AgentClient(base_url)
     await console.log_in(name, password)
     await console.connect()
-    searcher = offline_searcher(
-        await published_in(redis), Embedder(), Tokenizer(), Calibration.load()
-    )
+    # The articles the hub has now: other tests of the same stack publish more than the seed.
+    published = await ArticleStore(redis).published()
+    searcher = offline_searcher(published, Embedder(), Tokenizer(), Calibration.load())
     threshold = stack_hub.kb_answer_threshold
     decisions = set()
     for question, language in QUESTIONS:

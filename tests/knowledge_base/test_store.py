@@ -77,3 +77,16 @@ async def test_all_lists_every_language_and_status(store: ArticleStore) -> None:
     await store.save("ko", "fees", content(), by="m", base_revision=0)
     await store.save("en", "fees", content(status=Status.PUBLISHED), by="m", base_revision=0)
     assert [a.key for a in await store.all()] == ["en:fees", "ko:fees"]
+
+
+async def test_published_articles_come_by_language_without_drafts(store: ArticleStore) -> None:
+    published = content(status=Status.PUBLISHED)
+    await store.save("en", "limits", published, by="mina", base_revision=0)
+    await store.save("en", "fees", published, by="mina", base_revision=0)
+    await store.save("en", "draft", content(), by="mina", base_revision=0)
+    await store.save("ko", "fees", published, by="mina", base_revision=0)
+    by_language = await store.published()
+    assert {lang: [a.slug for a in articles] for lang, articles in by_language.items()} == {
+        "en": ["fees", "limits"],
+        "ko": ["fees"],
+    }

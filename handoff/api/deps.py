@@ -16,8 +16,9 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_services(connection: HTTPConnection) -> Services:
-    """The services the app created at startup."""
+async def get_services(connection: HTTPConnection) -> Services:
+    """The services the app created at startup (a coroutine: FastAPI runs a plain function
+    dependency in a worker thread, a hop that cost every request of the action server)."""
     return connection.app.state.services
 
 

@@ -40,7 +40,7 @@ async def telegram_channel(services: Services) -> AsyncIterator[TelegramChannel 
         await channel.stop()
 
 
-def webhook_channel(connection: HTTPConnection) -> TelegramChannel:
+async def webhook_channel(connection: HTTPConnection) -> TelegramChannel:
     """The channel, if it takes updates by webhook; 404 otherwise (off, or polling)."""
     channel = getattr(connection.app.state, "telegram", None)
     if channel is None or channel.mode != "webhook":
@@ -51,7 +51,7 @@ def webhook_channel(connection: HTTPConnection) -> TelegramChannel:
 WebhookChannelDep = Annotated[TelegramChannel, Depends(webhook_channel)]
 
 
-def running_channel(connection: HTTPConnection) -> TelegramChannel:
+async def running_channel(connection: HTTPConnection) -> TelegramChannel:
     """The channel, in either mode; 404 if it is off."""
     channel = getattr(connection.app.state, "telegram", None)
     if channel is None:

@@ -1,11 +1,16 @@
 """The internal API the action server calls: the bot's decision for a question, on the hub in
 process (its Rasa is a closed port)."""
 
+import inspect
 import uuid
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
+from handoff.api.internal import router
 from handoff.conversations.store import ConversationStore
 from tests.handoff.conftest import ANSWERED
 from tests.support import InProcessHub
@@ -46,6 +51,23 @@ async def decision_of(
     response = await ask(client, conversation_id, question, *understood)
     assert response.status_code == 200, response.text
     return response.json()["decision"], response.json()["reason"]
+
+
+def dependency_calls(dependant: Dependant) -> Iterator[Callable]:
+    """Every dependency a route's handler waits for, those of its dependencies included."""
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from dependency_calls(dependency)
+
+
+def test_the_action_servers_requests_wait_for_no_worker_thread() -> None:
+    # FastAPI runs a plain function dependency in a worker thread: a hop on every bot turn.
+    routes = [route for route in router.routes if isinstance(route, APIRoute)]
+    assert routes
+    for route in routes:
+        for call in dependency_calls(route.dependant):
+            assert inspect.iscoroutinefunction(call), f"{route.path}: {call.__name__}"
 
 
 async def test_only_the_internal_token_gets_through(

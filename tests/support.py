@@ -4,10 +4,10 @@ import asyncio
 import json
 import secrets
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import httpx
 import uvicorn
@@ -15,10 +15,11 @@ import websockets
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
+from redis.asyncio.connection import Connection
 
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient
-from handoff.cli.processes import free_port
+from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import IdentityVerifier
 from handoff.queue.agent_queue import AgentQueue
@@ -332,6 +333,16 @@ def signed(settings: Settings, user_id: str) -> dict[str, str]:
     return {"user_id": user_id, "user_hash": verifier.sign(user_id)}
 
 
+def intake_with_bot(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> MessageIntake:
+    """The message intake of a hub whose Redis client is this one, asking the bot of `bot`."""
+    settings = settings_on_free_ports("redis://unused")
+    store = ConversationStore(redis, settings)
+    queue = AgentQueue(redis, store, UserStore(redis), settings)
+    rasa = RasaClient(http, bot.rasa_urls, bot.action_server_url)
+    pending = PendingEscalations(redis, queue)
+    return MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
+
+
 @asynccontextmanager
 async def intake_without_bot(
     redis: Redis, store: ConversationStore, queue: AgentQueue
@@ -341,3 +352,24 @@ async def intake_without_bot(
         dead = f"http://127.0.0.1:{free_port()}"
         rasa, pending = RasaClient(http, [dead], dead), PendingEscalations(redis, queue)
         yield MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
+
+
+T = TypeVar("T")
+
+
+class CountingConnection(Connection):
+    """A connection to Redis that counts the requests it sends (round trips: a pipeline's
+    commands go as one); `Redis.from_url(url, connection_class=CountingConnection)`."""
+
+    sent = 0  # by every connection of this class, since the test reset it
+
+    async def send_packed_command(self, command: object, check_health: bool = True) -> None:
+        type(self).sent += 1
+        await super().send_packed_command(command, check_health)
+
+
+async def round_trips_of(step: Awaitable[T]) -> tuple[T, int]:
+    """What a step returns, and how many round trips CountingConnection clients made for it."""
+    before = CountingConnection.sent
+    result = await step
+    return result, CountingConnection.sent - before

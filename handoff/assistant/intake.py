@@ -105,13 +105,11 @@ class MessageIntake:
             await self.come_back(conversation, channel)
         text = redact(text)
         entry = Entry(sender=Sender.CUSTOMER, text=text, client_id=client_id, meta=meta)
-        entry_id = await self._store.append(conversation_id, entry)
+        # Agents see the latest message (set in the append's own step: one round trip).
+        header = {F.LANGUAGE: language, F.LAST_MESSAGE: text[:PREVIEW_CHARS]}
+        entry_id = await self._store.append(conversation_id, entry, set_fields=header)
         if entry_id is None:
             return None
-        # Agents see the latest message.
-        await self._store.update(
-            conversation_id, {F.LANGUAGE: language, F.LAST_MESSAGE: text[:PREVIEW_CHARS]}
-        )
         bot_text = payload or as_typed_text(text)
         for_bot = conversation.state is State.BOT
         return AcceptedMessage(conversation_id, entry_id, bot_text, language, for_bot)
@@ -148,13 +146,14 @@ class MessageIntake:
             )
         if escalation:
             await self._pending.record(message.conversation_id, escalation)
-        last_id = None
-        for index, entry in enumerate(entries):
-            # Named after the message it answers, so an append retried after a connection died
-            # with Redis's answer in flight is stored once, as a customer's resend is.
-            entry = replace(entry, client_id=reply_client_id(message.entry_id, index))
-            appended = await self._store.append(message.conversation_id, entry, only_in=BOT_ONLY)
-            last_id = appended or last_id
+        # Named after the message they answer, so an append retried after a connection died
+        # with Redis's answer in flight stores each once, as a customer's resend is.
+        named = [
+            replace(entry, client_id=reply_client_id(message.entry_id, index))
+            for index, entry in enumerate(entries)
+        ]
+        appended = await self._store.append_all(message.conversation_id, named, only_in=BOT_ONLY)
+        last_id = next((entry_id for entry_id in reversed(appended) if entry_id), None)
         if escalation:
             last_id = await self.escalate(message.conversation_id, escalation) or last_id
             await self._pending.done(message.conversation_id)

@@ -27,11 +27,13 @@ from handoff.settings import Settings
 CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 
 
-# Appends one transcript entry atomically with its preconditions and side effects.
-# KEYS: conversation hash, transcript stream, client-id marker ("" if none), queue zset,
-#       queue languages hash, events stream, assignments hash (conversation -> agent),
-#       the transcript-appended channel (the conversation id is published there), the outbox
-#       stream (the entry is announced there if the conversation's channel has no socket).
+# Appends transcript entries, in order, atomically with their preconditions and side effects
+# (several entries in one call: one round trip for a bot turn's replies).
+# KEYS: conversation hash, transcript stream, queue zset, queue languages hash, events stream,
+#       assignments hash (conversation -> agent), the transcript-appended channel (the
+#       conversation id is published there once), the outbox stream (each entry is announced
+#       there if the conversation's channel has no socket), then each entry's client-id marker
+#       ("" if none).
 # ARGV: conversation id, allowed states (comma-separated, "" = any), new state ("" = same),
 #       marker ttl, required assignee ("" = any; else it must be the one holding it),
 #       header changes as JSON {"set": {}, "del": [], "capacity": the most conversations the
@@ -39,15 +41,15 @@ CLIENT_ID_TTL_SECONDS = 7 * 24 * 3600
 #       checked); else {"at_capacity", assignee}},
 #       queue operation ("add", "remove" or ""), queue score ("" = the one it had before),
 #       event type ("" = none), retention (seconds the conversation lives after this entry),
-#       the transcript's approximate MAXLEN, the outbox channels (comma-separated), then the
-#       entry's field/value pairs.
-# Returns {"ok", id, channel}, {"duplicate", ""}, {"refused", state}, {"not_assignee", assignee}
-# or {"unknown", ""}.
+#       the transcript's approximate MAXLEN, the outbox channels (comma-separated), each
+#       entry's number of fields (comma-separated), then the entries' field/value pairs.
+# Changes apply once, with the first entry not already stored (an entry whose marker exists
+# is a resend: skipped). Returns {"ok", channel, id or "" for each entry skipped},
+# {"refused", state}, {"not_assignee", assignee} or {"unknown", ""}.
 _APPEND_SCRIPT = """
-local conv, log, marker, queue, queue_languages, events, assignments = unpack(KEYS)
+local conv, log, queue, queue_languages, events, assignments, appended, outbox = unpack(KEYS, 1, 8)
 local id, allowed, target, ttl, assignee, changes, queue_op, score, event, retention, maxlen,
-  outbox_channels = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8],
-  ARGV[9], ARGV[10], ARGV[11], ARGV[12]
+  outbox_channels, sizes = unpack(ARGV, 1, 13)
 local state = redis.call('HGET', conv, 'state')
 if not state then return {'unknown', ''} end
 if allowed ~= '' and not string.find(',' .. allowed .. ',', ',' .. state .. ',', 1, true) then
@@ -66,44 +68,63 @@ if changes['capacity'] > 0 and taker and taker ~= holder then
   end
   if held >= changes['capacity'] then return {'at_capacity', taker} end
 end
-if marker ~= '' and redis.call('SET', marker, '1', 'NX', 'EX', ttl) == false then
-  return {'duplicate', ''}
+local function apply_changes()
+  if target ~= '' then redis.call('HSET', conv, 'state', target) end
+  for name, value in pairs(changes['set']) do redis.call('HSET', conv, name, value) end
+  for _, name in ipairs(changes['del']) do redis.call('HDEL', conv, name) end
+  if queue_op == 'add' then
+    if score == '' then score = redis.call('HGET', conv, 'queue_score') end
+    redis.call('HSET', conv, 'queue_score', score)
+    redis.call('ZADD', queue, score, id)
+    redis.call('HSET', queue_languages, id, redis.call('HGET', conv, 'language'))
+  elseif queue_op == 'remove' then
+    redis.call('ZREM', queue, id)
+    redis.call('HDEL', queue_languages, id)
+  end
+  if redis.call('HGET', conv, 'state') == 'agent' then
+    redis.call('HSET', assignments, id, redis.call('HGET', conv, 'assignee') or '')
+  else
+    redis.call('HDEL', assignments, id)
+  end
 end
-if target ~= '' then redis.call('HSET', conv, 'state', target) end
-for name, value in pairs(changes['set']) do redis.call('HSET', conv, name, value) end
-for _, name in ipairs(changes['del']) do redis.call('HDEL', conv, name) end
-if queue_op == 'add' then
-  if score == '' then score = redis.call('HGET', conv, 'queue_score') end
-  redis.call('HSET', conv, 'queue_score', score)
-  redis.call('ZADD', queue, score, id)
-  redis.call('HSET', queue_languages, id, redis.call('HGET', conv, 'language'))
-elseif queue_op == 'remove' then
-  redis.call('ZREM', queue, id)
-  redis.call('HDEL', queue_languages, id)
-end
-if redis.call('HGET', conv, 'state') == 'agent' then
-  redis.call('HSET', assignments, id, redis.call('HGET', conv, 'assignee') or '')
-else
-  redis.call('HDEL', assignments, id)
-end
-local fields = {}
-for i = 13, #ARGV do fields[#fields + 1] = ARGV[i] end
-local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*', unpack(fields))
 local channel = redis.call('HGET', conv, 'channel')
-if string.find(',' .. outbox_channels .. ',', ',' .. channel .. ',', 1, true) then
-  redis.call('XADD', KEYS[9], '*', 'channel', channel, 'conversation', id, 'entry', entry_id)
+local result = {'ok', channel}
+local next_field = 14
+local changed = false
+for index, size in ipairs(cjson.decode('[' .. sizes .. ']')) do
+  local marker = KEYS[8 + index]
+  local first = next_field
+  next_field = next_field + size
+  if marker == '' or redis.call('SET', marker, '1', 'NX', 'EX', ttl) then
+    if not changed then
+      apply_changes()
+      channel = redis.call('HGET', conv, 'channel')
+      result[2] = channel
+      changed = true
+    end
+    local entry_id = redis.call('XADD', log, 'MAXLEN', '~', maxlen, '*',
+      unpack(ARGV, first, next_field - 1))
+    if string.find(',' .. outbox_channels .. ',', ',' .. channel .. ',', 1, true) then
+      redis.call('XADD', outbox, '*', 'channel', channel, 'conversation', id, 'entry', entry_id)
+    end
+    if event ~= '' then
+      redis.call('XADD', events, 'MAXLEN', '~', 10000, '*',
+        'type', event, 'conversation', id, 'entry', entry_id,
+        'state', redis.call('HGET', conv, 'state'),
+        'assignee', redis.call('HGET', conv, 'assignee') or '',
+        'previous', holder)
+    end
+    result[#result + 1] = entry_id
+  else
+    result[#result + 1] = ''
+  end
 end
-redis.call('EXPIRE', conv, retention)
-redis.call('EXPIRE', log, retention)
-if event ~= '' then
-  redis.call('XADD', events, 'MAXLEN', '~', 10000, '*',
-    'type', event, 'conversation', id, 'entry', entry_id,
-    'state', redis.call('HGET', conv, 'state'),
-    'assignee', redis.call('HGET', conv, 'assignee') or '',
-    'previous', holder)
+if changed then
+  redis.call('EXPIRE', conv, retention)
+  redis.call('EXPIRE', log, retention)
+  redis.call('PUBLISH', appended, id)
 end
-redis.call('PUBLISH', KEYS[8], id)
-return {'ok', entry_id, channel}
+return result
 """
 
 # Stores a rating once per conversation, only once it is closed, and adds it to the ratings.
@@ -272,21 +293,33 @@ class ConversationStore:
         *,
         only_in: frozenset[State] | None = None,
         held_by: str = "",
+        set_fields: dict[F, str] | None = None,
     ) -> str | None:
         """Append an entry; None if it was a resend (same client_id) or the state forbids it.
 
-        With `held_by`, only if that agent holds (or last held) the conversation.
+        With `held_by`, only if that agent holds (or last held) the conversation; `set_fields`
+        are header fields set in the same step (not part of the state machine: language...).
         """
-        change = Change(assignee=held_by)
-        status, value = await self._run(conversation_id, entry, only_in, None, change)
-        return value if status == "ok" else None
+        change = Change(set_fields=set_fields or {}, assignee=held_by)
+        status, ids = await self._run(conversation_id, [entry], only_in, None, change)
+        return ids[0] if status == "ok" else None
+
+    async def append_all(
+        self, conversation_id: str, entries: list[Entry], *, only_in: frozenset[State] | None
+    ) -> list[str | None]:
+        """Append several entries in order, in one atomic step (one round trip): the id of
+        each, None for a resend; all None if the state forbids them."""
+        if not entries:
+            return []
+        status, ids = await self._run(conversation_id, entries, only_in, None, Change())
+        return ids if status == "ok" else [None] * len(entries)
 
     async def move(self, conversation_id: str, channel: str, entry: Entry) -> str | None:
         """The conversation continues on another channel: its channel changes in the same
         atomic step that appends the entry saying so (what follows goes there)."""
         change = Change(set_fields={F.CHANNEL: channel})
-        status, value = await self._run(conversation_id, entry, None, None, change)
-        return value if status == "ok" else None
+        status, ids = await self._run(conversation_id, [entry], None, None, change)
+        return ids[0] if status == "ok" else None
 
     async def transition(
         self, conversation_id: str, name: str, entry: Entry, change: Change | None = None
@@ -294,7 +327,10 @@ class ConversationStore:
         """Apply a state-machine transition atomically, logging it as `entry`; returns its id."""
         allowed, target = TRANSITIONS[name]
         entry = replace(entry, state=target)
-        status, value = await self._run(conversation_id, entry, allowed, target, change or Change())
+        status, found = await self._run(
+            conversation_id, [entry], allowed, target, change or Change()
+        )
+        value = found[0] or ""
         if status == "refused":
             raise TransitionRefused(f"cannot {name} a conversation in state {value}")
         if status == "not_assignee":
@@ -307,30 +343,35 @@ class ConversationStore:
     async def _run(
         self,
         conversation_id: str,
-        entry: Entry,
+        entries: list[Entry],
         allowed: frozenset[State] | None,
         target: State | None,
         change: Change,
-    ) -> tuple[str, str]:
-        marker = keys.client_message(conversation_id, entry.client_id) if entry.client_id else ""
+    ) -> tuple[str, list[str | None]]:
+        """Run the append script: "ok" and each entry's id (None: a resend), or another status
+        and its one value (the state, the holder...)."""
+        markers = [
+            keys.client_message(conversation_id, entry.client_id) if entry.client_id else ""
+            for entry in entries
+        ]
         changes = {
             "set": change.set_fields or {},
             "del": list(change.del_fields),
             "capacity": change.capacity,
         }
         score = "" if change.queue_score is None else repr(change.queue_score)
-        fields = [item for pair in entry.to_fields().items() for item in pair]
-        status, value, *channel = await self._append(
+        fields = [entry.to_fields() for entry in entries]
+        status, value, *ids = await self._append(
             keys=[
                 keys.conversation(conversation_id),
                 keys.transcript(conversation_id),
-                marker,
                 keys.queue(),
                 keys.queue_languages(),
                 keys.events(),
                 keys.assignments(),
                 keys.transcript_appended(),
                 keys.outbox(),
+                *markers,
             ],
             args=[
                 conversation_id,
@@ -346,14 +387,19 @@ class ConversationStore:
                 self._retention_seconds,
                 self._settings.transcript_max_entries,
                 ",".join(OUTBOX_CHANNELS),
-                *fields,
+                ",".join(str(2 * len(pairs)) for pairs in fields),
+                *(item for pairs in fields for pair in pairs.items() for item in pair),
             ],
         )
         if status == "unknown":
             raise UnknownConversation(conversation_id)
-        if status == "ok" and entry.event is None and self._on_message is not None:
-            self._on_message(channel[0], entry)  # the channel the script read: no second read
-        return status, value
+        if status != "ok":
+            return status, [value]
+        if self._on_message is not None:
+            for entry, entry_id in zip(entries, ids, strict=True):
+                if entry_id and entry.event is None:
+                    self._on_message(value, entry)  # the channel the script read: no second read
+        return status, [entry_id or None for entry_id in ids]
 
     async def entries(
         self, conversation_id: str, after: str = "-", count: int = 500

@@ -13,16 +13,12 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff.assistant.intake import MessageIntake, reply_client_id
-from handoff.assistant.rasa_client import RasaClient
 from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
-from handoff.queue.agent_queue import AgentQueue
-from handoff.queue.escalations import PendingEscalations
 from handoff.redis_connection import connect_redis
 from handoff.settings import Settings
-from handoff.staff.users import UserStore
-from knowledge_base.gap_log import GapLog
+from tests.support import intake_with_bot
 
 BOT_REPLY = b"$6\r\nsender\r\n$3\r\nbot\r\n"  # a field of the script appending a bot reply
 
@@ -76,16 +72,6 @@ async def cut_once(database_url: str) -> AsyncIterator[tuple[AnswerCutter, str]]
         yield cutter, f"redis://127.0.0.1:{port}{url.path}"
 
 
-async def intake_on(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> MessageIntake:
-    """The message intake of a hub whose Redis client is this one, asking the session's Rasa."""
-    settings = settings_on_free_ports("redis://unused")
-    store = ConversationStore(redis, settings)
-    queue = AgentQueue(redis, store, UserStore(redis), settings)
-    rasa = RasaClient(http, bot.rasa_urls, bot.action_server_url)
-    pending = PendingEscalations(redis, queue)
-    return MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
-
-
 async def greet(intake: MessageIntake, store: ConversationStore) -> tuple[str, list[Entry]]:
     """Greet the bot in a new conversation: the greeting's entry id, and what the transcript
     holds from the bot."""
@@ -103,8 +89,8 @@ async def test_a_bot_reply_whose_answer_was_lost_in_flight_is_stored_once(
     proxied = connect_redis(settings_on_free_ports(proxied_url), decode_responses=True)
     async with httpx.AsyncClient(timeout=30) as http:
         store = ConversationStore(fresh_redis)
-        _, undisturbed = await greet(await intake_on(fresh_redis, bot_stack, http), store)
-        greeting_id, retried = await greet(await intake_on(proxied, bot_stack, http), store)
+        _, undisturbed = await greet(intake_with_bot(fresh_redis, bot_stack, http), store)
+        greeting_id, retried = await greet(intake_with_bot(proxied, bot_stack, http), store)
     await proxied.aclose()
 
     assert cutter.cut == 1  # Redis ran an append whose answer never reached the hub

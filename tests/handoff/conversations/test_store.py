@@ -15,12 +15,36 @@ from handoff.conversations.model import (
     UnknownConversation,
 )
 from handoff.conversations.store import ConversationStore
+from tests.support import CountingConnection, round_trips_of
 
 
 async def test_a_new_conversation_is_held_by_the_bot(store: ConversationStore) -> None:
     created = await store.create(channel="web", language="ko")
     read = await store.get(created.id)
     assert (read.state, read.channel, read.language) == (State.BOT, "web", "ko")
+
+
+async def test_several_entries_are_appended_in_order_in_one_round_trip(
+    database_url: str,
+) -> None:
+    counted = Redis.from_url(
+        database_url, decode_responses=True, connection_class=CountingConnection
+    )
+    store = ConversationStore(counted)
+    conversation = await store.create("web", "en")
+    await store.append(conversation.id, Entry(Sender.BOT, "first", client_id="r-0"))
+    replies = [Entry(Sender.BOT, f"reply {n}", client_id=f"r-{n}") for n in range(3)]
+    bot_only = frozenset({State.BOT})
+    ids, round_trips = await round_trips_of(
+        store.append_all(conversation.id, replies, only_in=bot_only)
+    )
+    assert round_trips == 1
+    assert ids[0] is None and all(ids[1:])  # r-0 was stored before: a resend
+    assert [e.text for e in await store.entries(conversation.id)] == ["first", "reply 1", "reply 2"]
+    await store.transition(conversation.id, "escalate", Entry(Sender.SYSTEM, "", event="escalated"))
+    late = [Entry(Sender.BOT, "late", client_id="r-3")]
+    assert await store.append_all(conversation.id, late, only_in=bot_only) == [None]
+    await counted.aclose()
 
 
 async def test_each_message_appended_is_told_with_its_channel_once(redis: Redis) -> None:

@@ -4,7 +4,9 @@ connection and per client address, counted in Redis so that every hub process sh
 The strategy is the `limits` library's moving window: at most N actions in any window of the
 given length (exact, no burst at window edges; Redis keeps one timestamp per allowed action,
 N at most per key, expiring with the window). A limit is written in its notation, e.g.
-"30/minute" or "30/minute;300/hour" (every part applies).
+"30/minute" or "30/minute;300/hour" (every part applies). An action is counted in all its
+windows (per connection and per address, each part) by one script, one round trip: the
+library's own moving-window script, run once per window, on the library's keys.
 """
 
 import math
@@ -22,6 +24,22 @@ from handoff.conversations.system_messages import system_message
 from handoff.settings import Settings
 
 TYPING_INTERVAL_SECONDS = 1.0
+
+# The `limits` library's moving window (its acquire_moving_window.lua, one entry at a time) over
+# several windows in order, stopping at the first one full. KEYS: the windows' keys. ARGV: now
+# (epoch seconds), then each window's limit and length in seconds. Returns 0 if every window
+# took the action, else the (1-based) index of the full one: those before it counted it.
+_HIT_SCRIPT = """
+for index, key in ipairs(KEYS) do
+  local limit, expiry = tonumber(ARGV[2 * index]), tonumber(ARGV[2 * index + 1])
+  local entry = redis.call('LINDEX', key, limit - 1)
+  if entry and tonumber(entry) >= tonumber(ARGV[1]) - expiry then return index end
+  redis.call('LPUSH', key, ARGV[1])
+  redis.call('LTRIM', key, 0, limit - 1)
+  redis.call('EXPIRE', key, expiry)
+end
+return 0
+"""
 
 
 class Action(StrEnum):
@@ -57,6 +75,7 @@ class RateLimits:
             connection_pool=redis.connection_pool,
         )
         self._limiter = MovingWindowRateLimiter(storage)
+        self._hit_script = redis.register_script(_HIT_SCRIPT)
         self._per_connection = {
             Action.MESSAGE: parse_many(settings.message_rate_per_connection),
             Action.ESCALATION: parse_many(settings.escalation_rate_per_connection),
@@ -77,22 +96,34 @@ class RateLimits:
         limited = [(self._per_address[action], f"address:{address}")]
         if connection is not None:
             limited.insert(0, (self._per_connection[action], f"connection:{connection}"))
-        for items, identifier in limited:
-            await self._hit_all(items, action, identifier, language)
+        await self._hit_all(
+            [(item, who) for items, who in limited for item in items], action, language
+        )
 
     async def hit_customer(self, action: Action, language: str, *, customer: str) -> None:
         """Count an action of a verified customer, whatever their connection or address;
         RateLimited if their limit is reached."""
-        await self._hit_all(self._per_customer[action], action, f"customer:{customer}", language)
+        items = self._per_customer[action]
+        await self._hit_all([(item, f"customer:{customer}") for item in items], action, language)
 
     async def _hit_all(
-        self, items: list[RateLimitItem], action: Action, identifier: str, language: str
+        self, windows: list[tuple[RateLimitItem, str]], action: Action, language: str
     ) -> None:
-        """Count the action against every item; RateLimited at the first one reached."""
-        for item in items:
-            if not await self._limiter.hit(item, action.value, identifier):
-                retry_after = await self._retry_after(item, action, identifier)
-                raise rate_limited(language, retry_after)
+        """Count the action in every (limit, identifier) window, in order, in one round trip;
+        RateLimited at the first one full."""
+        full = await self._hit_script(
+            keys=[
+                f"{keys.rate_limits()}:{item.key_for(action.value, identifier)}"
+                for item, identifier in windows
+            ],
+            args=[
+                repr(time.time()),
+                *(n for item, _ in windows for n in (item.amount, item.get_expiry())),
+            ],
+        )
+        if full:
+            item, identifier = windows[full - 1]
+            raise rate_limited(language, await self._retry_after(item, action, identifier))
 
     async def _retry_after(self, item: RateLimitItem, action: Action, identifier: str) -> int:
         """Whole seconds until the window has room again (at least one)."""

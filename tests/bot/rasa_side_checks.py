@@ -1,6 +1,6 @@
 """Run in the Rasa environment by test_rasa_speedups.py: what the bounded tracker store, the
-action-reply check and the kept-alive connections do, printed as one JSON object. Argument: a
-Redis URL for the store."""
+action-reply check, the kept-alive connections and the events' classes found by name do,
+printed as one JSON object. Argument: a Redis URL for the store."""
 
 import asyncio
 import json
@@ -14,11 +14,12 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import action_results, kept_connections
+from bot import action_results, event_types, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
 TURNS = 100
@@ -46,6 +47,22 @@ def rejection(result: dict) -> str | None:
     except ValidationError as error:
         return error.message
     return None
+
+
+def resolutions() -> list[list[str | None]]:
+    """The class each event type name resolves to (twice each), with and without a default;
+    for a name Rasa does not know, its error."""
+    names = sorted({cls.type_name for cls in all_subclasses(Event)} | {"topic", "no_such_event"})
+    found = []
+    for name in [*names, *names]:
+        for default in (None, SlotSet):
+            try:
+                resolved = Event.resolve_by_type(name, default)
+            except ValueError as error:
+                found.append([name, f"error: {error}"])
+            else:
+                found.append([name, resolved.__qualname__ if resolved else None])
+    return found
 
 
 async def connections_for(calls: int) -> dict:
@@ -102,6 +119,10 @@ async def main(redis_url: str) -> dict:
     by_rasa = await connections_for(3)
     kept_connections.install()
     pooled = await connections_for(3)
+    resolved_by_rasa = resolutions()
+    event_types.install()
+    resolved_installed = resolutions()
+    kept_again = await bounded.retrieve("long")
     await kept_connections.connection_pool().close()
     return {
         "connections_by_rasa": by_rasa,
@@ -119,6 +140,11 @@ async def main(redis_url: str) -> dict:
         "rejections_installed": [rejection(good), rejection(bad)],
         "check_installed": RemoteAction._validate_action_result.__module__,
         "action_calls": action_calls(kept, domain),
+        "events_resolved_by_rasa": resolved_by_rasa,
+        "events_resolved_installed": resolved_installed,
+        "resolver_installed": Event.resolve_by_type.__module__,
+        "read_alike": [e.as_dict() for e in kept_again.events]
+        == [e.as_dict() for e in kept.events],
     }
 
 

@@ -1,8 +1,9 @@
 """The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
-bot/graph_runner.py, bot/kept_connections.py), checked inside the Rasa environment against the
-real Redis and the real model: a long conversation's tracker is kept bounded with its slots and
-latest message, action server replies get Rasa's verdicts, faster, calls to the action server
-share one kept-alive connection, and the graph run in a planned order understands and predicts
+bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py), checked inside the Rasa
+environment against the real Redis and the real model: a long conversation's tracker is kept
+bounded with its slots and latest message, action server replies get Rasa's verdicts, faster,
+calls to the action server share one kept-alive connection, events find their class by name as
+Rasa finds it, and the graph run in a planned order understands and predicts
 exactly as Rasa's dask runner does."""
 
 import json
@@ -86,6 +87,16 @@ def test_action_server_calls_share_a_kept_alive_connection(seen: dict) -> None:
     assert kept["connections"] == 1
     assert kept["answers"] == by_rasa["answers"]
     assert [a["responses"] for a in kept["answers"]] == [[{"call": n}] for n in range(3)]
+
+
+def test_events_find_their_class_by_name_as_rasa_finds_it(seen: dict) -> None:
+    resolved = seen["events_resolved_installed"]
+    assert resolved == seen["events_resolved_by_rasa"]
+    assert ["user", "UserUttered"] in resolved and ["slot", "SlotSet"] in resolved
+    assert ["no_such_event", "SlotSet"] in resolved  # the default, for a name Rasa lacks
+    assert any(name == "no_such_event" and found.startswith("error") for name, found in resolved)
+    assert seen["resolver_installed"] == "bot.event_types"
+    assert seen["read_alike"]  # the bounded tracker read again, with the classes found once
 
 
 @pytest.fixture(scope="module")

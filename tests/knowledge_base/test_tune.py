@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.confidence_fitting import FOLDS
+from knowledge_base.confidence_fitting import FOLDS, Asked
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer
@@ -58,6 +58,22 @@ UNSEEN = [
     ("which conversion rate applies to my transfer", "exchange-rate"),
     ("help, my card is gone, I think it was stolen", "lost-card"),
     ("loading funds onto the account didn't work", "top-up-failed"),
+]
+# Customer messages for the calibration (never trained on): half answered, half out of scope.
+MESSAGES = [Asked(text, slug) for text, slug in UNSEEN] + [
+    Asked("still no sign of the card you posted", "card-arrival"),
+    Asked("the wallet with my card in it is gone", "lost-card"),
+    *(
+        Asked(text, None)
+        for text in [
+            "what's the weather like tomorrow",
+            "recommend me a good pizza place",
+            "who won the football last night",
+            "how do I bake sourdough bread",
+            "tell me a joke about cats",
+            "what time does the cinema open",
+        ]
+    ),
 ]
 QUICK = TuneSettings(epochs=6, batch_size=4, learning_rate=1e-4)
 
@@ -127,12 +143,15 @@ def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path:
         Tokenizer(),
         QUICK,
         tmp_path,
+        {"en": MESSAGES},
     )
     held_out = [json.loads((p / RECORD).read_text()) for p in tmp_path.iterdir() if p != path]
     # A small knowledge base: each fold (one variant an article) was held out of its own model,
     # and every variant was asked.
     assert len(held_out) == FOLDS and all(h["texts"] == 24 - len(VARIANTS) for h in held_out)
     assert reports[0].in_scope == 20 and reports[0].out_of_scope == 1
+    # The customer messages were asked too, each confidence from a fold fitted without it.
+    assert set(reports[0].messages) == set(MESSAGES)
     assert "en" in calibration.languages and record["texts"] == 24
     assert sorted(record["held_out"]) == sorted(str(p) for p in tmp_path.iterdir() if p != path)
 

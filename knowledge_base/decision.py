@@ -48,8 +48,7 @@ class Policy(BaseModel):
     benchmarks/results/decision-policy-fit.json), never on the held-out one. 1.0 means "only
     when the NLU is certain": DIET's confidences of a wrong intent often reach 0.99. The article
     bars answer the most development-set messages rightly with at most 2% of them wrong, by the
-    confidences cross-validated over them (`baton kb tune` prints them for the default, tuned
-    embedder; `baton kb calibrate` for an untuned one).
+    confidences cross-validated over them (`baton kb calibrate` prints them).
     """
 
     unsure: float = Field(default=0.65, ge=0, le=1, description="below: a miss hands over")
@@ -61,7 +60,7 @@ class Policy(BaseModel):
     out_of_scope: float = Field(default=1.0, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.96, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
-        default_factory=lambda: {"en": 0.6795, "ko": 0.6815},
+        default_factory=lambda: {"en": 0.7, "ko": 0.767},
         description="per language: the confidence an article needs, if above the search's own",
     )
 

@@ -219,7 +219,7 @@ def kb_tune(
         Path | None,
         typer.Option(
             help="Tune once, into this folder: the model tuned without one fold of variants is "
-            "calibrated on it and used (one training instead of six; make builds the default so)."
+            "calibrated on it and used (one training instead of six)."
         ),
     ] = None,
 ) -> None:

@@ -162,3 +162,25 @@ def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path:
     (older / RECORD).write_text("{}")
     assert prune([str(path), *record["held_out"]], tmp_path) == [older, interrupted]
     assert sorted(tmp_path.iterdir()) == sorted([path, unrelated, *map(Path, record["held_out"])])
+
+
+def test_tuning_once_calibrates_and_uses_the_model_that_did_not_see_one_fold(
+    tmp_path: Path,
+) -> None:
+    once = tmp_path / "once"
+    path, calibration, reports, record = tune_and_calibrate(
+        DEFAULT_MODEL,
+        {"en": articles()},
+        {"en": ["what is the weather"]},
+        Tokenizer(),
+        QUICK,
+        tmp_path / "models",
+        {"en": MESSAGES},
+        once_into=once,
+    )
+    # One training, into the folder: without the first fold (one variant an article), which
+    # alone was asked, beside the customer messages.
+    assert path == once and record["held_out"] == [] and not (tmp_path / "models").exists()
+    assert json.loads((once / RECORD).read_text())["texts"] == 24 - len(VARIANTS)
+    assert reports[0].in_scope == len(VARIANTS) and set(reports[0].messages) == set(MESSAGES)
+    assert "en" in calibration.languages

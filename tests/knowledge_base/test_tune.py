@@ -135,16 +135,22 @@ def test_tuning_moves_unseen_paraphrases_to_their_article(tmp_path: Path) -> Non
     assert tune(DEFAULT_MODEL, articles(), QUICK, tmp_path) == (path, record)
 
 
-def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path: Path) -> None:
-    path, calibration, reports, record = tune_and_calibrate(
+def tuned_and_calibrated(models_dir: Path, once_into: Path | None = None) -> tuple:
+    """tune_and_calibrate on the tiny knowledge base, one out-of-scope question and MESSAGES."""
+    return tune_and_calibrate(
         DEFAULT_MODEL,
         {"en": articles()},
         {"en": ["what is the weather"]},
         Tokenizer(),
         QUICK,
-        tmp_path,
+        models_dir,
         {"en": MESSAGES},
+        once_into,
     )
+
+
+def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path: Path) -> None:
+    path, calibration, reports, record = tuned_and_calibrated(tmp_path)
     held_out = [json.loads((p / RECORD).read_text()) for p in tmp_path.iterdir() if p != path]
     # A small knowledge base: each fold (one variant an article) was held out of its own model,
     # and every variant was asked.
@@ -168,16 +174,7 @@ def test_tuning_once_calibrates_and_uses_the_model_that_did_not_see_one_fold(
     tmp_path: Path,
 ) -> None:
     once = tmp_path / "once"
-    path, calibration, reports, record = tune_and_calibrate(
-        DEFAULT_MODEL,
-        {"en": articles()},
-        {"en": ["what is the weather"]},
-        Tokenizer(),
-        QUICK,
-        tmp_path / "models",
-        {"en": MESSAGES},
-        once_into=once,
-    )
+    path, calibration, reports, record = tuned_and_calibrated(tmp_path / "models", once)
     # One training, into the folder: without the first fold (one variant an article), which
     # alone was asked, beside the customer messages.
     assert path == once and record["held_out"] == [] and not (tmp_path / "models").exists()

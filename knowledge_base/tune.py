@@ -15,7 +15,7 @@ from pathlib import Path
 
 from knowledge_base.articles import Article
 from knowledge_base.confidence import Calibration
-from knowledge_base.confidence_fitting import FOLDS, fit_language, without_fold
+from knowledge_base.confidence_fitting import FOLDS, Asked, fit_language, without_fold
 from knowledge_base.embeddings import Embedder, model_location
 from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer
@@ -38,6 +38,11 @@ class TuneSettings:
     max_seq_length: int = 64
     partners: int = 1  # other texts of its article each text is paired with, per epoch
     seed: int = 0
+
+
+# The settings of one training (tune_and_calibrate's once_into): each text with one partner,
+# 44 steps on the seed articles, 255 CPU seconds on this 2-core machine.
+ONCE = TuneSettings(batch_size=32)
 
 
 def base_of(model: str) -> str:
@@ -108,24 +113,33 @@ def model_hash(base: str, groups: list[list[str]], settings: TuneSettings) -> st
 
 
 def tune(
-    base: str, articles: list[Article], settings: TuneSettings, models_dir: Path = MODELS_DIR
+    base: str,
+    articles: list[Article],
+    settings: TuneSettings,
+    models_dir: Path = MODELS_DIR,
+    target: Path | None = None,
 ) -> tuple[Path, dict]:
-    """Fine-tune `base` on the articles' texts; the model's directory and its tuning record.
+    """Fine-tune `base` on the articles' texts into `target` (else models_dir/<hash>); the
+    model's directory and its tuning record.
 
-    An already tuned model with the same base, settings and texts is reused.
+    An already tuned model there with the same base, settings and texts is reused.
     """
     groups = groups_of(articles)
     if len(groups) < 2:
         raise ValueError("tuning needs at least two articles with two texts each")
-    target = models_dir / model_hash(base, groups, settings)
+    name = model_hash(base, groups, settings)
+    target = target or models_dir / name
     if (target / RECORD).exists():
-        return target, json.loads((target / RECORD).read_text())
+        record = json.loads((target / RECORD).read_text())
+        if record.get("hash") == name:
+            return target, record
     started = time.monotonic()
     model, steps = _train(base, groups, settings)
     partial = target.with_name(target.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     model.save(str(partial))
     record = {
+        "hash": name,
         "base": base,
         "settings": asdict(settings),
         "articles": len(groups),
@@ -146,6 +160,8 @@ def tune_and_calibrate(
     tokenizer: Tokenizer,
     settings: TuneSettings | None = None,
     models_dir: Path = MODELS_DIR,
+    messages: dict[str, list[Asked]] | None = None,
+    once_into: Path | None = None,
 ) -> tuple[Path, Calibration, list, dict]:
     """Tune on every language's articles, and calibrate without leaking the training texts.
 
@@ -156,30 +172,45 @@ def tune_and_calibrate(
     calibrated on that fold, which it has never seen; the calibration is then used with the
     model tuned on everything. A small knowledge base (under SMALL variants) is calibrated on
     every fold, each by a model tuned without it: one fold of ten variants an article is too
-    few questions to trust. Returns the tuned model, the calibration, the fit reports and the
-    tuning record (seconds covers every training; held_out lists the held-out models).
+    few questions to trust. Customer messages (by language), never trained on, join the
+    calibration as `baton kb calibrate --messages` has them, embedded by the first held-out
+    model. With `once_into`, tuning is done once, into that folder: the model tuned without
+    the first fold is both the one calibrated and the one used (its index still holds that
+    fold, embedded as any new variant is). Returns the tuned model, the calibration, the fit
+    reports and the tuning record (seconds covers every training; held_out lists the
+    held-out models).
     """
     base = base_of(model)
     everything = [a for arts in articles.values() for a in arts]
     variants = sum(len(a.questions) for a in everything)
-    settings = settings or settings_for(variants)
+    settings = settings or (ONCE if once_into else settings_for(variants))
+    folds = [0] if once_into or variants >= SMALL else range(FOLDS)
     held_out = {
         fold: tune(
             base,
             [a for arts in articles.values() for a in without_fold(arts, fold)[0]],
             settings,
             models_dir,
+            once_into,
         )
-        for fold in (range(FOLDS) if variants < SMALL else [0])
+        for fold in folds
     }
     embedders = {fold: Embedder(str(path)) for fold, (path, _) in held_out.items()}
     calibration, reports = Calibration(), []
     for language, language_articles in sorted(articles.items()):
         fitted, report = fit_language(
-            language, language_articles, out_of_scope.get(language, []), embedders, tokenizer
+            language,
+            language_articles,
+            out_of_scope.get(language, []),
+            embedders,
+            tokenizer,
+            (messages or {}).get(language, []),
         )
         calibration.languages[language] = fitted
         reports.append(report)
+    if once_into:
+        path, record = held_out[0]
+        return path, calibration, reports, record | {"held_out": []}
     path, record = tune(base, everything, settings, models_dir)
     seconds = record["seconds"] + sum(held["seconds"] for _, held in held_out.values())
     held_out_paths = [str(held_path) for held_path, _ in held_out.values()]

@@ -211,8 +211,20 @@ def kb_tune(
         bool,
         typer.Option(help="Delete older tuned models (never the new one or the one in use)."),
     ] = True,
+    messages: Annotated[
+        Path,
+        typer.Option(help="Labelled customer messages (text,category,language) to calibrate on."),
+    ] = CUSTOMER_MESSAGES,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Tune once, into this folder: the model tuned without one fold of variants is "
+            "calibrated on it and used (one training instead of six)."
+        ),
+    ] = None,
 ) -> None:
-    """Fine-tune the embedder on these articles' question variants, and calibrate it."""
+    """Fine-tune the embedder on these articles' question variants, and calibrate it (on the
+    variants it was not tuned on and on customer messages, which it is never tuned on)."""
     settings = get_settings()
     articles = published_articles(folder)
     path, calibration, reports, record = tune_and_calibrate(
@@ -220,6 +232,8 @@ def kb_tune(
         articles,
         {language: out_of_scope_examples(language) for language in articles},
         Tokenizer(),
+        messages=customer_messages(messages),
+        once_into=out,
     )
     calibration.save(calibration_file(str(path)))
     for report in reports:

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from knowledge_base.articles import Article, Status
-from knowledge_base.confidence_fitting import FOLDS
+from knowledge_base.confidence_fitting import FOLDS, Asked
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer
@@ -58,6 +58,22 @@ UNSEEN = [
     ("which conversion rate applies to my transfer", "exchange-rate"),
     ("help, my card is gone, I think it was stolen", "lost-card"),
     ("loading funds onto the account didn't work", "top-up-failed"),
+]
+# Customer messages for the calibration (never trained on): half answered, half out of scope.
+MESSAGES = [Asked(text, slug) for text, slug in UNSEEN] + [
+    Asked("still no sign of the card you posted", "card-arrival"),
+    Asked("the wallet with my card in it is gone", "lost-card"),
+    *(
+        Asked(text, None)
+        for text in [
+            "what's the weather like tomorrow",
+            "recommend me a good pizza place",
+            "who won the football last night",
+            "how do I bake sourdough bread",
+            "tell me a joke about cats",
+            "what time does the cinema open",
+        ]
+    ),
 ]
 QUICK = TuneSettings(epochs=6, batch_size=4, learning_rate=1e-4)
 
@@ -119,20 +135,29 @@ def test_tuning_moves_unseen_paraphrases_to_their_article(tmp_path: Path) -> Non
     assert tune(DEFAULT_MODEL, articles(), QUICK, tmp_path) == (path, record)
 
 
-def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path: Path) -> None:
-    path, calibration, reports, record = tune_and_calibrate(
+def tuned_and_calibrated(models_dir: Path, once_into: Path | None = None) -> tuple:
+    """tune_and_calibrate on the tiny knowledge base, one out-of-scope question and MESSAGES."""
+    return tune_and_calibrate(
         DEFAULT_MODEL,
         {"en": articles()},
         {"en": ["what is the weather"]},
         Tokenizer(),
         QUICK,
-        tmp_path,
+        models_dir,
+        {"en": MESSAGES},
+        once_into,
     )
+
+
+def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path: Path) -> None:
+    path, calibration, reports, record = tuned_and_calibrated(tmp_path)
     held_out = [json.loads((p / RECORD).read_text()) for p in tmp_path.iterdir() if p != path]
     # A small knowledge base: each fold (one variant an article) was held out of its own model,
     # and every variant was asked.
     assert len(held_out) == FOLDS and all(h["texts"] == 24 - len(VARIANTS) for h in held_out)
     assert reports[0].in_scope == 20 and reports[0].out_of_scope == 1
+    # The customer messages were asked too, each confidence from a fold fitted without it.
+    assert set(reports[0].messages) == set(MESSAGES)
     assert "en" in calibration.languages and record["texts"] == 24
     assert sorted(record["held_out"]) == sorted(str(p) for p in tmp_path.iterdir() if p != path)
 
@@ -143,3 +168,16 @@ def test_calibration_comes_from_a_model_that_did_not_see_its_questions(tmp_path:
     (older / RECORD).write_text("{}")
     assert prune([str(path), *record["held_out"]], tmp_path) == [older, interrupted]
     assert sorted(tmp_path.iterdir()) == sorted([path, unrelated, *map(Path, record["held_out"])])
+
+
+def test_tuning_once_calibrates_and_uses_the_model_that_did_not_see_one_fold(
+    tmp_path: Path,
+) -> None:
+    once = tmp_path / "once"
+    path, calibration, reports, record = tuned_and_calibrated(tmp_path / "models", once)
+    # One training, into the folder: without the first fold (one variant an article), which
+    # alone was asked, beside the customer messages.
+    assert path == once and record["held_out"] == [] and not (tmp_path / "models").exists()
+    assert json.loads((once / RECORD).read_text())["texts"] == 24 - len(VARIANTS)
+    assert reports[0].in_scope == len(VARIANTS) and set(reports[0].messages) == set(MESSAGES)
+    assert "en" in calibration.languages

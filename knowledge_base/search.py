@@ -67,6 +67,19 @@ class Features:
         return float(getattr(self, name))
 
 
+@dataclass(frozen=True)
+class Signals:
+    """A query against one index before fusion: the articles whose variants were scored, the
+    cosines to every article's mean direction and to every unit, BM25's scores, and how many
+    terms the query has."""
+
+    shortlist: np.ndarray
+    to_centroid: np.ndarray
+    raw_lexical: np.ndarray
+    unit_scores: np.ndarray
+    terms: int
+
+
 @dataclass
 class LanguageIndex:
     """An immutable snapshot of one language's published articles; rebuilt on change."""
@@ -135,20 +148,42 @@ class LanguageIndex:
         """
         if not self.articles:
             return [], None
+        return self.ranking_of(self.signals(query_vector, query_terms), k)
+
+    def signals(self, query_vector: np.ndarray, query_terms: list[str]) -> Signals:
+        """What the ranking reads of a query that no fusion setting changes (see `ranking`)."""
         to_centroid = self.centroids @ query_vector
         raw_lexical = (
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
         )
         shortlist = self._shortlist(to_centroid, raw_lexical)
         unit_scores = self._unit_scores(query_vector, shortlist)
-        nearest = self._nearest(unit_scores, shortlist)
+        return Signals(shortlist, to_centroid, raw_lexical, unit_scores, len(query_terms))
+
+    def fused(self, signals: Signals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The shortlist's dense, lexical and fused scores by this index's calibration."""
+        shortlist, raw_lexical = signals.shortlist, signals.raw_lexical
+        nearest = self._nearest(signals.unit_scores, shortlist)
         blend = self.calibration.centroid_weight
-        dense = (1 - blend) * nearest + blend * to_centroid[shortlist]
+        dense = (1 - blend) * nearest + blend * signals.to_centroid[shortlist]
         lexical = raw_lexical[shortlist] / (raw_lexical[shortlist] + self.calibration.lexical_half)
         top_lexical = raw_lexical.max()  # the shortlist holds the best by BM25
         relative_lexical = raw_lexical[shortlist] / top_lexical if top_lexical > 0 else lexical
         weight = self.calibration.lexical_weight
-        fused = (1 - weight) * dense + weight * relative_lexical
+        return dense, lexical, (1 - weight) * dense + weight * relative_lexical
+
+    def top_article(self, signals: Signals) -> Article:
+        """The first article of the ranking, without the rest of it (fitting the fusion)."""
+        return self.articles[signals.shortlist[np.argsort(-self.fused(signals)[2])[0]]]
+
+    def ranking_of(self, signals: Signals, k: int = TOP_K) -> tuple[list[Hit], Features]:
+        """The k best articles for a query's signals, and the ranking's features."""
+        shortlist, unit_scores, raw_lexical = (
+            signals.shortlist,
+            signals.unit_scores,
+            signals.raw_lexical,
+        )
+        dense, lexical, fused = self.fused(signals)
         order = np.argsort(-fused)[:k]
         hits = [
             Hit(
@@ -161,13 +196,14 @@ class LanguageIndex:
             for i in order
         ]
         top = order[0]
+        top_lexical = raw_lexical.max()
         features = replace(
             self.features_of(hits),
             variant=float(unit_scores[self._best_unit_index(shortlist[top], unit_scores)]),
-            centroid=float(to_centroid[shortlist[top]]),
+            centroid=float(signals.to_centroid[shortlist[top]]),
             dense_agrees=float(np.argmax(dense) == top),
             lexical_agrees=float(top_lexical > 0 and np.argmax(raw_lexical[shortlist]) == top),
-            length=float(np.log1p(len(query_terms))),
+            length=float(np.log1p(signals.terms)),
         )
         return hits, features
 

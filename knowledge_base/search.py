@@ -69,13 +69,13 @@ class Features:
 
 @dataclass(frozen=True)
 class Signals:
-    """A query against one index before fusion: the articles whose variants were scored, the
-    cosines to every article's mean direction and to every unit, BM25's scores, and how many
-    terms the query has."""
+    """A query against one index before fusion: the articles whose variants were scored (the
+    shortlist), their cosines from the query to their mean direction and their BM25 scores,
+    every unit's cosine, and how many terms the query has."""
 
     shortlist: np.ndarray
-    to_centroid: np.ndarray
-    raw_lexical: np.ndarray
+    centroid: np.ndarray
+    lexical: np.ndarray  # raw BM25; the shortlist holds the best article by BM25
     unit_scores: np.ndarray
     terms: int
 
@@ -157,18 +157,23 @@ class LanguageIndex:
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
         )
         shortlist = self._shortlist(to_centroid, raw_lexical)
-        unit_scores = self._unit_scores(query_vector, shortlist)
-        return Signals(shortlist, to_centroid, raw_lexical, unit_scores, len(query_terms))
+        return Signals(
+            shortlist,
+            to_centroid[shortlist],
+            raw_lexical[shortlist],
+            self._unit_scores(query_vector, shortlist),
+            len(query_terms),
+        )
 
     def fused(self, signals: Signals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The shortlist's dense, lexical and fused scores by this index's calibration."""
-        shortlist, raw_lexical = signals.shortlist, signals.raw_lexical
-        nearest = self._nearest(signals.unit_scores, shortlist)
+        nearest = self._nearest(signals.unit_scores, signals.shortlist)
         blend = self.calibration.centroid_weight
-        dense = (1 - blend) * nearest + blend * signals.to_centroid[shortlist]
-        lexical = raw_lexical[shortlist] / (raw_lexical[shortlist] + self.calibration.lexical_half)
-        top_lexical = raw_lexical.max()  # the shortlist holds the best by BM25
-        relative_lexical = raw_lexical[shortlist] / top_lexical if top_lexical > 0 else lexical
+        dense = (1 - blend) * nearest + blend * signals.centroid
+        raw = signals.lexical
+        lexical = raw / (raw + self.calibration.lexical_half)
+        top_lexical = raw.max()
+        relative_lexical = raw / top_lexical if top_lexical > 0 else lexical
         weight = self.calibration.lexical_weight
         return dense, lexical, (1 - weight) * dense + weight * relative_lexical
 
@@ -178,11 +183,7 @@ class LanguageIndex:
 
     def ranking_of(self, signals: Signals, k: int = TOP_K) -> tuple[list[Hit], Features]:
         """The k best articles for a query's signals, and the ranking's features."""
-        shortlist, unit_scores, raw_lexical = (
-            signals.shortlist,
-            signals.unit_scores,
-            signals.raw_lexical,
-        )
+        shortlist, unit_scores = signals.shortlist, signals.unit_scores
         dense, lexical, fused = self.fused(signals)
         order = np.argsort(-fused)[:k]
         hits = [
@@ -196,13 +197,12 @@ class LanguageIndex:
             for i in order
         ]
         top = order[0]
-        top_lexical = raw_lexical.max()
         features = replace(
             self.features_of(hits),
             variant=float(unit_scores[self._best_unit_index(shortlist[top], unit_scores)]),
-            centroid=float(signals.to_centroid[shortlist[top]]),
+            centroid=float(signals.centroid[top]),
             dense_agrees=float(np.argmax(dense) == top),
-            lexical_agrees=float(top_lexical > 0 and np.argmax(raw_lexical[shortlist]) == top),
+            lexical_agrees=float(signals.lexical.max() > 0 and np.argmax(signals.lexical) == top),
             length=float(np.log1p(signals.terms)),
         )
         return hits, features

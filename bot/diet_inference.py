@@ -74,10 +74,27 @@ class Dense:
             kernel = kernel * mask.numpy()
         return cls(kernel, layer.bias.numpy() if layer.use_bias else None)
 
-    def __call__(self, x: np.ndarray | scipy.sparse.spmatrix) -> np.ndarray:
+    def __call__(self, x: np.ndarray) -> np.ndarray:
         """x times the kernel, plus the bias."""
-        y = np.asarray(x @ self.kernel, dtype=self.kernel.dtype)
+        y = x @ self.kernel
         return y if self.bias is None else y + self.bias
+
+    def of_sparse(self, blocks: list[scipy.sparse.spmatrix]) -> np.ndarray:
+        """The featurizers' sparse matrices side by side (as Rasa combines them) times the
+        kernel, plus the bias: each row's weights over the kernel rows of its columns."""
+        rows, columns, values, offset = [], [], [], 0
+        for block in blocks:
+            entries = block.tocoo()
+            rows.append(entries.row)
+            columns.append(entries.col + offset)
+            values.append(entries.data)
+            offset += block.shape[1]
+        if offset != len(self.kernel):
+            raise ValueError(f"{offset} sparse features for a layer of {len(self.kernel)}")
+        row = np.concatenate(rows)
+        positions = np.arange(blocks[0].shape[0])[:, np.newaxis]
+        weights = np.where(positions == row, np.concatenate(values), 0).astype(self.kernel.dtype)
+        return weights @ self.kernel[np.concatenate(columns)] + self.bias
 
 
 @dataclass(frozen=True)
@@ -210,20 +227,26 @@ class DietIntents:
         combining = text["feature_combining"]._tf_layers
         if len(combining) != 2 or text["ffnn"]._ffn_layers or model.all_labels_embed is None:
             raise UnknownDiet("hidden layers, or no label embeddings")
+        to_dense = [
+            sparse_to_dense(combining[f"sparse_dense.{feature_type}"])
+            for feature_type in (constants.SEQUENCE, constants.SENTENCE)
+        ]
+        if not all(layer.use_bias for layer in to_dense):
+            raise UnknownDiet("a sparse-to-dense layer without a bias")
         return cls(
-            Dense.of(sparse_to_dense(combining[f"sparse_dense.{constants.SEQUENCE}"])),
-            Dense.of(sparse_to_dense(combining[f"sparse_dense.{constants.SENTENCE}"])),
+            *(Dense.of(layer) for layer in to_dense),
             Encoder.of(text["transformer"]),
             Dense.of(model._tf_layers[f"embed.{TEXT}"]._dense),
             model.all_labels_embed.numpy(),
         )
 
     def confidences(
-        self, sequence: scipy.sparse.spmatrix, sentence: scipy.sparse.spmatrix
+        self, sequence: list[scipy.sparse.spmatrix], sentence: list[scipy.sparse.spmatrix]
     ) -> np.ndarray:
-        """Each label's confidence for a message's sequence (tokens) and sentence features."""
+        """Each label's confidence for a message's sequence (token) and sentence features, one
+        sparse matrix of each kind a featurizer."""
         tokens = np.concatenate(
-            [self.sequence_to_dense(sequence.tocsr()), self.sentence_to_dense(sentence.tocsr())]
+            [self.sequence_to_dense.of_sparse(sequence), self.sentence_to_dense.of_sparse(sentence)]
         )
         sentence_vector = gelu(self.encoder(tokens))[-1]  # the sentence feature's position
         similarities = self.label_embeddings @ self.text_embedding(sentence_vector)
@@ -257,10 +280,16 @@ def predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
     featurizers = self.component_config[constants.FEATURIZERS]
     if not message.features_present(TEXT, featurizers):
         return None  # as Rasa: no features, no model data, no intent
-    sequence, sentence = message.get_sparse_features(TEXT, featurizers)
-    if sequence is None or sentence is None:
+    # The features Message.get_sparse_features would put side by side, in its order.
+    sequence, sentence = message._filter_sparse_features(TEXT, featurizers)
+    if not sequence or not sentence or any(message._filter_dense_features(TEXT, featurizers)):
         return RASAS_OWN_PREDICT(self, message)
-    return {INTENT_SCORES: numpy_intents.confidences(sequence.features, sentence.features)}
+    return {
+        INTENT_SCORES: numpy_intents.confidences(
+            [features.features for features in sequence],
+            [features.features for features in sentence],
+        )
+    }
 
 
 def install() -> None:

@@ -22,6 +22,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.utils.tensorflow import constants, layers
 from scipy.special import erf
+from threadpoolctl import threadpool_limits
 
 logger = logging.getLogger(__name__)
 
@@ -293,6 +294,9 @@ def predict(self: DIETClassifier, message: Message) -> dict[str, Any] | None:
 
 
 def install() -> None:
-    """DIETClassifiers the Rasa server loads compute their intents with NumPy."""
+    """DIETClassifiers the Rasa server loads compute their intents with NumPy, on one BLAS
+    thread: the server multiplies one message's small matrices at a time, and OpenBLAS's
+    other threads only spin after each product (they doubled the Rasa server's CPU a turn)."""
+    threadpool_limits(limits=1, user_api="blas")
     DIETClassifier.load = classmethod(load)  # type: ignore[method-assign, assignment]
     DIETClassifier._predict = predict  # type: ignore[method-assign, assignment]

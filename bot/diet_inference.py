@@ -215,8 +215,10 @@ class DietIntents:
     def of(cls, classifier: DIETClassifier) -> "DietIntents":
         """The arrays of a loaded DIETClassifier, or UnknownDiet if its predict path differs."""
         config, model = classifier.component_config, classifier.model
-        if type(classifier) is not DIETClassifier or model is None:
-            raise UnknownDiet(f"{type(classifier).__name__} without a trained DIET")
+        if type(classifier) is not DIETClassifier:
+            raise UnknownDiet(f"{type(classifier).__name__} predicts more than intents")
+        if model is None:
+            raise UnknownDiet("no trained model")
         unknown = {key: config[key] for key, value in KNOWN_CONFIG.items() if config[key] != value}
         if unknown or not config[constants.NUM_TRANSFORMER_LAYERS]:
             raise UnknownDiet(f"configuration {unknown or 'without a transformer'}")

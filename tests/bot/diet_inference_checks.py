@@ -1,17 +1,11 @@
-"""Run in the Rasa environment by test_rasa_speedups.py: the real model loaded as the Rasa server
-loads it (bot/diet_inference.py), every message parsed with DIET's intents from NumPy and from
-Rasa's own TensorFlow path, what each understood printed as one JSON object.
-Arguments: the model's path, the NLU data's folder (a folder per language), a CSV of messages
-(text, category, language)."""
+"""For loaded_model_checks.py, in the Rasa environment: with the real model loaded as the Rasa
+server loads it (bot/diet_inference.py), every message parsed with DIET's intents from NumPy and
+from Rasa's own TensorFlow path, and what each understood."""
 
-import asyncio
 import csv
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.nlu.classifiers.diet_classifier import DIETClassifier
@@ -53,11 +47,10 @@ def counting_tensorflow_calls(classifier: DIETClassifier) -> list[int]:
     return calls
 
 
-async def main(model: str, messages: list[list[str]]) -> dict[str, Any]:
-    import bot.channel  # noqa: F401  (installs the NumPy intents, as the Rasa server does)
+async def diet_seen(processor: MessageProcessor, messages: list[list[str]]) -> dict[str, Any]:
+    """The loaded model's DIET intents for every message, from NumPy then from TensorFlow."""
     from bot.diet_inference import DietIntents, UnknownDiet
 
-    processor = Agent.load(model).processor
     nodes = processor.graph_runner._instantiated_nodes.values()
     (classifier,) = [node._component for node in nodes if type(node._component) is DIETClassifier]
     numpy_intents = classifier.numpy_intents
@@ -86,9 +79,3 @@ async def main(model: str, messages: list[list[str]]) -> dict[str, Any]:
         },
         "unknown_configuration": unknown,
     }
-
-
-if __name__ == "__main__":
-    model, nlu_data, messages_csv = sys.argv[1:]
-    messages = messages_of(Path(nlu_data), Path(messages_csv))
-    print(json.dumps(asyncio.run(main(model, messages)), ensure_ascii=False))

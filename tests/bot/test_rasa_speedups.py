@@ -102,9 +102,18 @@ def test_events_find_their_class_by_name_as_rasa_finds_it(seen: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def understood() -> dict:
-    model = str(PROJECT_ROOT / "models")
-    return rasa_side("tests.bot.graph_runner_checks", model, json.dumps(MESSAGES))
+def loaded_model_seen() -> dict:
+    model, nlu_data = str(PROJECT_ROOT / "models"), str(PROJECT_ROOT / "nlu_data")
+    diet_messages = str(PROJECT_ROOT / "benchmarks" / "data" / "e2e-dev.csv")
+    runner_messages = json.dumps(MESSAGES)
+    return rasa_side(
+        "tests.bot.loaded_model_checks", model, runner_messages, nlu_data, diet_messages
+    )
+
+
+@pytest.fixture(scope="module")
+def understood(loaded_model_seen: dict) -> dict:
+    return loaded_model_seen["graph_runner"]
 
 
 def test_the_rasa_server_runs_its_model_with_the_planned_runner(understood: dict) -> None:
@@ -126,10 +135,8 @@ def test_the_planned_runner_schedules_each_kind_of_run_once(understood: dict) ->
 
 
 @pytest.fixture(scope="module")
-def intents() -> dict:
-    model, nlu_data = str(PROJECT_ROOT / "models"), str(PROJECT_ROOT / "nlu_data")
-    messages = str(PROJECT_ROOT / "benchmarks" / "data" / "e2e-dev.csv")
-    return rasa_side("tests.bot.diet_inference_checks", model, nlu_data, messages)
+def intents(loaded_model_seen: dict) -> dict:
+    return loaded_model_seen["diet"]
 
 
 def test_diet_s_intents_come_from_numpy_not_tensorflow(intents: dict) -> None:

@@ -11,13 +11,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_results, event_types, graph_runner, kept_connections
+from bot import action_results, diet_inference, event_types, graph_runner, kept_connections
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = frozenset({"en", "ko"})
 LANGUAGE_ENTITY = "language"  # it fills the `language` slot (bot/domain.yml)
 action_results.install()
+diet_inference.install()
 event_types.install()
 graph_runner.install()
 kept_connections.install()

@@ -1,14 +1,9 @@
-"""Run in the Rasa environment by test_rasa_speedups.py: the real model loaded as the Rasa server
-loads it (bot/graph_runner.py), its graph run by Rasa's own dask runner and by the planned one,
-what each understood and predicted for the same messages, printed as one JSON object.
-Arguments: the model's path, the messages ([text, language] pairs) in JSON."""
+"""For loaded_model_checks.py, in the Rasa environment: the real model's graph (loaded as the Rasa
+server loads it, bot/graph_runner.py) run by Rasa's own dask runner and by the planned one, what
+each understood and predicted for the same messages."""
 
-import asyncio
-import json
-import sys
 from typing import Any
 
-from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.processor import MessageProcessor
 from rasa.engine.runner.dask import DaskGraphRunner
@@ -58,10 +53,9 @@ class RasasOwnRun:
         return DaskGraphRunner.run(self.runner, inputs, targets)
 
 
-async def main(model: str, messages: list) -> dict[str, Any]:
-    import bot.channel  # noqa: F401  (installs the planned runner, as the Rasa server does)
-
-    processor = Agent.load(model).processor
+async def planned_runner_seen(processor: MessageProcessor, messages: list) -> dict[str, Any]:
+    """What the loaded model's graph understood and predicted, run by Rasa's own dask runner and
+    by the planned one the Rasa server loads it with."""
     planned = processor.graph_runner
     processor.graph_runner = RasasOwnRun(planned)
     by_rasa = await understood(processor, messages)
@@ -75,7 +69,3 @@ async def main(model: str, messages: list) -> dict[str, Any]:
         "by_planned_again": by_planned_again,
         "plans": len(planned._plans),
     }
-
-
-if __name__ == "__main__":
-    print(json.dumps(asyncio.run(main(sys.argv[1], json.loads(sys.argv[2]))), ensure_ascii=False))

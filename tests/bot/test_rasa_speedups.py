@@ -1,13 +1,15 @@
 """The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
-bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py), checked inside the Rasa
-environment against the real Redis and the real model: a long conversation's tracker is kept
-bounded with its slots and latest message, action server replies get Rasa's verdicts, faster,
-calls to the action server share one kept-alive connection, events find their class by name as
-Rasa finds it, and the graph run in a planned order understands and predicts
-exactly as Rasa's dask runner does."""
+bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py, bot/diet_inference.py),
+checked inside the Rasa environment against the real Redis and the real model: a long
+conversation's tracker is kept bounded with its slots and latest message, action server replies
+get Rasa's verdicts, faster, calls to the action server share one kept-alive connection, events
+find their class by name as Rasa finds it, the graph run in a planned order understands and
+predicts exactly as Rasa's dask runner does, and DIET's intents from NumPy rank every NLU example
+and dev message as its TensorFlow does."""
 
 import json
 import subprocess
+from collections import Counter
 
 import pytest
 
@@ -100,9 +102,18 @@ def test_events_find_their_class_by_name_as_rasa_finds_it(seen: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def understood() -> dict:
-    model = str(PROJECT_ROOT / "models")
-    return rasa_side("tests.bot.graph_runner_checks", model, json.dumps(MESSAGES))
+def loaded_model_seen() -> dict:
+    model, nlu_data = str(PROJECT_ROOT / "models"), str(PROJECT_ROOT / "nlu_data")
+    diet_messages = str(PROJECT_ROOT / "benchmarks" / "data" / "e2e-dev.csv")
+    runner_messages = json.dumps(MESSAGES)
+    return rasa_side(
+        "tests.bot.loaded_model_checks", model, runner_messages, nlu_data, diet_messages
+    )
+
+
+@pytest.fixture(scope="module")
+def understood(loaded_model_seen: dict) -> dict:
+    return loaded_model_seen["graph_runner"]
 
 
 def test_the_rasa_server_runs_its_model_with_the_planned_runner(understood: dict) -> None:
@@ -121,3 +132,38 @@ def test_the_planned_runner_understands_and_predicts_as_rasas_own(understood: di
 
 def test_the_planned_runner_schedules_each_kind_of_run_once(understood: dict) -> None:
     assert understood["plans"] == 2  # the NLU's parse and the policies' prediction
+
+
+@pytest.fixture(scope="module")
+def intents(loaded_model_seen: dict) -> dict:
+    return loaded_model_seen["diet"]
+
+
+def test_diet_s_intents_come_from_numpy_not_tensorflow(intents: dict) -> None:
+    assert intents["numpy_intents"] == "bot.diet_inference"
+    assert intents["tensorflow_calls"] == {"by_numpy": 0, "by_rasa": len(intents["messages"])}
+
+
+def test_every_message_in_both_languages_is_checked(intents: dict) -> None:
+    counts = Counter((language, source) for _, language, source in intents["messages"])
+    assert counts[("en", "nlu")] > 500 and counts[("ko", "nlu")] > 500
+    assert counts[("en", "e2e-dev")] > 100 and counts[("ko", "e2e-dev")] > 100
+
+
+def test_diet_s_intents_from_numpy_rank_as_tensorflow_s(intents: dict) -> None:
+    by_numpy, by_rasa = intents["by_numpy"], intents["by_rasa"]
+    assert len(by_numpy) == len(by_rasa) == len(intents["messages"])
+    assert [seen["intent"] for seen in by_numpy] == [seen["intent"] for seen in by_rasa]
+    assert "nlu_fallback" in {seen["intent"] for seen in by_rasa}  # the fallback is compared too
+    names = [[label["name"] for label in seen["ranking"]] for seen in by_numpy]
+    assert names == [[label["name"] for label in seen["ranking"]] for seen in by_rasa]
+    differences = [
+        abs(mine["confidence"] - rasas["confidence"])
+        for numpy_seen, rasa_seen in zip(by_numpy, by_rasa, strict=True)
+        for mine, rasas in zip(numpy_seen["ranking"], rasa_seen["ranking"], strict=True)
+    ]
+    assert max(differences) < 1e-5
+
+
+def test_a_diet_configured_otherwise_keeps_tensorflow(intents: dict) -> None:
+    assert "use_key_relative_attention" in intents["unknown_configuration"]

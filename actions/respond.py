@@ -32,6 +32,12 @@ REPLIES = {
     "deny": "utter_deny_ack",
     "out_of_scope": "utter_out_of_scope",
 }
+# The button that asks for a person, under the articles the bot offers (bot/domain.yml's
+# "Talk to a person" buttons say the same).
+PERSON_BUTTON = {
+    "en": {"title": "Talk to a person", "payload": "/request_human"},
+    "ko": {"title": "상담원 연결", "payload": "/request_human"},
+}
 # What the bot says before it hands over, by the hand-over's reason.
 BEFORE_HAND_OVER = {"report_fraud": "utter_report_fraud", "complaint": "utter_complaint"}
 
@@ -45,6 +51,8 @@ async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[s
         "conversation_id": tracker.sender_id,
         "intent": intent["name"],
         "confidence": intent["confidence"],
+        # A press of one of the articles the bot offered ("suggest" below).
+        "article": next(tracker.get_latest_entity_values("article"), None),
     }
     return await post_to_hub("/internal/kb/answer", body)
 
@@ -94,10 +102,23 @@ async def respond(
         case "reply":
             dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
             say(dispatcher, note)
+        case "suggest":
+            say(dispatcher, note)  # first: only the latest message keeps its buttons
+            suggest(dispatcher, decision, tracker.get_slot("language") or "en")
         case _:
             dispatcher.utter_message(response="utter_kb_no_answer")
             say(dispatcher, note)
     return [SlotSet("kb_answered", False)]
+
+
+def suggest(dispatcher: CollectingDispatcher, decision: dict[str, Any], language: str) -> None:
+    """The articles the hub offers, as buttons the customer can press, and a person's."""
+    buttons = [
+        {"title": article["title"], "payload": f'/choose_article{{"article":"{article["slug"]}"}}'}
+        for article in decision["suggestions"]
+    ]
+    person = PERSON_BUTTON.get(language, PERSON_BUTTON["en"])
+    dispatcher.utter_message(response="utter_kb_suggest", buttons=[*buttons, person])
 
 
 def say(dispatcher: CollectingDispatcher, response: str | None) -> None:

@@ -37,7 +37,7 @@ from handoff.settings import Settings
 from knowledge_base.evaluate import median_and_p95
 
 OUT_OF_SCOPE = "oos"
-CHOOSE_ARTICLE = "/choose_article"  # a pressed article button's payload starts so
+ARTICLE_BUTTON = "/ask_faq"  # an offered article's button: this intent, the article as entity
 HANDOVER = "handover:"
 REPLY_TIMEOUT_SECONDS = 60
 
@@ -155,9 +155,10 @@ def _latest_turn(entries: list[Entry]) -> list[Entry]:
 
 def article_choice(payload: str) -> str | None:
     """The slug a button's payload chooses (actions/respond.py: suggest), or None."""
-    if not payload.startswith(CHOOSE_ARTICLE):
+    intent, brace, entities = payload.partition("{")
+    if intent != ARTICLE_BUTTON or not brace:
         return None
-    return json.loads(payload.removeprefix(CHOOSE_ARTICLE)).get("article")
+    return json.loads(brace + entities).get("article")
 
 
 def reply_kind(decision: str | None, intent: str | None) -> str:

@@ -134,7 +134,11 @@ async def test_a_miss_the_nlu_was_unsure_of_too_escalates_at_once(
 async def test_the_article_a_customer_pressed_is_the_answer(
     action_server: httpx.AsyncClient, conversation_id: str
 ) -> None:
-    body = {"question": "/choose_article", "language": "en", "conversation_id": conversation_id}
+    body = {
+        "question": '/ask_faq{"article":"reset-password"}',
+        "language": "en",
+        "conversation_id": conversation_id,
+    }
     response = await action_server.post(
         "/internal/kb/answer", json=body | {"article": "reset-password"}
     )

@@ -104,18 +104,16 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
 ) -> None:
     conversation = await store.create("web", "en")
     await answers.for_customer(conversation.id, MISSED, "en", None)
-    payload = '/choose_article{"article":"reset-password"}'
+    payload = '/ask_faq{"article":"reset-password"}'
     decision = await answers.for_customer(
-        conversation.id, payload, "en", "choose_article", 1.0, "reset-password"
+        conversation.id, payload, "en", "ask_faq", 1.0, "reset-password"
     )
     assert (decision.decision, [r.slug for r in decision.results]) == ("answer", ["reset-password"])
     assert (await store.get(conversation.id)).misses == 0
     # A draft, or an article unpublished since it was offered: asked again, not answered.
     for slug in ("fees", "no-such-article"):
-        payload = f'/choose_article{{"article":"{slug}"}}'
-        gone = await answers.for_customer(
-            conversation.id, payload, "en", "choose_article", 1.0, slug
-        )
+        payload = f'/ask_faq{{"article":"{slug}"}}'
+        gone = await answers.for_customer(conversation.id, payload, "en", "ask_faq", 1.0, slug)
         assert (gone.decision, gone.results) == ("rephrase", [])
     # The presses are not questions the editors should answer.
     assert [kept.question for kept in await unanswered.most_asked("en")] == [MISSED]

@@ -73,6 +73,7 @@ def test_a_right_article_chosen_among_those_offered_is_counted_apart() -> None:
 
 
 def test_an_article_button_s_payload_names_the_article() -> None:
-    assert article_choice('/choose_article{"article":"close-account"}') == "close-account"
-    assert article_choice("/request_human") is None
+    assert article_choice('/ask_faq{"article":"close-account"}') == "close-account"
+    assert article_choice("/ask_faq") is None  # the menu's "other questions" button
+    assert article_choice('/check_transfer_status{"transfer_reference":"HR123"}') is None
     assert reply_kind("suggest", "ask_faq") == "suggest"

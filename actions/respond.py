@@ -32,6 +32,15 @@ REPLIES = {
     "deny": "utter_deny_ack",
     "out_of_scope": "utter_out_of_scope",
 }
+# An offered article's button: its payload is the ask_faq intent with the article's slug as this
+# entity (bot/domain.yml), so that Rasa's NLU model needs no intent of its own for it.
+ARTICLE_ENTITY = "article"
+# The button that asks for a person, under the articles the bot offers (bot/domain.yml's
+# "Talk to a person" buttons say the same).
+PERSON_BUTTON = {
+    "en": {"title": "Talk to a person", "payload": "/request_human"},
+    "ko": {"title": "상담원 연결", "payload": "/request_human"},
+}
 # What the bot says before it hands over, by the hand-over's reason.
 BEFORE_HAND_OVER = {"report_fraud": "utter_report_fraud", "complaint": "utter_complaint"}
 
@@ -45,8 +54,15 @@ async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[s
         "conversation_id": tracker.sender_id,
         "intent": intent["name"],
         "confidence": intent["confidence"],
+        "article": chosen_article(tracker),
     }
     return await post_to_hub("/internal/kb/answer", body)
+
+
+def chosen_article(tracker: Tracker) -> str | None:
+    """The slug of the article the customer pressed among those offered ("suggest" below), if
+    the latest message is such a press: the button's payload names it as an entity."""
+    return next(tracker.get_latest_entity_values(ARTICLE_ENTITY), None)
 
 
 class ActionRespond(Action):
@@ -70,7 +86,8 @@ async def respond(
     a customer whose records cannot be shown how to sign in)."""
     text = (tracker.latest_message.get("text") or "").strip()
     intent = best_intent(tracker.latest_message)
-    if text.startswith("/") and intent["name"] in BUTTON_RESPONSES:
+    menu = intent["name"] in BUTTON_RESPONSES and not chosen_article(tracker)
+    if text.startswith("/") and menu:
         dispatcher.utter_message(response=BUTTON_RESPONSES[intent["name"]])
         say(dispatcher, note)
         return [SlotSet("kb_answered", False)]
@@ -94,10 +111,26 @@ async def respond(
         case "reply":
             dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
             say(dispatcher, note)
+        case "suggest":
+            say(dispatcher, note)  # first: only the latest message keeps its buttons
+            suggest(dispatcher, decision, tracker.get_slot("language") or "en")
         case _:
             dispatcher.utter_message(response="utter_kb_no_answer")
             say(dispatcher, note)
     return [SlotSet("kb_answered", False)]
+
+
+def suggest(dispatcher: CollectingDispatcher, decision: dict[str, Any], language: str) -> None:
+    """The articles the hub offers, as buttons the customer can press, and a person's."""
+    buttons = [
+        {
+            "title": article["title"],
+            "payload": f'/ask_faq{{"{ARTICLE_ENTITY}":"{article["slug"]}"}}',
+        }
+        for article in decision["suggestions"]
+    ]
+    person = PERSON_BUTTON.get(language, PERSON_BUTTON["en"])
+    dispatcher.utter_message(response="utter_kb_suggest", buttons=[*buttons, person])
 
 
 def say(dispatcher: CollectingDispatcher, response: str | None) -> None:

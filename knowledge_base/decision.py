@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from knowledge_base.search import SearchResult
+from knowledge_base.articles import Article
+from knowledge_base.search import Hit, SearchResult
 
 
 class MessageKind(StrEnum):
@@ -57,6 +58,9 @@ class Policy(BaseModel):
         default=0.999, ge=0, le=1, description="... at normal priority over another article"
     )
     person: float = Field(default=0.57, ge=0, le=1, description="a person although an article fits")
+    suggest: float = Field(
+        default=0.3, ge=0, le=1, description="articles offered to choose from, when none answers"
+    )
     out_of_scope: float = Field(default=1.0, ge=0, le=1, description="out of scope over an article")
     social: float = Field(default=0.96, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
@@ -65,6 +69,8 @@ class Policy(BaseModel):
     )
 
 
+# The most articles offered at once when none answers: the customer chooses, or says more.
+MOST_SUGGESTIONS = 3
 # The NLU reads fraud or a complaint, a confident article on another matter disagrees: a person
 # looks, at normal priority (two readings that disagree do not jump the queue).
 DISPUTED = "urgent_disputed"
@@ -85,11 +91,11 @@ class RankedArticle(BaseModel):
 
 
 class Decision(BaseModel):
-    """What the bot does with a message: answer from the top article, ask the customer to
-    rephrase, hand over to a person (with the reason), or reply as its intent asks (a greeting,
-    the out-of-scope reply)."""
+    """What the bot does with a message: answer from the top article, offer a few articles to
+    choose from, ask the customer to rephrase, hand over to a person (with the reason), or reply
+    as its intent asks (a greeting, the out-of-scope reply)."""
 
-    decision: Literal["answer", "rephrase", "escalate", "reply"]
+    decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
     # "customer_asked", "low_confidence" or "repeated_misses".
     reason: str | None = None
@@ -99,6 +105,7 @@ class Decision(BaseModel):
     note: str | None
     second_opinion: bool  # the first embedding model was unsure; the second one ranked these
     results: list[RankedArticle]
+    suggestions: list[RankedArticle] = []  # offered to choose from ("suggest")
 
 
 def _choose(
@@ -128,7 +135,16 @@ def _choose(
         return "escalate", "low_confidence"
     if misses + 1 >= max_misses:
         return "escalate", "repeated_misses"
+    if _suggested(result, policy):
+        return "suggest", None
     return "rephrase", None
+
+
+def _suggested(result: SearchResult, policy: Policy) -> list[Hit]:
+    """The leading articles, when the top one is close enough to offer them (a lower hit's
+    confidence is its share of the top one being wrong, not a sign the question is in scope)."""
+    close = result.hits and result.hits[0].confidence >= policy.suggest
+    return result.hits[:MOST_SUGGESTIONS] if close else []
 
 
 def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_POLICY) -> bool:
@@ -167,10 +183,13 @@ def decide(
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.
     - Otherwise a confident article is the answer; a miss hands over when the NLU was unsure too,
-      or when it makes `max_misses` in a row (`misses` came before it), else the
-      customer is asked to rephrase. Each article links to its help page.
+      or when it makes `max_misses` in a row (`misses` came before it), else the customer is
+      offered the leading articles to choose from (up to MOST_SUGGESTIONS) when the top one is
+      at least `policy.suggest` sure, or else asked to rephrase. Each article links to its help
+      page.
     """
     decision, reason = _choose(result, understanding, policy, misses, max_misses)
+    suggested = _suggested(result, policy) if decision == "suggest" else []
     return Decision(
         decision=decision,
         reason=reason,
@@ -179,16 +198,30 @@ def decide(
         threshold=result.threshold,
         note=result.note,
         second_opinion=result.second_opinion,
-        results=[
-            RankedArticle(
-                slug=hit.article.slug,
-                language=hit.article.language,
-                title=hit.article.title,
-                confidence=round(hit.confidence, 4),
-                short_answer=hit.article.short_answer,
-                matched=hit.matched,
-                url=f"{base_url}/help/{hit.article.language}/{hit.article.slug}",
-            )
-            for hit in result.hits
-        ],
+        results=[_ranked(hit, base_url) for hit in result.hits],
+        suggestions=[_ranked(hit, base_url) for hit in suggested],
+    )
+
+
+def chosen(article: Article, threshold: float, base_url: str = "") -> Decision:
+    """The customer chose this article among those offered: it is the answer."""
+    hit = Hit(article, score=1.0, dense=1.0, lexical=1.0, matched=article.title, confidence=1.0)
+    return Decision(
+        decision="answer",
+        threshold=threshold,
+        note=None,
+        second_opinion=False,
+        results=[_ranked(hit, base_url)],
+    )
+
+
+def _ranked(hit: Hit, base_url: str) -> RankedArticle:
+    return RankedArticle(
+        slug=hit.article.slug,
+        language=hit.article.language,
+        title=hit.article.title,
+        confidence=round(hit.confidence, 4),
+        short_answer=hit.article.short_answer,
+        matched=hit.matched,
+        url=f"{base_url}/help/{hit.article.language}/{hit.article.slug}",
     )

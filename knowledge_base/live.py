@@ -74,6 +74,10 @@ class LiveKnowledgeBase:
         """Rank the published articles for a question, off the event loop."""
         return await asyncio.to_thread(self.searcher.search, question, language, threshold)
 
+    def article(self, language: str, slug: str) -> Article | None:
+        """A published article, if it is."""
+        return self._published.get(language, {}).get(slug)
+
     async def load(self) -> None:
         """Index every published article (again: what was unpublished meanwhile is dropped)."""
         async with self._lock:

@@ -125,7 +125,15 @@ class WidgetClient(JsonSocket):
         Entries come through the transcript's stream and "typing off" straight from the bot's
         turn, so "typing off" may come first (after a Redis failover, by about a second).
         """
-        client_id = await self.say(text, client_id)
+        return await self._replies(await self.say(text, client_id), timeout)
+
+    async def presses(self, button: dict, timeout: float = 30) -> list[dict]:
+        """Press one of the bot's buttons (its title and payload); the entries answering it."""
+        client_id = uuid.uuid4().hex
+        await self.send({"type": "button", "client_id": client_id} | button)
+        return await self._replies(client_id, timeout)
+
+    async def _replies(self, client_id: str, timeout: float) -> list[dict]:
         entries: list[dict] = []
         seen_own, named = False, set()  # the entries "typing off" frames named
         async with asyncio.timeout(timeout):

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from handoff.api.deps import ServicesDep, refuse_oversize
 from handoff.customers.records.desk import Lookup, Topic
 from handoff.customers.records.model import REFERENCE_PATTERN
+from knowledge_base.articles import SLUG
 from knowledge_base.decision import Decision
 
 router = APIRouter(prefix="/internal", tags=["internal"])
@@ -34,12 +35,14 @@ class AnswerRequest(BaseModel):
     conversation_id: str = Field(pattern=r"^[0-9a-f]{32}$")
     intent: str | None = Field(default=None, max_length=100)
     confidence: float | None = Field(default=None, ge=0, le=1)
+    # The article the customer chose among those the bot offered (a "suggest" decision).
+    article: str | None = Field(default=None, pattern=SLUG, max_length=80)
 
 
 @router.post("/kb/answer")
 async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> Decision:
-    """The bot's decision: answer (with the ranked articles), rephrase, escalate (why), or
-    reply as the intent asks."""
+    """The bot's decision: answer (with the ranked articles), offer articles to choose from,
+    rephrase, escalate (why), or reply as the intent asks."""
     refuse_oversize(request.question, services.settings)
     try:
         return await services.answers.for_customer(
@@ -48,6 +51,7 @@ async def answer(request: AnswerRequest, _: Internal, services: ServicesDep) -> 
             request.language,
             request.intent,
             request.confidence,
+            request.article,
         )
     except LookupError as unknown:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "No such conversation.") from unknown

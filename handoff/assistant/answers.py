@@ -7,7 +7,7 @@ from handoff.assistant.understanding import understanding_of
 from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from knowledge_base.decision import Decision, Understanding, decide, settled_by_the_nlu
+from knowledge_base.decision import Decision, Understanding, chosen, decide, settled_by_the_nlu
 from knowledge_base.gap_log import UNANSWERED, GapLog
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
@@ -17,9 +17,9 @@ MISS_REASONS = frozenset({"low_confidence", "repeated_misses"})
 
 
 def is_miss(decision: Decision) -> bool:
-    """The bot could not answer a question (not a greeting, the out-of-scope reply, or a
-    hand-over the customer asked for)."""
-    return decision.decision == "rephrase" or decision.reason in MISS_REASONS
+    """The bot could not answer a question at once (not a greeting, the out-of-scope reply, or a
+    hand-over the customer asked for): it offered articles, asked to rephrase or handed over."""
+    return decision.decision in ("suggest", "rephrase") or decision.reason in MISS_REASONS
 
 
 class KnowledgeAnswers:
@@ -48,16 +48,19 @@ class KnowledgeAnswers:
         language: str,
         intent: str | None,
         confidence: float | None = None,
+        article: str | None = None,
     ) -> Decision:
         """The bot's decision in a conversation. Its misses in a row are counted in the
         conversation's header (anything else ends the run); the questions it could not answer are
         kept for the editors, phone numbers and emails masked too. The knowledge base is not
         searched when the NLU alone settles the decision (a sure greeting, a sure request for a
-        person): the decision then lists no articles."""
+        person): the decision then lists no articles. An article the customer chose among those
+        offered (`article`, its slug) is the answer while it is published."""
+        if article is not None:
+            return await self._chosen(conversation_id, language, article)
         understanding = understanding_of(intent, confidence)
         if settled_by_the_nlu(understanding, self._settings.decision_policy):
-            threshold = self._settings.kb_answer_threshold
-            result = SearchResult(language, hits=[], answer=None, threshold=threshold)
+            result = self._nothing_found(language)
         else:
             result = await self._search(question, language)
         decision = self._decide(result, understanding, misses=0)
@@ -69,6 +72,19 @@ class KnowledgeAnswers:
         await self._unanswered.record(masked, language)
         await self._gap_log.record(masked, language, UNANSWERED)
         return self._decide(result, understanding, misses=in_a_row - 1)
+
+    async def _chosen(self, conversation_id: str, language: str, slug: str) -> Decision:
+        """The article the customer chose is the answer (it ends a run of misses); one
+        unpublished since it was offered is a miss of its own kind: the customer is asked again."""
+        found = self._knowledge.article(language, slug)
+        await self._conversations.count_misses(conversation_id, found is None)
+        if found is None:
+            return self._decide(self._nothing_found(language), understanding_of(None, 1.0), 0)
+        return chosen(found, self._settings.kb_answer_threshold, self._settings.base_url)
+
+    def _nothing_found(self, language: str) -> SearchResult:
+        threshold = self._settings.kb_answer_threshold
+        return SearchResult(language, hits=[], answer=None, threshold=threshold)
 
     async def preview(self, question: str, language: str) -> Decision:
         """What the bot would decide were this the first message of a conversation (the

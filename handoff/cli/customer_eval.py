@@ -3,8 +3,11 @@
 Each question opens a new conversation through the widget's socket of a running hub, exactly as
 a customer's first message, and goes through the hub, Rasa's NLU and rules, the action server and
 the knowledge base. The outcome is read from the conversation once the bot's turn is over:
-answered with which article, asked to rephrase, the out-of-scope reply, another reply, or handed
-to a person (why, and how urgently).
+answered with which article, articles offered to choose from, asked to rephrase, the
+out-of-scope reply, another reply, or handed to a person (why, and how urgently). When the bot
+offers articles and the right one is among them, the customer presses it, as a customer would,
+and the bot's answer to that press is the outcome (`chosen`): right after one press, counted
+apart from the right answers at once.
 
 The test CSV is the evaluation contract's (`text,category`, `oos` for out of scope), with two
 additions: a `language` column (else every row is in --language), and `handover:<why>`
@@ -20,7 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import websockets
@@ -28,12 +31,13 @@ from redis.asyncio import Redis
 
 from handoff.assistant.rasa_client import article_slug
 from handoff.cli import processes
-from handoff.conversations.model import Sender
+from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.evaluate import median_and_p95
 
 OUT_OF_SCOPE = "oos"
+ARTICLE_BUTTON = "/ask_faq"  # an offered article's button: this intent, the article as entity
 HANDOVER = "handover:"
 REPLY_TIMEOUT_SECONDS = 60
 
@@ -49,10 +53,13 @@ class Question:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the bot did with a question: answer, rephrase, out_of_scope, other or handover."""
+    """What the bot did with a question: answer, suggest, rephrase, out_of_scope, other or
+    handover."""
 
     kind: str
     slug: str | None = None  # the article it answered with
+    suggested: tuple[str, ...] = ()  # the articles it offered to choose from
+    chosen: bool = False  # answered once the customer pressed the right article offered
     reason: str | None = None  # why it handed over
     priority: str | None = None  # how urgently
     intent: str | None = None  # what Rasa's NLU made of the question
@@ -82,10 +89,29 @@ async def ask(ws_url: str, store: ConversationStore, question: Question, number:
         message = {"type": "message", "text": question.text, "client_id": uuid.uuid4().hex}
         await socket.send(json.dumps(message))
         conversation_id = (await _frame(socket, "conversation"))["conversation_id"]
-        while (await _frame(socket, "typing"))["on"]:
-            continue
+        await _bot_turn(socket)
         reply_ms = (time.perf_counter() - started) * 1000
-    return await outcome_of(store, conversation_id, reply_ms)
+        outcome = await outcome_of(store, conversation_id, reply_ms)
+        if question.category not in outcome.suggested:
+            return outcome
+        button = await _offered(store, conversation_id, question.category)
+        await socket.send(json.dumps({"type": "button", **button, "client_id": uuid.uuid4().hex}))
+        await _bot_turn(socket)
+        chosen = await outcome_of(store, conversation_id, reply_ms)
+        return replace(chosen, suggested=outcome.suggested, chosen=chosen.kind == "answer")
+
+
+async def _bot_turn(socket: websockets.ClientConnection) -> None:
+    """Until the bot's typing goes off: its turn is over."""
+    while (await _frame(socket, "typing"))["on"]:
+        continue
+
+
+async def _offered(store: ConversationStore, conversation_id: str, slug: str) -> dict[str, str]:
+    """The button of the offered article with this slug (its title and payload)."""
+    entries = await store.entries(conversation_id)
+    buttons = [b for e in entries for b in e.buttons if article_choice(b.payload) == slug]
+    return {"title": buttons[-1].title, "payload": buttons[-1].payload}
 
 
 async def _frame(socket: websockets.ClientConnection, kind: str) -> dict:
@@ -98,9 +124,9 @@ async def _frame(socket: websockets.ClientConnection, kind: str) -> dict:
 
 
 async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: float) -> Outcome:
-    """Read what the bot did from the conversation's header and transcript."""
+    """Read what the bot did in its latest turn from the conversation's header and transcript."""
     conversation = await store.get(conversation_id)
-    replies = [e for e in await store.entries(conversation_id) if e.sender is Sender.BOT]
+    replies = _latest_turn(await store.entries(conversation_id))
     intent = replies[0].meta.get("intent") if replies else conversation.intent
     if conversation.reason:
         return Outcome(
@@ -114,14 +140,32 @@ async def outcome_of(store: ConversationStore, conversation_id: str, reply_ms: f
     if link:
         return Outcome("answer", slug=article_slug(link), intent=intent, reply_ms=reply_ms)
     decision = replies[0].meta.get("decision") if replies else None
-    return Outcome(reply_kind(decision, intent), intent=intent, reply_ms=reply_ms)
+    offered = [article_choice(b.payload) for e in replies for b in e.buttons]
+    suggested = tuple(slug for slug in offered if slug)
+    return Outcome(
+        reply_kind(decision, intent), suggested=suggested, intent=intent, reply_ms=reply_ms
+    )
+
+
+def _latest_turn(entries: list[Entry]) -> list[Entry]:
+    """The bot's entries after the customer's latest message."""
+    latest = max((i for i, e in enumerate(entries) if e.sender is Sender.CUSTOMER), default=-1)
+    return [e for e in entries[latest + 1 :] if e.sender is Sender.BOT]
+
+
+def article_choice(payload: str) -> str | None:
+    """The slug a button's payload chooses (actions/respond.py: suggest), or None."""
+    intent, brace, entities = payload.partition("{")
+    if intent != ARTICLE_BUTTON or not brace:
+        return None
+    return json.loads(brace + entities).get("article")
 
 
 def reply_kind(decision: str | None, intent: str | None) -> str:
     """What a turn that neither answered nor handed over was: a request to rephrase, the
     out-of-scope reply, or another reply (a greeting, thanks)."""
-    if decision == "rephrase":
-        return "rephrase"
+    if decision in ("suggest", "rephrase"):
+        return decision
     return "out_of_scope" if intent == "out_of_scope" else "other"
 
 
@@ -138,16 +182,20 @@ def score(questions: list[Question], outcomes: list[Outcome]) -> dict[str, dict]
             "questions": len(pairs),
             "in_scope": len(in_scope),
             "right_answer": _percent(
-                [o.kind == "answer" and o.slug == q.category for q, o in in_scope]
+                [o.kind == "answer" and o.slug == q.category and not o.chosen for q, o in in_scope]
             ),
+            "right_after_choosing": _percent([o.chosen for _, o in in_scope]),
             "wrong_answer": _percent(
                 [o.kind == "answer" and o.slug != q.category for q, o in in_scope]
             ),
             "needless_handover": _percent([o.kind == "handover" for _, o in in_scope]),
             "needless_urgent_handover": _percent([_urgent(o) for _, o in in_scope]),
             "asked_to_rephrase": _percent([o.kind == "rephrase" for _, o in in_scope]),
+            "offered_articles": _percent([bool(o.suggested) for _, o in in_scope]),
+            "offered_without_the_right_one": _percent([o.kind == "suggest" for _, o in in_scope]),
             "out_of_scope": len(out_of_scope),
             "out_of_scope_not_answered": _percent([o.kind != "answer" for o in out_of_scope]),
+            "out_of_scope_offered_articles": _percent([o.kind == "suggest" for o in out_of_scope]),
             "out_of_scope_urgent_handover": _percent([_urgent(o) for o in out_of_scope]),
             "handover_cases": len(handovers),
             "handover_reached_person": {
@@ -223,8 +271,10 @@ def run_e2e(test: Path, language: str, log_dir: Path) -> dict:
 # How each outcome is shown in the plot, in this order, and its colour.
 SHOWN = {
     "right answer": "tab:green",
+    "right after choosing": "yellowgreen",
     "wrong answer": "tab:red",
     "answered": "tab:red",
+    "offered articles": "khaki",
     "asked to rephrase": "tab:olive",
     "out-of-scope reply": "tab:gray",
     "other reply": "tab:purple",
@@ -238,12 +288,17 @@ def _shown(row: dict) -> str:
     if row["kind"] == "answer":
         if row["category"] == OUT_OF_SCOPE or row["category"].startswith(HANDOVER):
             return "answered"
-        return "right answer" if row["slug"] == row["category"] else "wrong answer"
+        if row["slug"] != row["category"]:
+            return "wrong answer"
+        return "right after choosing" if row["chosen"] else "right answer"
     if row["kind"] == "handover":
         return "handed over, urgent" if row["priority"] == "urgent" else "handed over"
-    return {"rephrase": "asked to rephrase", "out_of_scope": "out-of-scope reply"}.get(
-        row["kind"], "other reply"
-    )
+    shown = {
+        "suggest": "offered articles",
+        "rephrase": "asked to rephrase",
+        "out_of_scope": "out-of-scope reply",
+    }
+    return shown.get(row["kind"], "other reply")
 
 
 def _group(category: str) -> str:

@@ -38,10 +38,12 @@ THRESHOLDS = ("unsure", "urgent", "disputed", "person", "out_of_scope", "social"
 # more of them than a day of real chats does); a wrong article, three.
 COSTS = {
     "right_answer": -1.0,
+    "right_after_choosing": -0.5,  # one press more than an answer at once
     "wrong_answer": 3.0,
     "needless_handover": 1.0,
     "needless_urgent_handover": 5.0,  # on top of the hand-over: it holds back real fraud
     "asked_to_rephrase": 1.0,  # a failure to answer, as a needless hand-over is
+    "offered_without_the_right_one": 1.0,  # as asking to rephrase
     "other_reply": 1.0,
     "out_of_scope_answered": 3.0,
     "fraud_or_complaint_missed": 5.0,
@@ -85,6 +87,12 @@ def outcome(reading: Reading, policy: Policy) -> Outcome:
     intent = reading.understanding.intent
     if decision.decision == "answer":
         return Outcome("answer", slug=decision.results[0].slug, intent=intent)
+    if decision.decision == "suggest":
+        offered = tuple(article.slug for article in decision.suggestions)
+        if reading.question.category in offered:  # the customer presses it
+            slug = reading.question.category
+            return Outcome("answer", slug=slug, suggested=offered, chosen=True, intent=intent)
+        return Outcome("suggest", suggested=offered, intent=intent)
     if decision.decision == "escalate":
         priority = Escalation.because(decision.reason or "").priority.name.lower()
         return Outcome("handover", reason=decision.reason, priority=priority, intent=intent)
@@ -116,10 +124,13 @@ def question_cost(question: Question, outcome_: Outcome) -> float:
     if category == customer_eval.OUT_OF_SCOPE:
         return penalty + (COSTS["out_of_scope_answered"] if outcome_.kind == "answer" else 0.0)
     if outcome_.kind == "answer":
-        return COSTS["right_answer" if outcome_.slug == category else "wrong_answer"]
+        if outcome_.slug != category:
+            return COSTS["wrong_answer"]
+        return COSTS["right_after_choosing" if outcome_.chosen else "right_answer"]
     if handed_over:
         return penalty + COSTS["needless_handover"]
-    return COSTS["asked_to_rephrase" if outcome_.kind == "rephrase" else "other_reply"]
+    unanswered = {"rephrase": "asked_to_rephrase", "suggest": "offered_without_the_right_one"}
+    return COSTS[unanswered.get(outcome_.kind, "other_reply")]
 
 
 def fit(readings: list[Reading], start: Policy) -> Policy:

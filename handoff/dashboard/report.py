@@ -30,7 +30,8 @@ end
 return cjson.encode(read)
 """
 DURATIONS = {"first_response": "First response", "handle": "Handle time", "wait": "Queue wait"}
-QUESTION_DECISIONS = ("answer", "rephrase", "escalate")  # "reply" answers hello, thanks, yes, no
+# The decisions on questions ("reply" answers hello, thanks, yes, no).
+QUESTION_DECISIONS = ("answer", "suggest", "rephrase", "escalate")
 PRIORITIES = ("urgent", "high", "normal")
 ARTICLES_SHOWN = 20
 

@@ -7,12 +7,13 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.cli.customer_eval import article_choice
 from handoff.cli.processes import Supervisor, bot_processes
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base import keys as knowledge_keys
-from tests.bot_responses import expected_texts
+from tests.bot_responses import article_answer, expected_texts
 from tests.support import SwitchableProxy, WidgetClient, ws_url
 
 pytestmark = pytest.mark.e2e
@@ -229,6 +230,31 @@ async def test_an_answer_that_did_not_help_goes_to_a_person(
     header = await assert_hands_over(widget, redis, "no", "not_helped")
     assert header["intent"] == "deny"
     await until_logged_as_a_gap(redis, question, "not_helpful")
+
+
+# (a question no article answers confidently, its language, the article it is about)
+NEAR_MISSES = [
+    ("can you change the account number on HR771203948, i swapped two digits", "en",
+     "wrong-recipient-details"),
+    ("취소하면 수수료도 같이 돌려주는 거죠?", "ko", "transfer-cancel"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "language", "slug"), NEAR_MISSES)
+async def test_close_articles_are_offered_and_the_one_pressed_answers(
+    widget: WidgetClient, redis: Redis, question: str, language: str, slug: str
+) -> None:
+    await widget.connect(language=language)
+    offer = await assert_bot_says(widget, question, "utter_kb_suggest", language)
+    *articles, person = offer["buttons"]
+    assert person["payload"] == "/request_human" and 1 <= len(articles) <= 3
+    [button] = [b for b in articles if article_choice(b["payload"]) == slug]
+    assert (await widget_header(widget, redis))["misses"] == "1"
+    answer, *_, feedback = await widget.presses(button)
+    assert answer["text"] == article_answer(slug, language)
+    assert answer["link"]["url"].endswith(f"/help/{language}/{slug}")
+    assert [b["payload"] for b in feedback["buttons"]] == ["/affirm", "/deny"]
+    assert (await widget_header(widget, redis)).get("misses", "0") == "0"
 
 
 async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_editors(

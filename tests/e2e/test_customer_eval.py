@@ -16,6 +16,9 @@ CASES = [
     ("does the quantum ledger support my alpaca's pension fund", "fees", "en",
      ("rephrase", None, None, None)),
     ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
+    # Offered articles to choose from: the customer presses the right one.
+    ("can you change the account number on HR771203948, i swapped two digits",
+     "wrong-recipient-details", "en", ("answer", "wrong-recipient-details", None, None)),
     ("somebody logged into my account and sent money I never approved", "handover:fraud", "en",
      ("handover", None, "report_fraud", "urgent")),
     ("사람이랑 직접 이야기하고 싶어요", "handover:human", "ko",
@@ -31,7 +34,8 @@ async def test_each_outcome_is_read_from_the_conversation(
     read = [(o["kind"], o["slug"], o["reason"], o["priority"]) for o in report["outcomes"]]
     assert read == [expected for *_, expected in CASES]
     assert all(o["reply_ms"] > 0 for o in report["outcomes"])
+    assert [o["chosen"] for o in report["outcomes"]] == [i == 4 for i in range(len(CASES))]
+    assert "wrong-recipient-details" in report["outcomes"][4]["suggested"]
     english = report["languages"]["en"]
-    assert english["right_answer"] == 50.0 and english["handover_reached_person"] == {
-        "fraud": 100.0
-    }
+    assert english["right_answer"] == english["right_after_choosing"] == 33.33
+    assert english["handover_reached_person"] == {"fraud": 100.0}

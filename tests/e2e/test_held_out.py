@@ -31,8 +31,12 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # variants and Korean's bar 0.767. Korean right 80.6%, wrong 2.9% (4 of 139, above the issue's
 # 2%): its right-answer floor goes up to three questions below, its wrong-answer floor to three
 # questions above what was measured.
+# Seventh round (2026-12-03, benchmarks/results/e2e-heldout-suggest.json): close articles
+# offered as buttons, the right one pressed. Right after one press: English 12.9%, Korean 10.8%;
+# their floor is three questions below; the other figures did not move.
 FLOORS = [
     ("right_answer", ">=", {"en": 80.5, "ko": 78.4}),
+    ("right_after_choosing", ">=", {"en": 10.7, "ko": 8.6}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 5.0}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),

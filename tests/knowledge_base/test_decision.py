@@ -6,9 +6,11 @@ from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
 from knowledge_base.decision import (
     DISPUTED,
+    MOST_SUGGESTIONS,
     MessageKind,
     Policy,
     Understanding,
+    chosen,
     decide,
     settled_by_the_nlu,
 )
@@ -17,20 +19,30 @@ from knowledge_base.search import Hit, SearchResult
 POLICY = Policy(unsure=0.5, urgent=0.8, person=0.6, out_of_scope=0.7, social=0.9)
 
 
-def result(
-    confidence: float | None, threshold: float = 0.5, tags: tuple[str, ...] = ()
-) -> SearchResult:
-    """A search result whose top article has this confidence (None: no article at all)."""
-    article = Article(
-        slug="fees",
+def article(slug: str = "fees", tags: tuple[str, ...] = ()) -> Article:
+    return Article(
+        slug=slug,
         language="en",
-        title="Fees",
+        title=slug.title(),
         body="It depends.",
         tags=list(tags),
         status=Status.PUBLISHED,
     )
+
+
+def result(
+    confidence: float | None,
+    threshold: float = 0.5,
+    tags: tuple[str, ...] = (),
+    others: tuple[float, ...] = (),
+) -> SearchResult:
+    """A search result whose top article has this confidence (None: no article at all), and
+    other articles after it with the `others` confidences."""
     matched = "how much does it cost"
-    hits = [] if confidence is None else [Hit(article, 0.0, 0.0, 0.0, matched, confidence)]
+    hits = (
+        [] if confidence is None else [Hit(article(tags=tags), 0.0, 0.0, 0.0, matched, confidence)]
+    )
+    hits += [Hit(article(f"other-{i}"), 0.0, 0.0, 0.0, matched, c) for i, c in enumerate(others)]
     answer = hits[0] if hits and confidence >= threshold else None
     return SearchResult(language="en", hits=hits, answer=answer, threshold=threshold)
 
@@ -63,7 +75,7 @@ def test_a_confident_article_answers_a_question_whatever_the_misses() -> None:
 def test_a_miss_asks_to_rephrase_until_the_nlu_is_unsure_too_or_misses_repeat(
     nlu_confidence: float, misses: int, expected: tuple[str, str | None]
 ) -> None:
-    for kb in (0.3, None):
+    for kb in (0.2, None):
         assert decided(kb, understood(MessageKind.QUESTION, nlu_confidence), misses) == expected
 
 
@@ -71,6 +83,30 @@ def test_the_limit_of_misses_in_a_row_is_a_setting() -> None:
     assert decide(result(0.1), misses=1, max_misses=3).decision == "rephrase"
     assert decide(result(0.1), misses=2, max_misses=3).decision == "escalate"
     assert decide(result(0.1), misses=0, max_misses=1).decision == "escalate"
+
+
+def test_a_miss_offers_the_leading_articles_when_the_top_one_is_close() -> None:
+    policy = POLICY.model_copy(update={"suggest": 0.3})
+    sure = understood(MessageKind.QUESTION, 0.9)
+    decision = decide(result(0.35, others=(0.2,)), sure, policy=policy)
+    assert decision.decision == "suggest"
+    assert [a.slug for a in decision.suggestions] == ["fees", "other-0"]
+    many = decide(result(0.45, others=(0.4, 0.1, 0.05)), sure, policy=policy)
+    assert len(many.suggestions) == MOST_SUGGESTIONS and len(many.results) == 4
+    # The top one not close (whatever the lower ones' shares): rephrase.
+    assert decide(result(0.25, others=(0.7,)), sure, policy=policy).decision == "rephrase"
+    # An answer or a hand-over offers none.
+    for answered in (result(0.9, others=(0.3,)), result(0.45, others=(0.3,))):
+        decision = decide(answered, sure, policy=policy, misses=answered.answer is None)
+        assert decision.decision in ("answer", "escalate") and not decision.suggestions
+
+
+def test_the_article_a_customer_chose_is_the_answer() -> None:
+    decision = chosen(article("close-account"), 0.5, base_url="https://help.example")
+    assert (decision.decision, decision.reason, decision.suggestions) == ("answer", None, [])
+    [answer] = decision.results
+    assert (answer.slug, answer.title, answer.confidence) == ("close-account", "Close-Account", 1.0)
+    assert answer.url == "https://help.example/help/en/close-account"
 
 
 @pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
@@ -124,14 +160,15 @@ def test_out_of_scope_and_social_messages_get_their_reply_unless_an_article_outw
 
 def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:
     assert decide(result(0.8)).decision == "answer"
-    assert decide(result(0.3)).decision == "rephrase"
+    assert decide(result(0.3)).decision == "suggest"
+    assert decide(result(0.2)).decision == "rephrase"
     assert decide(result(0.3)).intent is None
 
 
 def test_a_language_may_ask_more_of_an_article_than_the_search_does() -> None:
     stricter = Policy(unsure=0.5, article={"en": 0.85, "ko": 0.5})
     question = understood(MessageKind.QUESTION, 0.9)
-    assert decide(result(0.8), question, policy=stricter).decision == "rephrase"
+    assert decide(result(0.8), question, policy=stricter).decision == "suggest"
     assert decide(result(0.9), question, policy=stricter).decision == "answer"
     assert decide(result(0.8), question, policy=Policy(article={"ko": 0.95})).decision == "answer"
 

@@ -39,11 +39,15 @@ const percent = (value) => `${Math.round(value * 100)}%`;
 // What the bot can do with a message, and why it would not answer.
 const DECISIONS = {
   answer: "Answer with the top article",
+  suggest: "Offer the customer articles to choose from",
   rephrase: "Ask the customer to rephrase",
   escalate: "Hand over to a person",
   reply: "Reply to what it is",
 };
 const WHY = {
+  suggest:
+    "No article is confident enough to answer, but some come close: the customer is offered " +
+    "them as buttons (and a person's), and the one they press is the answer.",
   rephrase:
     "No article is confident enough. A first miss in a conversation asks the customer to say it " +
     "another way; more misses in a row hand the chat to a person.",

@@ -129,3 +129,23 @@ async def test_a_miss_the_nlu_was_unsure_of_too_escalates_at_once(
         "escalate",
         "low_confidence",
     )
+
+
+async def test_the_article_a_customer_pressed_is_the_answer(
+    action_server: httpx.AsyncClient, conversation_id: str
+) -> None:
+    body = {
+        "question": '/ask_faq{"article":"reset-password"}',
+        "language": "en",
+        "conversation_id": conversation_id,
+    }
+    response = await action_server.post(
+        "/internal/kb/answer", json=body | {"article": "reset-password"}
+    )
+    assert response.json()["decision"] == "answer"
+    assert [r["slug"] for r in response.json()["results"]] == ["reset-password"]
+    for malformed in ("../fees", "Reset-Password", "x" * 81):
+        refused = await action_server.post(
+            "/internal/kb/answer", json=body | {"article": malformed}
+        )
+        assert refused.status_code == 422

@@ -97,3 +97,23 @@ async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
     doubtful = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.5)
     assert doubtful.decision == "answer"
     assert doubtful.results[0].slug == "reset-password"
+
+
+async def test_the_article_a_customer_chose_answers_while_it_is_published(
+    answers: KnowledgeAnswers, unanswered: UnansweredQuestions, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    await answers.for_customer(conversation.id, MISSED, "en", None)
+    payload = '/ask_faq{"article":"reset-password"}'
+    decision = await answers.for_customer(
+        conversation.id, payload, "en", "ask_faq", 1.0, "reset-password"
+    )
+    assert (decision.decision, [r.slug for r in decision.results]) == ("answer", ["reset-password"])
+    assert (await store.get(conversation.id)).misses == 0
+    # A draft, or an article unpublished since it was offered: asked again, not answered.
+    for slug in ("fees", "no-such-article"):
+        payload = f'/ask_faq{{"article":"{slug}"}}'
+        gone = await answers.for_customer(conversation.id, payload, "en", "ask_faq", 1.0, slug)
+        assert (gone.decision, gone.results) == ("rephrase", [])
+    # The presses are not questions the editors should answer.
+    assert [kept.question for kept in await unanswered.most_asked("en")] == [MISSED]

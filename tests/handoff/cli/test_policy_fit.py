@@ -47,3 +47,20 @@ def test_a_fraud_report_answered_with_an_article_costs_five_needless_hand_overs(
     assert answered["en"]["handover_reached_person"]["fraud"] == 0.0
     assert cost(readings, Policy(urgent=0.5)) == 5
     assert cost(readings, Policy(urgent=0.5, article={"en": 0.95})) == 0
+
+
+def test_offered_articles_are_pressed_when_the_right_one_is_among_them() -> None:
+    policy = Policy(suggest=0.3)
+    offered = outcome(reading("fees", MessageKind.QUESTION, 0.9, 0.3), policy)
+    assert (offered.kind, offered.slug, offered.chosen, offered.suggested) == (
+        "answer",
+        "fees",
+        True,
+        ("fees",),
+    )
+    not_among = outcome(reading("close-account", MessageKind.QUESTION, 0.9, 0.3), policy)
+    assert (not_among.kind, not_among.suggested) == ("suggest", ("fees",))
+    readings = [reading("fees", MessageKind.QUESTION, 0.9, 0.3)]
+    # A press more than an answer at once, and better than asking to rephrase.
+    assert cost(readings, policy) == -0.5
+    assert cost(readings, Policy(suggest=0.5)) == 1.0

@@ -5,7 +5,11 @@ ratio); CPU and memory of every process. It starts its own stack (Redis, the see
 
 `.venv/bin/python -m benchmarks.load` (about 10 minutes); `--customers 20 --seconds 10` for a
 quick look. Each customer chats one conversation after another (the six messages of
-widget_latency.py, English and Korean), answering each reply at once.
+widget_latency.py, English and Korean), answering each reply at once: the turns/s are what the
+stack can carry, and each reply waits for every other customer's turn in the queue. With
+`--turns-per-second R` the customers together offer R turns a second instead: each sends its
+next message `customers / R` seconds after its last one (or at once on a later reply), their
+first messages spread over that time, so the latencies are those of a stack at that load.
 """
 
 import argparse
@@ -63,10 +67,33 @@ class Tally:
 Customer = Callable[[int, float, Tally], Awaitable[None]]
 
 
-def widget_customer(hub_urls: list[str]) -> Customer:
+@dataclass(frozen=True)
+class Pace:
+    """How often each customer sends: `interval` seconds from one message to the next (0: at
+    once on the reply), the customers' first messages spread over one interval."""
+
+    interval: float = 0.0
+    customers: int = 1
+
+    @classmethod
+    def offering(cls, turns_per_second: float | None, customers: int) -> "Pace":
+        """The pace at which these customers offer so many turns a second (None: at once)."""
+        return cls(customers / turns_per_second if turns_per_second else 0.0, customers)
+
+    async def start(self, index: int) -> None:
+        """Wait for this customer's turn to send its first message."""
+        await asyncio.sleep(self.interval * index / self.customers)
+
+    async def next(self, sent: float) -> None:
+        """Wait until the next message is due, the last one sent at `sent` (perf_counter)."""
+        await asyncio.sleep(max(0.0, sent + self.interval - time.perf_counter()))
+
+
+def widget_customer(hub_urls: list[str], pace: Pace) -> Customer:
     """Customers on the hubs' widget sockets, one after another on each hub."""
 
     async def chat(index: int, until: float, tally: Tally) -> None:
+        await pace.start(index)
         url = hub_urls[index % len(hub_urls)].replace("http", "ws") + "/ws/widget"
         address = {"X-Forwarded-For": f"10.9.{index // 256}.{index % 256}"}
         while time.monotonic() < until:
@@ -92,17 +119,19 @@ def widget_customer(hub_urls: list[str]) -> Customer:
                         tally.failures += 1
                     if time.monotonic() >= until:
                         break
+                    await pace.next(started)
             finally:
                 await widget.close()
 
     return chat
 
 
-def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str]) -> Customer:
+def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str], pace: Pace) -> Customer:
     """Customers straight on Rasa's hub channel, each conversation on its server as the hub
     would choose it."""
 
     async def chat(index: int, until: float, tally: Tally) -> None:
+        await pace.start(index)
         while time.monotonic() < until:
             conversation_id = uuid.uuid4().hex
             webhook = servers_for(conversation_id, rasa_urls)[0] + WEBHOOK_PATH
@@ -124,6 +153,7 @@ def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str]) -> Customer:
                     tally.failures += 1
                 if time.monotonic() >= until:
                     break
+                await pace.next(started)
 
     return chat
 
@@ -249,7 +279,11 @@ def load_stack(rasa_servers: int, log_dir: Path) -> Iterator[tuple[Settings, dic
 
 
 async def measure_stack(
-    settings: Settings, pids: dict[str, int], customers: list[int], seconds: float
+    settings: Settings,
+    pids: dict[str, int],
+    customers: list[int],
+    seconds: float,
+    turns_per_second: float | None = None,
 ) -> list[dict]:
     """Every cell on one stack: straight to Rasa, then through 1 and 2 hubs, for each load."""
     hub_urls = [f"http://127.0.0.1:{port}" for port in processes.hub_ports(settings)]
@@ -259,17 +293,22 @@ async def measure_stack(
     )
     redis = Redis.from_url(settings.redis_url or "")
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-        straight = rasa_customer(http, settings.rasa_urls)
+        at_once = Pace()
         # The first turns load what Rasa loads lazily.
-        await run_cell(straight, 2, WARM_UP_SECONDS, pids, redis)
-        await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids, redis)
+        await run_cell(
+            rasa_customer(http, settings.rasa_urls, at_once), 2, WARM_UP_SECONDS, pids, redis
+        )
+        await run_cell(widget_customer(hub_urls, at_once), 2, WARM_UP_SECONDS, pids, redis)
         cells = []
         for count in customers:
+            pace = Pace.offering(turns_per_second, count)
+            straight = rasa_customer(http, settings.rasa_urls, pace)
             bare = await run_cell(straight, count, seconds, pids, redis)
             for hubs in (1, 2):
-                widget = widget_customer(hub_urls[:hubs])
+                widget = widget_customer(hub_urls[:hubs], pace)
                 cell = await run_cell(widget, count, seconds, pids, redis)
                 cell["hubs"], cell["rasa_servers"] = hubs, settings.rasa_servers
+                cell["offered_turns_per_s"] = turns_per_second
                 cell["straight_to_rasa"] = bare
                 cell["turns_per_s_vs_straight"] = round(
                     cell["turns_per_s"] / max(bare["turns_per_s"], 0.1), 2
@@ -285,6 +324,12 @@ def main() -> None:
     parser.add_argument("--rasa-servers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--customers", type=int, nargs="+", default=[1, 20, 50, 200])
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument(
+        "--turns-per-second",
+        type=float,
+        default=None,
+        help="the turns a second the customers offer together (default: each at once)",
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--logs", type=Path, default=Path("var/load-logs"))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/load.json"))
@@ -293,11 +338,14 @@ def main() -> None:
     cells = []
     for rasa_servers in args.rasa_servers:
         with load_stack(rasa_servers, args.logs) as (settings, pids):
-            cells += asyncio.run(measure_stack(settings, pids, args.customers, args.seconds))
+            cells += asyncio.run(
+                measure_stack(settings, pids, args.customers, args.seconds, args.turns_per_second)
+            )
         report = {  # written after each stack, so that a later failure keeps what was measured
             "benchmark": "bot turns/s and reply latency, many customers (benchmarks/load.py)",
             "label": args.label,
             "seconds_per_cell": args.seconds,
+            "offered_turns_per_s": args.turns_per_second,  # None: each customer at once
             "cells": cells,
         } | reports.shared_machine(load_before)
         reports.write(report, args.out)

@@ -89,7 +89,10 @@ class Pace:
         await asyncio.sleep(max(0.0, sent + self.interval - time.perf_counter()))
 
 
-def widget_customer(hub_urls: list[str], pace: Pace) -> Customer:
+AT_ONCE = Pace()
+
+
+def widget_customer(hub_urls: list[str], pace: Pace = AT_ONCE) -> Customer:
     """Customers on the hubs' widget sockets, one after another on each hub."""
 
     async def chat(index: int, until: float, tally: Tally) -> None:
@@ -126,7 +129,7 @@ def widget_customer(hub_urls: list[str], pace: Pace) -> Customer:
     return chat
 
 
-def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str], pace: Pace) -> Customer:
+def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str], pace: Pace = AT_ONCE) -> Customer:
     """Customers straight on Rasa's hub channel, each conversation on its server as the hub
     would choose it."""
 
@@ -293,12 +296,9 @@ async def measure_stack(
     )
     redis = Redis.from_url(settings.redis_url or "")
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
-        at_once = Pace()
         # The first turns load what Rasa loads lazily.
-        await run_cell(
-            rasa_customer(http, settings.rasa_urls, at_once), 2, WARM_UP_SECONDS, pids, redis
-        )
-        await run_cell(widget_customer(hub_urls, at_once), 2, WARM_UP_SECONDS, pids, redis)
+        await run_cell(rasa_customer(http, settings.rasa_urls), 2, WARM_UP_SECONDS, pids, redis)
+        await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids, redis)
         cells = []
         for count in customers:
             pace = Pace.offering(turns_per_second, count)

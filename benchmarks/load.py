@@ -176,6 +176,12 @@ def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
     return totals
 
 
+def own_cpu_seconds() -> float:
+    """User and system CPU seconds of this process alone (the customers), not its children."""
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
 def rss_mib(pids: dict[str, int]) -> dict[str, float]:
     """Resident memory of each named process and its children, MiB."""
     return {
@@ -224,11 +230,13 @@ async def run_cell(
     flight (up to REPLY_TIMEOUT_SECONDS), whose replies count in the latencies and the CPU."""
     tally = Tally()
     redis_before = redis_counts(redis)
+    own_before = own_cpu_seconds()
     cpu_before, started = cpu_seconds(pids), time.monotonic()
     until = started + seconds
     await asyncio.gather(*(chat(index, until, tally) for index in range(customers)))
     elapsed = time.monotonic() - started
     cpu = {name: spent - cpu_before[name] for name, spent in cpu_seconds(pids).items()}
+    own = own_cpu_seconds() - own_before
     redis_spent = redis_counts(redis) - redis_before
     turns = len(tally.seconds)
     return {
@@ -247,6 +255,9 @@ async def run_cell(
         "opening_p95_ms": percentile_ms(tally.connect_seconds, 0.95),
         "cpu_ms_per_turn": {n: round(1000 * c / max(turns, 1), 1) for n, c in cpu.items()},
         "cpu_percent": {n: round(100 * c / elapsed) for n, c in cpu.items()},
+        # The customers' side (this process), on the same cores.
+        "load_generator_cpu_ms_per_turn": round(1000 * own / max(turns, 1), 1),
+        "load_generator_cpu_percent": round(100 * own / elapsed),
         "redis_per_turn": per_turn(redis_spent, turns),
         "rss_mib": rss_mib(pids),
     }

@@ -347,8 +347,7 @@ def intake_with_bot(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> Mes
     store = ConversationStore(redis, settings)
     queue = AgentQueue(redis, store, UserStore(redis), settings)
     rasa = RasaClient(http, bot.rasa_urls, bot.action_server_url)
-    pending = PendingEscalations(redis, queue)
-    return MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
+    return _intake(redis, store, queue, rasa)
 
 
 @asynccontextmanager
@@ -358,8 +357,14 @@ async def intake_without_bot(
     """The message intake of a hub whose Rasa is a closed port: every message goes to a person."""
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        rasa, pending = RasaClient(http, [dead], dead), PendingEscalations(redis, queue)
-        yield MessageIntake(store, rasa, queue, pending, GapLog(redis), 4000)
+        yield _intake(redis, store, queue, RasaClient(http, [dead], dead))
+
+
+def _intake(
+    redis: Redis, store: ConversationStore, queue: AgentQueue, rasa: RasaClient
+) -> MessageIntake:
+    """A hub's message intake over these parts, asking this Rasa (4,000-character messages)."""
+    return MessageIntake(store, rasa, queue, PendingEscalations(redis, queue), GapLog(redis), 4000)
 
 
 T = TypeVar("T")

@@ -7,7 +7,14 @@ from handoff.assistant.understanding import understanding_of
 from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
-from knowledge_base.decision import Decision, Understanding, chosen, decide, settled_by_the_nlu
+from knowledge_base.decision import (
+    SURE_QUESTION,
+    Decision,
+    Understanding,
+    chosen,
+    decide,
+    settled_by_the_nlu,
+)
 from knowledge_base.gap_log import UNANSWERED, GapLog
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
@@ -79,7 +86,7 @@ class KnowledgeAnswers:
         found = self._knowledge.article(language, slug)
         await self._conversations.count_misses(conversation_id, found is None)
         if found is None:
-            return self._decide(self._nothing_found(language), understanding_of(None, 1.0), 0)
+            return self._decide(self._nothing_found(language), SURE_QUESTION, misses=0)
         return chosen(found, self._settings.kb_answer_threshold, self._settings.base_url)
 
     def _nothing_found(self, language: str) -> SearchResult:

@@ -1,13 +1,17 @@
 """Run in the Rasa environment by test_rasa_speedups.py: what the bounded tracker store, the
-action-reply check, the kept-alive connections and the events' classes found by name do,
+action-reply check, the kept-alive connections (Rasa's to the action server, the action
+server's to the hub) and the events' classes found by name do,
 printed as one JSON object. Argument: a Redis URL for the store."""
 
 import asyncio
 import json
+import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import redis.connection
 import yaml
 from aiohttp import web
 from jsonschema import ValidationError
@@ -19,6 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
+from actions.hub import hub_session, post_to_hub
 from bot import action_results, event_types, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
@@ -65,9 +70,9 @@ def resolutions() -> list[list[str | None]]:
     return found
 
 
-async def connections_for(calls: int) -> dict:
-    """How many connections a local action server accepted for `calls` calls from Rasa's
-    endpoint client, and what it answered."""
+async def connections_for(calls: int, call: Callable[[str, int], Awaitable[dict]]) -> dict:
+    """How many connections a local server accepted for `calls` calls `call(its url, n)` made,
+    and what they got back (the JSON body each call sent)."""
     peers: set[int] = set()
 
     async def webhook(request: web.Request) -> web.Response:
@@ -81,12 +86,22 @@ async def connections_for(calls: int) -> dict:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
-    endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
     try:
-        answers = [await endpoint.request(json={"call": n}) for n in range(calls)]
+        answers = [await call(f"http://127.0.0.1:{port}", n) for n in range(calls)]
     finally:
         await runner.cleanup()
     return {"connections": len(peers), "answers": answers}
+
+
+async def by_rasas_endpoint(url: str, n: int) -> dict:
+    """A call as Rasa makes it to the action server."""
+    return await EndpointConfig(f"{url}/webhook").request(json={"call": n})
+
+
+async def by_the_action_server(url: str, n: int) -> dict:
+    """A call as the action server makes it to the hub."""
+    os.environ |= {"BATON_HUB_URL": url, "BATON_INTERNAL_TOKEN": "test"}
+    return await post_to_hub("/webhook", {"call": n})
 
 
 def action_calls(tracker: DialogueStateTracker, domain: Domain) -> dict:
@@ -116,17 +131,21 @@ async def main(redis_url: str) -> dict:
     bad = {"events": [{"event": "slot", "name": 5}], "responses": "not a list"}
     before = [rejection(good), rejection(bad)]
     action_results.install()
-    by_rasa = await connections_for(3)
+    by_rasa = await connections_for(3, by_rasas_endpoint)
     kept_connections.install()
-    pooled = await connections_for(3)
+    pooled = await connections_for(3, by_rasas_endpoint)
+    to_the_hub = await connections_for(3, by_the_action_server)
     resolved_by_rasa = resolutions()
     event_types.install()
     resolved_installed = resolutions()
     kept_again = await bounded.retrieve("long")
     await kept_connections.connection_pool().close()
+    await hub_session().close()
     return {
         "connections_by_rasa": by_rasa,
         "connections_kept": pooled,
+        "connections_to_the_hub": to_the_hub,
+        "redis_reply_parser": redis.connection.DefaultParser.__name__,
         "events_given": len(tracker.events),
         "events_kept": len(kept.events),
         "bytes_bounded": len(bounded.red.get(bounded.key_prefix + "long")),

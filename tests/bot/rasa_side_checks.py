@@ -8,13 +8,14 @@ import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import redis.connection
 import yaml
 from aiohttp import web
-from jsonschema import ValidationError
+from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
@@ -22,6 +23,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk import events as sdk
 
 from actions.hub import hub_session, post_to_hub
 from bot import action_results, event_types, kept_connections
@@ -43,6 +45,54 @@ def long_tracker(domain: Domain) -> DialogueStateTracker:
         ]
     events.append(ActionExecuted("action_listen"))
     return DialogueStateTracker.from_events("long", events, slots=domain.slots)
+
+
+def sdk_events() -> list[dict]:
+    """An event of every kind the action server can send, as rasa_sdk writes them."""
+    return [
+        sdk.ActionExecuted("action_respond", "policy", 0.9), sdk.ActionExecutionRejected("a"),
+        sdk.ActionReverted(), sdk.ActiveLoop("form"), sdk.AgentUttered("hi", {"a": 1}),
+        sdk.AllSlotsReset(), sdk.BotUttered("hi", {"buttons": [{"title": "t"}]}, {"m": 1}),
+        sdk.ConversationPaused(), sdk.ConversationResumed(), sdk.FollowupAction("action_x"),
+        sdk.Form("form"), sdk.FormValidation(False), sdk.LoopInterrupted(True),
+        sdk.ReminderCancelled("r"), sdk.ReminderScheduled("greet", datetime(2026, 1, 1)),
+        sdk.Restarted(), sdk.SessionStarted(), sdk.SlotSet("language", "ko"),
+        sdk.StoryExported(), sdk.UserUtteranceReverted(),
+        sdk.UserUttered("hi", {"intent": {"name": "greet", "confidence": 1.0}, "entities": []}),
+        {"event": "entities", "entities": [{"entity": "article", "value": "fees"}]},
+        {"event": "user_featurization", "use_text_for_featurization": False},
+    ]  # fmt: skip
+
+
+def replies_to_check() -> list:
+    """Action server replies, right and wrong: each kind of event as sent, then with each of its
+    fields given a value of another type, named as each other kind, unnamed, or not an object;
+    and replies whose events or responses are not lists of objects."""
+    events = sdk_events()
+    kinds = [event["event"] for event in events]
+    wrong = []
+    for event in events:
+        for key in event:
+            wrong += [event | {key: value} for value in (5, 0.5, "text", [], {}, None, True)]
+        wrong += [event | {"event": kind} for kind in [*kinds, "no_such_event"]]
+        wrong.append({key: value for key, value in event.items() if key != "event"})
+    wrong += [5, "slot", None, []]
+    replies = [{"events": [event], "responses": []} for event in events + wrong]
+    replies += [{"events": events, "responses": [{"text": "hi"}]}, {"events": events[:3]}, {}]
+    replies += [{"events": value} for value in (None, 5, {}, "slot")]
+    replies += [{"responses": value} for value in (None, 5, [5], ["text"])]
+    return [*replies, None, [], "reply"]
+
+
+def verdicts() -> dict:
+    """What Rasa's whole schema and bot/action_results.py say of replies_to_check()."""
+    schema = RemoteAction.action_response_format_spec()
+    whole = validators.validator_for(schema)(schema)
+    replies = replies_to_check()
+    return {
+        "by_the_schema": [whole.is_valid(reply) for reply in replies],
+        "by_kind": [action_results.is_valid(reply) for reply in replies],
+    }
 
 
 def rejection(result: dict) -> str | None:
@@ -158,6 +208,7 @@ async def main(redis_url: str) -> dict:
         "rejections_by_rasa": before,
         "rejections_installed": [rejection(good), rejection(bad)],
         "check_installed": RemoteAction._validate_action_result.__module__,
+        "verdicts": verdicts(),
         "action_calls": action_calls(kept, domain),
         "events_resolved_by_rasa": resolved_by_rasa,
         "events_resolved_installed": resolved_installed,

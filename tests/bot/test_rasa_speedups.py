@@ -75,6 +75,12 @@ def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:
     assert seen["check_installed"] == "bot.action_results"
 
 
+def test_checking_each_event_as_its_kind_gives_the_whole_schema_s_verdicts(seen: dict) -> None:
+    by_the_schema, by_kind = seen["verdicts"]["by_the_schema"], seen["verdicts"]["by_kind"]
+    assert by_kind == by_the_schema
+    assert by_the_schema.count(True) > 300 and by_the_schema.count(False) > 300
+
+
 def test_only_the_form_s_validation_is_sent_rasa_s_domain(seen: dict) -> None:
     calls = seen["action_calls"]  # with bot/endpoints.yml's enable_selective_domain
     assert calls["validate_transfer_reference_form"]["domain"]  # rasa_sdk's form reads it

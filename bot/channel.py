@@ -11,12 +11,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import action_results, diet_inference, event_types, graph_runner, kept_connections
+from bot import (
+    action_failures,
+    action_results,
+    diet_inference,
+    event_types,
+    graph_runner,
+    kept_connections,
+)
 from bot.intents import best_intent
 
 logger = logging.getLogger(__name__)
 SUPPORTED_LANGUAGES = frozenset({"en", "ko"})
 LANGUAGE_ENTITY = "language"  # it fills the `language` slot (bot/domain.yml)
+action_failures.install()
 action_results.install()
 diet_inference.install()
 event_types.install()
@@ -29,7 +37,8 @@ class HubInput(InputChannel):
     POST /webhooks/hub/parse {message} -> {intent}: the NLU alone, in no conversation.
     The intent is the NLU's best (bot/intents.py), with its confidence. The channel runs the NLU
     itself and hands Rasa what it understood: one parse a message, and no tracker read after;
-    the language in the metadata joins it as an entity, so no action server call sets the slot."""
+    the language in the metadata joins it as an entity, so no action server call sets the slot.
+    A turn whose custom action failed answers 502 (bot/action_failures.py)."""
 
     @classmethod
     def name(cls) -> str:
@@ -56,16 +65,20 @@ class HubInput(InputChannel):
                 UserMessage(text, sender_id=sender, input_channel=self.name(), metadata=metadata)
             )
             parsed["entities"] = [*parsed["entities"], *language_entity(metadata, sender)]
-            await on_new_message(
-                UserMessage(
-                    text,
-                    collector,
-                    sender,
-                    parse_data=parsed,
-                    input_channel=self.name(),
-                    metadata=metadata,
+            with action_failures.noted() as failed:
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender,
+                        parse_data=parsed,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                    )
                 )
-            )
+            if failed:  # the answer lacks those actions' work: the hub hands over
+                error = f"the action server failed to run {', '.join(failed)}"
+                return response.json({"error": error}, status=502)
             return response.json({"messages": collector.messages, "intent": best_intent(parsed)})
 
         @hub.route("/parse", methods=["POST"])

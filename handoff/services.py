@@ -127,7 +127,7 @@ class Services:
         pending = PendingEscalations(redis, queue)
         binary_redis = connect_redis(settings, socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS)
         articles = ArticleStore(redis)
-        rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
+        rasa = RasaClient(http, settings.rasa_urls)
         rate_limits = RateLimits(redis, settings)
         unanswered = UnansweredQuestions(redis)
         gap_log = GapLog(redis)

@@ -346,7 +346,7 @@ def intake_with_bot(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> Mes
     settings = settings_on_free_ports("redis://unused")
     store = ConversationStore(redis, settings)
     queue = AgentQueue(redis, store, UserStore(redis), settings)
-    rasa = RasaClient(http, bot.rasa_urls, bot.action_server_url)
+    rasa = RasaClient(http, bot.rasa_urls)
     return _intake(redis, store, queue, rasa)
 
 
@@ -357,7 +357,7 @@ async def intake_without_bot(
     """The message intake of a hub whose Rasa is a closed port: every message goes to a person."""
     async with httpx.AsyncClient(timeout=2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
-        yield _intake(redis, store, queue, RasaClient(http, [dead], dead))
+        yield _intake(redis, store, queue, RasaClient(http, [dead]))
 
 
 def _intake(

@@ -1,6 +1,5 @@
 """The hub's client of Rasa (via bot/channel.py): one customer message in, the bot's turn out."""
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,15 +16,15 @@ PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not h
 WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
-MAX_CONNECTIONS = 100  # to Rasa and the action server, together; a turn over it waits for one
-# Rasa and the action server (Sanic) close a connection idle for 5 s: the hub drops its idle ones
+MAX_CONNECTIONS = 100  # to the Rasa servers, together; a turn over it waits for one
+# Rasa (Sanic) closes a connection idle for 5 s: the hub drops its idle ones
 # well before, so that no turn goes out on a connection the other end is closing.
 SERVER_KEEP_ALIVE_SECONDS = 5.0
 IDLE_SECONDS = 2.0
 
 
 def http_client(timeout_seconds: float) -> httpx.AsyncClient:
-    """The hub's HTTP client of Rasa and the action server. It keeps every connection it opens
+    """The hub's HTTP client of Rasa. It keeps every connection it opens
     for the next request: httpx's default keeps 20, so with more customers at once than that,
     every turn opened a new connection (benchmarks/rasa-turn-profile.md). It keeps them idle
     for IDLE_SECONDS, not httpx's 5 s: at Sanic's own 5 s, a turn sent as Rasa closed the
@@ -103,14 +102,10 @@ class BotTurn:
 class RasaClient:
     """Sends customer messages to the hub's channel of a Rasa server (rasa_servers.py chooses)."""
 
-    def __init__(
-        self, http: httpx.AsyncClient, rasa_urls: Sequence[str], action_server_url: str
-    ) -> None:
+    def __init__(self, http: httpx.AsyncClient, rasa_urls: Sequence[str]) -> None:
         """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
         self._servers = [url.rstrip("/") for url in rasa_urls]
-        self._health_url = f"{action_server_url.rstrip('/')}/health"
-        self._health_check: asyncio.Future[httpx.Response] | None = None
 
     async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:
         """POST to the first server for this key that can be reached; the last one's error if
@@ -122,13 +117,6 @@ class RasaClient:
             except NOT_REACHED as error:
                 logger.warning("Rasa server %s is down, trying the next: %r", server, error)
         return await self._http.post(f"{last}{path}", json=body, **options)
-
-    async def _action_server_health(self) -> httpx.Response:
-        """The action server's health check: one at a time, its answer shared by every turn
-        that asks while it runs (many customers at once make one check, not one each)."""
-        if self._health_check is None or self._health_check.done():
-            self._health_check = asyncio.ensure_future(self._http.get(self._health_url))
-        return await asyncio.shield(self._health_check)
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
@@ -151,18 +139,13 @@ class RasaClient:
     async def send(self, conversation_id: str, text: str, language: str) -> BotTurn:
         """Forward a message; the conversation id is Rasa's sender id.
 
-        Rasa answers even when its action server is down (in the wrong language, without the
-        actions' work), so the action server's health is checked alongside, at no extra wait
-        (a check already under way for another turn counts).
+        A turn whose call to the action server failed comes back as a 502 (bot/channel.py):
+        Rasa would otherwise answer without the actions' work.
         """
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
-            response, health = await asyncio.gather(
-                self._post(conversation_id, WEBHOOK_PATH, body),
-                self._action_server_health(),
-            )
+            response = await self._post(conversation_id, WEBHOOK_PATH, body)
             response.raise_for_status()
-            health.raise_for_status()
             return _turn(response.json())
         except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as error:
             # Down, or an answer of the wrong shape: either way the bot cannot be trusted now.

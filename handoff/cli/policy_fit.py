@@ -71,7 +71,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
     )
     readings = []
     async with httpx.AsyncClient() as http:
-        rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
+        rasa = RasaClient(http, settings.rasa_urls)
         for question in questions:
             intent, confidence = await rasa.intent_of(question.text)
             if intent is None:

@@ -4,10 +4,13 @@ server's to the hub) and the events' classes found by name do,
 printed as one JSON object. Argument: a Redis URL for the store."""
 
 import asyncio
+import contextlib
 import json
 import os
+import socket
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,16 +20,18 @@ import yaml
 from aiohttp import web
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.tracker_store import RedisTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import events as sdk
 
 from actions.hub import hub_session, post_to_hub
-from bot import action_results, event_types, kept_connections
+from bot import action_failures, action_results, event_types, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
 TURNS = 100
@@ -120,6 +125,23 @@ def resolutions() -> list[list[str | None]]:
     return found
 
 
+@asynccontextmanager
+async def local_server(
+    webhook: Callable[[web.Request], Awaitable[web.Response]],
+) -> AsyncIterator[str]:
+    """An aiohttp server on a free loopback port answering POST /webhook; its URL."""
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        yield f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+    finally:
+        await runner.cleanup()
+
+
 async def connections_for(calls: int, call: Callable[[str, int], Awaitable[dict]]) -> dict:
     """How many connections a local server accepted for `calls` calls `call(its url, n)` made,
     and what they got back (the JSON body each call sent)."""
@@ -129,18 +151,32 @@ async def connections_for(calls: int, call: Callable[[str, int], Awaitable[dict]
         peers.add(request.transport.get_extra_info("peername")[1])
         return web.json_response({"events": [], "responses": [await request.json()]})
 
-    app = web.Application()
-    app.router.add_post("/webhook", webhook)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        answers = [await call(f"http://127.0.0.1:{port}", n) for n in range(calls)]
-    finally:
-        await runner.cleanup()
+    async with local_server(webhook) as url:
+        answers = [await call(url, n) for n in range(calls)]
     return {"connections": len(peers), "answers": answers}
+
+
+async def failures_noted(tracker: DialogueStateTracker, domain: Domain) -> list[list[str]]:
+    """The actions bot/action_failures.py notes: run against an action server that is down,
+    that fails, and that rejects the action (as a form's validation does)."""
+
+    async def fails(request: web.Request) -> web.Response:
+        return web.json_response({"error": "boom"}, status=500)
+
+    async def rejects(request: web.Request) -> web.Response:
+        return web.json_response({"action_name": "action_respond", "error": "no"}, status=400)
+
+    noted = []
+    async with local_server(fails) as failing, local_server(rejects) as rejecting:
+        with socket.socket() as probe:  # a port nothing listens on
+            probe.bind(("127.0.0.1", 0))
+            closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        for url in (closed, failing, rejecting):
+            action = RemoteAction("action_respond", EndpointConfig(f"{url}/webhook"))
+            with action_failures.noted() as failed, contextlib.suppress(RasaException):
+                await action.run(CollectingOutputChannel(), None, tracker, domain)
+            noted.append(failed)
+    return noted
 
 
 async def by_rasas_endpoint(url: str, n: int) -> dict:
@@ -181,6 +217,7 @@ async def main(redis_url: str) -> dict:
     bad = {"events": [{"event": "slot", "name": 5}], "responses": "not a list"}
     before = [rejection(good), rejection(bad)]
     action_results.install()
+    action_failures.install()
     by_rasa = await connections_for(3, by_rasas_endpoint)
     kept_connections.install()
     pooled = await connections_for(3, by_rasas_endpoint)
@@ -209,6 +246,7 @@ async def main(redis_url: str) -> dict:
         "rejections_installed": [rejection(good), rejection(bad)],
         "check_installed": RemoteAction._validate_action_result.__module__,
         "verdicts": verdicts(),
+        "failures_noted": await failures_noted(tracker, domain),
         "action_calls": action_calls(kept, domain),
         "events_resolved_by_rasa": resolved_by_rasa,
         "events_resolved_installed": resolved_installed,

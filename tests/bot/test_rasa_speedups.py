@@ -81,6 +81,12 @@ def test_checking_each_event_as_its_kind_gives_the_whole_schema_s_verdicts(seen:
     assert by_the_schema.count(True) > 300 and by_the_schema.count(False) > 300
 
 
+def test_a_failed_action_is_noted_and_a_rejected_one_is_not(seen: dict) -> None:
+    down, failing, rejecting = seen["failures_noted"]
+    assert down == failing == ["action_respond"]
+    assert rejecting == []
+
+
 def test_only_the_form_s_validation_is_sent_rasa_s_domain(seen: dict) -> None:
     calls = seen["action_calls"]  # with bot/endpoints.yml's enable_selective_domain
     assert calls["validate_transfer_reference_form"]["domain"]  # rasa_sdk's form reads it

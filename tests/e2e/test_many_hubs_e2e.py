@@ -173,7 +173,7 @@ async def test_both_rasa_servers_answer_and_one_takes_over_when_the_other_is_kil
     async with httpx.AsyncClient(timeout=60) as http:
         for url in settings.rasa_urls:
             assert (await http.get(f"{url}/webhooks/hub/")).json() == {"status": "ok"}
-        rasa = RasaClient(http, settings.rasa_urls, settings.action_server_url)
+        rasa = RasaClient(http, settings.rasa_urls)
         conversations = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
         for conversation_id in conversations:
             assert (await rasa.send(conversation_id, "hello", "en")).replies

@@ -106,7 +106,7 @@ async def test_rasas_tracker_expires_as_conversations_do(
     bot_stack: Settings, redis_url: str
 ) -> None:
     async with httpx.AsyncClient(timeout=30) as http:
-        rasa = RasaClient(http, bot_stack.rasa_urls, bot_stack.action_server_url)
+        rasa = RasaClient(http, bot_stack.rasa_urls)
         await rasa.send("retention-test", "hello", "en")
     shared = Redis.from_url(redis_url)
     try:

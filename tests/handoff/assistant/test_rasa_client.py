@@ -1,8 +1,8 @@
 """The hub's client of Rasa: Rasa's messages made a BotTurn (replies, buttons, article links,
-the hand-over request, the intent), AssistantUnavailable when Rasa or the action server fails,
+the hand-over request, the intent), AssistantUnavailable when Rasa or an action fails,
 and the NLU's intent for previews (None when Rasa is down).
 
-Rasa here is httpx's own MockTransport answering as bot/channel.py and the action server do;
+Rasa here is httpx's own MockTransport answering as bot/channel.py does;
 where a port matters (nothing listening, a server that never answers), a real loopback one."""
 
 import asyncio
@@ -34,19 +34,16 @@ from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
 
 RASA = "http://rasa.test:5005"
-ACTIONS = "http://actions.test:5055"
 
 
 @dataclass
 class FakeRasa:
-    """Answers the webhook, the NLU's parse route and the action server's health check; keeps
-    the requests it was sent."""
+    """Answers the webhook and the NLU's parse route; keeps the requests it was sent."""
 
     webhook: httpx.Response | Exception = field(
         default_factory=lambda: httpx.Response(200, json={})
     )
     parse: httpx.Response | Exception = field(default_factory=lambda: httpx.Response(200, json={}))
-    health: httpx.Response | Exception = field(default_factory=lambda: httpx.Response(200, json={}))
     requests: list[httpx.Request] = field(default_factory=list)
 
     def answer(self, messages: list[dict], intent: dict | None = None) -> None:
@@ -57,7 +54,6 @@ class FakeRasa:
         routes = {
             f"{RASA}/webhooks/hub/webhook": self.webhook,
             f"{RASA}/webhooks/hub/parse": self.parse,
-            f"{ACTIONS}/health": self.health,
         }
         response = routes.get(str(request.url))
         if response is None:
@@ -75,7 +71,7 @@ def rasa() -> FakeRasa:
 @pytest.fixture
 async def client(rasa: FakeRasa) -> AsyncIterator[RasaClient]:
     async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handle)) as http:
-        yield RasaClient(http, [f"{RASA}/"], ACTIONS)
+        yield RasaClient(http, [f"{RASA}/"])
 
 
 async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_language(
@@ -90,7 +86,7 @@ async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_lan
         "message": "hi there",
         "metadata": {"language": "ko"},
     }
-    assert [r.url.path for r in rasa.requests if r.url.host == "actions.test"] == ["/health"]
+    assert len(rasa.requests) == 1  # nothing else: a failed action comes back as a 502
 
 
 async def test_replies_keep_their_order_and_buttons_and_the_turn_its_intent(
@@ -252,13 +248,14 @@ async def test_the_turn_carries_the_decision_the_bot_carried_out(
     [
         httpx.Response(500, json={"messages": []}),
         httpx.Response(502, text="Bad Gateway"),
+        httpx.Response(502, json={"error": "the action server failed to run action_respond"}),
         httpx.Response(200, text="<html>It works!</html>"),
         httpx.Response(200, json={"intent": {"name": "greet"}}),
         httpx.Response(200, json=["not", "an", "object"]),
         httpx.ConnectError("connection refused"),
         httpx.ReadTimeout("timed out"),
     ],
-    ids=["500", "502", "html", "no messages", "a list", "refused", "timeout"],
+    ids=["500", "502", "an action failed", "html", "no messages", "a list", "refused", "timeout"],
 )
 async def test_a_failing_rasa_is_unavailable(
     rasa: FakeRasa, client: RasaClient, webhook: httpx.Response | Exception
@@ -268,54 +265,10 @@ async def test_a_failing_rasa_is_unavailable(
         await client.send("c-1", "hello", "en")
 
 
-@pytest.mark.parametrize(
-    "health",
-    [httpx.Response(503), httpx.Response(404), httpx.ConnectError("connection refused")],
-    ids=["503", "404", "refused"],
-)
-async def test_a_failing_action_server_makes_the_assistant_unavailable(
-    rasa: FakeRasa, client: RasaClient, health: httpx.Response | Exception
-) -> None:
-    rasa.answer([{"text": "Hello!"}], {"name": "greet", "confidence": 0.9})
-    rasa.health = health
-    with pytest.raises(AssistantUnavailable):
-        await client.send("c-1", "hello", "en")
-
-
-@pytest.mark.parametrize("health", [200, 503])
-async def test_turns_at_once_share_one_action_server_check_and_its_verdict(
-    rasa: FakeRasa, health: int
-) -> None:
-    rasa.answer([{"text": "Hello!"}], {"name": "greet", "confidence": 0.9})
-    checks, answer_checks = [], asyncio.Event()
-
-    async def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/health":
-            checks.append(request)
-            await answer_checks.wait()
-            return httpx.Response(health, json={})
-        return rasa.handle(request)
-
-    async with httpx.AsyncClient(transport=httpx.MockTransport(handle)) as http:
-        client = RasaClient(http, [RASA], ACTIONS)
-        turns = [asyncio.create_task(client.send(f"c-{n}", "hello", "en")) for n in range(5)]
-        await asyncio.sleep(0.05)
-        answer_checks.set()
-        outcomes = await asyncio.gather(*turns, return_exceptions=True)
-        assert len(checks) == 1
-        if health == 200:
-            assert [turn.replies for turn in outcomes] == [[BotReply("Hello!")]] * 5
-        else:
-            assert all(isinstance(outcome, AssistantUnavailable) for outcome in outcomes)
-        with contextlib.suppress(AssistantUnavailable):
-            await client.send("c-1", "hello again", "en")
-        assert len(checks) == 2  # a later turn checks anew
-
-
 async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     async with httpx.AsyncClient() as http:
-        client = RasaClient(http, [closed], closed)
+        client = RasaClient(http, [closed])
         with pytest.raises(AssistantUnavailable):
             await client.send("c-1", "hello", "en")
         assert await client.intent_of("hello") == (None, None)
@@ -356,7 +309,7 @@ async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
     port = server.sockets[0].getsockname()[1]
     try:
         async with httpx.AsyncClient(timeout=60) as http:
-            client = RasaClient(http, [f"http://127.0.0.1:{port}"], ACTIONS)
+            client = RasaClient(http, [f"http://127.0.0.1:{port}"])
             started = time.monotonic()
             assert await client.intent_of("hello") == (None, None)
             assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
@@ -408,8 +361,8 @@ async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
 
 
 class KeepAliveServer:
-    """A loopback HTTP/1.1 server answering as Rasa's webhook and the action server's health
-    check at once, a little later, on connections it keeps open; counts the connections."""
+    """A loopback HTTP/1.1 server answering as Rasa's webhook, a little later, on connections it
+    keeps open; counts the connections."""
 
     def __init__(self) -> None:
         self.connections = 0
@@ -443,13 +396,13 @@ async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once
     url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
     customers = 40  # more than the 20 connections httpx keeps by default
     async with listening, http_client(10) as http:
-        client = RasaClient(http, [url], url)
+        client = RasaClient(http, [url])
         opened = []
         for _ in range(3):
             turns = [client.send(f"c-{n}", "hello", "en") for n in range(customers)]
             assert all(turn.replies for turn in await asyncio.gather(*turns))
             opened.append(server.connections)
-    assert opened[0] <= customers + 1  # the turns' and one shared health check's
+    assert opened[0] <= customers
     assert opened[1:] == [opened[0], opened[0]]  # none opened again
 
 
@@ -458,10 +411,10 @@ async def test_the_hubs_client_drops_idle_connections_before_rasa_would_close_th
     listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
     async with listening, http_client(10) as http:
-        client = RasaClient(http, [url], url)
+        client = RasaClient(http, [url])
         await client.send("c-1", "hello", "en")
         await client.send("c-1", "hello", "en")
-        kept = server.connections  # the turn's and the health check's, kept
+        kept = server.connections  # the turn's, kept
         await asyncio.sleep(IDLE_SECONDS + 0.5)  # idle, yet well within Rasa's keep-alive
         assert (await client.send("c-1", "hello", "en")).replies
     assert IDLE_SECONDS <= SERVER_KEEP_ALIVE_SECONDS / 2

@@ -20,8 +20,8 @@ from handoff.cli.processes import free_port
 
 
 class StandInRasa:
-    """A loopback HTTP server answering the hub channel's webhook and the action server's
-    health check, noting the sender of each message."""
+    """A loopback HTTP server answering the hub channel's webhook, noting the sender of each
+    message."""
 
     def __init__(self, name: str) -> None:
         self.senders: list[str] = []
@@ -32,9 +32,6 @@ class StandInRasa:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stand_in.senders.append(body["sender"])
                 self.answer({"messages": [{"text": f"from {name}"}], "intent": {}})
-
-            def do_GET(self) -> None:
-                self.answer({"status": "ok"})
 
             def answer(self, body: dict) -> None:
                 data = json.dumps(body).encode()
@@ -58,14 +55,6 @@ class StandInRasa:
         self._server.server_close()
 
 
-@pytest.fixture(scope="module")
-def actions() -> Iterator[StandInRasa]:
-    """The action server's health check, always up."""
-    server = StandInRasa("actions")
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def servers() -> Iterator[list[StandInRasa]]:
     """Two Rasa servers."""
@@ -81,16 +70,16 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-def client(http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa) -> RasaClient:
+def client(http: httpx.AsyncClient, servers: list[StandInRasa]) -> RasaClient:
     """A client of these Rasa servers."""
-    return RasaClient(http, [server.url for server in servers], actions.url)
+    return RasaClient(http, [server.url for server in servers])
 
 
 async def test_a_conversation_goes_to_the_same_server_every_turn(
-    http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa
+    http: httpx.AsyncClient, servers: list[StandInRasa]
 ) -> None:
     conversations = [f"conversation-{n}" for n in range(20)]
-    rasa = client(http, servers, actions)
+    rasa = client(http, servers)
     for _ in range(3):
         for conversation_id in conversations:
             await rasa.send(conversation_id, "hello", "en")
@@ -102,9 +91,9 @@ async def test_a_conversation_goes_to_the_same_server_every_turn(
 
 
 async def test_conversations_spread_across_the_servers(
-    http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa
+    http: httpx.AsyncClient, servers: list[StandInRasa]
 ) -> None:
-    rasa = client(http, servers, actions)
+    rasa = client(http, servers)
     for n in range(200):
         await rasa.send(f"conversation-{n}", "hello", "en")
     # Evenly, as a fair coin: outside 70-130 of 200 once in about 100,000 runs.
@@ -112,18 +101,18 @@ async def test_conversations_spread_across_the_servers(
 
 
 async def test_the_reply_comes_from_the_server_the_conversation_went_to(
-    http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa
+    http: httpx.AsyncClient, servers: list[StandInRasa]
 ) -> None:
-    turn = await client(http, servers, actions).send("conversation-1", "hello", "en")
+    turn = await client(http, servers).send("conversation-1", "hello", "en")
     [chosen] = [n for n, server in enumerate(servers, start=1) if server.senders]
     assert [reply.text for reply in turn.replies] == [f"from rasa{chosen}"]
 
 
 async def test_a_server_down_passes_its_conversations_to_the_other(
-    http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa
+    http: httpx.AsyncClient, servers: list[StandInRasa]
 ) -> None:
     conversations = [f"conversation-{n}" for n in range(40)]
-    rasa = client(http, servers, actions)
+    rasa = client(http, servers)
     for conversation_id in conversations:
         await rasa.send(conversation_id, "hello", "en")
     down, up = servers
@@ -137,14 +126,14 @@ async def test_a_server_down_passes_its_conversations_to_the_other(
 
 
 async def test_only_when_every_server_is_down_is_the_assistant_unavailable(
-    http: httpx.AsyncClient, servers: list[StandInRasa], actions: StandInRasa
+    http: httpx.AsyncClient, servers: list[StandInRasa]
 ) -> None:
     closed = f"http://127.0.0.1:{free_port()}"
-    one_left = RasaClient(http, [closed, servers[0].url], actions.url)
+    one_left = RasaClient(http, [closed, servers[0].url])
     for n in range(10):
         await one_left.send(f"conversation-{n}", "hello", "en")
     assert len(servers[0].senders) == 10
-    none_left = RasaClient(http, [closed, f"http://127.0.0.1:{free_port()}"], actions.url)
+    none_left = RasaClient(http, [closed, f"http://127.0.0.1:{free_port()}"])
     with pytest.raises(AssistantUnavailable):
         await none_left.send("conversation-1", "hello", "en")
 

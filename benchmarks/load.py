@@ -18,7 +18,6 @@ import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +33,8 @@ from benchmarks.widget_latency import MESSAGES
 from handoff.assistant.rasa_client import IDLE_SECONDS, WEBHOOK_PATH
 from handoff.assistant.rasa_servers import servers_for
 from handoff.cli import processes
+from handoff.conversations.store import ConversationStore
+from handoff.redis_connection import connect_redis
 from handoff.settings import Settings
 from tests.support import WidgetClient
 
@@ -129,14 +130,20 @@ def widget_customer(hub_urls: list[str], pace: Pace = AT_ONCE) -> Customer:
     return chat
 
 
-def rasa_customer(http: httpx.AsyncClient, rasa_urls: list[str], pace: Pace = AT_ONCE) -> Customer:
+def rasa_customer(
+    http: httpx.AsyncClient,
+    rasa_urls: list[str],
+    conversations: ConversationStore,
+    pace: Pace = AT_ONCE,
+) -> Customer:
     """Customers straight on Rasa's hub channel, each conversation on its server as the hub
-    would choose it."""
+    would choose it. Each conversation is started in the hub's store first (not timed), so that
+    the actions' calls to the hub find it and do a turn's whole work, as through a hub."""
 
     async def chat(index: int, until: float, tally: Tally) -> None:
         await pace.start(index)
         while time.monotonic() < until:
-            conversation_id = uuid.uuid4().hex
+            conversation_id = (await conversations.create("web", MESSAGES[0][1])).id
             webhook = servers_for(conversation_id, rasa_urls)[0] + WEBHOOK_PATH
             for text, language in MESSAGES:
                 body = {
@@ -306,14 +313,17 @@ async def measure_stack(
         max_connections=None, max_keepalive_connections=None, keepalive_expiry=IDLE_SECONDS
     )
     redis = Redis.from_url(settings.redis_url or "")
+    hub_redis = connect_redis(settings, decode_responses=True)
+    conversations = ConversationStore(hub_redis, settings)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         # The first turns load what Rasa loads lazily.
-        await run_cell(rasa_customer(http, settings.rasa_urls), 2, WARM_UP_SECONDS, pids, redis)
+        warm_up = rasa_customer(http, settings.rasa_urls, conversations)
+        await run_cell(warm_up, 2, WARM_UP_SECONDS, pids, redis)
         await run_cell(widget_customer(hub_urls), 2, WARM_UP_SECONDS, pids, redis)
         cells = []
         for count in customers:
             pace = Pace.offering(turns_per_second, count)
-            straight = rasa_customer(http, settings.rasa_urls, pace)
+            straight = rasa_customer(http, settings.rasa_urls, conversations, pace)
             bare = await run_cell(straight, count, seconds, pids, redis)
             for hubs in (1, 2):
                 widget = widget_customer(hub_urls[:hubs], pace)
@@ -327,6 +337,7 @@ async def measure_stack(
                 cells.append(cell)
                 print(cell, flush=True)
     redis.close()
+    await hub_redis.aclose()
     return cells
 
 

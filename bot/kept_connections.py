@@ -1,4 +1,5 @@
-"""Rasa's calls to the action server over kept-alive connections.
+"""Rasa's calls to the action server, and the action server's to the hub (actions/hub.py), over
+kept-alive connections.
 
 Rasa 3.6 opens a new aiohttp session for every call to an endpoint (`EndpointConfig.request`),
 so a new TCP connection: a connect in the Rasa server and an accept in the action server every
@@ -12,8 +13,8 @@ import weakref
 import aiohttp
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
 
-# Idle connections are dropped before the action server (Sanic, 5 s) would close them, so that
-# a request never goes out on a connection the other end is closing.
+# Idle connections are dropped before the action server (Sanic, 5 s) or the hub (uvicorn, 5 s)
+# would close them, so that a request never goes out on a connection the other end is closing.
 IDLE_SECONDS = 2.0
 
 _pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, aiohttp.TCPConnector] = (

@@ -30,7 +30,7 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import events as sdk
 
-from actions.hub import hub_session, post_to_hub
+from actions.hub import post_to_hub
 from bot import action_failures, action_results, event_types, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
@@ -227,7 +227,6 @@ async def main(redis_url: str) -> dict:
     resolved_installed = resolutions()
     kept_again = await bounded.retrieve("long")
     await kept_connections.connection_pool().close()
-    await hub_session().close()
     return {
         "connections_by_rasa": by_rasa,
         "connections_kept": pooled,

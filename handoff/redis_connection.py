@@ -26,8 +26,11 @@ def retry_once() -> Retry:
 
 
 def connect_redis(settings: Settings, **options: object) -> Redis:
-    """A client of the configured Redis (options as redis-py's), created without I/O."""
+    """A client of the configured Redis (options as redis-py's), created without I/O, with as
+    many commands in flight at once as the settings allow (redis-py's own default is 100, and it
+    raises, not waits, past it)."""
     options["retry"] = retry_once()
+    options.setdefault("max_connections", settings.redis_max_connections)
     if not settings.redis_sentinels:
         if not settings.redis_url:
             raise ValueError(

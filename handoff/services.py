@@ -116,7 +116,6 @@ class Services:
             settings,
             decode_responses=True,
             socket_timeout=REDIS_SOCKET_TIMEOUT_SECONDS,
-            max_connections=settings.redis_max_connections,
         )
         http = http_client(settings.rasa_timeout_seconds)
         conversations = ConversationStore(redis, settings, on_message=metrics.stored)

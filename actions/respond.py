@@ -42,7 +42,11 @@ PERSON_BUTTON = {
     "ko": {"title": "상담원 연결", "payload": "/request_human"},
 }
 # What the bot says before it hands over, by the hand-over's reason.
-BEFORE_HAND_OVER = {"report_fraud": "utter_report_fraud", "complaint": "utter_complaint"}
+BEFORE_HAND_OVER = {
+    "report_fraud": "utter_report_fraud",
+    "fraud_words": "utter_report_fraud",
+    "complaint": "utter_complaint",
+}
 
 
 async def ask_hub(tracker: Tracker, text: str, intent: dict[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,7 @@ class Understanding:
     confidence: float = 1.0
     kind: MessageKind = MessageKind.QUESTION
     topic: str | None = None  # an urgent intent's: the tag of articles about the same matter
+    reports_fraud: bool = False  # the customer's own words report fraud they suffered
 
 
 class Policy(BaseModel):
@@ -74,6 +75,9 @@ MOST_SUGGESTIONS = 3
 # The NLU reads fraud or a complaint, a confident article on another matter disagrees: a person
 # looks, at normal priority (two readings that disagree do not jump the queue).
 DISPUTED = "urgent_disputed"
+# The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
+# NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
+FRAUD_WORDS = "fraud_words"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 
@@ -97,7 +101,7 @@ class Decision(BaseModel):
 
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
-    # "customer_asked", "low_confidence" or "repeated_misses".
+    # FRAUD_WORDS, "customer_asked", "low_confidence" or "repeated_misses".
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -118,9 +122,11 @@ def _choose(
     # answering must not turn doubtful articles into urgent hand-overs.
     benign = result.answer is not None and understanding.topic not in result.answer.article.tags
     sure = understanding.confidence
+    if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
+        return "escalate", understanding.intent
+    if understanding.reports_fraud:
+        return "escalate", FRAUD_WORDS
     match understanding.kind:
-        case MessageKind.URGENT if sure >= policy.urgent and not benign:
-            return "escalate", understanding.intent
         case MessageKind.URGENT if sure >= policy.disputed and confident_article:
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
@@ -152,6 +158,8 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     sure social or out-of-scope message gets its reply, a sure request for a person a person
     (the first cases of `_choose`, which read no search result). The bot's path then searches
     nothing."""
+    if understanding.reports_fraud:
+        return False
     sure = understanding.confidence
     match understanding.kind:
         case MessageKind.SOCIAL:
@@ -179,6 +187,8 @@ def decide(
       the one on fraud, agrees). When such an article disputes it, a surer NLU (`disputed`)
       still sends the message to a person, at normal priority (DISPUTED); a weaker sign of
       either reaches a person at normal priority unless an article answers.
+    - Otherwise, a message whose own words report fraud (handoff/assistant/fraud_words.py)
+      reaches a person ahead of the normal queue (FRAUD_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.

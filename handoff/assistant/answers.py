@@ -65,7 +65,7 @@ class KnowledgeAnswers:
         offered (`article`, its slug) is the answer while it is published."""
         if article is not None:
             return await self._chosen(conversation_id, language, article)
-        understanding = understanding_of(intent, confidence)
+        understanding = understanding_of(intent, confidence, question, language)
         if settled_by_the_nlu(understanding, self._settings.decision_policy):
             result = self._nothing_found(language)
         else:
@@ -99,7 +99,8 @@ class KnowledgeAnswers:
         path, and taken as sure of a question when Rasa cannot be reached."""
         intent, confidence = await self._rasa.intent_of(question)
         result = await self._search(question, language)
-        return self._decide(result, understanding_of(intent, confidence), misses=0)
+        understanding = understanding_of(intent, confidence, question, language)
+        return self._decide(result, understanding, misses=0)
 
     @metrics.timed(metrics.KNOWLEDGE_SEARCH)
     async def _search(self, question: str, language: str) -> SearchResult:

@@ -77,7 +77,8 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             if intent is None:
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
             result = searcher.search(question.text, question.language, settings.kb_answer_threshold)
-            readings.append(Reading(question, understanding_of(intent, confidence), result))
+            understanding = understanding_of(intent, confidence, question.text, question.language)
+            readings.append(Reading(question, understanding, result))
     return readings
 
 

@@ -39,7 +39,11 @@ class Priority(IntEnum):
 
 
 # Reasons that come first in the queue (fraud before anything else).
-PRIORITY_OF_REASON = {"report_fraud": Priority.URGENT, "complaint": Priority.HIGH}
+PRIORITY_OF_REASON = {
+    "report_fraud": Priority.URGENT,
+    "complaint": Priority.HIGH,
+    "fraud_words": Priority.HIGH,  # the customer's words alone (knowledge_base/decision.py)
+}
 
 
 @dataclass(frozen=True)

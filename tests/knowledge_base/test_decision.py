@@ -6,6 +6,7 @@ from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
 from knowledge_base.decision import (
     DISPUTED,
+    FRAUD_WORDS,
     MOST_SUGGESTIONS,
     MessageKind,
     Policy,
@@ -138,6 +139,30 @@ def test_a_surer_nlu_that_a_confident_article_disputes_reaches_a_person_at_norma
     assert decide(result(0.9), sure, policy=policy).decision == "answer"
     # Without a confident article there is nothing to dispute: the queue is jumped.
     assert decide(result(0.2), certain, policy=policy).reason == intent
+
+
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_words_that_report_fraud_reach_a_person_whatever_the_nlu_and_the_articles_say(
+    kind: MessageKind,
+) -> None:
+    for confidence in (0.3, 0.9, 1.0):
+        nlu = Understanding(intent="x", confidence=confidence, kind=kind, reports_fraud=True)
+        assert not settled_by_the_nlu(nlu, POLICY)
+        for kb in (None, 0.2, 0.9, 1.0):
+            decision, reason = decided(kb, nlu, misses=1)
+            assert decision == "escalate", (kind, confidence, kb)
+            assert reason in (FRAUD_WORDS, "x"), (kind, confidence, kb)
+    assert Escalation.because(FRAUD_WORDS).priority is Priority.HIGH
+
+
+def test_words_and_a_sure_nlu_that_agree_on_fraud_jump_the_whole_queue() -> None:
+    fraud = Understanding(
+        intent="report_fraud", confidence=0.95, kind=MessageKind.URGENT, reports_fraud=True
+    )
+    assert decided(0.2, fraud) == ("escalate", "report_fraud")
+    assert Escalation.because("report_fraud").priority is Priority.URGENT
+    # A confident article on another matter: the words still bring a person, not urgently.
+    assert decided(0.9, fraud) == ("escalate", FRAUD_WORDS)
 
 
 def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:

@@ -58,6 +58,9 @@ const WHY = {
   urgent_disputed:
     "The bot's language understanding reads fraud or a complaint, but an article on another " +
     "matter answers: a person looks, at normal priority.",
+  fraud_words:
+    "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
+    "though the bot's language understanding is not sure of it: a person, ahead of the queue.",
   customer_asked: "The customer asks for a person.",
   reply: "Not a question for the knowledge base (a greeting, thanks, or something Hanbit Remit does not do): the bot replies to it as such.",
 };

@@ -1,0 +1,57 @@
+"""A customer's own words that report fraud, in English and Korean; questions about fraud, and
+other companies' troubles, are not reports."""
+
+import pytest
+
+from handoff.assistant.fraud_words import reports_fraud
+from handoff.assistant.understanding import understanding_of
+
+REPORTS = [
+    ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
+    ("en", "i never authorized this payment, please stop it"),
+    ("en", "Someone logged into my account last night and changed my email"),
+    ("en", "I think I've been scammed, the buyer never sent the goods"),
+    ("en", "my phone was stolen at the airport and now there are transfers"),
+    ("en", "a guy said he was from your bank and asked for my code"),
+    ("en", "got an alert about an unrecognised device login"),
+    ("ko", "제가 보낸 적 없는 송금이 두 건 있어요"),
+    ("ko", "계정이 해킹된 것 같아요 비번이 바뀌었어요"),
+    ("ko", "중고거래 사기당했어요 돈 보냈는데 물건이 안 와요"),
+    ("ko", "지갑을 도둑맞았는데 신분증도 같이 있었어요"),
+    ("ko", "경찰이라고 하면서 돈을 옮기라고 했어요"),
+    ("ko", "명의도용 당한 것 같습니다"),
+    ("ko", "송금하지도 않았는데 출금 알림이 왔어요"),
+]
+
+NOT_REPORTS = [
+    ("en", "how do I protect my account from scams?"),
+    ("en", "what should I do if my phone is stolen?"),
+    ("en", "I didn't get the verification email"),
+    ("en", "my transfer hasn't arrived yet, it says processing"),
+    ("en", "can I send money to someone I don't know well?"),
+    ("ko", "보이스피싱 예방하려면 어떻게 해야 돼요?"),
+    ("ko", "사기 거래 신고는 어디서 하나요?"),
+    ("ko", "인증 메일이 안 와요"),
+    ("ko", "송금이 아직 안 왔어요"),
+    ("ko", "남편 대신 제가 송금해도 되나요?"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), REPORTS)
+def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> None:
+    assert reports_fraud(text, language)
+
+
+@pytest.mark.parametrize(("language", "text"), NOT_REPORTS)
+def test_questions_about_fraud_and_plain_troubles_are_not_reports(language: str, text: str) -> None:
+    assert not reports_fraud(text, language)
+
+
+def test_a_language_without_a_list_has_no_such_signal() -> None:
+    assert not reports_fraud("I didn't make this transfer", "vi")
+
+
+def test_the_decision_reads_the_words_beside_the_intent() -> None:
+    words = "제가 안 한 이체가 있어요"
+    assert understanding_of("out_of_scope", 1.0, words, "ko").reports_fraud
+    assert not understanding_of("out_of_scope", 1.0, "날씨 알려줘", "ko").reports_fraud

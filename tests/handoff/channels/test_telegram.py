@@ -215,7 +215,8 @@ async def test_agent_messages_reach_the_chat_once_with_two_hub_processes(
     bot_api: BotApi, database_url: str, tmp_path: Path, redis: Redis, store: ConversationStore
 ) -> None:
     hubs = [settings_on_free_ports(database_url, **telegram_settings(bot_api)) for _ in range(2)]
-    with running([hub_process(settings, database_url) for settings in hubs], tmp_path):
+    processes = [hub_process(s, database_url, f"hub{n}") for n, s in enumerate(hubs, 1)]
+    with running(processes, tmp_path):
         await bot_api.wait(lambda: len(bot_api.called("setWebhook")) == 2)
         conversation = await escalated(bot_api, redis, store, MINA)
         said = [f"agent message {n}" for n in range(40)] + ["the last one"]

@@ -3,6 +3,7 @@ without REDIS_URL, the hub's environment, local secrets, and waiting until proce
 
 import os
 import stat
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from handoff.cli.processes import (
+    Process,
+    Supervisor,
     embedded_redis_url,
     free_port,
     free_ports_in_a_row,
@@ -250,3 +253,17 @@ def test_waits_for_a_process_that_answers_later() -> None:
         for server in servers:
             server.shutdown()
             server.server_close()
+
+
+def test_processes_under_one_name_are_refused_before_any_starts(tmp_path: Path) -> None:
+    # Stopped by name, the first of two "hub"s was never stopped: it outlived the tests.
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    supervisor = Supervisor(tmp_path)
+    with pytest.raises(ValueError, match="hub"):
+        supervisor.start([Process("hub", sleeper), Process("hub", sleeper)])
+    assert supervisor.pids() == {}
+    supervisor.start([Process("hub", sleeper)])
+    with pytest.raises(ValueError, match="hub"):
+        supervisor.start([Process("hub", sleeper)])
+    supervisor.stop()
+    assert supervisor.pids() == {}

@@ -437,7 +437,7 @@ class Supervisor:
         """Start the processes and wait until they answer; each needs a name of its own, since
         the supervisor stops them by name (one started under a taken name would never stop)."""
         names = [p.name for p in processes]
-        taken = set(self._running) & set(names) or {n for n in names if names.count(n) > 1}
+        taken = set(self._running) & set(names) | {n for n in names if names.count(n) > 1}
         if taken:
             raise ValueError(f"processes must have names of their own: {sorted(taken)}")
         for process in processes:

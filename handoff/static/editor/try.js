@@ -60,7 +60,7 @@ const WHY = {
     "matter answers: a person looks, at normal priority.",
   fraud_words:
     "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
-    "though the bot's language understanding is not sure of it: a person, ahead of the queue.",
+    "though its two readings do not make it urgent: a person, ahead of the normal queue.",
   customer_asked: "The customer asks for a person.",
   reply: "Not a question for the knowledge base (a greeting, thanks, or something Hanbit Remit does not do): the bot replies to it as such.",
 };

@@ -45,6 +45,7 @@ PERSON_BUTTON = {
 BEFORE_HAND_OVER = {
     "report_fraud": "utter_report_fraud",
     "fraud_words": "utter_report_fraud",
+    "fraud_topic": "utter_report_fraud",
     "complaint": "utter_complaint",
 }
 

@@ -78,6 +78,12 @@ DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
 # NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
 FRAUD_WORDS = "fraud_words"
+# The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
+FRAUD = "fraud"
+# The NLU is sure of fraud and the article on fraud answers, but the customer's words tell of no
+# event: a question about fraud reads so as often as a report, so the two are one topical sign,
+# not two. A person, ahead of the normal queue, not urgently.
+FRAUD_TOPIC = "fraud_topic"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 
@@ -123,6 +129,9 @@ def _choose(
     benign = result.answer is not None and understanding.topic not in result.answer.article.tags
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
+        agreeing = result.answer is not None
+        if agreeing and understanding.topic == FRAUD and not understanding.reports_fraud:
+            return "escalate", FRAUD_TOPIC
         return "escalate", understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
@@ -183,10 +192,12 @@ def decide(
     """Decide what the bot does with a message.
 
     - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
-      no confident answer on another matter (an article tagged with the intent's topic, such as
-      the one on fraud, agrees). When such an article disputes it, a surer NLU (`disputed`)
-      still sends the message to a person, at normal priority (DISPUTED); a weaker sign of
-      either reaches a person at normal priority unless an article answers.
+      no confident answer on another matter (an article tagged with the intent's topic agrees).
+      For fraud, the article on fraud agreeing is not enough: without the customer's words of
+      an event, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC). When an
+      article on another matter disputes it, a surer NLU (`disputed`) still sends the message
+      to a person, at normal priority (DISPUTED); a weaker sign of either reaches a person at
+      normal priority unless an article answers.
     - Otherwise, a message whose own words report fraud (handoff/assistant/fraud_words.py)
       reaches a person ahead of the normal queue (FRAUD_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers.

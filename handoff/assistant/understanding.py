@@ -2,7 +2,7 @@
 message (knowledge_base/decision.py: MessageKind)."""
 
 from handoff.assistant.fraud_words import reports_fraud
-from knowledge_base.decision import MessageKind, Understanding
+from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
 KIND_OF_INTENT = {
     "greet": MessageKind.SOCIAL,
@@ -16,7 +16,7 @@ KIND_OF_INTENT = {
     "request_human": MessageKind.PERSON,
 }
 # The tag of the articles about an urgent intent's matter: such an article agrees with it.
-TOPIC_OF_INTENT = {"report_fraud": "fraud", "complaint": "complaint"}
+TOPIC_OF_INTENT = {"report_fraud": FRAUD, "complaint": "complaint"}
 
 
 def understanding_of(

@@ -1,11 +1,15 @@
 """The bot's decision, on made-up search results and NLU readings."""
 
+from dataclasses import replace
+
 import pytest
 
 from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
 from knowledge_base.decision import (
     DISPUTED,
+    FRAUD,
+    FRAUD_TOPIC,
     FRAUD_WORDS,
     MOST_SUGGESTIONS,
     MessageKind,
@@ -125,6 +129,17 @@ def test_only_a_sure_nlu_and_no_confident_article_on_other_matters_jumps_the_que
     assert decide(agreeing, unsure, policy=POLICY).decision == "answer"
     assert decided(0.2, unsure) == ("escalate", "low_confidence")
     assert decided(0.9, unsure) == ("answer", None)
+
+
+def test_the_article_on_fraud_agreeing_is_no_second_sign_without_words_of_an_event() -> None:
+    # "Is your fraud line open at night?" reads as fraud and finds the article on fraud too.
+    sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
+    on_fraud = result(0.9, tags=("security", FRAUD))
+    assert decide(on_fraud, sure, policy=POLICY).reason == FRAUD_TOPIC
+    assert Escalation.because(FRAUD_TOPIC).priority is Priority.HIGH
+    reported = replace(sure, reports_fraud=True)
+    assert decide(on_fraud, reported, policy=POLICY).reason == "report_fraud"
+    assert decide(result(0.2), sure, policy=POLICY).reason == "report_fraud"
 
 
 @pytest.mark.parametrize("intent", ["report_fraud", "complaint"])

@@ -58,6 +58,10 @@ const WHY = {
   urgent_disputed:
     "The bot's language understanding reads fraud or a complaint, but an article on another " +
     "matter answers: a person looks, at normal priority.",
+  fraud_topic:
+    "The bot's language understanding is sure of fraud and the article on fraud agrees, but the " +
+    "customer's words tell of no event (a question about fraud reads the same): a person, " +
+    "ahead of the normal queue.",
   fraud_words:
     "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
     "though its two readings do not make it urgent: a person, ahead of the normal queue.",

@@ -9,7 +9,7 @@ MPNET := models/all-mpnet-base-v2
 SPACY := models/spacy-baton
 ENTITY_DATA := nlu_data/entities.yml $(wildcard nlu_data/*/entities.yml)
 RASA_DATA := nlu_data bot/rules.yml bot/stories.yml
-RASA_INPUTS := config.yml bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*.yml nlu_data/*/*.yml)
+RASA_INPUTS := config.yml bot/hangul_tokenizer.py bot/domain.yml bot/rules.yml bot/stories.yml $(wildcard nlu_data/*.yml nlu_data/*/*.yml)
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 # Independent steps run side by side: on a fresh clone the hub's environment installs (mostly

@@ -34,8 +34,11 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # Seventh round (2026-12-03, benchmarks/results/e2e-heldout-suggest.json): close articles
 # offered as buttons, the right one pressed. Right after one press: English 12.9%, Korean 10.8%;
 # their floor is three questions below; the other figures did not move.
+# Eleventh round (2026-12-03, benchmarks/results/e2e-heldout-hangul.json): Korean words kept by
+# the NLU's tokenizer. Korean right 83.5%: its floor goes up to four questions below (a model
+# trained on another machine reads a few messages otherwise); the other floors hold.
 FLOORS = [
-    ("right_answer", ">=", {"en": 80.5, "ko": 78.4}),
+    ("right_answer", ">=", {"en": 80.5, "ko": 80.6}),
     ("right_after_choosing", ">=", {"en": 10.7, "ko": 8.6}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 5.0}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),

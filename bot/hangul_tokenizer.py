@@ -12,6 +12,8 @@ import re
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 
+# knowledge_base/text.py has the same pattern, but the Rasa environment cannot import it (Kiwi,
+# PyStemmer and the hub's packages are not installed there).
 HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 
 

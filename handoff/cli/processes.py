@@ -3,6 +3,7 @@ runs a private stack for `baton eval --e2e` and the tests."""
 
 import contextlib
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -383,24 +384,44 @@ def process_env(process: Process) -> dict[str, str]:
     return os.environ | process.env
 
 
+# Ports for private stacks come from below the kernel's ephemeral range: a port from inside it
+# can be taken as the local end of some outgoing connection (a Redis pool, a health check)
+# between the moment it is found free and the moment its server binds it (CI, 2026-12-03).
+LOWEST_PRIVATE_PORT = 10_000
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_handed_out: set[int] = set()
+
+
+def first_ephemeral_port() -> int:
+    """The lowest port the kernel picks for the local end of an outgoing connection."""
+    try:
+        return int(EPHEMERAL_PORTS.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
 def free_port() -> int:
-    """A TCP port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A TCP port nothing listens on right now, not handed out before by this process."""
+    return free_ports_in_a_row(1)
 
 
 def free_ports_in_a_row(count: int) -> int:
-    """The first of `count` consecutive TCP ports nothing listens on right now."""
+    """The first of `count` consecutive TCP ports nothing listens on right now, below the
+    ephemeral range and not handed out before by this process."""
+    last_first = first_ephemeral_port() - count
     while True:
-        first = free_port()
+        first = random.randint(LOWEST_PRIVATE_PORT, last_first)
+        ports = set(range(first, first + count))
+        if ports & _handed_out:
+            continue
         with contextlib.ExitStack() as probes:
             try:
-                for port in range(first, first + count):
+                for port in ports:
                     probe = probes.enter_context(socket.socket())
                     probe.bind(("127.0.0.1", port))
-            except (OSError, OverflowError):  # taken, or past the last port
+            except OSError:  # taken
                 continue
+        _handed_out.update(ports)
         return first
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from handoff.cli.processes import (
+    LOWEST_PRIVATE_PORT,
     Process,
     Supervisor,
     embedded_redis_url,
+    first_ephemeral_port,
     free_port,
     free_ports_in_a_row,
     hub_process,
@@ -79,6 +81,15 @@ def test_without_redis_url_an_embedded_redis_starts_first(tmp_path: Path) -> Non
     assert (tmp_path / "redis").is_dir()
     assert hub.env["REDIS_URL"] == redis_url
     assert rasa.env["REDIS_PORT"] == str(settings.embedded_redis_port)
+
+
+def test_free_ports_are_below_the_ephemeral_range_and_never_handed_out_twice() -> None:
+    rows = [free_ports_in_a_row(3) for _ in range(100)]
+    ports = [port for first in rows for port in range(first, first + 3)] + [
+        free_port() for _ in range(100)
+    ]
+    assert len(set(ports)) == len(ports)
+    assert min(ports) >= LOWEST_PRIVATE_PORT and max(ports) < first_ephemeral_port()
 
 
 def test_with_replicas_the_embedded_redis_has_them_and_a_sentinel_everyone_asks(

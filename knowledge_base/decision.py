@@ -80,9 +80,10 @@ DISPUTED = "urgent_disputed"
 FRAUD_WORDS = "fraud_words"
 # The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
 FRAUD = "fraud"
-# The NLU is sure of fraud and the article on fraud answers, but the customer's words tell of no
-# event: a question about fraud reads so as often as a report, so the two are one topical sign,
-# not two. A person, ahead of the normal queue, not urgently.
+# The NLU is sure of fraud and no article on another matter disputes it, but the customer's words
+# tell of no event: a question about fraud (or about crypto, or nothing Hanbit Remit does) reads
+# so as often as a report, and the article on fraud finds it too, so that is one sign, not two.
+# A person, ahead of the normal queue, not urgently.
 FRAUD_TOPIC = "fraud_topic"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
@@ -129,8 +130,7 @@ def _choose(
     benign = result.answer is not None and understanding.topic not in result.answer.article.tags
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
-        agreeing = result.answer is not None
-        if agreeing and understanding.topic == FRAUD and not understanding.reports_fraud:
+        if understanding.topic == FRAUD and not understanding.reports_fraud:
             return "escalate", FRAUD_TOPIC
         return "escalate", understanding.intent
     if understanding.reports_fraud:
@@ -193,8 +193,8 @@ def decide(
 
     - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
       no confident answer on another matter (an article tagged with the intent's topic agrees).
-      For fraud, the article on fraud agreeing is not enough: without the customer's words of
-      an event, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC). When an
+      Fraud jumps the whole queue only beside the customer's words of an event: without
+      them, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC). When an
       article on another matter disputes it, a surer NLU (`disputed`) still sends the message
       to a person, at normal priority (DISPUTED); a weaker sign of either reaches a person at
       normal priority unless an article answers.

@@ -43,7 +43,7 @@ PRIORITY_OF_REASON = {
     "report_fraud": Priority.URGENT,
     "complaint": Priority.HIGH,
     "fraud_words": Priority.HIGH,  # the customer's words alone (knowledge_base/decision.py)
-    "fraud_topic": Priority.HIGH,  # the NLU and the article on fraud, no words of an event
+    "fraud_topic": Priority.HIGH,  # a sure NLU, no words of an event
 }
 
 

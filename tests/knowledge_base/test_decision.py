@@ -131,15 +131,15 @@ def test_only_a_sure_nlu_and_no_confident_article_on_other_matters_jumps_the_que
     assert decided(0.9, unsure) == ("answer", None)
 
 
-def test_the_article_on_fraud_agreeing_is_no_second_sign_without_words_of_an_event() -> None:
-    # "Is your fraud line open at night?" reads as fraud and finds the article on fraud too.
+def test_a_sure_reading_of_fraud_jumps_the_whole_queue_only_beside_words_of_an_event() -> None:
+    # "Is your fraud line open at night?" reads as fraud and finds the article on fraud too;
+    # "is ethereum a good investment?" reads as fraud and finds no article.
     sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
-    on_fraud = result(0.9, tags=("security", FRAUD))
-    assert decide(on_fraud, sure, policy=POLICY).reason == FRAUD_TOPIC
-    assert Escalation.because(FRAUD_TOPIC).priority is Priority.HIGH
     reported = replace(sure, reports_fraud=True)
-    assert decide(on_fraud, reported, policy=POLICY).reason == "report_fraud"
-    assert decide(result(0.2), sure, policy=POLICY).reason == "report_fraud"
+    for found in (result(0.9, tags=("security", FRAUD)), result(0.2), result(None)):
+        assert decide(found, sure, policy=POLICY).reason == FRAUD_TOPIC
+        assert decide(found, reported, policy=POLICY).reason == "report_fraud"
+    assert Escalation.because(FRAUD_TOPIC).priority is Priority.HIGH
 
 
 @pytest.mark.parametrize("intent", ["report_fraud", "complaint"])

@@ -53,15 +53,17 @@ const WHY = {
     "another way; more misses in a row hand the chat to a person.",
   low_confidence: "Neither the bot's language understanding (Rasa NLU) nor the knowledge base is confident.",
   repeated_misses: "The bot missed too many times in a row.",
-  report_fraud: "The bot is sure this reports fraud, and no article answers it: a person, urgently.",
+  report_fraud:
+    "The bot is sure this reports fraud, the customer's words tell of the event, and no article " +
+    "on another matter answers it: a person, urgently.",
   complaint: "The bot is sure this is a complaint, and no article answers it: a person, ahead of the queue.",
   urgent_disputed:
     "The bot's language understanding reads fraud or a complaint, but an article on another " +
     "matter answers: a person looks, at normal priority.",
   fraud_topic:
-    "The bot's language understanding is sure of fraud and the article on fraud agrees, but the " +
-    "customer's words tell of no event (a question about fraud reads the same): a person, " +
-    "ahead of the normal queue.",
+    "The bot's language understanding is sure of fraud and no article on another matter answers, " +
+    "but the customer's words tell of no event (a question about fraud reads the same): a " +
+    "person, ahead of the normal queue.",
   fraud_words:
     "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
     "though its two readings do not make it urgent: a person, ahead of the normal queue.",

@@ -47,6 +47,7 @@ BEFORE_HAND_OVER = {
     "fraud_words": "utter_report_fraud",
     "fraud_topic": "utter_report_fraud",
     "complaint": "utter_complaint",
+    "complaint_words": "utter_complaint",
 }
 
 

@@ -40,6 +40,7 @@ class Understanding:
     kind: MessageKind = MessageKind.QUESTION
     topic: str | None = None  # an urgent intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
+    lodges_complaint: bool = False  # the customer's own words lodge a complaint
 
 
 class Policy(BaseModel):
@@ -78,6 +79,9 @@ DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
 # NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
 FRAUD_WORDS = "fraud_words"
+# The customer's words lodge a complaint, but the NLU and the knowledge base do not make it one
+# ("I want to complain about how long my verification took" finds the verification article).
+COMPLAINT_WORDS = "complaint_words"
 # The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
 FRAUD = "fraud"
 # The NLU is sure of fraud and no article on another matter disputes it, but the customer's words
@@ -108,7 +112,8 @@ class Decision(BaseModel):
 
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
-    # FRAUD_WORDS, "customer_asked", "low_confidence" or "repeated_misses".
+    # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
+    # "repeated_misses".
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -135,6 +140,8 @@ def _choose(
         return "escalate", understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
+    if understanding.lodges_complaint:
+        return "escalate", COMPLAINT_WORDS
     match understanding.kind:
         case MessageKind.URGENT if sure >= policy.disputed and confident_article:
             return "escalate", DISPUTED
@@ -167,7 +174,7 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     sure social or out-of-scope message gets its reply, a sure request for a person a person
     (the first cases of `_choose`, which read no search result). The bot's path then searches
     nothing."""
-    if understanding.reports_fraud:
+    if understanding.reports_fraud or understanding.lodges_complaint:
         return False
     sure = understanding.confidence
     match understanding.kind:
@@ -198,8 +205,9 @@ def decide(
       article on another matter disputes it, a surer NLU (`disputed`) still sends the message
       to a person, at normal priority (DISPUTED); a weaker sign of either reaches a person at
       normal priority unless an article answers.
-    - Otherwise, a message whose own words report fraud (handoff/assistant/fraud_words.py)
-      reaches a person ahead of the normal queue (FRAUD_WORDS), whatever else it reads as.
+    - Otherwise, a message whose own words report fraud or lodge a complaint
+      (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
+      (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.

@@ -1,7 +1,7 @@
 """What the bot's intents mean to the decision: each Rasa intent (bot/domain.yml) is a kind of
 message (knowledge_base/decision.py: MessageKind)."""
 
-from handoff.assistant.fraud_words import reports_fraud
+from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
 KIND_OF_INTENT = {
@@ -23,12 +23,13 @@ def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud; an intent the hub does not know (or none) is a question, and no confidence
-    counts as sure (an NLU that could not be asked)."""
+    report fraud or lodge a complaint; an intent the hub does not know (or none) is a question,
+    and no confidence counts as sure (an NLU that could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
         kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
         topic=TOPIC_OF_INTENT.get(intent or ""),
         reports_fraud=reports_fraud(text, language),
+        lodges_complaint=lodges_complaint(text, language),
     )

@@ -7,6 +7,7 @@ import pytest
 from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
 from knowledge_base.decision import (
+    COMPLAINT_WORDS,
     DISPUTED,
     FRAUD,
     FRAUD_TOPIC,
@@ -157,17 +158,19 @@ def test_a_surer_nlu_that_a_confident_article_disputes_reaches_a_person_at_norma
 
 
 @pytest.mark.parametrize("kind", list(MessageKind))
-def test_words_that_report_fraud_reach_a_person_whatever_the_nlu_and_the_articles_say(
-    kind: MessageKind,
+@pytest.mark.parametrize(
+    ("words", "reason"), [("reports_fraud", FRAUD_WORDS), ("lodges_complaint", COMPLAINT_WORDS)]
+)
+def test_words_that_report_fraud_or_lodge_a_complaint_reach_a_person_whatever_else_is_read(
+    kind: MessageKind, words: str, reason: str
 ) -> None:
     for confidence in (0.3, 0.9, 1.0):
-        nlu = Understanding(intent="x", confidence=confidence, kind=kind, reports_fraud=True)
+        nlu = Understanding(intent="x", confidence=confidence, kind=kind, **{words: True})
         assert not settled_by_the_nlu(nlu, POLICY)
         for kb in (None, 0.2, 0.9, 1.0):
-            decision, reason = decided(kb, nlu, misses=1)
-            assert decision == "escalate", (kind, confidence, kb)
-            assert reason in (FRAUD_WORDS, "x"), (kind, confidence, kb)
-    assert Escalation.because(FRAUD_WORDS).priority is Priority.HIGH
+            decided_as = decided(kb, nlu, misses=1)
+            assert decided_as in {("escalate", reason), ("escalate", "x")}, (kind, confidence, kb)
+    assert Escalation.because(reason).priority is Priority.HIGH
 
 
 def test_words_and_a_sure_nlu_that_agree_on_fraud_jump_the_whole_queue() -> None:

@@ -64,6 +64,9 @@ const WHY = {
     "The bot's language understanding is sure of fraud and no article on another matter answers, " +
     "but the customer's words tell of no event (a question about fraud reads the same): a " +
     "person, ahead of the normal queue.",
+  complaint_words:
+    "The customer's own words lodge a complaint, though its two readings do not make it one: " +
+    "a person, ahead of the normal queue.",
   fraud_words:
     "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
     "though its two readings do not make it urgent: a person, ahead of the normal queue.",

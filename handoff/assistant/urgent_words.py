@@ -1,16 +1,18 @@
-"""A customer's own words that report fraud: a transfer or login they did not make, an account
-taken over, a scam or theft they suffered, told in the first person.
+"""A customer's own words that make a message urgent: fraud they suffered (a transfer or login
+they did not make, an account taken over, a scam or theft), or a complaint they lodge, told in
+the first person.
 
 DIET reads most fraud reports rightly, but a report that names an amount and a country can read
-as a transfer question or as out of scope at full confidence. These words are the decision's
-second signal: a message that says them reaches a person (knowledge_base/decision.py decides how
-urgently). They name events, not topics: "how do I avoid scams?" says none of them.
-Per language, like the NLU data; a language without a list has no such signal.
+as a transfer question or as out of scope at full confidence, and a complaint about a slow
+verification finds the article on verification. These words are the decision's second signal:
+a message that says them reaches a person (knowledge_base/decision.py decides how urgently).
+They name events and acts, not topics: "how do I avoid scams?" and "how do I file a complaint?"
+say none of them. Per language, like the NLU data; a language without a list has no such signal.
 """
 
 import re
 
-_ENGLISH = [
+_ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(did\s*n[o']?t|didnt|never|did not)\s+"
     r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
@@ -31,7 +33,7 @@ _ENGLISH = [
     r"\bidentity\s+theft\b",
 ]
 
-_KOREAN = [
+_KOREAN_FRAUD = [
     # "제가 안 한 송금", "보낸 적 없는 이체"
     r"(안\s*한|하지\s*않은|한\s*적\s*(이\s*)?없는)\s*(송금|이체|거래|결제|출금|로그인)",
     r"(보낸|송금한|이체한|결제한|출금한|로그인한)\s*적\s*(이\s*)?없",
@@ -51,13 +53,44 @@ _KOREAN = [
     r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",
 ]
 
-_PATTERNS = {
-    "en": re.compile("|".join(f"(?:{p})" for p in _ENGLISH), re.IGNORECASE),
-    "ko": re.compile("|".join(f"(?:{p})" for p in _KOREAN)),
-}
+# "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
+# customer lodges one now; asking how to, or saying they are not, is a question.
+_ENGLISH_COMPLAINTS = [
+    r"\b(i|we)\s*('d|would|want|wanna|wish|need|am going|'m going|will|'ll)\s*(like\s+)?(to\s+)?"
+    r"(make|file|lodge|raise|submit|register|put in|send)\s+(a|an|my|this)\s+"
+    r"(formal\s+|official\s+|written\s+)?complaint",
+    r"\b(i|we)\s*('m|am|are)\s+(making|filing|lodging|raising|submitting)\s+(a|an|my)\s+"
+    r"(formal\s+|official\s+|written\s+)?complaint",
+    r"\b(i|we)\s*('d|would|want|wanna|wish|need)\s*(like\s+)?(to\s+)?complain\b",
+    r"\b(i|we)\s*('m|am|are)\s+complaining\b",
+    r"\bthis\s+is\s+a\s+(formal\s+|official\s+)?complaint\b",
+]
+
+_KOREAN_COMPLAINTS = [
+    r"(민원|항의|불만)\s*(을|를|도)?\s*(제기|접수)?\s*"
+    r"(할게|할께|하겠|합니다|할\s*거|할\s*겁니다|해\s*주세요|해\s*주십시오|하고\s*싶|하려고\s*합니다|"
+    r"넣을게|넣을께|넣겠|넣습니다|넣는다|넣을\s*거|넣어\s*주세요|넣고\s*싶)",
+]
+
+
+def _joined(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_FRAUD = {"en": _joined(_ENGLISH_FRAUD), "ko": _joined(_KOREAN_FRAUD)}
+_COMPLAINT = {"en": _joined(_ENGLISH_COMPLAINTS), "ko": _joined(_KOREAN_COMPLAINTS)}
+
+
+def _says(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:
+    pattern = patterns.get(language)
+    return pattern is not None and pattern.search(text) is not None
 
 
 def reports_fraud(text: str, language: str) -> bool:
     """Whether the customer's words report fraud they suffered, in this language's list."""
-    pattern = _PATTERNS.get(language)
-    return pattern is not None and pattern.search(text) is not None
+    return _says(_FRAUD, text, language)
+
+
+def lodges_complaint(text: str, language: str) -> bool:
+    """Whether the customer's words lodge a complaint, in this language's list."""
+    return _says(_COMPLAINT, text, language)

@@ -1,10 +1,10 @@
-"""A customer's own words that report fraud, in English and Korean; questions about fraud, and
-other companies' troubles, are not reports."""
+"""A customer's own words that report fraud or lodge a complaint, in English and Korean;
+questions about fraud or complaints, and other companies' troubles, are neither."""
 
 import pytest
 
-from handoff.assistant.fraud_words import reports_fraud
 from handoff.assistant.understanding import understanding_of
+from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 
 REPORTS = [
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
@@ -36,6 +36,27 @@ NOT_REPORTS = [
     ("ko", "남편 대신 제가 송금해도 되나요?"),
 ]
 
+COMPLAINTS = [
+    ("en", "I want to complain about how slow my verification was"),
+    ("en", "I'd like to make a formal complaint about your agent"),
+    ("en", "I am filing a complaint, this is the third delay"),
+    ("en", "this is a complaint about the fees you took"),
+    ("ko", "상담원이 불친절해서 민원 넣을게요"),
+    ("ko", "이 건은 정식으로 항의합니다"),
+    ("ko", "불만 접수해 주세요"),
+    ("ko", "수수료 두 번 빠져서 항의하고 싶어요"),
+]
+
+NOT_COMPLAINTS = [
+    ("en", "how do I make a complaint?"),
+    ("en", "What's the process for filing a formal complaint? Just asking"),
+    ("en", "I don't want to complain, but the app is slow today"),
+    ("en", "where can I see my complaint's status"),
+    ("ko", "민원 접수하는 방법 알려주세요"),
+    ("ko", "불만 접수하는 절차가 어떻게 되나요?"),
+    ("ko", "항의 메일은 어디로 보내요?"),
+]
+
 
 @pytest.mark.parametrize(("language", "text"), REPORTS)
 def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> None:
@@ -47,11 +68,27 @@ def test_questions_about_fraud_and_plain_troubles_are_not_reports(language: str,
     assert not reports_fraud(text, language)
 
 
+@pytest.mark.parametrize(("language", "text"), COMPLAINTS)
+def test_complaints_lodged_in_the_first_person_are_found(language: str, text: str) -> None:
+    assert lodges_complaint(text, language)
+    assert not reports_fraud(text, language)
+
+
+@pytest.mark.parametrize(("language", "text"), NOT_COMPLAINTS + REPORTS + NOT_REPORTS)
+def test_questions_about_complaints_and_reports_of_fraud_lodge_none(
+    language: str, text: str
+) -> None:
+    assert not lodges_complaint(text, language)
+
+
 def test_a_language_without_a_list_has_no_such_signal() -> None:
     assert not reports_fraud("I didn't make this transfer", "vi")
+    assert not lodges_complaint("I want to make a complaint", "vi")
 
 
 def test_the_decision_reads_the_words_beside_the_intent() -> None:
     words = "제가 안 한 이체가 있어요"
     assert understanding_of("out_of_scope", 1.0, words, "ko").reports_fraud
     assert not understanding_of("out_of_scope", 1.0, "날씨 알려줘", "ko").reports_fraud
+    assert understanding_of("ask_faq", 1.0, "I want to complain", "en").lodges_complaint
+    assert not understanding_of("ask_faq", 1.0, "I want to send money", "en").lodges_complaint

@@ -37,6 +37,11 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # Eleventh round (2026-12-03, benchmarks/results/e2e-heldout-hangul.json): Korean words kept by
 # the NLU's tokenizer. Korean right 83.5%: its floor goes up to four questions below (a model
 # trained on another machine reads a few messages otherwise); the other floors hold.
+# Twelfth round (2026-12-03, benchmarks/results/e2e-heldout-words.json): urgent fraud needs the
+# customer's words of an event, and words that lodge a complaint reach a person. No out-of-scope
+# message is handed over urgently any more (English had one): that floor is the target, 0, since
+# no such message says those words; English complaints reach a person 100% (8 of 8): its floor
+# goes up to one question below.
 FLOORS = [
     ("right_answer", ">=", {"en": 80.5, "ko": 80.6}),
     ("right_after_choosing", ">=", {"en": 10.7, "ko": 8.6}),
@@ -44,12 +49,13 @@ FLOORS = [
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),
+    ("out_of_scope_urgent_handover", "<=", {"en": 0.0, "ko": 0.0}),
 ]
 
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.
 REACHING_A_PERSON = {
-    "en": {"fraud": 88.0, "complaint": 75.0, "human": 87.5},
+    "en": {"fraud": 88.0, "complaint": 87.5, "human": 87.5},
     "ko": {"fraud": 87.5, "complaint": 87.5, "human": 87.5},
 }
 

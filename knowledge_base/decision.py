@@ -69,6 +69,10 @@ class Policy(BaseModel):
         default_factory=lambda: {"en": 0.7, "ko": 0.767},
         description="per language: the confidence an article needs, if above the search's own",
     )
+    variants_agree: list[str] = Field(
+        default_factory=lambda: ["en", "ko"],
+        description="languages whose answer its variants must read too, else it is offered",
+    )
 
 
 # The most articles offered at once when none answers: the customer chooses, or says more.
@@ -89,6 +93,9 @@ FRAUD = "fraud"
 # so as often as a report, and the article on fraud finds it too, so that is one sign, not two.
 # A person, ahead of the normal queue, not urgently.
 FRAUD_TOPIC = "fraud_topic"
+# A confident article that the articles' own question variants read otherwise
+# (knowledge_base/variants.py): offered with the others, not answered.
+VARIANTS_DISAGREE = "variants_disagree"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 
@@ -113,7 +120,7 @@ class Decision(BaseModel):
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
     # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
-    # "repeated_misses".
+    # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE.
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -152,6 +159,8 @@ def _choose(
         case MessageKind.SOCIAL if sure >= policy.social or not confident_article:
             return "reply", None
     if confident_article:
+        if _variants_disagree(result, policy):
+            return "suggest", VARIANTS_DISAGREE
         return "answer", None
     if sure < policy.unsure or understanding.kind is MessageKind.URGENT:
         return "escalate", "low_confidence"
@@ -160,6 +169,15 @@ def _choose(
     if _suggested(result, policy):
         return "suggest", None
     return "rephrase", None
+
+
+def _variants_disagree(result: SearchResult, policy: Policy) -> bool:
+    """Whether the question's reading by the articles' variants names another article than
+    the answer, in a language where the two must agree."""
+    read = result.variants_read
+    answer = result.answer
+    agreeing = result.language in policy.variants_agree
+    return agreeing and read is not None and answer is not None and read != answer.article.slug
 
 
 def _suggested(result: SearchResult, policy: Policy) -> list[Hit]:
@@ -211,11 +229,13 @@ def decide(
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure.
-    - Otherwise a confident article is the answer; a miss hands over when the NLU was unsure too,
-      or when it makes `max_misses` in a row (`misses` came before it), else the customer is
-      offered the leading articles to choose from (up to MOST_SUGGESTIONS) when the top one is
-      at least `policy.suggest` sure, or else asked to rephrase. Each article links to its help
-      page.
+    - Otherwise a confident article is the answer, unless the articles' own question variants
+      read the message as another article (VARIANTS_DISAGREE, in the languages of
+      `policy.variants_agree`): then the leading articles are offered. A miss hands over when
+      the NLU was unsure too, or when it makes `max_misses` in a row (`misses` came before it),
+      else the customer is offered the leading articles to choose from (up to
+      MOST_SUGGESTIONS) when the top one is at least `policy.suggest` sure, or else asked to
+      rephrase. Each article links to its help page.
     """
     decision, reason = _choose(result, understanding, policy, misses, max_misses)
     suggested = _suggested(result, policy) if decision == "suggest" else []

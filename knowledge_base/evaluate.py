@@ -121,8 +121,9 @@ def trained_searcher(
 
 
 # The knowledge base's own decision, for one built from training rows: the bot's policy asks
-# more of an article per language, a bar fitted on the seed articles' calibration.
-KNOWLEDGE_BASE_ALONE = Policy(article={})
+# more of an article per language, a bar fitted on the seed articles' calibration, and the
+# agreement of the articles' variants, chosen on the development set's messages.
+KNOWLEDGE_BASE_ALONE = Policy(article={}, variants_agree=[])
 
 
 def evaluate(

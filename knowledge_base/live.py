@@ -146,7 +146,7 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        bm25 = None
+        bm25 = variants = None
         for model in self._models:
             if model.languages is not None and language not in model.languages:
                 continue
@@ -162,6 +162,7 @@ class LiveKnowledgeBase:
                 model.searcher.calibration.for_language(language),
                 model.embedder.dimensions,
                 bm25,
+                variants,
             )
-            bm25 = index.bm25
+            bm25, variants = index.bm25, index.variants
             model.searcher.indexes[language] = index

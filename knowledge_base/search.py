@@ -18,6 +18,7 @@ from knowledge_base.articles import Article
 from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
+from knowledge_base.variants import VariantReader
 
 TOP_K = 5
 SHORTLIST = 256  # articles whose variants are scored, on a large index (see LanguageIndex.rank)
@@ -93,6 +94,7 @@ class LanguageIndex:
     bm25: bm25s.BM25 | None
     calibration: LanguageCalibration = field(default_factory=LanguageCalibration)
     shortlist: int = SHORTLIST
+    variants: VariantReader | None = None  # a second reading of questions (variants.py)
 
     @classmethod
     def build(
@@ -103,10 +105,11 @@ class LanguageIndex:
         calibration: LanguageCalibration,
         dimensions: int,
         bm25: bm25s.BM25 | None = None,
+        variants: VariantReader | None = None,
     ) -> "LanguageIndex":
         """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key).
 
-        `bm25`, another model's index of the same articles, is shared instead of rebuilt.
+        `bm25` and `variants`, another model's of the same articles, are shared, not rebuilt.
         """
         unit_texts = [text for article in articles for text in dense_units(article)]
         sizes = [len(dense_units(article)) for article in articles]
@@ -123,13 +126,25 @@ class LanguageIndex:
         if articles and bm25 is None:
             bm25 = bm25s.BM25()
             bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
+        if variants is None:
+            variants = VariantReader.fitted(articles)
         offsets = np.arange(max(sizes, default=1))
         members = np.where(
             offsets < np.array(sizes, dtype=np.int64)[:, None],
             starts[: len(sizes), None] + offsets,
             len(unit_texts),
         )
-        return cls(articles, matrix, unit_texts, starts, members, centroids, bm25, calibration)
+        return cls(
+            articles,
+            matrix,
+            unit_texts,
+            starts,
+            members,
+            centroids,
+            bm25,
+            calibration,
+            variants=variants,
+        )
 
     def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
         """The k best articles for a query, best first, with calibrated confidences."""
@@ -282,6 +297,9 @@ class SearchResult:
     threshold: float
     note: str | None = None
     second_opinion: bool = False  # answered by a cascade's second model (cascade.py)
+    # The article the answer's own-language variants read the question as (variants.py), if
+    # there is such an answer and a reader.
+    variants_read: str | None = None
 
 
 class Searcher:
@@ -307,7 +325,8 @@ class Searcher:
         terms = self._tokenizer.terms(question)
         own = self._rank(language, vector, terms)
         if own and own[0].confidence >= threshold:
-            return SearchResult(language, own, own[0], threshold)
+            read = self._read(language, question)
+            return SearchResult(language, own, own[0], threshold, variants_read=read)
         own_slugs = {hit.article.slug for hit in own} | self._slugs(language)
         for other in sorted(set(self.indexes) - {language}):
             hits = [h for h in self._rank(other, vector, terms) if h.article.slug not in own_slugs]
@@ -319,6 +338,10 @@ class Searcher:
     def _rank(self, language: str, vector: np.ndarray, terms: list[str]) -> list[Hit]:
         index = self.indexes.get(language)
         return index.rank(vector, terms) if index else []
+
+    def _read(self, language: str, question: str) -> str | None:
+        index = self.indexes[language]
+        return index.variants.read(question) if index.variants else None
 
     def _slugs(self, language: str) -> set[str]:
         index = self.indexes.get(language)

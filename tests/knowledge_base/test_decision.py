@@ -13,6 +13,7 @@ from knowledge_base.decision import (
     FRAUD_TOPIC,
     FRAUD_WORDS,
     MOST_SUGGESTIONS,
+    VARIANTS_DISAGREE,
     MessageKind,
     Policy,
     Understanding,
@@ -105,6 +106,20 @@ def test_a_miss_offers_the_leading_articles_when_the_top_one_is_close() -> None:
     for answered in (result(0.9, others=(0.3,)), result(0.45, others=(0.3,))):
         decision = decide(answered, sure, policy=policy, misses=answered.answer is None)
         assert decision.decision in ("answer", "escalate") and not decision.suggestions
+
+
+def test_a_confident_article_that_the_variants_read_otherwise_is_offered_not_answered() -> None:
+    question = understood(MessageKind.QUESTION, 0.9)
+    found = result(0.9, others=(0.05, 0.02))
+    read_otherwise = replace(found, variants_read="other-0")
+    decision = decide(read_otherwise, question, policy=POLICY)
+    assert (decision.decision, decision.reason) == ("suggest", VARIANTS_DISAGREE)
+    assert [s.slug for s in decision.suggestions] == ["fees", "other-0", "other-1"]
+    for agreeing in (found, replace(found, variants_read="fees")):
+        assert decide(agreeing, question, policy=POLICY).decision == "answer"
+    # Only in the languages whose variants must agree.
+    english_alone = POLICY.model_copy(update={"variants_agree": ["ko"]})
+    assert decide(read_otherwise, question, policy=english_alone).decision == "answer"
 
 
 def test_the_article_a_customer_chose_is_the_answer() -> None:

@@ -50,6 +50,7 @@ def test_customer_phrasings_find_the_right_article(
     result = searcher.search(question, language, THRESHOLD)
     assert result.answer is not None, [(h.article.slug, h.confidence) for h in result.hits]
     assert (result.answer.article.slug, result.answer.article.language) == (slug, language)
+    assert result.variants_read == slug  # the variants read it alike
 
 
 @pytest.mark.parametrize(("question", "language", "slug"), IN_SCOPE)

@@ -48,6 +48,10 @@ const WHY = {
   suggest:
     "No article is confident enough to answer, but some come close: the customer is offered " +
     "them as buttons (and a person's), and the one they press is the answer.",
+  variants_disagree:
+    "The top article is confident, but the articles' own questions read this one as another " +
+    "article: the customer is offered the leading ones as buttons (and a person's), and the " +
+    "one they press is the answer.",
   rephrase:
     "No article is confident enough. A first miss in a conversation asks the customer to say it " +
     "another way; more misses in a row hand the chat to a person.",
@@ -79,7 +83,7 @@ const understood = (intent, confidence) =>
 
 function renderTry({ decision, reason, intent, intent_confidence, threshold, note, second_opinion, results }) {
   const ranker = second_opinion ? " · ranked by the second embedding model (the first was unsure)" : "";
-  const why = decision === "escalate" ? WHY[reason] || reason : WHY[decision];
+  const why = decision === "escalate" ? WHY[reason] || reason : WHY[reason] || WHY[decision];
   ui.tryDecision.className = `decision ${decision}`;
   ui.tryDecision.dataset.decision = decision;
   ui.tryDecision.replaceChildren(

@@ -1,0 +1,63 @@
+"""The second reading of a question, by the articles' own question variants."""
+
+import pytest
+
+from knowledge_base import variants
+from knowledge_base.articles import Article, Status
+from knowledge_base.variants import VariantReader
+
+
+def article(slug: str, title: str, questions: list[str], language: str = "en") -> Article:
+    return Article(
+        slug=slug,
+        language=language,
+        title=title,
+        body="…",
+        questions=questions,
+        status=Status.PUBLISHED,
+    )
+
+
+ARTICLES = [
+    article(
+        "transfer-delayed", "My transfer is late", ["why is my transfer late", "still not arrived"]
+    ),
+    article(
+        "processing-hours", "Processing hours", ["when do you process at weekends", "opening hours"]
+    ),
+    article("fees", "Fees", ["how much does it cost", "what is the fee to send"]),
+]
+KOREAN = [
+    article("transfer-delayed", "송금이 늦어요", ["송금이 왜 늦어요", "아직 안 들어왔어요"], "ko"),
+    article("processing-hours", "처리 시간", ["주말에도 처리되나요", "영업시간이 언제예요"], "ko"),
+]
+
+
+@pytest.mark.parametrize(
+    ("articles", "question", "slug"),
+    [
+        (ARTICLES, "my transfer is so late, it has not arrived", "transfer-delayed"),
+        (ARTICLES, "do you process transfers at the weekend?", "processing-hours"),
+        (ARTICLES, "what's the fee?", "fees"),
+        (KOREAN, "보낸 돈이 아직도 안 들어왔네요", "transfer-delayed"),
+        (KOREAN, "토요일에도 처리돼요?", "processing-hours"),
+    ],
+)
+def test_a_question_reads_as_the_article_whose_variants_it_is_like(
+    articles: list[Article], question: str, slug: str
+) -> None:
+    reader = VariantReader.fitted(articles)
+    assert reader is not None and reader.read(question) == slug
+
+
+def test_an_edit_counts_at_once_since_the_reader_is_fitted_from_the_articles() -> None:
+    edited = [*ARTICLES[:2], article("fees", "Fees", ["what will it cost me to send to Manila"])]
+    reader = VariantReader.fitted(edited)
+    assert reader is not None and reader.read("cost of sending money to Manila") == "fees"
+
+
+def test_one_article_or_too_many_have_no_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert VariantReader.fitted(ARTICLES[:1]) is None
+    monkeypatch.setattr(variants, "MOST_ARTICLES", 2)
+    assert VariantReader.fitted(ARTICLES) is None
+    assert VariantReader.fitted(ARTICLES[:2]) is not None

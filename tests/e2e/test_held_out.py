@@ -42,10 +42,17 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # message is handed over urgently any more (English had one): that floor is the target, 0, since
 # no such message says those words; English complaints reach a person 100% (8 of 8): its floor
 # goes up to one question below.
+# Thirteenth round (2026-12-03, benchmarks/results/e2e-heldout-variants-agree.json): a confident
+# article that the articles' own variants read otherwise is offered, not answered. English
+# right at once 81.3% -> 76.3% (seven moved to one press: within one press 95.0% before and
+# after): its floor comes DOWN to three questions below; right after one press English 18.7%,
+# Korean 11.5%: floors up to three questions below. Korean wrong 2.2% (3 of 139): its floor
+# comes down from 5.0 to 4.3, three questions above (a model trained elsewhere reads a few
+# messages otherwise).
 FLOORS = [
-    ("right_answer", ">=", {"en": 80.5, "ko": 80.6}),
-    ("right_after_choosing", ">=", {"en": 10.7, "ko": 8.6}),
-    ("wrong_answer", "<=", {"en": 2.2, "ko": 5.0}),
+    ("right_answer", ">=", {"en": 74.1, "ko": 80.6}),
+    ("right_after_choosing", ">=", {"en": 16.5, "ko": 9.3}),
+    ("wrong_answer", "<=", {"en": 2.2, "ko": 4.3}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),

@@ -5,6 +5,7 @@ import pytest
 
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.conversations.store import ConversationStore
+from knowledge_base.decision import FRAUD_TOPIC
 from knowledge_base.unanswered import UnansweredQuestions
 from tests.handoff.conftest import ANSWERED
 from tests.support import InProcessHub
@@ -78,12 +79,16 @@ async def test_a_reply_to_small_talk_or_out_of_scope_is_no_miss(
     assert (kept.question, kept.count) == (MISSED, 1)
 
 
-async def test_a_sure_fraud_report_no_article_answers_jumps_the_queue(
+async def test_a_sure_fraud_report_in_words_of_an_event_no_article_answers_jumps_the_queue(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    sure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.9995)
+    reported = f"{MISSED} someone logged into my account"
+    sure = await answers.for_customer(conversation.id, reported, "en", "report_fraud", 0.9995)
     assert (sure.decision, sure.reason) == ("escalate", "report_fraud")
+    # The same reading without the customer's words of an event: ahead of the normal queue.
+    topical = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.9995)
+    assert (topical.decision, topical.reason) == ("escalate", FRAUD_TOPIC)
     unsure = await answers.for_customer(conversation.id, MISSED, "en", "report_fraud", 0.3)
     assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")
 

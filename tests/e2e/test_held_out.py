@@ -49,10 +49,16 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # Korean 11.5%: floors up to three questions below. Korean wrong 2.2% (3 of 139): its floor
 # comes down from 5.0 to 4.3, three questions above (a model trained elsewhere reads a few
 # messages otherwise).
+# Fourteenth round (2026-12-03, benchmarks/results/e2e-heldout-refit.json): the policy re-fitted
+# on the development set. English right 79.9% at once, 15.8% after one press, wrong 0.7%;
+# Korean 77.7%, 17.3%, wrong 0.7%. Answers moved between at once and after one press (within
+# one press English 95.0 -> 95.7%, Korean 95.0% before and after): Korean's right-answer floor
+# and English's after-a-press floor come DOWN, the other two go up, each to three questions
+# from what was measured; Korean's wrong-answer floor goes down to three questions above.
 FLOORS = [
-    ("right_answer", ">=", {"en": 74.1, "ko": 80.6}),
-    ("right_after_choosing", ">=", {"en": 16.5, "ko": 9.3}),
-    ("wrong_answer", "<=", {"en": 2.2, "ko": 4.3}),
+    ("right_answer", ">=", {"en": 77.7, "ko": 75.5}),
+    ("right_after_choosing", ">=", {"en": 13.6, "ko": 15.1}),
+    ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),

@@ -22,6 +22,7 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, dense_units, lexical_text
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+from knowledge_base.variants import VariantReader
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +147,8 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        bm25 = variants = None
+        bm25 = None
+        variants = await asyncio.to_thread(VariantReader.fitted, articles)
         for model in self._models:
             if model.languages is not None and language not in model.languages:
                 continue
@@ -164,5 +166,5 @@ class LiveKnowledgeBase:
                 bm25,
                 variants,
             )
-            bm25, variants = index.bm25, index.variants
+            bm25 = index.bm25
             model.searcher.indexes[language] = index

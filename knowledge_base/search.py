@@ -109,7 +109,9 @@ class LanguageIndex:
     ) -> "LanguageIndex":
         """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key).
 
-        `bm25` and `variants`, another model's of the same articles, are shared, not rebuilt.
+        `bm25`, another model's index of the same articles, is shared instead of rebuilt;
+        `variants`, the articles' reader (variants.py), is fitted by the caller, once for all
+        models.
         """
         unit_texts = [text for article in articles for text in dense_units(article)]
         sizes = [len(dense_units(article)) for article in articles]
@@ -126,8 +128,6 @@ class LanguageIndex:
         if articles and bm25 is None:
             bm25 = bm25s.BM25()
             bm25.index([terms[a.key] or [""] for a in articles], show_progress=False)
-        if variants is None:
-            variants = VariantReader.fitted(articles)
         offsets = np.arange(max(sizes, default=1))
         members = np.where(
             offsets < np.array(sizes, dtype=np.int64)[:, None],
@@ -366,5 +366,6 @@ def offline_searcher(
             terms,
             calibration.for_language(language),
             embedder.dimensions,
+            variants=VariantReader.fitted(language_articles),
         )
     return searcher

@@ -119,6 +119,10 @@ async def test_saves_made_during_a_reindex_are_applied_together(
             await asyncio.sleep(0.05)
         assert all(f"bulk-{i}-{token}" in slugs for i in range(len(subjects)))
         assert len(reindexed) < len(subjects) / 2, (len(reindexed), len(subjects))
+        # The index reads questions by the new articles' variants too (variants.py).
+        tortoises = {f"bulk-{i}-{token}" for i, s in enumerate(subjects) if "tortoise" in s}
+        assert index.variants is not None
+        assert index.variants.read(f"is my tortoise {token} insured") in tortoises
     finally:
         following.cancel()
         await binary.aclose()

@@ -74,3 +74,9 @@ class Revision(BaseModel):
     article: Article
     action: str
     note: str = ""
+
+
+def dense_units(article: Article) -> list[str]:
+    """The texts of an article that questions are compared with, its title and question
+    variants: one embedding each for the search, one example each for the variants' reader."""
+    return [article.title, *article.questions]

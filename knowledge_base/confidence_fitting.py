@@ -25,10 +25,10 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from knowledge_base.articles import Article
+from knowledge_base.articles import Article, dense_units
 from knowledge_base.confidence import SCORES, LanguageCalibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.search import TOP_K, Features, Hit, LanguageIndex, dense_units, lexical_text
+from knowledge_base.search import TOP_K, Features, Hit, LanguageIndex, lexical_text
 from knowledge_base.text import Tokenizer
 
 FOLDS = 5

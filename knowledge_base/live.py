@@ -15,11 +15,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from knowledge_base import keys
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.cascade import Cascade, SecondOpinion
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.search import LanguageIndex, Searcher, SearchResult, dense_units, lexical_text
+from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 from knowledge_base.variants import VariantReader

@@ -14,7 +14,7 @@ import bm25s
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from knowledge_base.articles import Article
+from knowledge_base.articles import Article, dense_units
 from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
@@ -23,11 +23,6 @@ from knowledge_base.variants import VariantReader
 TOP_K = 5
 SHORTLIST = 256  # articles whose variants are scored, on a large index (see LanguageIndex.rank)
 LEXICAL_SHORTLIST = 16
-
-
-def dense_units(article: Article) -> list[str]:
-    """The texts of an article that queries are compared with, one embedding each."""
-    return [article.title, *article.questions]
 
 
 def lexical_text(article: Article) -> str:

@@ -13,11 +13,10 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from knowledge_base.articles import Article
+from knowledge_base.articles import Article, dense_units
 from knowledge_base.confidence import Calibration
 from knowledge_base.confidence_fitting import FOLDS, Asked, fit_language, without_fold
 from knowledge_base.embeddings import Embedder, model_location
-from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models" / "embedder"

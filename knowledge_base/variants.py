@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from knowledge_base.articles import Article
+from knowledge_base.articles import Article, dense_units
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ class VariantReader:
     """Reads a question as the article whose title and question variants it is most like."""
 
     def __init__(self, articles: list[Article]) -> None:
-        units = [(a.slug, text) for a in articles for text in (a.title, *a.questions)]
+        units = [(a.slug, text) for a in articles for text in dense_units(a)]
         slugs, texts = zip(*units, strict=True)
         self._vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True
@@ -55,9 +55,9 @@ class VariantReader:
     def fitted(cls, articles: list[Article]) -> "VariantReader | None":
         """A reader of these articles, or None when there are too few to tell apart or too
         many to fit at once."""
-        variants = sum(1 + len(article.questions) for article in articles)
         if len(articles) < 2:
             return None
+        variants = sum(len(dense_units(article)) for article in articles)
         if len(articles) * variants > MOST_ARTICLES_TIMES_VARIANTS:
             logger.info(
                 "No second reading by the variants: %d articles with %d variants are too many "

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.confidence_fitting import FOLDS, Asked
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
-from knowledge_base.search import dense_units
 from knowledge_base.text import Tokenizer
 from knowledge_base.tune import (
     RECORD,

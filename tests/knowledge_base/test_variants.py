@@ -78,16 +78,13 @@ def questions_of_the_development_set(language: str) -> list[str]:
 def test_a_reading_is_the_fitted_classifier_s_own_prediction(language: str) -> None:
     # The seed articles and the development set's 179 messages a language, which read
     # otherwise when the sums are not scikit-learn's (raw counts, no unit length: tried).
-    reader = VariantReader.fitted(published_articles(ARTICLES_DIR)[language])
-    assert reader is not None
     questions = questions_of_the_development_set(language)
-    predicted = reader._classifier.predict(reader._vectorizer.transform(questions))
-    assert [reader.read(q) for q in questions] == list(predicted)
-    two = VariantReader.fitted(ARTICLES[:2])  # one line, not one per article
-    assert two is not None
-    assert [two.read(q) for q in questions] == list(
-        two._classifier.predict(two._vectorizer.transform(questions))
-    )
+    # Two articles: one line, not one per article.
+    for articles in (published_articles(ARTICLES_DIR)[language], ARTICLES[:2]):
+        reader = VariantReader.fitted(articles)
+        assert reader is not None
+        predicted = reader._classifier.predict(reader._vectorizer.transform(questions))
+        assert [reader.read(q) for q in questions] == list(predicted)
 
 
 def test_a_question_without_a_shared_ngram_has_no_reading() -> None:

@@ -4,7 +4,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 from redis.asyncio import Redis
 
 from handoff import metrics
@@ -83,7 +83,7 @@ class Services:
 
     settings: Settings
     redis: Redis
-    http: httpx.AsyncClient
+    http: aiohttp.ClientSession  # to Rasa
     conversations: ConversationStore
     transcripts: TranscriptFeed
     widget_sockets: OpenSockets
@@ -207,7 +207,7 @@ class Services:
         await self.notifier.drain()
         if self.background:
             await asyncio.wait(self.background, timeout=5)
-        await self.http.aclose()
+        await self.http.close()
         await self.records.aclose()
         await self.redis.aclose()
         await self.binary_redis.aclose()

@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
 
+import aiohttp
 import httpx
 import uvicorn
 import websockets
@@ -18,7 +19,7 @@ from redis.asyncio import Redis
 from redis.asyncio.connection import Connection
 
 from handoff.assistant.intake import MessageIntake
-from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.cli.processes import free_port, settings_on_free_ports
 from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import IdentityVerifier
@@ -341,7 +342,7 @@ def signed(settings: Settings, user_id: str) -> dict[str, str]:
     return {"user_id": user_id, "user_hash": verifier.sign(user_id)}
 
 
-def intake_with_bot(redis: Redis, bot: Settings, http: httpx.AsyncClient) -> MessageIntake:
+def intake_with_bot(redis: Redis, bot: Settings, http: aiohttp.ClientSession) -> MessageIntake:
     """The message intake of a hub whose Redis client is this one, asking the bot of `bot`."""
     settings = settings_on_free_ports("redis://unused")
     store = ConversationStore(redis, settings)
@@ -355,7 +356,7 @@ async def intake_without_bot(
     redis: Redis, store: ConversationStore, queue: AgentQueue
 ) -> AsyncIterator[MessageIntake]:
     """The message intake of a hub whose Rasa is a closed port: every message goes to a person."""
-    async with httpx.AsyncClient(timeout=2) as http:
+    async with http_client(2) as http:
         dead = f"http://127.0.0.1:{free_port()}"
         yield _intake(redis, store, queue, RasaClient(http, [dead]))
 

@@ -3,8 +3,9 @@
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import httpx
+import aiohttp
 
 from handoff import metrics
 from handoff.assistant.rasa_servers import servers_for
@@ -23,18 +24,15 @@ SERVER_KEEP_ALIVE_SECONDS = 5.0
 IDLE_SECONDS = 2.0
 
 
-def http_client(timeout_seconds: float) -> httpx.AsyncClient:
-    """The hub's HTTP client of Rasa. It keeps every connection it opens
-    for the next request: httpx's default keeps 20, so with more customers at once than that,
-    every turn opened a new connection (benchmarks/rasa-turn-profile.md). It keeps them idle
-    for IDLE_SECONDS, not httpx's 5 s: at Sanic's own 5 s, a turn sent as Rasa closed the
-    connection failed (ReadError), and its customer was handed to a person for nothing."""
-    limits = httpx.Limits(
-        max_connections=MAX_CONNECTIONS,
-        max_keepalive_connections=MAX_CONNECTIONS,
-        keepalive_expiry=IDLE_SECONDS,
-    )
-    return httpx.AsyncClient(timeout=timeout_seconds, limits=limits)
+def http_client(timeout_seconds: float) -> aiohttp.ClientSession:
+    """The hub's HTTP client of Rasa (made in the event loop that uses it), aiohttp's: a turn
+    costs it a tenth of httpx's CPU (benchmarks/rasa-turn-profile.md). It keeps every connection
+    it opens for the next request, idle for IDLE_SECONDS: at Sanic's own 5 s, a turn sent as Rasa
+    closed the connection failed, and its customer was handed to a person for nothing.
+    `timeout_seconds` bounds getting a connection and each wait for Rasa's answer."""
+    connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=IDLE_SECONDS)
+    timeout = aiohttp.ClientTimeout(total=None, connect=timeout_seconds, sock_read=timeout_seconds)
+    return aiohttp.ClientSession(connector=connector, timeout=timeout)
 
 
 def as_typed_text(text: str) -> str:
@@ -54,7 +52,9 @@ class AssistantUnavailable(RuntimeError):
 
 
 # The request never reached the server: another may take it without the turn running twice.
-NOT_REACHED = (httpx.ConnectError, httpx.ConnectTimeout)
+NOT_REACHED = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+# Rasa down, slow, or answering with an error or what is not JSON.
+NOT_ANSWERED = (aiohttp.ClientError, TimeoutError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -102,21 +102,33 @@ class BotTurn:
 class RasaClient:
     """Sends customer messages to the hub's channel of a Rasa server (rasa_servers.py chooses)."""
 
-    def __init__(self, http: httpx.AsyncClient, rasa_urls: Sequence[str]) -> None:
+    def __init__(self, http: aiohttp.ClientSession, rasa_urls: Sequence[str]) -> None:
         """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
         self._servers = [url.rstrip("/") for url in rasa_urls]
 
-    async def _post(self, key: str, path: str, body: dict, **options: object) -> httpx.Response:
-        """POST to the first server for this key that can be reached; the last one's error if
-        none can. Rasa's lock store keeps two servers from running one conversation at once."""
+    async def _post(
+        self, key: str, path: str, body: dict, timeout: aiohttp.ClientTimeout | None = None
+    ) -> Any:
+        """POST to the first server for this key that can be reached, and read its JSON answer;
+        the last one's error if none can. Rasa's lock store keeps two servers from running one
+        conversation at once."""
         *others, last = servers_for(key, self._servers)
         for server in others:
             try:
-                return await self._http.post(f"{server}{path}", json=body, **options)
+                return await self._post_to(server, path, body, timeout)
             except NOT_REACHED as error:
                 logger.warning("Rasa server %s is down, trying the next: %r", server, error)
-        return await self._http.post(f"{last}{path}", json=body, **options)
+        return await self._post_to(last, path, body, timeout)
+
+    async def _post_to(
+        self, server: str, path: str, body: dict, timeout: aiohttp.ClientTimeout | None
+    ) -> Any:
+        """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error."""
+        options = {"timeout": timeout} if timeout else {}
+        async with self._http.post(f"{server}{path}", json=body, **options) as response:
+            response.raise_for_status()
+            return await response.json()
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:
@@ -124,14 +136,12 @@ class RasaClient:
         (None, None) if Rasa is down."""
         try:
             words = as_typed_text(text)
-            response = await self._post(
-                words, PARSE_PATH, {"message": words}, timeout=PARSE_TIMEOUT_SECONDS
-            )
-            response.raise_for_status()
-            intent = response.json().get("intent") or {}
+            timeout = aiohttp.ClientTimeout(total=PARSE_TIMEOUT_SECONDS)
+            parse = await self._post(words, PARSE_PATH, {"message": words}, timeout)
+            intent = parse.get("intent") or {}
             confidence = intent.get("confidence")
             return intent.get("name"), float(confidence) if confidence is not None else None
-        except (httpx.HTTPError, ValueError, TypeError, AttributeError) as error:
+        except (*NOT_ANSWERED, TypeError, AttributeError) as error:
             logger.info("Rasa's NLU could not be asked: %r", error)
             return None, None
 
@@ -144,16 +154,14 @@ class RasaClient:
         """
         body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
         try:
-            response = await self._post(conversation_id, WEBHOOK_PATH, body)
-            response.raise_for_status()
-            return _turn(response.json())
-        except (httpx.HTTPError, ValueError, KeyError, TypeError, AttributeError) as error:
+            return _turn(await self._post(conversation_id, WEBHOOK_PATH, body))
+        except (*NOT_ANSWERED, KeyError, TypeError, AttributeError) as error:
             # Down, or an answer of the wrong shape: either way the bot cannot be trusted now.
             logger.warning("Rasa did not answer for conversation %s: %r", conversation_id, error)
             raise AssistantUnavailable(str(error)) from error
 
 
-def _turn(body: dict) -> BotTurn:
+def _turn(body: Any) -> BotTurn:
     """Rasa's answer (bot/channel.py) as a turn; KeyError, TypeError, AttributeError or
     ValueError when it is not of that shape."""
     messages = body["messages"]

@@ -14,9 +14,7 @@ import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import httpx
-
-from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.assistant.understanding import understanding_of
 from handoff.cli import customer_eval
 from handoff.cli.customer_eval import Outcome, Question
@@ -70,7 +68,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
         Calibration.load(calibration_file(model)),
     )
     readings = []
-    async with httpx.AsyncClient() as http:
+    async with http_client(settings.rasa_timeout_seconds) as http:
         rasa = RasaClient(http, settings.rasa_urls)
         for question in questions:
             intent, confidence = await rasa.intent_of(question.text)

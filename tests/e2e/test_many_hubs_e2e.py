@@ -19,7 +19,7 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.assistant.rasa_servers import servers_for
 from handoff.cli.processes import (
     Supervisor,
@@ -170,9 +170,9 @@ async def test_both_rasa_servers_answer_and_one_takes_over_when_the_other_is_kil
     scaled_settings: Settings, scaled_stack: Supervisor, scaled_redis: Redis
 ) -> None:
     settings = scaled_settings
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with httpx.AsyncClient(timeout=60) as status, http_client(60) as http:
         for url in settings.rasa_urls:
-            assert (await http.get(f"{url}/webhooks/hub/")).json() == {"status": "ok"}
+            assert (await status.get(f"{url}/webhooks/hub/")).json() == {"status": "ok"}
         rasa = RasaClient(http, settings.rasa_urls)
         conversations = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
         for conversation_id in conversations:

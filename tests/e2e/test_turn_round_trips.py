@@ -2,10 +2,10 @@
 both ends, the largest share of the hub's CPU a turn): the real Rasa and action server, which
 ask the session's hub for the decision; the turn's intake in this process, its client counted."""
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
+from handoff.assistant.rasa_client import http_client
 from handoff.conversations.model import Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
@@ -20,7 +20,7 @@ async def test_a_bot_turn_stores_its_message_in_two_round_trips_and_its_answer_i
     redis = Redis.from_url(redis_url, decode_responses=True, connection_class=CountingConnection)
     store = ConversationStore(redis)
     conversation = await store.create("web", "en")
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(30) as http:
         intake = intake_with_bot(redis, stack_hub, http)
         # The first turn loads the scripts into Redis (a round trip each, once).
         await intake.answer(await intake.accept(conversation.id, "hello", "c0"))

@@ -3,11 +3,10 @@ period, a transcript and a customer's list of conversations are capped, the edit
 unanswered questions is trimmed, and every key a chat leaves behind either expires or belongs
 to a structure of bounded size."""
 
-import httpx
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.assistant.rasa_client import RasaClient
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
@@ -105,7 +104,7 @@ async def test_every_key_a_whole_chat_leaves_expires_or_is_bounded(
 async def test_rasas_tracker_expires_as_conversations_do(
     bot_stack: Settings, redis_url: str
 ) -> None:
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(30) as http:
         rasa = RasaClient(http, bot_stack.rasa_urls)
         await rasa.send("retention-test", "hello", "en")
     shared = Redis.from_url(redis_url)

@@ -8,11 +8,11 @@ import contextlib
 from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from redis.asyncio import Redis
 
 from handoff.assistant.intake import MessageIntake, reply_client_id
+from handoff.assistant.rasa_client import http_client
 from handoff.cli.processes import settings_on_free_ports
 from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
@@ -87,7 +87,7 @@ async def test_a_bot_reply_whose_answer_was_lost_in_flight_is_stored_once(
 ) -> None:
     cutter, proxied_url = cut_once
     proxied = connect_redis(settings_on_free_ports(proxied_url), decode_responses=True)
-    async with httpx.AsyncClient(timeout=30) as http:
+    async with http_client(30) as http:
         store = ConversationStore(fresh_redis)
         _, undisturbed = await greet(intake_with_bot(fresh_redis, bot_stack, http), store)
         greeting_id, retried = await greet(intake_with_bot(proxied, bot_stack, http), store)

@@ -2,8 +2,8 @@
 the hand-over request, the intent), AssistantUnavailable when Rasa or an action fails,
 and the NLU's intent for previews (None when Rasa is down).
 
-Rasa here is httpx's own MockTransport answering as bot/channel.py does;
-where a port matters (nothing listening, a server that never answers), a real loopback one."""
+Rasa here is a loopback aiohttp server answering as bot/channel.py does, or a port where nothing
+listens, or a server that never answers."""
 
 import asyncio
 import contextlib
@@ -14,8 +14,8 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-import httpx
 import pytest
+from aiohttp import web
 from httpcore._synchronization import current_async_library
 
 from handoff.assistant.rasa_client import (
@@ -33,45 +33,68 @@ from handoff.assistant.rasa_client import (
 from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
 
-RASA = "http://rasa.test:5005"
+
+@dataclass(frozen=True)
+class Answer:
+    """What the stand-in Rasa answers a route with: a status and a JSON or text body."""
+
+    status: int = 200
+    json: object = field(default_factory=dict)
+    text: str | None = None
+    content_type: str = "text/html"  # of a text body
+
+    def response(self) -> web.Response:
+        if self.text is not None:
+            return web.Response(status=self.status, text=self.text, content_type=self.content_type)
+        return web.json_response(self.json, status=self.status)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A request the stand-in Rasa was sent."""
+
+    method: str
+    path: str
+    body: object
 
 
 @dataclass
 class FakeRasa:
     """Answers the webhook and the NLU's parse route; keeps the requests it was sent."""
 
-    webhook: httpx.Response | Exception = field(
-        default_factory=lambda: httpx.Response(200, json={})
-    )
-    parse: httpx.Response | Exception = field(default_factory=lambda: httpx.Response(200, json={}))
-    requests: list[httpx.Request] = field(default_factory=list)
+    webhook: Answer = field(default_factory=Answer)
+    parse: Answer = field(default_factory=Answer)
+    requests: list[Sent] = field(default_factory=list)
+    url: str = ""  # where it listens, once it does
 
     def answer(self, messages: list[dict], intent: dict | None = None) -> None:
-        self.webhook = httpx.Response(200, json={"messages": messages, "intent": intent or {}})
+        self.webhook = Answer(json={"messages": messages, "intent": intent or {}})
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        routes = {
-            f"{RASA}/webhooks/hub/webhook": self.webhook,
-            f"{RASA}/webhooks/hub/parse": self.parse,
-        }
-        response = routes.get(str(request.url))
-        if response is None:
-            return httpx.Response(404)
-        if isinstance(response, Exception):
-            raise response
-        return response
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append(Sent(request.method, request.path, await request.json()))
+        routes = {"/webhooks/hub/webhook": self.webhook, "/webhooks/hub/parse": self.parse}
+        answer = routes.get(request.path)
+        return answer.response() if answer else web.Response(status=404)
 
 
 @pytest.fixture
-def rasa() -> FakeRasa:
-    return FakeRasa()
+async def rasa() -> AsyncIterator[FakeRasa]:
+    fake = FakeRasa()
+    app = web.Application()
+    app.router.add_route("*", "/{path:.*}", fake.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    fake.url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    yield fake
+    await runner.cleanup()
 
 
 @pytest.fixture
 async def client(rasa: FakeRasa) -> AsyncIterator[RasaClient]:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(rasa.handle)) as http:
-        yield RasaClient(http, [f"{RASA}/"])
+    async with http_client(10) as http:
+        yield RasaClient(http, [rasa.url])
 
 
 async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_language(
@@ -79,9 +102,9 @@ async def test_the_message_goes_to_the_hub_channel_with_its_conversation_and_lan
 ) -> None:
     rasa.answer([{"recipient_id": "c-1", "text": "Hello!"}])
     await client.send("c-1", "hi there", "ko")
-    [sent] = [r for r in rasa.requests if r.url.path == "/webhooks/hub/webhook"]
+    [sent] = [r for r in rasa.requests if r.path == "/webhooks/hub/webhook"]
     assert sent.method == "POST"
-    assert json.loads(sent.content) == {
+    assert sent.body == {
         "sender": "c-1",
         "message": "hi there",
         "metadata": {"language": "ko"},
@@ -229,7 +252,7 @@ async def test_a_hand_over_request_without_a_reason_is_none(
 
 
 async def test_a_turn_without_an_intent_has_none(rasa: FakeRasa, client: RasaClient) -> None:
-    rasa.webhook = httpx.Response(200, json={"messages": [{"text": "Hi"}]})
+    rasa.webhook = Answer(json={"messages": [{"text": "Hi"}]})
     turn = await client.send("c-1", "hi", "en")
     assert (turn.intent, turn.confidence, turn.handoff, turn.decision) == (None, None, None, None)
 
@@ -246,19 +269,18 @@ async def test_the_turn_carries_the_decision_the_bot_carried_out(
 @pytest.mark.parametrize(
     "webhook",
     [
-        httpx.Response(500, json={"messages": []}),
-        httpx.Response(502, text="Bad Gateway"),
-        httpx.Response(502, json={"error": "the action server failed to run action_respond"}),
-        httpx.Response(200, text="<html>It works!</html>"),
-        httpx.Response(200, json={"intent": {"name": "greet"}}),
-        httpx.Response(200, json=["not", "an", "object"]),
-        httpx.ConnectError("connection refused"),
-        httpx.ReadTimeout("timed out"),
+        Answer(500, json={"messages": []}),
+        Answer(502, text="Bad Gateway"),
+        Answer(502, json={"error": "the action server failed to run action_respond"}),
+        Answer(200, text="<html>It works!</html>"),
+        Answer(200, text='{"messages": [', content_type="application/json"),
+        Answer(200, json={"intent": {"name": "greet"}}),
+        Answer(200, json=["not", "an", "object"]),
     ],
-    ids=["500", "502", "an action failed", "html", "no messages", "a list", "refused", "timeout"],
+    ids=["500", "502", "an action failed", "html", "cut JSON", "no messages", "a list"],
 )
 async def test_a_failing_rasa_is_unavailable(
-    rasa: FakeRasa, client: RasaClient, webhook: httpx.Response | Exception
+    rasa: FakeRasa, client: RasaClient, webhook: Answer
 ) -> None:
     rasa.webhook = webhook
     with pytest.raises(AssistantUnavailable):
@@ -267,7 +289,7 @@ async def test_a_failing_rasa_is_unavailable(
 
 async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
     closed = f"http://127.0.0.1:{free_port()}"
-    async with httpx.AsyncClient() as http:
+    async with http_client(10) as http:
         client = RasaClient(http, [closed])
         with pytest.raises(AssistantUnavailable):
             await client.send("c-1", "hello", "en")
@@ -275,46 +297,59 @@ async def test_nothing_listening_makes_the_assistant_unavailable() -> None:
 
 
 async def test_intent_of_asks_the_nlu_alone(rasa: FakeRasa, client: RasaClient) -> None:
-    rasa.parse = httpx.Response(200, json={"intent": {"name": "ask_faq", "confidence": 0.88}})
+    rasa.parse = Answer(json={"intent": {"name": "ask_faq", "confidence": 0.88}})
     assert await client.intent_of("what are the fees") == ("ask_faq", 0.88)
     [asked] = rasa.requests
-    assert asked.url.path == "/webhooks/hub/parse"
-    assert json.loads(asked.content) == {"message": "what are the fees"}
+    assert asked.path == "/webhooks/hub/parse"
+    assert asked.body == {"message": "what are the fees"}
 
 
 @pytest.mark.parametrize(
     "parse",
     [
-        httpx.Response(200, json={"intent": None}),
-        httpx.Response(200, json={}),
-        httpx.Response(200, json={"intent": "ask_faq"}),
-        httpx.Response(200, text="not json"),
-        httpx.Response(500, json={"intent": {"name": "ask_faq"}}),
-        httpx.ConnectError("connection refused"),
+        Answer(json={"intent": None}),
+        Answer(json={}),
+        Answer(json={"intent": "ask_faq"}),
+        Answer(text="not json"),
+        Answer(500, json={"intent": {"name": "ask_faq"}}),
     ],
-    ids=["null intent", "no intent", "intent not an object", "not json", "500", "refused"],
+    ids=["null intent", "no intent", "intent not an object", "not json", "500"],
 )
 async def test_intent_of_is_none_when_rasa_cannot_say(
-    rasa: FakeRasa, client: RasaClient, parse: httpx.Response | Exception
+    rasa: FakeRasa, client: RasaClient, parse: Answer
 ) -> None:
     rasa.parse = parse
     assert await client.intent_of("what are the fees") == (None, None)
 
 
-async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
+@contextlib.asynccontextmanager
+async def never_answering() -> AsyncIterator[str]:
+    """A server that takes connections and requests and answers nothing; its URL."""
+
     async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.read()  # holds the connection open, answers nothing
 
     server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
     try:
-        async with httpx.AsyncClient(timeout=60) as http:
-            client = RasaClient(http, [f"http://127.0.0.1:{port}"])
-            started = time.monotonic()
-            assert await client.intent_of("hello") == (None, None)
-            assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     finally:
         server.close()
+
+
+async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
+    async with never_answering() as url, http_client(60) as http:
+        client = RasaClient(http, [url])
+        started = time.monotonic()
+        assert await client.intent_of("hello") == (None, None)
+        assert time.monotonic() - started < PARSE_TIMEOUT_SECONDS + 2
+
+
+async def test_a_turn_gives_up_on_a_rasa_that_never_answers_after_the_timeout() -> None:
+    async with never_answering() as url, http_client(1) as http:
+        started = time.monotonic()
+        with pytest.raises(AssistantUnavailable):
+            await RasaClient(http, [url]).send("c-1", "hello", "en")
+        assert 1 <= time.monotonic() - started < 3
 
 
 @pytest.mark.parametrize(
@@ -332,7 +367,7 @@ async def test_intent_of_gives_up_on_a_rasa_that_never_answers() -> None:
 async def test_rasa_answering_json_of_the_wrong_shape_is_unavailable(
     rasa: FakeRasa, client: RasaClient, body: object
 ) -> None:
-    rasa.webhook = httpx.Response(200, json=body)
+    rasa.webhook = Answer(json=body)
     with pytest.raises(AssistantUnavailable):
         await client.send("c-1", "hello", "en")
 
@@ -348,8 +383,8 @@ class ImportSearches(importlib.abc.MetaPathFinder):
 
 
 async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
-    # httpx's connection pool asks on every request (a bot turn makes two): without sniffio,
-    # each ask searched sys.path for it (benchmarks/rasa-turn-profile.md).
+    # httpx's connection pool (the records' and Telegram's clients) asks on every request:
+    # without sniffio, each ask searched sys.path for it (benchmarks/rasa-turn-profile.md).
     current_async_library()
     searches = ImportSearches()
     sys.meta_path.insert(0, searches)
@@ -394,7 +429,7 @@ async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once
     server = KeepAliveServer()
     listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
-    customers = 40  # more than the 20 connections httpx keeps by default
+    customers = 40  # more than the 20 connections HTTP clients often keep by default
     async with listening, http_client(10) as http:
         client = RasaClient(http, [url])
         opened = []

@@ -11,10 +11,10 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
+import aiohttp
 import pytest
 
-from handoff.assistant.rasa_client import AssistantUnavailable, RasaClient
+from handoff.assistant.rasa_client import AssistantUnavailable, RasaClient, http_client
 from handoff.assistant.rasa_servers import servers_for
 from handoff.cli.processes import free_port
 
@@ -65,18 +65,18 @@ def servers() -> Iterator[list[StandInRasa]]:
 
 
 @pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with http_client(10) as client:
         yield client
 
 
-def client(http: httpx.AsyncClient, servers: list[StandInRasa]) -> RasaClient:
+def client(http: aiohttp.ClientSession, servers: list[StandInRasa]) -> RasaClient:
     """A client of these Rasa servers."""
     return RasaClient(http, [server.url for server in servers])
 
 
 async def test_a_conversation_goes_to_the_same_server_every_turn(
-    http: httpx.AsyncClient, servers: list[StandInRasa]
+    http: aiohttp.ClientSession, servers: list[StandInRasa]
 ) -> None:
     conversations = [f"conversation-{n}" for n in range(20)]
     rasa = client(http, servers)
@@ -91,7 +91,7 @@ async def test_a_conversation_goes_to_the_same_server_every_turn(
 
 
 async def test_conversations_spread_across_the_servers(
-    http: httpx.AsyncClient, servers: list[StandInRasa]
+    http: aiohttp.ClientSession, servers: list[StandInRasa]
 ) -> None:
     rasa = client(http, servers)
     for n in range(200):
@@ -101,7 +101,7 @@ async def test_conversations_spread_across_the_servers(
 
 
 async def test_the_reply_comes_from_the_server_the_conversation_went_to(
-    http: httpx.AsyncClient, servers: list[StandInRasa]
+    http: aiohttp.ClientSession, servers: list[StandInRasa]
 ) -> None:
     turn = await client(http, servers).send("conversation-1", "hello", "en")
     [chosen] = [n for n, server in enumerate(servers, start=1) if server.senders]
@@ -109,7 +109,7 @@ async def test_the_reply_comes_from_the_server_the_conversation_went_to(
 
 
 async def test_a_server_down_passes_its_conversations_to_the_other(
-    http: httpx.AsyncClient, servers: list[StandInRasa]
+    http: aiohttp.ClientSession, servers: list[StandInRasa]
 ) -> None:
     conversations = [f"conversation-{n}" for n in range(40)]
     rasa = client(http, servers)
@@ -126,7 +126,7 @@ async def test_a_server_down_passes_its_conversations_to_the_other(
 
 
 async def test_only_when_every_server_is_down_is_the_assistant_unavailable(
-    http: httpx.AsyncClient, servers: list[StandInRasa]
+    http: aiohttp.ClientSession, servers: list[StandInRasa]
 ) -> None:
     closed = f"http://127.0.0.1:{free_port()}"
     one_left = RasaClient(http, [closed, servers[0].url])

@@ -13,6 +13,7 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot import fast_json
 from bot.redis_stores import SentinelTrackerStore
 
 DEFAULT_MAX_EVENTS = 60  # about eight turns: more than the policies' history of five
@@ -36,6 +37,11 @@ class BoundedRedisTrackerStore(SentinelTrackerStore):
             self.serialise_tracker(bounded),
             ex=timeout or self.record_exp,
         )
+
+    @staticmethod
+    def serialise_tracker(tracker: DialogueStateTracker) -> str:
+        """The tracker as Rasa's Redis store writes it, by orjson (bot/fast_json.py)."""
+        return fast_json.dumps(tracker.as_dialogue().as_dict())
 
 
 def latest_events(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTracker:

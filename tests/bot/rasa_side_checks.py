@@ -21,7 +21,7 @@ from aiohttp import web
 from jsonschema import ValidationError, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
-from rasa.core.tracker_store import RedisTrackerStore
+from rasa.core.tracker_store import RedisTrackerStore, SerializedTrackerAsText
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -31,7 +31,7 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import events as sdk
 
 from actions.hub import post_to_hub
-from bot import action_failures, action_results, event_types, kept_connections
+from bot import action_failures, action_results, event_types, fast_json, kept_connections
 from bot.tracker_store import BoundedRedisTrackerStore
 
 TURNS = 100
@@ -199,7 +199,12 @@ def action_calls(tracker: DialogueStateTracker, domain: Domain) -> dict:
     calls = {}
     for name in ("action_respond", "action_transfer_status", "validate_transfer_reference_form"):
         call = RemoteAction(name, endpoint)._action_call_format(tracker, domain)
-        calls[name] = {"domain": "domain" in call, "bytes": len(json.dumps(call))}
+        written = fast_json.dumps(call)
+        calls[name] = {
+            "domain": "domain" in call,
+            "bytes": len(written),
+            "read_alike": json.loads(written) == json.loads(json.dumps(call)),
+        }
     return calls
 
 
@@ -226,6 +231,9 @@ async def main(redis_url: str) -> dict:
     event_types.install()
     resolved_installed = resolutions()
     kept_again = await bounded.retrieve("long")
+    stored = bounded.red.get(bounded.key_prefix + "long")
+    written_by_rasa = SerializedTrackerAsText.serialise_tracker(kept)
+    session_serialiser = kept_connections.pooled_session(EndpointConfig("http://x"))._json_serialize
     await kept_connections.connection_pool().close()
     return {
         "connections_by_rasa": by_rasa,
@@ -234,7 +242,9 @@ async def main(redis_url: str) -> dict:
         "redis_reply_parser": redis.connection.DefaultParser.__name__,
         "events_given": len(tracker.events),
         "events_kept": len(kept.events),
-        "bytes_bounded": len(bounded.red.get(bounded.key_prefix + "long")),
+        "bytes_bounded": len(stored),
+        "stored_as_rasa_writes_it": json.loads(stored) == json.loads(written_by_rasa),
+        "action_calls_written_by": f"{session_serialiser.__module__}.{session_serialiser.__name__}",
         "bytes_whole": len(whole.red.get(whole.key_prefix + "long")),
         "slots_given": tracker.current_slot_values(),
         "slots_kept": kept.current_slot_values(),

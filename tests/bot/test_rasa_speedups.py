@@ -1,12 +1,13 @@
 """The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
-bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py, bot/diet_inference.py, hiredis)
-and the action server's (actions/hub.py), checked inside the Rasa environment against the real
-Redis and the real model: a long conversation's tracker is kept bounded with its slots and latest
-message, action server replies get Rasa's verdicts, faster, calls to the action server and from
-it to the hub share one kept-alive connection, Redis replies are parsed in C, events
-find their class by name as Rasa finds it, the graph run in a planned order understands and
-predicts exactly as Rasa's dask runner does, and DIET's intents from NumPy rank every NLU example
-and dev message as its TensorFlow does."""
+bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py, bot/diet_inference.py,
+bot/fast_json.py, hiredis) and the action server's (actions/hub.py), checked inside the Rasa
+environment against the real Redis and the real model: a long conversation's tracker is kept
+bounded with its slots and latest message, action server replies get Rasa's verdicts, faster,
+calls to the action server and from it to the hub share one kept-alive connection, the tracker
+and those calls are JSON that reads as Rasa's encoder writes it, Redis replies are parsed in C,
+events find their class by name as Rasa finds it, the graph run in a planned order understands
+and predicts exactly as Rasa's dask runner does, and DIET's intents from NumPy rank every NLU
+example and dev message as its TensorFlow does."""
 
 import json
 import subprocess
@@ -102,6 +103,12 @@ def test_action_server_calls_share_a_kept_alive_connection(seen: dict) -> None:
     assert kept["connections"] == 1
     assert kept["answers"] == by_rasa["answers"]
     assert [a["responses"] for a in kept["answers"]] == [[{"call": n}] for n in range(3)]
+
+
+def test_the_tracker_and_the_action_server_s_calls_are_json_as_rasa_writes_it(seen: dict) -> None:
+    assert seen["stored_as_rasa_writes_it"]
+    assert all(call["read_alike"] for call in seen["action_calls"].values())
+    assert seen["action_calls_written_by"] == "bot.fast_json.dumps"
 
 
 def test_rasa_s_stores_parse_redis_replies_in_c(seen: dict) -> None:

@@ -1,5 +1,6 @@
 """The hub's ASGI application."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,10 +44,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = Services.start(settings)
         await app.state.services.begin()
+        # What the hub holds once started (the models, the articles' index: 390,000 objects)
+        # stays out of Python's full garbage collections while it serves; each walked it all,
+        # 230-280 ms of CPU during which no customer's message moved.
+        gc.collect()
+        gc.freeze()
         try:
             async with telegram_webhook.telegram_channel(app.state.services) as app.state.telegram:
                 yield
         finally:
+            gc.unfreeze()
             await app.state.services.stop()
 
     app = FastAPI(title="Baton hub", lifespan=lifespan)

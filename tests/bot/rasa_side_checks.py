@@ -5,6 +5,7 @@ printed as one JSON object. Argument: a Redis URL for the store."""
 
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import socket
@@ -234,6 +235,13 @@ async def main(redis_url: str) -> dict:
     stored = bounded.red.get(bounded.key_prefix + "long")
     written_by_rasa = SerializedTrackerAsText.serialise_tracker(kept)
     session_serialiser = kept_connections.pooled_session(EndpointConfig("http://x"))._json_serialize
+    frozen_before = gc.get_freeze_count()
+    from bot import channel  # only now: importing it installs every cut checked above
+
+    channel.keep_out_of_collections()
+    frozen_after = gc.get_freeze_count()
+    gc.unfreeze()
+    listeners = channel.HubInput().blueprint(None)._future_listeners
     await kept_connections.connection_pool().close()
     return {
         "connections_by_rasa": by_rasa,
@@ -260,6 +268,8 @@ async def main(redis_url: str) -> dict:
         "events_resolved_by_rasa": resolved_by_rasa,
         "events_resolved_installed": resolved_installed,
         "resolver_installed": Event.resolve_by_type.__module__,
+        "frozen": [frozen_before, frozen_after],
+        "listeners": [[f.listener.__name__, str(f.event)] for f in listeners],
         "read_alike": [e.as_dict() for e in kept_again.events]
         == [e.as_dict() for e in kept.events],
     }

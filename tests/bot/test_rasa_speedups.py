@@ -111,6 +111,12 @@ def test_the_tracker_and_the_action_server_s_calls_are_json_as_rasa_writes_it(se
     assert seen["action_calls_written_by"] == "bot.fast_json.dumps"
 
 
+def test_the_started_server_keeps_what_it_loaded_out_of_full_collections(seen: dict) -> None:
+    before, after = seen["frozen"]
+    assert before == 0 and after > 100_000  # the model, TensorFlow and Rasa among them
+    assert ["freeze_the_model", "after_server_start"] in seen["listeners"]
+
+
 def test_rasa_s_stores_parse_redis_replies_in_c(seen: dict) -> None:
     assert seen["redis_reply_parser"] == "HiredisParser"
 

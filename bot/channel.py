@@ -15,6 +15,7 @@ from sanic.response import HTTPResponse
 from bot import (
     action_failures,
     action_results,
+    debug_copies,
     diet_inference,
     event_types,
     graph_runner,
@@ -27,6 +28,7 @@ SUPPORTED_LANGUAGES = frozenset({"en", "ko"})
 LANGUAGE_ENTITY = "language"  # it fills the `language` slot (bot/domain.yml)
 action_failures.install()
 action_results.install()
+debug_copies.install()
 diet_inference.install()
 event_types.install()
 graph_runner.install()

@@ -3,10 +3,14 @@ action-reply check, the kept-alive connections (Rasa's to the action server, the
 server's to the hub) and the events' classes found by name do,
 printed as one JSON object. Argument: a Redis URL for the store."""
 
+import ast
 import asyncio
 import contextlib
 import gc
+import importlib
+import inspect
 import json
+import logging
 import os
 import socket
 import sys
@@ -32,7 +36,14 @@ from rasa.utils.endpoints import EndpointConfig
 from rasa_sdk import events as sdk
 
 from actions.hub import post_to_hub
-from bot import action_failures, action_results, event_types, fast_json, kept_connections
+from bot import (
+    action_failures,
+    action_results,
+    debug_copies,
+    event_types,
+    fast_json,
+    kept_connections,
+)
 from bot.tracker_store import BoundedRedisTrackerStore
 
 TURNS = 100
@@ -209,6 +220,40 @@ def action_calls(tracker: DialogueStateTracker, domain: Domain) -> dict:
     return calls
 
 
+def deep_copies(module_name: str) -> dict[str, int]:
+    """How many deep copies a module's source makes, and how many of them are arguments of a
+    structlog debug line."""
+    tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
+    copies, in_debug_lines = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "copy.deepcopy":
+            copies.add(id(node))
+        if isinstance(node, ast.Call) and ast.unparse(node.func) == "structlogger.debug":
+            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+            in_debug_lines |= {
+                id(inner)
+                for argument in arguments
+                for inner in ast.walk(argument)
+                if isinstance(inner, ast.Call) and ast.unparse(inner.func) == "copy.deepcopy"
+            }
+    return {"copies": len(copies), "in_debug_lines": len(copies & in_debug_lines)}
+
+
+def debug_copies_made() -> dict:
+    """Whether the processor's deep copies copy, with its logger at INFO and at DEBUG."""
+    debug_copies.install()
+    processor = importlib.import_module("rasa.core.processor")
+    logger, events = logging.getLogger("rasa.core.processor"), [{"event": "user", "text": "hi"}]
+    level = logger.level
+    made = {}
+    for name, at in (("info", logging.INFO), ("debug", logging.DEBUG)):
+        logger.setLevel(at)
+        copied = processor.copy.deepcopy(events)
+        made[name] = {"same_object": copied is events, "equal": copied == events}
+    logger.setLevel(level)
+    return made
+
+
 async def main(redis_url: str) -> dict:
     domain = Domain.load("bot/domain.yml")
     url = urlsplit(redis_url)
@@ -269,6 +314,8 @@ async def main(redis_url: str) -> dict:
         "events_resolved_installed": resolved_installed,
         "resolver_installed": Event.resolve_by_type.__module__,
         "frozen": [frozen_before, frozen_after],
+        "deep_copies": {name: deep_copies(name) for name in debug_copies.MODULES},
+        "debug_copies_made": debug_copies_made(),
         "listeners": [[f.listener.__name__, str(f.event)] for f in listeners],
         "read_alike": [e.as_dict() for e in kept_again.events]
         == [e.as_dict() for e in kept.events],

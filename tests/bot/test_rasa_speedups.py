@@ -1,13 +1,14 @@
 """The Rasa server's own cost cuts (bot/tracker_store.py, bot/action_results.py,
 bot/graph_runner.py, bot/kept_connections.py, bot/event_types.py, bot/diet_inference.py,
-bot/fast_json.py, hiredis) and the action server's (actions/hub.py), checked inside the Rasa
-environment against the real Redis and the real model: a long conversation's tracker is kept
-bounded with its slots and latest message, action server replies get Rasa's verdicts, faster,
-calls to the action server and from it to the hub share one kept-alive connection, the tracker
-and those calls are JSON that reads as Rasa's encoder writes it, Redis replies are parsed in C,
-events find their class by name as Rasa finds it, the graph run in a planned order understands
-and predicts exactly as Rasa's dask runner does, and DIET's intents from NumPy rank every NLU
-example and dev message as its TensorFlow does."""
+bot/fast_json.py, bot/debug_copies.py, hiredis) and the action server's (actions/hub.py),
+checked inside the Rasa environment against the real Redis and the real model: a long
+conversation's tracker is kept bounded with its slots and latest message, action server replies
+get Rasa's verdicts, faster, calls to the action server and from it to the hub share one
+kept-alive connection, the tracker and those calls are JSON that reads as Rasa's encoder writes
+it, deep copies for debug lines are made only while debug lines are written, Redis replies are
+parsed in C, events find their class by name as Rasa finds it, the graph run in a planned order
+understands and predicts exactly as Rasa's dask runner does, and DIET's intents from NumPy rank
+every NLU example and dev message as its TensorFlow does."""
 
 import json
 import subprocess
@@ -115,6 +116,17 @@ def test_the_started_server_keeps_what_it_loaded_out_of_full_collections(seen: d
     before, after = seen["frozen"]
     assert before == 0 and after > 100_000  # the model, TensorFlow and Rasa among them
     assert ["freeze_the_model", "after_server_start"] in seen["listeners"]
+
+
+def test_rasa_s_deep_copies_for_debug_lines_are_made_only_while_they_are_written(
+    seen: dict,
+) -> None:
+    for module, copies in seen["deep_copies"].items():
+        assert copies["copies"] > 0, module
+        assert copies["in_debug_lines"] == copies["copies"], module  # none of another kind
+    made = seen["debug_copies_made"]
+    assert made["info"] == {"same_object": True, "equal": True}
+    assert made["debug"] == {"same_object": False, "equal": True}
 
 
 def test_rasa_s_stores_parse_redis_replies_in_c(seen: dict) -> None:

@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
@@ -32,7 +33,21 @@ def http_client(timeout_seconds: float) -> aiohttp.ClientSession:
     `timeout_seconds` bounds getting a connection and each wait for Rasa's answer."""
     connector = aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=IDLE_SECONDS)
     timeout = aiohttp.ClientTimeout(total=None, connect=timeout_seconds, sock_read=timeout_seconds)
-    return aiohttp.ClientSession(connector=connector, timeout=timeout)
+    return aiohttp.ClientSession(
+        connector=connector, timeout=timeout, trace_configs=[_noting_kept_connections()]
+    )
+
+
+def _noting_kept_connections() -> aiohttp.TraceConfig:
+    """Notes, in the dictionary a request passes as `trace_request_ctx`, whether it went out
+    on a kept-alive connection (KEPT)."""
+
+    async def kept(session: object, context: SimpleNamespace, params: object) -> None:
+        context.trace_request_ctx[KEPT] = True
+
+    tracing = aiohttp.TraceConfig()
+    tracing.on_connection_reuseconn.append(kept)
+    return tracing
 
 
 def as_typed_text(text: str) -> str:
@@ -55,6 +70,10 @@ class AssistantUnavailable(RuntimeError):
 NOT_REACHED = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
 # Rasa down, slow, or answering with an error or what is not JSON.
 NOT_ANSWERED = (aiohttp.ClientError, TimeoutError, ValueError)
+# The connection closed under a request: on a kept-alive one, its server had closed it between
+# turns (killed, say) before the event loop noticed, and never read the request.
+CLOSED_UNDER_IT = (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError)
+KEPT = "kept"
 
 
 @dataclass(frozen=True)
@@ -124,11 +143,26 @@ class RasaClient:
     async def _post_to(
         self, server: str, path: str, body: dict, timeout: aiohttp.ClientTimeout | None
     ) -> Any:
-        """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error."""
+        """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error.
+        A request whose kept-alive connection closed under it goes once more, on a new
+        connection: to a server that is gone, that one is refused (NOT_REACHED)."""
+        sent_on: dict[str, bool] = {}
+        try:
+            return await self._post_once(f"{server}{path}", body, timeout, sent_on)
+        except CLOSED_UNDER_IT as error:
+            if not sent_on.get(KEPT):
+                raise
+            logger.info("A kept connection to %s closed under a request: %r", server, error)
+            return await self._post_once(f"{server}{path}", body, timeout, {})
+
+    async def _post_once(
+        self, url: str, body: dict, timeout: aiohttp.ClientTimeout | None, sent_on: dict
+    ) -> Any:
+        """The JSON answer to one POST; `sent_on` notes whether its connection was kept."""
         options = {"timeout": timeout} if timeout else {}
-        async with self._http.post(f"{server}{path}", json=body, **options) as response:
-            response.raise_for_status()
-            return await response.json()
+        async with self._http.post(url, json=body, trace_request_ctx=sent_on, **options) as answer:
+            answer.raise_for_status()
+            return await answer.json()
 
     @metrics.timed(metrics.RASA_REQUEST.labels("parse"))
     async def intent_of(self, text: str) -> tuple[str | None, float | None]:

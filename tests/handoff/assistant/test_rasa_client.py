@@ -397,10 +397,14 @@ async def test_asking_which_async_library_runs_searches_for_no_module() -> None:
 
 class KeepAliveServer:
     """A loopback HTTP/1.1 server answering as Rasa's webhook, a little later, on connections it
-    keeps open; counts the connections."""
+    keeps open; counts the connections and the requests. With `answers_a_connection`, it closes a
+    connection, unanswered, at the request after that many (as a server killed between turns
+    whose close the client has not yet noticed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, answers_a_connection: int | None = None) -> None:
         self.connections = 0
+        self.requests = 0
+        self.answers_a_connection = answers_a_connection
         self.reply = json.dumps({"messages": [{"text": "Hello!"}], "intent": {}}).encode()
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -409,7 +413,12 @@ class KeepAliveServer:
             await self._answer(reader, writer)
 
     async def _answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        answered = 0
         while head := await reader.readuntil(b"\r\n\r\n"):
+            self.requests += 1
+            if answered == self.answers_a_connection:
+                writer.close()
+                return
             length = next(
                 (int(line.split(b":")[1]) for line in head.split(b"\r\n")
                  if line.lower().startswith(b"content-length:")),
@@ -423,6 +432,28 @@ class KeepAliveServer:
                 + self.reply
             )
             await writer.drain()
+            answered += 1
+
+
+async def test_a_turn_on_a_kept_connection_its_server_closed_goes_again_on_a_new_one() -> None:
+    server = KeepAliveServer(answers_a_connection=1)
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    async with listening, http_client(10) as http:
+        client = RasaClient(http, [url])
+        assert (await client.send("c-1", "hello", "en")).replies
+        assert (await client.send("c-1", "hello again", "en")).replies  # once more, anew
+    assert (server.connections, server.requests) == (2, 3)
+
+
+async def test_a_turn_on_a_new_connection_closed_under_it_is_not_sent_again() -> None:
+    server = KeepAliveServer(answers_a_connection=0)  # the server may have run it
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listening.sockets[0].getsockname()[1]}"
+    async with listening, http_client(10) as http:
+        with pytest.raises(AssistantUnavailable):
+            await RasaClient(http, [url]).send("c-1", "hello", "en")
+    assert (server.connections, server.requests) == (1, 1)
 
 
 async def test_the_hubs_client_keeps_its_connections_with_many_customers_at_once() -> None:

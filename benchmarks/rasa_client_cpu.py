@@ -9,10 +9,9 @@ Rounds of each in turn; the hub's side only (this process).
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -29,7 +28,7 @@ from handoff.assistant.rasa_client import (
     RasaClient,
     http_client,
 )
-from handoff.cli.processes import free_port
+from handoff.cli.processes import Process, free_port, running
 
 IN_FLIGHT = 20
 TURNS_A_ROUND = 2000
@@ -43,23 +42,13 @@ BODY = {"messages": [{"text": "Open the Activity tab and tap the transfer. " * 4
 async def webhook(request):
     await request.read()
     return web.json_response(BODY)
+async def ready(request):
+    return web.Response()
 app = web.Application()
 app.router.add_post(sys.argv[2], webhook)
+app.router.add_get("/", ready)
 web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None, access_log=None)
 """
-
-
-def wait_until_listening(port: int, seconds: float = 15) -> None:
-    """Return once something accepts connections on the loopback port; TimeoutError after."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"nothing listens on port {port}") from None
-            time.sleep(0.1)
 
 
 async def cpu_ms_a_turn(turn: Callable[[str], Awaitable[object]]) -> float:
@@ -110,14 +99,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/rasa-client-cpu.json"))
     args = parser.parse_args()
     port = free_port()
-    stand_in = subprocess.Popen([sys.executable, "-c", STAND_IN, str(port), WEBHOOK_PATH])
-    try:
-        wait_until_listening(port)
+    url = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-c", STAND_IN, str(port), WEBHOOK_PATH]
+    stand_in = Process("rasa-stand-in", argv, ready_url=f"{url}/")
+    with tempfile.TemporaryDirectory() as logs, running([stand_in], Path(logs), timeout=30):
         load_before = os.getloadavg()
-        figures = uvloop.run(measure(f"http://127.0.0.1:{port}", args.rounds))
-    finally:
-        stand_in.terminate()
-        stand_in.wait()
+        figures = uvloop.run(measure(url, args.rounds))
     medians = {name: statistics.median(ms) for name, ms in figures.items()}
     report = {
         "benchmark": "CPU of a turn's request in the hub's client of Rasa (rasa_client_cpu.py)",

@@ -146,14 +146,14 @@ class RasaClient:
         """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error.
         A request whose kept-alive connection closed under it goes once more, on a new
         connection: to a server that is gone, that one is refused (NOT_REACHED)."""
-        sent_on: dict[str, bool] = {}
+        url, sent_on = f"{server}{path}", {}
         try:
-            return await self._post_once(f"{server}{path}", body, timeout, sent_on)
+            return await self._post_once(url, body, timeout, sent_on)
         except CLOSED_UNDER_IT as error:
             if not sent_on.get(KEPT):
                 raise
             logger.info("A kept connection to %s closed under a request: %r", server, error)
-            return await self._post_once(f"{server}{path}", body, timeout, {})
+            return await self._post_once(url, body, timeout, {})
 
     async def _post_once(
         self, url: str, body: dict, timeout: aiohttp.ClientTimeout | None, sent_on: dict

@@ -1,7 +1,9 @@
 """The hub's client of Rasa (via bot/channel.py): one customer message in, the bot's turn out."""
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -19,6 +21,11 @@ WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
 MAX_CONNECTIONS = 100  # to the Rasa servers, together; a turn over it waits for one
+# Requests a hub has in flight to one Rasa server; the next wait their turn in the hub, first
+# come first served. With 200 customers' turns in flight at once, a Rasa server answered some of
+# them after more than the hub's timeout, while others went through at once
+# (benchmarks/rasa-turn-profile.md, *Turns waiting in the hub*).
+IN_FLIGHT_A_SERVER = 16
 # Rasa (Sanic) closes a connection idle for 5 s: the hub drops its idle ones
 # well before, so that no turn goes out on a connection the other end is closing.
 SERVER_KEEP_ALIVE_SECONDS = 5.0
@@ -125,6 +132,9 @@ class RasaClient:
         """rasa_urls: the Rasa servers, sharing the tracker and lock stores."""
         self._http = http
         self._servers = [url.rstrip("/") for url in rasa_urls]
+        self._in_flight = {
+            server: asyncio.Semaphore(IN_FLIGHT_A_SERVER) for server in self._servers
+        }
 
     async def _post(
         self, key: str, path: str, body: dict, timeout: aiohttp.ClientTimeout | None = None
@@ -145,14 +155,39 @@ class RasaClient:
     ) -> Any:
         """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error.
         A request whose kept-alive connection closed under it goes once more, on a new
-        connection: to a server that is gone, that one is refused (NOT_REACHED)."""
-        url, sent_on = f"{server}{path}", {}
+        connection: to a server that is gone, that one is refused (NOT_REACHED). Waits for one
+        of the server's IN_FLIGHT_A_SERVER places as long as for a connection (NOT_REACHED after).
+        """
+        async with self._place_at(server, timeout):
+            return await self._post_or_retry(f"{server}{path}", body, timeout)
+
+    @asynccontextmanager
+    async def _place_at(
+        self, server: str, timeout: aiohttp.ClientTimeout | None
+    ) -> AsyncIterator[None]:
+        """One of the server's places for a request in flight, waited for in turn."""
+        limit = timeout or self._http.timeout
+        try:
+            async with asyncio.timeout(limit.total or limit.connect):
+                await self._in_flight[server].acquire()
+        except TimeoutError as error:
+            raise aiohttp.ConnectionTimeoutError(f"no place for a request to {server}") from error
+        try:
+            yield
+        finally:
+            self._in_flight[server].release()
+
+    async def _post_or_retry(
+        self, url: str, body: dict, timeout: aiohttp.ClientTimeout | None
+    ) -> Any:
+        """The answer to one POST; once more on a new connection if a kept one closed under it."""
+        sent_on: dict = {}
         try:
             return await self._post_once(url, body, timeout, sent_on)
         except CLOSED_UNDER_IT as error:
             if not sent_on.get(KEPT):
                 raise
-            logger.info("A kept connection to %s closed under a request: %r", server, error)
+            logger.info("A kept connection to %s closed under a request: %r", url, error)
             return await self._post_once(url, body, timeout, {})
 
     async def _post_once(

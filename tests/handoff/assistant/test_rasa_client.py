@@ -18,8 +18,10 @@ import pytest
 from aiohttp import web
 from httpcore._synchronization import current_async_library
 
+from handoff.assistant import rasa_client
 from handoff.assistant.rasa_client import (
     IDLE_SECONDS,
+    IN_FLIGHT_A_SERVER,
     PARSE_TIMEOUT_SECONDS,
     SERVER_KEEP_ALIVE_SECONDS,
     AssistantUnavailable,
@@ -30,6 +32,7 @@ from handoff.assistant.rasa_client import (
     RasaClient,
     http_client,
 )
+from handoff.assistant.rasa_servers import servers_for
 from handoff.cli.processes import free_port
 from handoff.conversations.model import Button
 
@@ -350,6 +353,59 @@ async def test_a_turn_gives_up_on_a_rasa_that_never_answers_after_the_timeout() 
         with pytest.raises(AssistantUnavailable):
             await RasaClient(http, [url]).send("c-1", "hello", "en")
         assert 1 <= time.monotonic() - started < 3
+
+
+@contextlib.asynccontextmanager
+async def counting_in_flight(seconds: float, most: list[int]) -> AsyncIterator[str]:
+    """A Rasa that answers each turn after `seconds`; `most` gets the most turns it held at once."""
+    held = 0
+
+    async def turn(request: web.Request) -> web.Response:
+        nonlocal held
+        held += 1
+        most[0] = max(most[0], held)
+        await asyncio.sleep(seconds)
+        held -= 1
+        return web.json_response({"messages": [{"text": "Hi"}]})
+
+    app = web.Application()
+    app.router.add_post("/webhooks/hub/webhook", turn)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}"
+    finally:
+        await runner.cleanup()
+
+
+async def test_a_hub_holds_at_most_its_places_of_turns_at_a_server_and_the_rest_wait() -> None:
+    most = [0]
+    async with counting_in_flight(0.05, most) as url, http_client(10) as http:
+        client = RasaClient(http, [url])
+        turns = await asyncio.gather(
+            *(client.send(f"c-{n}", "hi", "en") for n in range(2 * IN_FLIGHT_A_SERVER + 3))
+        )
+    assert all(turn.replies == [BotReply("Hi")] for turn in turns)
+    assert most[0] == IN_FLIGHT_A_SERVER
+
+
+async def test_a_request_that_finds_no_place_in_time_goes_to_the_next_server(
+    rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rasa_client, "IN_FLIGHT_A_SERVER", 1)
+    monkeypatch.setattr(rasa_client, "PARSE_TIMEOUT_SECONDS", 0.5)
+    rasa.parse = Answer(json={"intent": {"name": "greet", "confidence": 0.9}})
+    async with never_answering() as stuck, http_client(60) as http:
+        servers = [stuck, rasa.url.rstrip("/")]
+        client = RasaClient(http, servers)
+        first = next(f"c-{n}" for n in range(100) if servers_for(f"c-{n}", servers)[0] == stuck)
+        text = next(f"hi {n}" for n in range(100) if servers_for(f"hi {n}", servers)[0] == stuck)
+        holding = asyncio.create_task(client.send(first, "hello", "en"))  # takes stuck's place
+        await asyncio.sleep(0.1)
+        assert await client.intent_of(text) == ("greet", 0.9)
+        holding.cancel()
+    assert [r.path for r in rasa.requests] == ["/webhooks/hub/parse"]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,9 @@ PARSE_TIMEOUT_SECONDS = 3.0  # staff wait for a preview; a stuck Rasa must not h
 WEBHOOK_PATH = "/webhooks/hub/webhook"  # bot/channel.py
 PARSE_PATH = "/webhooks/hub/parse"
 INTENT_PREFIX = "/"  # Rasa reads a text that starts with it, once stripped, as an intent
-MAX_CONNECTIONS = 100  # to the Rasa servers, together; a turn over it waits for one
+# To the Rasa servers, together; a turn over it waits for one. Up to six servers, their places
+# (IN_FLIGHT_A_SERVER each) fill first: aiohttp's waits are not first come first served.
+MAX_CONNECTIONS = 100
 # Requests a hub has in flight to one Rasa server; the next wait their turn in the hub, first
 # come first served. With 200 customers' turns in flight at once, a Rasa server answered some of
 # them after more than the hub's timeout, while others went through at once
@@ -154,21 +156,19 @@ class RasaClient:
         self, server: str, path: str, body: dict, timeout: aiohttp.ClientTimeout | None
     ) -> Any:
         """One server's JSON answer; aiohttp.ClientResponseError if it answers with an error.
-        A request whose kept-alive connection closed under it goes once more, on a new
-        connection: to a server that is gone, that one is refused (NOT_REACHED). Waits for one
-        of the server's IN_FLIGHT_A_SERVER places as long as for a connection (NOT_REACHED after).
-        """
-        async with self._place_at(server, timeout):
-            return await self._post_or_retry(f"{server}{path}", body, timeout)
+        The request first waits for one of the server's IN_FLIGHT_A_SERVER places, as long as
+        for a connection (NOT_REACHED after); a total timeout counts that wait too."""
+        limit = timeout or self._http.timeout
+        deadline = None if limit.total is None else asyncio.get_running_loop().time() + limit.total
+        async with self._place_at(server, limit.total or limit.connect):
+            async with asyncio.timeout_at(deadline):
+                return await self._post_or_retry(f"{server}{path}", body, timeout)
 
     @asynccontextmanager
-    async def _place_at(
-        self, server: str, timeout: aiohttp.ClientTimeout | None
-    ) -> AsyncIterator[None]:
+    async def _place_at(self, server: str, seconds: float | None) -> AsyncIterator[None]:
         """One of the server's places for a request in flight, waited for in turn."""
-        limit = timeout or self._http.timeout
         try:
-            async with asyncio.timeout(limit.total or limit.connect):
+            async with asyncio.timeout(seconds):
                 await self._in_flight[server].acquire()
         except TimeoutError as error:
             raise aiohttp.ConnectionTimeoutError(f"no place for a request to {server}") from error
@@ -180,7 +180,9 @@ class RasaClient:
     async def _post_or_retry(
         self, url: str, body: dict, timeout: aiohttp.ClientTimeout | None
     ) -> Any:
-        """The answer to one POST; once more on a new connection if a kept one closed under it."""
+        """The answer to one POST. A request whose kept-alive connection closed under it goes
+        once more, on a new connection: to a server that is gone, that one is refused
+        (NOT_REACHED)."""
         sent_on: dict = {}
         try:
             return await self._post_once(url, body, timeout, sent_on)

@@ -405,7 +405,26 @@ async def test_a_request_that_finds_no_place_in_time_goes_to_the_next_server(
         await asyncio.sleep(0.1)
         assert await client.intent_of(text) == ("greet", 0.9)
         holding.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await holding
     assert [r.path for r in rasa.requests] == ["/webhooks/hub/parse"]
+
+
+async def test_the_wait_for_a_place_counts_toward_a_previews_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rasa_client, "IN_FLIGHT_A_SERVER", 1)
+    monkeypatch.setattr(rasa_client, "PARSE_TIMEOUT_SECONDS", 1.0)
+    async with never_answering() as stuck, http_client(0.5) as http:
+        client = RasaClient(http, [stuck])
+        holding = asyncio.create_task(client.send("c-1", "hello", "en"))  # gives up after 0.5 s
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        assert await client.intent_of("hello") == (None, None)
+        # Its place came free after about 0.45 s: the request then had what was left of the 1 s.
+        assert 0.9 <= time.monotonic() - started < 1.3
+        with pytest.raises(AssistantUnavailable):
+            await holding
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Where a bot turn's time goes: py-spy samples the Rasa server, the action server and the hub while
 customers chat (1 and 20 at once, through the widget), attributed to the turn's stages; and one
-conversation of 100 messages straight to Rasa, its first turns against its last.
+conversation's late turns against its early ones (benchmarks/conversation_length.py).
 
 `.venv/bin/python -m benchmarks.rasa_turn_profile` (about 3 minutes; needs py-spy, a test extra).
 """
@@ -9,28 +9,19 @@ import argparse
 import asyncio
 import os
 import shutil
-import statistics
 import subprocess
 import sys
-import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
-import httpx
-from redis import Redis as SyncRedis
-from redis.asyncio import Redis
+from redis import Redis
 
-from benchmarks import reports
-from benchmarks.load import cpu_seconds, load_stack, run_cell, widget_customer
-from benchmarks.widget_latency import MESSAGES
-from handoff.assistant.rasa_client import WEBHOOK_PATH
+from benchmarks import conversation_length, reports
+from benchmarks.load import load_stack, run_cell, widget_customer
 from handoff.cli import processes
 from handoff.settings import Settings
 
 SAMPLES_PER_SECOND = 200
-LONG_CONVERSATION = 100
-WINDOW = 10  # turns averaged at each end of the long conversation
 # A sample counts for each stage whose marker one of its frames ("function (file:line)") holds.
 STAGES = {
     "checking action server replies (jsonschema)": ("jsonschema",),
@@ -94,51 +85,13 @@ async def profiled_cell(
         for name in ("rasa", "actions", "hub1")
     }
     hub = [f"http://127.0.0.1:{processes.hub_ports(settings)[0]}"]
-    redis = SyncRedis.from_url(settings.redis_url or "")
+    redis = Redis.from_url(settings.redis_url or "")
     cell = await run_cell(widget_customer(hub), customers, seconds, pids, redis)
     redis.close()
     for recorder in recorders.values():
         recorder.wait()
     cell["stages"] = {name: stages(out / f"{name}-{customers}.txt") for name in recorders}
     return cell
-
-
-async def long_conversation(settings: Settings, pids: dict[str, int]) -> dict:
-    """One conversation of LONG_CONVERSATION messages straight to Rasa: wall and Rasa CPU
-    milliseconds of its first and last WINDOW turns, and the tracker's size in Redis."""
-    conversation_id = uuid.uuid4().hex
-    webhook = settings.rasa_urls[0] + WEBHOOK_PATH
-    rasa = {"rasa": pids["rasa"]}
-    wall, cpu = [], []
-    async with httpx.AsyncClient(timeout=60) as http:
-        for number in range(LONG_CONVERSATION):
-            text, language = MESSAGES[number % len(MESSAGES)]
-            body = {"sender": conversation_id, "message": text, "metadata": {"language": language}}
-            before, started = cpu_seconds(rasa)["rasa"], time.perf_counter()
-            (await http.post(webhook, json=body)).raise_for_status()
-            wall.append(1000 * (time.perf_counter() - started))
-            cpu.append(1000 * (cpu_seconds(rasa)["rasa"] - before))
-    redis = Redis.from_url(settings.redis_url or "")
-    tracker_bytes = await redis.strlen(f"baton:tracker:{conversation_id}")
-    await redis.aclose()
-
-    def ends(values: list[float]) -> dict:
-        first, last = values[:WINDOW], values[-WINDOW:]
-        return {
-            "first_median": round(statistics.median(first), 1),
-            "last_median": round(statistics.median(last), 1),
-            "first_mean": round(statistics.mean(first), 1),
-            "last_mean": round(statistics.mean(last), 1),
-            "last_over_first_mean": round(statistics.mean(last) / statistics.mean(first), 2),
-        }
-
-    return {
-        "messages": LONG_CONVERSATION,
-        "turns_averaged_at_each_end": WINDOW,
-        "wall_ms": ends(wall),
-        "rasa_cpu_ms": ends(cpu),
-        "tracker_bytes_at_the_end": tracker_bytes,
-    }
 
 
 def main() -> None:
@@ -156,11 +109,14 @@ def main() -> None:
 
     async def measure(settings: Settings, pids: dict[str, int]) -> dict:
         hub = [f"http://127.0.0.1:{processes.hub_ports(settings)[0]}"]
-        redis = SyncRedis.from_url(settings.redis_url or "")
+        redis = Redis.from_url(settings.redis_url or "")
         await run_cell(widget_customer(hub), 2, 3, pids, redis)  # what Rasa loads lazily
         redis.close()
         cells = [await profiled_cell(settings, pids, n, args.seconds, samples) for n in (1, 20)]
-        return {"load": cells, "long_conversation": await long_conversation(settings, pids)}
+        return {
+            "load": cells,
+            "conversation_length": await conversation_length.measure(settings, pids),
+        }
 
     with load_stack(1, args.logs) as (settings, pids):
         figures = asyncio.run(measure(settings, pids))

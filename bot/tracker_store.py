@@ -10,13 +10,23 @@ keeps two turns of a conversation apart, so it writes without reading.
 from typing import Any
 
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
-from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import fast_json
 from bot.redis_stores import SentinelTrackerStore
 
-DEFAULT_MAX_EVENTS = 60  # about eight turns: more than the policies' history of five
+# About three turns (a turn is about ten events): the policies look back five actions (two
+# turns), the longest rule two. At 60, message 100 of a conversation cost 1.4x message 1's CPU
+# (benchmarks/results/conversation-length-before.json).
+DEFAULT_MAX_EVENTS = 30
 
 
 class BoundedRedisTrackerStore(SentinelTrackerStore):
@@ -45,8 +55,8 @@ class BoundedRedisTrackerStore(SentinelTrackerStore):
 
 
 def latest_events(tracker: DialogueStateTracker, max_events: int) -> DialogueStateTracker:
-    """The tracker itself if short enough; else a new session holding its slots, then its events
-    from the first customer message among the last max_events."""
+    """The tracker itself if short enough; else a new session holding its slots and its active
+    form, then its events from the first customer message among the last max_events."""
     events = list(tracker.events)
     if len(events) <= max_events:
         return tracker
@@ -58,6 +68,11 @@ def latest_events(tracker: DialogueStateTracker, max_events: int) -> DialogueSta
         ActionExecuted(ACTION_SESSION_START_NAME, timestamp=when),
         SessionStarted(timestamp=when),
         *(SlotSet(name, value, timestamp=when) for name, value in slot_values(tracker).items()),
+        *(
+            [ActiveLoop(tracker.active_loop_name, timestamp=when)]
+            if tracker.active_loop_name
+            else []
+        ),
         ActionExecuted(ACTION_LISTEN_NAME, timestamp=when),
     ]
     return DialogueStateTracker.from_events(

@@ -28,7 +28,14 @@ from rasa.core.actions.action import RemoteAction
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.tracker_store import RedisTrackerStore, SerializedTrackerAsText
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    Event,
+    SlotSet,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.utils.common import all_subclasses
@@ -49,9 +56,14 @@ from bot.tracker_store import BoundedRedisTrackerStore
 TURNS = 100
 
 
-def long_tracker(domain: Domain) -> DialogueStateTracker:
-    """A conversation of TURNS messages whose language was set once, at its start."""
+def long_tracker(
+    domain: Domain, sender_id: str = "long", form: str | None = None
+) -> DialogueStateTracker:
+    """A conversation of TURNS messages whose language was set once, at its start, and the form
+    that started then, if any, still active."""
     events = [ActionExecuted("action_session_start"), SlotSet("language", "ko")]
+    if form:
+        events.append(ActiveLoop(form))
     for n in range(TURNS):
         events += [
             ActionExecuted("action_listen"),
@@ -61,7 +73,7 @@ def long_tracker(domain: Domain) -> DialogueStateTracker:
             BotUttered(f"reply {n}"),
         ]
     events.append(ActionExecuted("action_listen"))
-    return DialogueStateTracker.from_events("long", events, slots=domain.slots)
+    return DialogueStateTracker.from_events(sender_id, events, slots=domain.slots)
 
 
 def sdk_events() -> list[dict]:
@@ -258,12 +270,14 @@ async def main(redis_url: str) -> dict:
     domain = Domain.load("bot/domain.yml")
     url = urlsplit(redis_url)
     connection = {"host": url.hostname, "port": url.port, "db": url.path.strip("/") or 0}
-    bounded = BoundedRedisTrackerStore(domain, key_prefix="bounded", max_events=60, **connection)
+    bounded = BoundedRedisTrackerStore(domain, key_prefix="bounded", max_events=30, **connection)
     whole = RedisTrackerStore(domain, key_prefix="whole", **connection)
     tracker = long_tracker(domain)
     await bounded.save(tracker)
     await whole.save(tracker)
     kept = await bounded.retrieve("long")
+    await bounded.save(long_tracker(domain, "in_a_form", form="transfer_reference_form"))
+    kept_in_a_form = await bounded.retrieve("in_a_form")
     good = {"events": [{"event": "slot", "name": "kb_answered", "value": True}], "responses": []}
     bad = {"events": [{"event": "slot", "name": 5}], "responses": "not a list"}
     before = [rejection(good), rejection(bad)]
@@ -302,6 +316,8 @@ async def main(redis_url: str) -> dict:
         "slots_given": tracker.current_slot_values(),
         "slots_kept": kept.current_slot_values(),
         "latest_message": kept.latest_message.text,
+        "loop_kept": kept_in_a_form.active_loop_name,
+        "events_kept_in_a_form": len(kept_in_a_form.events),
         "first_kept_events": [event.type_name for event in list(kept.events)[:3]],
         "sessions_kept": sum(1 for event in kept.events if event.type_name == "session_started"),
         "rejections_by_rasa": before,

@@ -58,7 +58,7 @@ def seen(redis_server: str) -> dict:
 
 def test_a_long_conversation_keeps_its_latest_events_only(seen: dict) -> None:
     assert seen["events_given"] > 500
-    assert seen["events_kept"] <= 60 + 5  # a new session (two events), two slots, a listen
+    assert seen["events_kept"] <= 30 + 5  # a new session (two events), two slots, a listen
     assert seen["bytes_bounded"] * 5 < seen["bytes_whole"]
 
 
@@ -68,6 +68,11 @@ def test_the_bounded_tracker_keeps_the_slots_and_the_latest_message(seen: dict) 
     assert seen["latest_message"] == "message 99"
     assert seen["first_kept_events"] == ["action", "session_started", "slot"]
     assert seen["sessions_kept"] == 1
+
+
+def test_a_form_started_before_the_kept_events_stays_active(seen: dict) -> None:
+    assert seen["events_kept_in_a_form"] <= 30 + 6  # the loop too
+    assert seen["loop_kept"] == "transfer_reference_form"
 
 
 def test_action_replies_get_rasas_own_verdicts(seen: dict) -> None:

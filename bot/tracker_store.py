@@ -23,9 +23,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import fast_json
 from bot.redis_stores import SentinelTrackerStore
 
-# About three turns (a turn is about ten events): the policies look back five actions (two
-# turns), the longest rule two. At 60, message 100 of a conversation cost 1.4x message 1's CPU
-# (benchmarks/results/conversation-length-before.json).
+# About three turns (a turn is eight to ten events); the longest rule looks one turn back. At 60,
+# message 100 of a conversation cost 1.4x message 1's CPU (benchmarks/results/
+# conversation-length-before.json).
 DEFAULT_MAX_EVENTS = 30
 
 

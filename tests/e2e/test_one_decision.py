@@ -63,12 +63,14 @@ async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
     name, password = f"staff-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
     await UserStore(redis).add(name, password, Role.ADMIN, ("en", "ko"))
     editor = await staff_client(base_url, name, password)
+    # The articles the hub has now: other tests of the same stack publish more than the seed.
+    # Built before the console's socket opens: the build holds this event loop for seconds, and
+    # the hub closes a socket whose pings go unanswered.
+    published = await ArticleStore(redis).published()
+    searcher = offline_searcher(published, Embedder(), Tokenizer(), Calibration.load())
     console = AgentClient(base_url)
     await console.log_in(name, password)
     await console.connect()
-    # The articles the hub has now: other tests of the same stack publish more than the seed.
-    published = await ArticleStore(redis).published()
-    searcher = offline_searcher(published, Embedder(), Tokenizer(), Calibration.load())
     threshold = stack_hub.kb_answer_threshold
     decisions = set()
     for question, language in QUESTIONS:

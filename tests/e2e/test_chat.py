@@ -232,6 +232,18 @@ async def test_an_answer_that_did_not_help_goes_to_a_person(
     await until_logged_as_a_gap(redis, question, "not_helpful")
 
 
+async def test_late_in_a_long_conversation_the_bot_still_reads_the_turn_before(
+    widget: WidgetClient, redis: Redis
+) -> None:
+    """More turns than Rasa keeps of a conversation (bot/tracker_store.py: about three)."""
+    await widget.connect(language="ko")
+    for _ in range(6):
+        await assert_bot_says(widget, "계정 인증은 어떻게 해요?", "kb:verify-account", "ko")
+        await assert_bot_says(widget, "네", "utter_kb_helped", "ko")
+    await assert_bot_says(widget, "계정 인증은 어떻게 해요?", "kb:verify-account", "ko")
+    await assert_hands_over(widget, redis, "아니요", "not_helped")
+
+
 # (a question no article answers confidently, its language, the article it is about)
 NEAR_MISSES = [
     ("can you change the account number on HR771203948, i swapped two digits", "en",

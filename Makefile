@@ -30,7 +30,7 @@ run: setup
 
 test: setup system-packages
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest --durations=25  # the slowest, for keeping the suite within its 30 minutes
 
 # Chromium (the browser tests) and HAProxy (several hubs), one after the other: both use apt-get.
 system-packages:

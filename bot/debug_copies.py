@@ -17,7 +17,6 @@ from typing import Any
 
 MODULES = (
     "rasa.core.processor",
-    "rasa.core.policies.memoization",
     "rasa.core.policies.rule_policy",
 )
 

@@ -36,6 +36,8 @@ class LanguageCalibration:
     centroid_weight: float = 0.0
     nearest_variants: int = 1
     lexical_half: float = 5.0
+    # The variant reader's scores (variants.py) added to the fused score, times this.
+    variants_weight: float = 0.0
     # The ranking's features (knowledge_base/search.py: Features) the model reads, by name.
     features: list[str] = field(default_factory=lambda: list(SCORES))
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])

@@ -28,13 +28,23 @@ from sklearn.model_selection import StratifiedKFold
 from knowledge_base.articles import Article, dense_units
 from knowledge_base.confidence import SCORES, LanguageCalibration
 from knowledge_base.embeddings import Embedder
-from knowledge_base.search import TOP_K, Features, Hit, LanguageIndex, lexical_text
+from knowledge_base.search import (
+    TOP_K,
+    Features,
+    Hit,
+    LanguageIndex,
+    Signals,
+    fuse,
+    lexical_text,
+)
 from knowledge_base.text import Tokenizer
+from knowledge_base.variants import VariantReader
 
 FOLDS = 5
 LEXICAL_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 CENTROID_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 NEAREST_VARIANTS = (1, 2, 3, 5)
+VARIANTS_WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5)  # of the variant reader's scores (variants.py)
 SECOND_OPINION_BELOW = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)  # 0.0: never asked
 NLU_DATA = Path(__file__).resolve().parent.parent / "nlu_data"
 # The feature sets tried on customer messages (without them: SCORES, as fitted before).
@@ -44,6 +54,18 @@ FEATURE_SETS = (
     [*SCORES, "dense_agrees", "lexical_agrees"],
     [*SCORES, "variant", "centroid", "lexical_margin", "dense_agrees", "lexical_agrees"],
     [*SCORES, "variant", "centroid", "lexical_margin", "dense_agrees", "lexical_agrees", "length"],
+    [*SCORES, "dense_agrees", "lexical_agrees", "variants_agrees", "variants_margin"],
+    [
+        *SCORES,
+        "variant",
+        "centroid",
+        "lexical_margin",
+        "dense_agrees",
+        "lexical_agrees",
+        "length",
+        "variants_agrees",
+        "variants_margin",
+    ],
 )
 MAX_WRONG = 0.02  # of the in-scope messages, answered wrongly at the article bar
 
@@ -72,6 +94,7 @@ class FitReport:
     features: list[str] = field(default_factory=lambda: list(SCORES))  # what the model reads
     # Each customer message: whether the top article was right, its cross-validated confidence.
     messages: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
+    variants_weight: float = 0.0  # of the variant reader's scores in the fused score
 
 
 def out_of_scope_examples(language: str) -> list[str]:
@@ -131,7 +154,8 @@ def fit_language(
 
     def index_of(kept: list[Article], vectors: dict[str, np.ndarray]) -> LanguageIndex:
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
-        return LanguageIndex.build(kept, vectors, terms, neutral, dimensions)
+        reader = VariantReader.fitted(kept)
+        return LanguageIndex.build(kept, vectors, terms, neutral, dimensions, variants=reader)
 
     runs = []
     for fold, vectors in fold_vectors.items():
@@ -155,7 +179,7 @@ def fit_language(
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
 
     # What no fusion changes is read once per question; each fusion only blends it.
-    signals = [index.signals(vector, terms) for index, _, vector, terms in queries]
+    signals = [index.signals(vector, terms, asked.text) for index, asked, vector, terms in queries]
 
     def ranked(fusion: LanguageCalibration) -> list[tuple[Asked, list[Hit], Features]]:
         results = []
@@ -164,19 +188,21 @@ def fit_language(
             results.append((asked, *index.ranking_of(query)))
         return results
 
-    scored = [
-        (index, asked, query)
-        for (index, asked, _, _), query, message in zip(queries, signals, is_message, strict=True)
-        if asked.expected and not message
-    ]
+    def in_scope(messages: bool) -> FusionTable:
+        rows = zip(queries, signals, is_message, strict=True)
+        return FusionTable(
+            [
+                (index, asked, query)
+                for (index, asked, _, _), query, message in rows
+                if asked.expected and message == messages
+            ]
+        )
 
-    def accuracy(fusion: LanguageCalibration) -> float:
-        """Top-1 on the variants (the messages choose the confidence, not the ranking)."""
-        right = 0
-        for index, asked, query in scored:
-            index.calibration = fusion
-            right += index.top_article(query).slug == asked.expected
-        return right / max(len(scored), 1)
+    variants, in_scope_messages = in_scope(messages=False), in_scope(messages=True)
+
+    def accuracy(fusion: LanguageCalibration, table: FusionTable = variants) -> float:
+        """Top-1 on the variants (the messages choose the confidence and the reader's weight)."""
+        return table.accuracy(fusion)
 
     fusions = [
         replace(
@@ -193,9 +219,26 @@ def fit_language(
 
     def simplicity(fusion: LanguageCalibration) -> float:
         """Ties go to the least fusion: lower weights, fewer nearest variants."""
-        return -(fusion.lexical_weight + fusion.centroid_weight + fusion.nearest_variants)
+        weights = fusion.lexical_weight + fusion.centroid_weight + fusion.variants_weight
+        return -(weights + fusion.nearest_variants)
 
-    best = max(fusions, key=lambda f: (round(accuracy(f), 4), simplicity(f)))
+    def best_of(candidates: list[LanguageCalibration]) -> LanguageCalibration:
+        return max(candidates, key=lambda f: (round(accuracy(f), 4), simplicity(f)))
+
+    # The variant reader's weight, for the best fusion without it, by the messages' top-1 where
+    # there are messages (its n-grams were fitted on the variants, so they flatter it), then the
+    # other weights again with it.
+    best = best_of(fusions)
+    best = max(
+        (replace(best, variants_weight=weight) for weight in VARIANTS_WEIGHTS),
+        key=lambda f: (
+            round(accuracy(f, in_scope_messages), 4),
+            round(accuracy(f), 4),
+            simplicity(f),
+        ),
+    )
+    if best.variants_weight:
+        best = best_of([replace(f, variants_weight=best.variants_weight) for f in fusions])
     results = ranked(best)
     labels = np.array([_right(asked, hits) for asked, hits, _ in results])
     outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
@@ -230,11 +273,58 @@ def fit_language(
         lexical_weight=best.lexical_weight,
         centroid_weight=best.centroid_weight,
         nearest_variants=best.nearest_variants,
+        variants_weight=best.variants_weight,
         features=list(names),
         held_out=held_out,
         messages=cross_validated,
     )
     return calibration, report
+
+
+class FusionTable:
+    """Questions' signals against their indexes, a row each, to find how many of them a fusion
+    ranks rightly first, all at once (the fitting tries hundreds of fusions)."""
+
+    def __init__(self, rows: list[tuple[LanguageIndex, Asked, Signals]]) -> None:
+        width = max((len(query.shortlist) for _, _, query in rows), default=0)
+
+        def table(arrays: list[np.ndarray]) -> np.ndarray:
+            padded = np.zeros((len(arrays), width))
+            for row, array in zip(padded, arrays, strict=True):
+                row[: len(array)] = array
+            return padded
+
+        self._real = table([np.ones(len(query.shortlist)) for _, _, query in rows]) > 0
+        self._nearest = {
+            k: table([index.nearest(query, k) for index, _, query in rows])
+            for k in NEAREST_VARIANTS
+        }
+        self._centroid = table([query.centroid for _, _, query in rows])
+        self._lexical = table([query.lexical for _, _, query in rows])
+        self._read = table([query.read for _, _, query in rows])
+        self._right = np.array(
+            [
+                next(
+                    (
+                        column
+                        for column, article in enumerate(query.shortlist)
+                        if index.articles[article].slug == asked.expected
+                    ),
+                    -1,
+                )
+                for index, asked, query in rows
+            ],
+            dtype=np.int64,
+        )
+
+    def accuracy(self, fusion: LanguageCalibration) -> float:
+        """The share of the questions whose right article the fusion ranks first."""
+        if not len(self._right):
+            return 0.0
+        nearest = self._nearest[fusion.nearest_variants]
+        _, _, fused = fuse(fusion, nearest, self._centroid, self._lexical, self._read)
+        first = np.argmax(np.where(self._real, fused, -np.inf), axis=1)
+        return float(np.mean(first == self._right))
 
 
 def feature_table(features: list[Features], names: list[str]) -> np.ndarray:

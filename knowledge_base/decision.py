@@ -53,7 +53,7 @@ class Policy(BaseModel):
     when the NLU is certain": DIET's confidences of a wrong intent often reach 0.99.
     """
 
-    unsure: float = Field(default=0.58, ge=0, le=1, description="below: a miss hands over")
+    unsure: float = Field(default=0.48, ge=0, le=1, description="below: a miss hands over")
     urgent: float = Field(default=0.65, ge=0, le=1, description="fraud/complaint jumps the queue")
     disputed: float = Field(
         default=1.0, ge=0, le=1, description="... at normal priority over another article"
@@ -67,7 +67,7 @@ class Policy(BaseModel):
     )
     social: float = Field(default=0.65, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
-        default_factory=lambda: {"en": 0.68, "ko": 0.83},
+        default_factory=lambda: {"en": 0.72, "ko": 0.8},
         description="per language: the confidence an article needs, if above the search's own",
     )
     variants_agree: list[str] = Field(

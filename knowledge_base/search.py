@@ -2,10 +2,11 @@
 
 Each article is matched through its title and its question variants (dense: the mean of its
 few best cosines, blended with the cosine to their mean direction) and through all of its text
-(BM25 over Kiwi morphemes or stemmed English words). The two are fused per language, and the
-top article's confidence is the calibrated probability that it is the right answer
-(knowledge_base/confidence.py); the others share what is left, as often as their rank held
-the right answer when the top one was wrong.
+(BM25 over Kiwi morphemes or stemmed English words), and by how much the question reads like
+its variants (variants.py). These are fused per language, and the top article's confidence is
+the calibrated probability that it is the right answer (knowledge_base/confidence.py); the
+others share what is left, as often as their rank held the right answer when the top one was
+wrong.
 """
 
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,8 @@ class Features:
     dense_agrees: float = 0.0  # 1.0: the top article is also the dense ranking's first
     lexical_agrees: float = 0.0  # 1.0: ... and the lexical ranking's (BM25) first
     length: float = 0.0  # log(1 + the message's terms)
+    variants_agrees: float = 0.0  # 1.0: the articles' variants read it as the top article too
+    variants_margin: float = 0.0  # how much more it reads like the top article than the next
 
     def value(self, name: str) -> float:
         """One feature by name."""
@@ -66,14 +69,17 @@ class Features:
 @dataclass(frozen=True)
 class Signals:
     """A query against one index before fusion: the articles whose variants were scored (the
-    shortlist), their cosines from the query to their mean direction and their BM25 scores,
-    every unit's cosine, and how many terms the query has."""
+    shortlist), their cosines from the query to their mean direction, their BM25 scores and
+    how much the query reads like each (variants.py), every unit's cosine, and how many terms
+    the query has."""
 
     shortlist: np.ndarray
     centroid: np.ndarray
     lexical: np.ndarray  # raw BM25; the shortlist holds the best article by BM25
     unit_scores: np.ndarray
     terms: int
+    read: np.ndarray  # the variant reader's scores; zeros without a reader or a reading
+    read_first: int = -1  # the article the reader reads it as (index into articles), or -1
 
 
 @dataclass
@@ -90,6 +96,7 @@ class LanguageIndex:
     calibration: LanguageCalibration = field(default_factory=LanguageCalibration)
     shortlist: int = SHORTLIST
     variants: VariantReader | None = None  # a second reading of questions (variants.py)
+    variant_rows: np.ndarray | None = None  # each article's row among the reader's scores
 
     @classmethod
     def build(
@@ -139,18 +146,24 @@ class LanguageIndex:
             bm25,
             calibration,
             variants=variants,
+            variant_rows=(
+                np.array([variants.slugs.index(a.slug) for a in articles]) if variants else None
+            ),
         )
 
-    def rank(self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K) -> list[Hit]:
+    def rank(
+        self, query_vector: np.ndarray, query_terms: list[str], question: str, k: int = TOP_K
+    ) -> list[Hit]:
         """The k best articles for a query, best first, with calibrated confidences."""
-        hits, features = self.ranking(query_vector, query_terms, k)
+        hits, features = self.ranking(query_vector, query_terms, question, k)
         return self._with_confidence(hits, features) if hits else []
 
     def ranking(
-        self, query_vector: np.ndarray, query_terms: list[str], k: int = TOP_K
+        self, query_vector: np.ndarray, query_terms: list[str], question: str, k: int = TOP_K
     ) -> tuple[list[Hit], Features | None]:
         """The k best articles for a query, best first (no confidence yet), and the ranking's
-        calibration features (None if there are no articles).
+        calibration features (None if there are no articles). The question's words are read by
+        the articles' variant reader, if there is one (none read: "").
 
         On an index of more than `shortlist` articles, only the variants of a shortlist are
         scored: the articles nearest by mean direction and the best by BM25 (reading every
@@ -158,38 +171,37 @@ class LanguageIndex:
         """
         if not self.articles:
             return [], None
-        return self.ranking_of(self.signals(query_vector, query_terms), k)
+        return self.ranking_of(self.signals(query_vector, query_terms, question), k)
 
-    def signals(self, query_vector: np.ndarray, query_terms: list[str]) -> Signals:
+    def signals(self, query_vector: np.ndarray, query_terms: list[str], question: str) -> Signals:
         """What the ranking reads of a query that no fusion setting changes (see `ranking`)."""
         to_centroid = self.centroids @ query_vector
         raw_lexical = (
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
         )
         shortlist = self._shortlist(to_centroid, raw_lexical)
+        read = self._read(question)
         return Signals(
             shortlist,
             to_centroid[shortlist],
             raw_lexical[shortlist],
             self._unit_scores(query_vector, shortlist),
             len(query_terms),
+            read[shortlist] if read is not None else np.zeros(len(shortlist)),
+            int(np.argmax(read)) if read is not None else -1,
         )
+
+    def _read(self, question: str) -> np.ndarray | None:
+        """How much the question reads like each article (by index), if a reader reads it."""
+        if self.variants is None or not question:
+            return None
+        scores = self.variants.scores(question)
+        return None if scores is None else scores[self.variant_rows]
 
     def fused(self, signals: Signals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The shortlist's dense, lexical and fused scores by this index's calibration."""
-        nearest = self._nearest(signals.unit_scores, signals.shortlist)
-        blend = self.calibration.centroid_weight
-        dense = (1 - blend) * nearest + blend * signals.centroid
-        raw = signals.lexical
-        lexical = raw / (raw + self.calibration.lexical_half)
-        top_lexical = raw.max()
-        relative_lexical = raw / top_lexical if top_lexical > 0 else lexical
-        weight = self.calibration.lexical_weight
-        return dense, lexical, (1 - weight) * dense + weight * relative_lexical
-
-    def top_article(self, signals: Signals) -> Article:
-        """The first article of the ranking, without the rest of it (fitting the fusion)."""
-        return self.articles[signals.shortlist[np.argsort(-self.fused(signals)[2])[0]]]
+        nearest = self.nearest(signals, self.calibration.nearest_variants)
+        return fuse(self.calibration, nearest, signals.centroid, signals.lexical, signals.read)
 
     def ranking_of(self, signals: Signals, k: int = TOP_K) -> tuple[list[Hit], Features]:
         """The k best articles for a query's signals, and the ranking's features."""
@@ -214,6 +226,8 @@ class LanguageIndex:
             dense_agrees=float(np.argmax(dense) == top),
             lexical_agrees=float(signals.lexical.max() > 0 and np.argmax(signals.lexical) == top),
             length=float(np.log1p(signals.terms)),
+            variants_agrees=float(signals.read_first == shortlist[top]),
+            variants_margin=_margin(signals.read, top),
         )
         return hits, features
 
@@ -236,10 +250,10 @@ class LanguageIndex:
         scores[rows] = self.unit_vectors[rows] @ query_vector
         return scores
 
-    def _nearest(self, unit_scores: np.ndarray, shortlist: np.ndarray) -> np.ndarray:
-        """Each shortlisted article's mean of its `nearest_variants` best unit scores."""
-        k = min(self.calibration.nearest_variants, self.members.shape[1])
-        padded = np.append(unit_scores, -np.inf)[self.members[shortlist]]
+    def nearest(self, signals: Signals, variants: int) -> np.ndarray:
+        """Each shortlisted article's mean of its `variants` best unit scores."""
+        k = min(variants, self.members.shape[1])
+        padded = np.append(signals.unit_scores, -np.inf)[self.members[signals.shortlist]]
         if k == 1:
             return padded.max(axis=1)
         best = -np.partition(-padded, k - 1, axis=1)[:, :k]
@@ -282,6 +296,33 @@ class LanguageIndex:
         )
 
 
+def fuse(
+    calibration: LanguageCalibration,
+    nearest: np.ndarray,
+    centroid: np.ndarray,
+    lexical: np.ndarray,
+    read: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Articles' dense, lexical and fused scores (along the last axis: one query's, or one
+    query's a row) from their nearest variants' and centroid's cosines, raw BM25 and the
+    variant reader's scores, by a calibration's weights. BM25 counts relative to the query's
+    best article (its scale differs from query to query)."""
+    blend = calibration.centroid_weight
+    dense = (1 - blend) * nearest + blend * centroid
+    absolute = lexical / (lexical + calibration.lexical_half)
+    top = lexical.max(axis=-1, keepdims=True)
+    relative = np.where(top > 0, lexical / np.where(top > 0, top, 1.0), absolute)
+    weight = calibration.lexical_weight
+    fused = (1 - weight) * dense + weight * relative + calibration.variants_weight * read
+    return dense, absolute, fused
+
+
+def _margin(scores: np.ndarray, top: int) -> float:
+    """How far scores[top] is above the best of the others (below it: negative)."""
+    others = np.delete(scores, top)
+    return float(scores[top] - others.max()) if len(others) else 0.0
+
+
 @dataclass(frozen=True)
 class SearchResult:
     """What the bot would do with a question: the ranked articles and the decision."""
@@ -318,21 +359,24 @@ class Searcher:
         """
         vector = self._embedder.embed_question(question)
         terms = self._tokenizer.terms(question)
-        own = self._rank(language, vector, terms)
+        own = self._rank(language, vector, terms, question)
         if own and own[0].confidence >= threshold:
             read = self._read(language, question)
             return SearchResult(language, own, own[0], threshold, variants_read=read)
         own_slugs = {hit.article.slug for hit in own} | self._slugs(language)
         for other in sorted(set(self.indexes) - {language}):
-            hits = [h for h in self._rank(other, vector, terms) if h.article.slug not in own_slugs]
+            ranked = self._rank(other, vector, terms, question)
+            hits = [h for h in ranked if h.article.slug not in own_slugs]
             if hits and hits[0].confidence >= threshold:
                 note = f"only_in:{other}"
                 return SearchResult(language, hits, hits[0], threshold, note)
         return SearchResult(language, own, None, threshold)
 
-    def _rank(self, language: str, vector: np.ndarray, terms: list[str]) -> list[Hit]:
+    def _rank(
+        self, language: str, vector: np.ndarray, terms: list[str], question: str
+    ) -> list[Hit]:
         index = self.indexes.get(language)
-        return index.rank(vector, terms) if index else []
+        return index.rank(vector, terms, question) if index else []
 
     def _read(self, language: str, question: str) -> str | None:
         index = self.indexes[language]

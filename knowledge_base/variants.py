@@ -4,8 +4,10 @@ classifier over the character n-grams of each article's title and question varia
 The search ranks articles by embeddings and BM25 and calibrates how sure its top one is; on
 Korean, which the packaged embedding model hardly reads, a confident top article can still be
 the wrong one. This reader learns from the variants alone which n-grams tell one article from
-the others, so it errs elsewhere than the search: when the two name different articles, the bot
-offers the leading articles instead of answering (knowledge_base/decision.py). It is fitted
+the others, so it errs elsewhere than the search. Its scores join the search's fused ranking
+with a weight the calibration fits, and whether it agrees with the top article is one of the
+confidence's features (knowledge_base/search.py); when the two still name different articles,
+the bot offers the leading articles instead of answering (knowledge_base/decision.py). It is fitted
 whenever a language's index is built (about 0.1 s of CPU for the seed articles), so an editor's
 change counts at once.
 """
@@ -68,10 +70,15 @@ class VariantReader:
             return None
         return cls(articles)
 
-    def read(self, question: str) -> str | None:
-        """The slug of the article the question reads most like; None if it shares no n-gram
-        with any variant. The classifier's decision on the question's TF-IDF vector (sublinear
-        counts times idf, unit length), as `predict` makes it."""
+    @property
+    def slugs(self) -> list[str]:
+        """The articles it reads, in the order of `scores`."""
+        return [str(slug) for slug in self._slugs]
+
+    def scores(self, question: str) -> np.ndarray | None:
+        """How much the question reads like each article (`slugs`' order): the classifier's
+        decision on the question's TF-IDF vector (sublinear counts times idf, unit length), as
+        `decision_function` makes it; None if it shares no n-gram with any variant."""
         counts = Counter(ngram for ngram in self._ngrams(question) if ngram in self._columns)
         if not counts:
             return None
@@ -80,5 +87,11 @@ class VariantReader:
         vector = (1 + np.log(tf)) * self._idf[columns]
         scores = self._weights[:, columns] @ vector / np.linalg.norm(vector) + self._intercepts
         if len(self._slugs) == 2:  # one line: the second article's side of it
-            return str(self._slugs[int(scores[0] > 0)])
-        return str(self._slugs[int(np.argmax(scores))])
+            return np.array([-scores[0], scores[0]])
+        return scores
+
+    def read(self, question: str) -> str | None:
+        """The slug of the article the question reads most like, as `predict` names it; None if
+        it shares no n-gram with any variant."""
+        scores = self.scores(question)
+        return None if scores is None else str(self._slugs[int(np.argmax(scores))])

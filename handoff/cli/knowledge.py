@@ -198,7 +198,7 @@ def _fusion(report: FitReport) -> str:
     """How a fitted calibration fuses dense and lexical scores, for the command's output."""
     return (
         f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}, "
-        f"nearest variants {report.nearest_variants}"
+        f"nearest variants {report.nearest_variants}, variants' reading {report.variants_weight}"
     )
 
 

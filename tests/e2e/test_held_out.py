@@ -55,9 +55,14 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # one press English 95.0 -> 95.7%, Korean 95.0% before and after): Korean's right-answer floor
 # and English's after-a-press floor come DOWN, the other two go up, each to three questions
 # from what was measured; Korean's wrong-answer floor goes down to three questions above.
+# Fifteenth round (2026-12-04, benchmarks/results/e2e-heldout-reader.json): the variant reader's
+# scores in the ranking and the calibration, the policy re-fitted. English right at once 83.5%,
+# after one press 12.9%, wrong 0.7%; Korean 86.3%, 7.2%, wrong 2.2% (3 of 139). Right answers at
+# once go up to three questions below what was measured; after one press they come DOWN (the
+# answers moved to at once), to three questions below; Korean's wrong-answer floor holds.
 FLOORS = [
-    ("right_answer", ">=", {"en": 77.7, "ko": 75.5}),
-    ("right_after_choosing", ">=", {"en": 13.6, "ko": 15.1}),
+    ("right_answer", ">=", {"en": 81.2, "ko": 84.1}),
+    ("right_after_choosing", ">=", {"en": 10.7, "ko": 5.0}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),

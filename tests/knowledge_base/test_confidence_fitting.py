@@ -3,6 +3,7 @@ features tell right from wrong on customer messages, and the article bar they gi
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +14,15 @@ from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.confidence_fitting import (
     SCORES,
     Asked,
+    FusionTable,
     article_bar,
     choose_features,
     lower_ranks,
 )
-from knowledge_base.search import TOP_K, Features, Hit
+from knowledge_base.embeddings import Embedder
+from knowledge_base.files import ARTICLES_DIR, published_articles
+from knowledge_base.search import TOP_K, Features, Hit, offline_searcher
+from knowledge_base.text import Tokenizer
 
 
 def ranking(*slugs: str) -> list[Hit]:
@@ -100,3 +105,28 @@ def test_a_calibration_file_without_feature_names_reads_the_four_scores(tmp_path
     assert calibration.features == SCORES
     ranking = Features(dense=2.0, dense_margin=9.0, lexical=9.0, score_margin=9.0)
     assert calibration.probability(ranking) == pytest.approx(1 / (1 + math.exp(-2.0)))
+
+
+def test_the_fusion_table_ranks_first_what_the_index_ranks_first() -> None:
+    """The fitting scores hundreds of fusions at once; each must pick the article that the
+    index's own ranking puts first, question by question."""
+    searcher = offline_searcher(
+        published_articles(ARTICLES_DIR), Embedder(), Tokenizer(), Calibration()
+    )
+    index = searcher.indexes["en"]
+    questions = ["where is my money", "how do I close my account", "fees to manila", "app broke"]
+    signals = [
+        index.signals(Embedder().embed_question(q), Tokenizer().terms(q), q) for q in questions
+    ]
+    for fusion in [
+        LanguageCalibration(lexical_weight=lexical, centroid_weight=centroid, variants_weight=read)
+        for lexical, centroid, read in [(0.0, 0.0, 0.0), (0.3, 0.5, 0.2), (1.0, 1.0, 0.5)]
+    ]:
+        index.calibration = replace(fusion, nearest_variants=2)
+        firsts = [index.ranking_of(query)[0][0].article.slug for query in signals]
+        for slug, question, query in zip(firsts, questions, signals, strict=True):
+            table = FusionTable([(index, Asked(question, slug), query)])
+            assert table.accuracy(index.calibration) == 1.0, (fusion, question)
+        unknown = [Asked(question, "no-such-article") for question in questions]
+        rows = [(index, asked, query) for asked, query in zip(unknown, signals, strict=True)]
+        assert FusionTable(rows).accuracy(index.calibration) == 0.0

@@ -5,12 +5,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.search import LanguageIndex, Searcher, offline_searcher
 from knowledge_base.text import Tokenizer
+from knowledge_base.variants import VariantReader
 
 THRESHOLD = 0.5
 # Customer phrasings written for this test; none is a question variant of the seed articles.
@@ -60,7 +61,8 @@ def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
     """The top article has its calibrated probability; the others share what is left."""
     hits = searcher.search(question, language, THRESHOLD).hits
     index = searcher.indexes[language]
-    _, features = index.ranking(Embedder().embed_question(question), Tokenizer().terms(question))
+    vector, terms = Embedder().embed_question(question), Tokenizer().terms(question)
+    _, features = index.ranking(vector, terms, question)
     top = index.calibration.probability(features)
     assert hits[0].confidence == pytest.approx(top)
     assert sum(hit.confidence for hit in hits) <= 1.0 + 1e-9, [h.confidence for h in hits]
@@ -123,7 +125,7 @@ def test_fusion_can_favour_an_article_whose_variants_all_point_at_the_question(
     terms = {a.key: [a.slug] for a in articles}
     calibration = LanguageCalibration(lexical_weight=0.0, **fusion)
     index = LanguageIndex.build(articles, unit, terms, calibration, dimensions=3)
-    hits = index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [])
+    hits = index.rank(np.array([1.0, 0.0, 0.0], dtype=np.float32), [], "")
     assert hits[0].article.slug == expected
 
 
@@ -136,9 +138,11 @@ def test_a_shortlist_ranks_as_scoring_every_variant_does(
     for question, language, _ in IN_SCOPE:
         index = searcher.indexes[language]
         vector, terms = embedder.embed([question])[0], tokenizer.terms(question)
-        every = [(h.article.slug, round(h.score, 5)) for h in index.rank(vector, terms, k=3)]
         short_index = replace(index, shortlist=shortlist)
-        short = [(h.article.slug, round(h.score, 5)) for h in short_index.rank(vector, terms, k=3)]
+        every, short = (
+            [(h.article.slug, round(h.score, 5)) for h in i.rank(vector, terms, question, k=3)]
+            for i in (index, short_index)
+        )
         assert short == every, question
 
 
@@ -152,3 +156,34 @@ def test_a_question_asked_again_reuses_its_vector(searcher: Searcher) -> None:
     before = embedder.embed_question.cache_info().hits
     searcher.search(question, "en", THRESHOLD)
     assert embedder.embed_question.cache_info().hits == before + 1
+
+
+@pytest.mark.parametrize(("variants_weight", "expected"), [(0.0, "arrival"), (2.0, "closing")])
+def test_the_variants_reading_joins_the_ranking_by_its_weight(
+    variants_weight: float, expected: str
+) -> None:
+    """The embedding puts the question beside "arrival"; its words read like "closing"'s
+    variants. The reader's weight in the calibration decides between them."""
+    articles = [
+        Article(
+            slug=slug, language="en", title=title, body="", questions=q, status=Status.PUBLISHED
+        )
+        for slug, title, q in [
+            ("arrival", "when money arrives", ["has my transfer arrived", "money not here yet"]),
+            ("closing", "closing an account", ["please close my account", "delete my account"]),
+        ]
+    ]
+    axis = {"arrival": [1.0, 0.0, 0.0], "closing": [0.0, 1.0, 0.0]}
+    unit = {
+        text: np.array(axis[a.slug], dtype=np.float32) for a in articles for text in dense_units(a)
+    }
+    calibration = LanguageCalibration(lexical_weight=0.0, variants_weight=variants_weight)
+    reader = VariantReader.fitted(articles)
+    index = LanguageIndex.build(
+        articles, unit, {a.key: [] for a in articles}, calibration, 3, variants=reader
+    )
+    question = "close my account please"
+    hits, features = index.ranking(np.array([0.9, 0.436, 0.0], dtype=np.float32), [], question)
+    assert hits[0].article.slug == expected
+    assert features.variants_agrees == float(expected == "closing")
+    assert (features.variants_margin > 0) == (expected == "closing")

@@ -110,14 +110,11 @@ def test_a_calibration_file_without_feature_names_reads_the_four_scores(tmp_path
 def test_the_fusion_table_ranks_first_what_the_index_ranks_first() -> None:
     """The fitting scores hundreds of fusions at once; each must pick the article that the
     index's own ranking puts first, question by question."""
-    searcher = offline_searcher(
-        published_articles(ARTICLES_DIR), Embedder(), Tokenizer(), Calibration()
-    )
-    index = searcher.indexes["en"]
+    embedder, tokenizer = Embedder(), Tokenizer()
+    english = published_articles(ARTICLES_DIR)["en"][:8]
+    index = offline_searcher({"en": english}, embedder, tokenizer, Calibration()).indexes["en"]
     questions = ["where is my money", "how do I close my account", "fees to manila", "app broke"]
-    signals = [
-        index.signals(Embedder().embed_question(q), Tokenizer().terms(q), q) for q in questions
-    ]
+    signals = [index.signals(embedder.embed_question(q), tokenizer.terms(q), q) for q in questions]
     for fusion in [
         LanguageCalibration(lexical_weight=lexical, centroid_weight=centroid, variants_weight=read)
         for lexical, centroid, read in [(0.0, 0.0, 0.0), (0.3, 0.5, 0.2), (1.0, 1.0, 0.5)]

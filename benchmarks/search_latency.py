@@ -74,7 +74,8 @@ def main() -> None:
     for question, vector in zip(questions, embedder.embed(questions), strict=True):
         terms = tokenizer.terms(question)
         shortlisted, exact = (
-            [hit.article.key for hit in i.rank(vector, terms)] for i in (index, every_variant)
+            [hit.article.key for hit in i.rank(vector, terms, question)]
+            for i in (index, every_variant)
         )
         same += shortlisted == exact
     report = {

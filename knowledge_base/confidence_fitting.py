@@ -198,11 +198,9 @@ def fit_language(
             ]
         )
 
+    # Top-1 on the variants ranks fusions; the messages choose the reader's weight and the
+    # confidence.
     variants, in_scope_messages = in_scope(messages=False), in_scope(messages=True)
-
-    def accuracy(fusion: LanguageCalibration, table: FusionTable = variants) -> float:
-        """Top-1 on the variants (the messages choose the confidence and the reader's weight)."""
-        return table.accuracy(fusion)
 
     fusions = [
         replace(
@@ -223,7 +221,7 @@ def fit_language(
         return -(weights + fusion.nearest_variants)
 
     def best_of(candidates: list[LanguageCalibration]) -> LanguageCalibration:
-        return max(candidates, key=lambda f: (round(accuracy(f), 4), simplicity(f)))
+        return max(candidates, key=lambda f: (round(variants.accuracy(f), 4), simplicity(f)))
 
     # The variant reader's weight, for the best fusion without it, by the messages' top-1 where
     # there are messages (its n-grams were fitted on the variants, so they flatter it), then the
@@ -232,8 +230,8 @@ def fit_language(
     best = max(
         (replace(best, variants_weight=weight) for weight in VARIANTS_WEIGHTS),
         key=lambda f: (
-            round(accuracy(f, in_scope_messages), 4),
-            round(accuracy(f), 4),
+            round(in_scope_messages.accuracy(f), 4),
+            round(variants.accuracy(f), 4),
             simplicity(f),
         ),
     )
@@ -269,7 +267,7 @@ def fit_language(
         language=language,
         in_scope=len(held_out),
         out_of_scope=len(out_of_scope),
-        top1_accuracy=round(accuracy(best), 4),
+        top1_accuracy=round(variants.accuracy(best), 4),
         lexical_weight=best.lexical_weight,
         centroid_weight=best.centroid_weight,
         nearest_variants=best.nearest_variants,
@@ -303,17 +301,7 @@ class FusionTable:
         self._lexical = table([query.lexical for _, _, query in rows])
         self._read = table([query.read for _, _, query in rows])
         self._right = np.array(
-            [
-                next(
-                    (
-                        column
-                        for column, article in enumerate(query.shortlist)
-                        if index.articles[article].slug == asked.expected
-                    ),
-                    -1,
-                )
-                for index, asked, query in rows
-            ],
+            [_column_of(index, query, asked.expected) for index, asked, query in rows],
             dtype=np.int64,
         )
 
@@ -325,6 +313,12 @@ class FusionTable:
         _, _, fused = fuse(fusion, nearest, self._centroid, self._lexical, self._read)
         first = np.argmax(np.where(self._real, fused, -np.inf), axis=1)
         return float(np.mean(first == self._right))
+
+
+def _column_of(index: LanguageIndex, query: Signals, slug: str) -> int:
+    """Where an article stands in a query's shortlist; -1 if it is not there."""
+    slugs = [index.articles[article].slug for article in query.shortlist]
+    return slugs.index(slug) if slug in slugs else -1
 
 
 def feature_table(features: list[Features], names: list[str]) -> np.ndarray:

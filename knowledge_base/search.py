@@ -136,6 +136,7 @@ class LanguageIndex:
             starts[: len(sizes), None] + offsets,
             len(unit_texts),
         )
+        rows = {slug: row for row, slug in enumerate(variants.slugs)} if variants else {}
         return cls(
             articles,
             matrix,
@@ -146,35 +147,34 @@ class LanguageIndex:
             bm25,
             calibration,
             variants=variants,
-            variant_rows=(
-                np.array([variants.slugs.index(a.slug) for a in articles]) if variants else None
-            ),
+            variant_rows=np.array([rows[a.slug] for a in articles]) if variants else None,
         )
 
     def rank(
         self, query_vector: np.ndarray, query_terms: list[str], question: str, k: int = TOP_K
     ) -> list[Hit]:
-        """The k best articles for a query, best first, with calibrated confidences."""
-        hits, features = self.ranking(query_vector, query_terms, question, k)
-        return self._with_confidence(hits, features) if hits else []
-
-    def ranking(
-        self, query_vector: np.ndarray, query_terms: list[str], question: str, k: int = TOP_K
-    ) -> tuple[list[Hit], Features | None]:
-        """The k best articles for a query, best first (no confidence yet), and the ranking's
-        calibration features (None if there are no articles). The question's words are read by
-        the articles' variant reader, if there is one (none read: "").
+        """The k best articles for a query, best first, with calibrated confidences. The
+        question's words are read by the articles' variant reader, if there is one (none: "").
 
         On an index of more than `shortlist` articles, only the variants of a shortlist are
         scored: the articles nearest by mean direction and the best by BM25 (reading every
         variant of 10,000 articles costs more than embedding the query).
         """
         if not self.articles:
-            return [], None
-        return self.ranking_of(self.signals(query_vector, query_terms, question), k)
+            return []
+        return self.ranked(self.signals(query_vector, query_terms, question), k)
+
+    def ranked(self, signals: Signals, k: int = TOP_K) -> list[Hit]:
+        """The k best articles for a query's signals, best first, with calibrated confidences."""
+        hits, features = self.ranking_of(signals, k)
+        return self._with_confidence(hits, features)
+
+    def read_as(self, signals: Signals) -> str | None:
+        """The slug of the article the variant reader reads the query as, if it read it."""
+        return self.articles[signals.read_first].slug if signals.read_first >= 0 else None
 
     def signals(self, query_vector: np.ndarray, query_terms: list[str], question: str) -> Signals:
-        """What the ranking reads of a query that no fusion setting changes (see `ranking`)."""
+        """What the ranking reads of a query that no fusion setting changes (see `rank`)."""
         to_centroid = self.centroids @ query_vector
         raw_lexical = (
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
@@ -359,13 +359,12 @@ class Searcher:
         """
         vector = self._embedder.embed_question(question)
         terms = self._tokenizer.terms(question)
-        own = self._rank(language, vector, terms, question)
+        own, read = self._rank(language, vector, terms, question)
         if own and own[0].confidence >= threshold:
-            read = self._read(language, question)
             return SearchResult(language, own, own[0], threshold, variants_read=read)
         own_slugs = {hit.article.slug for hit in own} | self._slugs(language)
         for other in sorted(set(self.indexes) - {language}):
-            ranked = self._rank(other, vector, terms, question)
+            ranked, _ = self._rank(other, vector, terms, question)
             hits = [h for h in ranked if h.article.slug not in own_slugs]
             if hits and hits[0].confidence >= threshold:
                 note = f"only_in:{other}"
@@ -374,13 +373,13 @@ class Searcher:
 
     def _rank(
         self, language: str, vector: np.ndarray, terms: list[str], question: str
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], str | None]:
+        """A language's best articles for the question, and the one its variants read it as."""
         index = self.indexes.get(language)
-        return index.rank(vector, terms, question) if index else []
-
-    def _read(self, language: str, question: str) -> str | None:
-        index = self.indexes[language]
-        return index.variants.read(question) if index.variants else None
+        if index is None or not index.articles:
+            return [], None
+        signals = index.signals(vector, terms, question)
+        return index.ranked(signals), index.read_as(signals)
 
     def _slugs(self, language: str) -> set[str]:
         index = self.indexes.get(language)

@@ -62,7 +62,7 @@ def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
     hits = searcher.search(question, language, THRESHOLD).hits
     index = searcher.indexes[language]
     vector, terms = Embedder().embed_question(question), Tokenizer().terms(question)
-    _, features = index.ranking(vector, terms, question)
+    _, features = index.ranking_of(index.signals(vector, terms, question))
     top = index.calibration.probability(features)
     assert hits[0].confidence == pytest.approx(top)
     assert sum(hit.confidence for hit in hits) <= 1.0 + 1e-9, [h.confidence for h in hits]
@@ -183,7 +183,8 @@ def test_the_variants_reading_joins_the_ranking_by_its_weight(
         articles, unit, {a.key: [] for a in articles}, calibration, 3, variants=reader
     )
     question = "close my account please"
-    hits, features = index.ranking(np.array([0.9, 0.436, 0.0], dtype=np.float32), [], question)
+    vector = np.array([0.9, 0.436, 0.0], dtype=np.float32)
+    hits, features = index.ranking_of(index.signals(vector, [], question))
     assert hits[0].article.slug == expected
     assert features.variants_agrees == float(expected == "closing")
     assert (features.variants_margin > 0) == (expected == "closing")

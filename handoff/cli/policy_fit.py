@@ -134,21 +134,33 @@ def question_cost(question: Question, outcome_: Outcome) -> float:
 
 def fit(readings: list[Reading], start: Policy) -> Policy:
     """From `start`, each threshold in turn at the value that costs least, then each language's
-    article threshold; twice over."""
+    article threshold together with whether its variants must agree; twice over."""
     policy = start
     languages = sorted({reading.question.language for reading in readings})
     for _ in range(2):
         for name in THRESHOLDS:
             policy = _cheapest(readings, [policy.model_copy(update={name: v}) for v in CANDIDATES])
         for language in languages:
-            policy = _cheapest(
-                readings,
-                [
-                    policy.model_copy(update={"article": policy.article | {language: v}})
-                    for v in CANDIDATES
-                ],
-            )
+            best_bars = [
+                _cheapest(
+                    readings,
+                    [_with_article_rule(policy, language, bar, agree) for bar in CANDIDATES],
+                )
+                for agree in (True, False)  # on a tie, the variants agreeing
+            ]
+            policy = min(best_bars, key=lambda candidate: cost(readings, candidate))
     return policy
+
+
+def _with_article_rule(policy: Policy, language: str, bar: float, agree: bool) -> Policy:
+    """`policy` with a language's article bar, and its variants made to agree or not."""
+    others = [code for code in policy.variants_agree if code != language]
+    return policy.model_copy(
+        update={
+            "article": policy.article | {language: bar},
+            "variants_agree": sorted([*others, language] if agree else others),
+        }
+    )
 
 
 def _cheapest(readings: list[Reading], candidates: list[Policy]) -> Policy:

@@ -1,16 +1,23 @@
 """Fitting the decision's thresholds on made-up readings: the fit moves each threshold to where
 its decisions cost least, and the costs weigh mistakes as the policy_fit module says."""
 
+from dataclasses import replace
+
 from handoff.cli.customer_eval import Question
 from handoff.cli.policy_fit import Reading, cost, figures, fit, outcome
 from knowledge_base.decision import MessageKind, Policy, Understanding
 from tests.knowledge_base.test_decision import result
 
 
-def reading(category: str, kind: MessageKind, nlu: float, kb: float | None) -> Reading:
+def reading(
+    category: str, kind: MessageKind, nlu: float, kb: float | None, read_as: str | None = None
+) -> Reading:
+    """A question of `category` the NLU read as `kind`, whose top article ("fees") has the
+    confidence `kb`, and which the articles' variants read as `read_as`."""
     intent = {MessageKind.URGENT: "report_fraud", MessageKind.OUT_OF_SCOPE: "out_of_scope"}
     understanding = Understanding(intent.get(kind, "ask_faq"), nlu, kind)
-    return Reading(Question(f"{category} {nlu} {kb}", category, "en"), understanding, result(kb))
+    searched = replace(result(kb), variants_read=read_as)
+    return Reading(Question(f"{category} {nlu} {kb}", category, "en"), understanding, searched)
 
 
 def test_a_reading_becomes_the_outcome_the_e2e_evaluation_would_record() -> None:
@@ -64,3 +71,17 @@ def test_offered_articles_are_pressed_when_the_right_one_is_among_them() -> None
     # A press more than an answer at once, and better than asking to rephrase.
     assert cost(readings, policy) == -0.5
     assert cost(readings, Policy(suggest=0.5)) == 1.0
+
+
+def test_the_fit_lifts_the_variants_veto_only_where_it_holds_back_more_than_it_stops() -> None:
+    # Right answers the variants read as another article: offered (a press) under the veto.
+    right_read_otherwise = [reading("fees", MessageKind.QUESTION, 0.9, 0.9, "close-account")] * 3
+    fitted = fit(right_read_otherwise, Policy(variants_agree=["en"], article={"en": 0.5}))
+    assert fitted.variants_agree == []
+    assert figures(right_read_otherwise, fitted)["en"]["right_answer"] == 100.0
+    # With as many wrong answers the veto stops, and nothing else to tell them apart, it stays.
+    wrong_read_rightly = [reading("close-account", MessageKind.QUESTION, 0.9, 0.9, "close-account")]
+    mixed = right_read_otherwise + wrong_read_rightly * 3
+    fitted = fit(mixed, Policy(variants_agree=["en"], article={"en": 0.5}))
+    assert fitted.variants_agree == ["en"]
+    assert figures(mixed, fitted)["en"]["wrong_answer"] == 0.0

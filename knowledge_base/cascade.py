@@ -1,10 +1,12 @@
 """Two embedding models in a cascade: the fast one answers when it is sure, the other when not.
 
 all-MiniLM-L6-v2 embeds a question in about 4 ms, all-mpnet-base-v2 in about 27 ms. Asking the
-larger one only when the small one's calibrated confidence is under a limit keeps most questions
-at the small one's speed. The limit is fitted per language on held-out questions, as the
-calibration is (calibrate.fit_second_opinion): where the second model does not help, it is never
-asked (benchmarks/README.md has the figures).
+larger one only when the small one is unsure keeps most questions at the small one's speed. A
+limit is fitted per language on held-out question variants, as the calibration is
+(confidence_fitting.fit_second_opinion): where the second model does not help, it is never asked.
+The knowledge base alone (`Cascade`, `baton eval`) asks it under that limit; the bot
+(handoff/assistant/answers.py) asks it, in the languages with a limit, whenever the first
+model's ranking would not answer at once, and decides on its ranking under its own policy.
 """
 
 import json

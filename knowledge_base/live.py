@@ -3,12 +3,14 @@
 Every hub process keeps its own index and subscribes to the store's change feed, so a save in
 one process is searchable in all of them as soon as the changed language is re-indexed
 (embeddings of unchanged texts are reused; new ones are cached in Redis for restarts). With a
-second opinion (knowledge_base/cascade.py), each language has one index per model, sharing BM25.
+second opinion (knowledge_base/cascade.py), each language it is asked in has one index per model,
+sharing BM25; the bot asks it when the first model's ranking would not answer at once
+(handoff/assistant/answers.py).
 """
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from redis.asyncio import Redis
@@ -16,7 +18,7 @@ from redis.exceptions import RedisError
 
 from knowledge_base import keys
 from knowledge_base.articles import Article, Status, dense_units
-from knowledge_base.cascade import Cascade, SecondOpinion
+from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
@@ -58,12 +60,12 @@ class LiveKnowledgeBase:
         self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
         self._lock = asyncio.Lock()
         self._models = [self._model(embedder, calibration, None)]
-        self.searcher: Searcher | Cascade = self._models[0].searcher
+        self.searcher = self._models[0].searcher
+        self.second: _Model | None = None
         if second_opinion:
             asked_in = frozenset(lang for lang, below in second_opinion.below.items() if below > 0)
-            second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
-            self._models.append(second)
-            self.searcher = Cascade(self.searcher, second.searcher, second_opinion.below)
+            self.second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
+            self._models.append(self.second)
 
     def _model(
         self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None
@@ -74,6 +76,16 @@ class LiveKnowledgeBase:
     async def search(self, question: str, language: str, threshold: float) -> SearchResult:
         """Rank the published articles for a question, off the event loop."""
         return await asyncio.to_thread(self.searcher.search, question, language, threshold)
+
+    async def second_opinion(
+        self, question: str, language: str, threshold: float
+    ) -> SearchResult | None:
+        """The second model's ranking (marked so), or None where it is not asked."""
+        if self.second is None or language not in (self.second.languages or ()):
+            return None
+        searcher = self.second.searcher
+        result = await asyncio.to_thread(searcher.search, question, language, threshold)
+        return replace(result, second_opinion=True)
 
     def article(self, language: str, slug: str) -> Article | None:
         """A published article, if it is."""

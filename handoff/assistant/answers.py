@@ -1,5 +1,7 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
-message, the knowledge base's ranking and the conversation's misses in a row."""
+message, the knowledge base's ranking and the conversation's misses in a row. Where a second
+embedding model is configured, its ranking decides, under its own policy, what the first
+model's would not answer at once."""
 
 from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient
@@ -10,6 +12,7 @@ from handoff.settings import Settings
 from knowledge_base.decision import (
     SURE_QUESTION,
     Decision,
+    Policy,
     Understanding,
     chosen,
     decide,
@@ -66,11 +69,12 @@ class KnowledgeAnswers:
         if article is not None:
             return await self._chosen(conversation_id, language, article)
         understanding = understanding_of(intent, confidence, question, language)
-        if settled_by_the_nlu(understanding, self._settings.decision_policy):
+        policy = self._settings.decision_policy
+        if settled_by_the_nlu(understanding, policy):
             result = self._nothing_found(language)
         else:
-            result = await self._search(question, language)
-        decision = self._decide(result, understanding, misses=0)
+            result, policy = await self._read(question, language, understanding)
+        decision = self._decide(result, understanding, policy, misses=0)
         missed = is_miss(decision)
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
         if not missed:
@@ -78,7 +82,7 @@ class KnowledgeAnswers:
         masked = redact_all(question)
         await self._unanswered.record(masked, language)
         await self._gap_log.record(masked, language, UNANSWERED)
-        return self._decide(result, understanding, misses=in_a_row - 1)
+        return self._decide(result, understanding, policy, misses=in_a_row - 1)
 
     async def _chosen(self, conversation_id: str, language: str, slug: str) -> Decision:
         """The article the customer chose is the answer (it ends a run of misses); one
@@ -86,7 +90,8 @@ class KnowledgeAnswers:
         found = self._knowledge.article(language, slug)
         await self._conversations.count_misses(conversation_id, found is None)
         if found is None:
-            return self._decide(self._nothing_found(language), SURE_QUESTION, misses=0)
+            nothing = self._nothing_found(language)
+            return self._decide(nothing, SURE_QUESTION, self._settings.decision_policy, misses=0)
         return chosen(found, self._settings.kb_answer_threshold, self._settings.base_url)
 
     def _nothing_found(self, language: str) -> SearchResult:
@@ -98,20 +103,34 @@ class KnowledgeAnswers:
         editor's "try a question", the console's suggestions); the NLU is asked as on the bot's
         path, and taken as sure of a question when Rasa cannot be reached."""
         intent, confidence = await self._rasa.intent_of(question)
-        result = await self._search(question, language)
         understanding = understanding_of(intent, confidence, question, language)
-        return self._decide(result, understanding, misses=0)
+        result, policy = await self._read(question, language, understanding)
+        return self._decide(result, understanding, policy, misses=0)
 
     @metrics.timed(metrics.KNOWLEDGE_SEARCH)
-    async def _search(self, question: str, language: str) -> SearchResult:
+    async def _read(
+        self, question: str, language: str, understanding: Understanding
+    ) -> tuple[SearchResult, Policy]:
+        """The knowledge base's ranking and the policy that decides on it: the first model's,
+        unless its ranking would not answer at once and a second model is asked in the language
+        (knowledge_base/cascade.py)."""
         threshold = self._settings.kb_answer_threshold
-        return await self._knowledge.search(question, language, threshold)
+        policy = self._settings.decision_policy
+        result = await self._knowledge.search(question, language, threshold)
+        if not is_miss(self._decide(result, understanding, policy, misses=0)):
+            return result, policy
+        second = await self._knowledge.second_opinion(question, language, threshold)
+        if second is None:
+            return result, policy
+        return second, self._settings.second_opinion_policy
 
-    def _decide(self, result: SearchResult, understanding: Understanding, misses: int) -> Decision:
+    def _decide(
+        self, result: SearchResult, understanding: Understanding, policy: Policy, misses: int
+    ) -> Decision:
         return decide(
             result,
             understanding,
-            policy=self._settings.decision_policy,
+            policy=policy,
             misses=misses,
             max_misses=self._settings.max_consecutive_misses,
             base_url=self._settings.base_url,

@@ -4,8 +4,15 @@ questions kept for the editors, previews that count nothing (the hub in process)
 import pytest
 
 from handoff.assistant.answers import KnowledgeAnswers
+from handoff.assistant.rasa_client import RasaClient
 from handoff.conversations.store import ConversationStore
-from knowledge_base.decision import FRAUD_TOPIC
+from knowledge_base.cascade import SecondOpinion
+from knowledge_base.confidence import Calibration
+from knowledge_base.decision import FRAUD_TOPIC, Policy
+from knowledge_base.embeddings import Embedder
+from knowledge_base.gap_log import GapLog
+from knowledge_base.live import LiveKnowledgeBase
+from knowledge_base.text import Tokenizer
 from knowledge_base.unanswered import UnansweredQuestions
 from tests.handoff.conftest import ANSWERED
 from tests.support import InProcessHub
@@ -122,3 +129,41 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
         assert (gone.decision, gone.results) == ("rephrase", [])
     # The presses are not questions the editors should answer.
     assert [kept.question for kept in await unanswered.most_asked("en")] == [MISSED]
+
+
+async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_answer(
+    hub_with_articles: InProcessHub,
+) -> None:
+    services = hub_with_articles.app.state.services
+    embedder = Embedder()  # the same model twice: the two policies tell them apart
+    live = LiveKnowledgeBase(
+        services.articles,
+        embedder,
+        Tokenizer(),
+        Calibration.load(),
+        services.binary_redis,
+        SecondOpinion(embedder, Calibration.load(), {"en": 1.0}),  # asked in English only
+    )
+    await live.load()
+
+    def answers_when_the_first_answers_above(bar: float) -> KnowledgeAnswers:
+        policies = {
+            "decision_policy": Policy(article={"en": bar}),
+            "second_opinion_policy": Policy(article={"en": 0.0}, variants_agree=[]),
+        }
+        settings = services.settings.model_copy(update=policies)
+        rasa = RasaClient(services.http, settings.rasa_urls)
+        gap_log = GapLog(services.redis)
+        return KnowledgeAnswers(
+            live, services.conversations, services.unanswered, gap_log, rasa, settings
+        )
+
+    never_sure = answers_when_the_first_answers_above(1.0)
+    decision = await never_sure.preview(ANSWERED, "en")
+    assert (decision.decision, decision.second_opinion) == ("answer", True)
+    assert decision.results[0].slug == "reset-password"
+    # In a language the second model is not asked in, the first's miss stands.
+    assert not (await never_sure.preview("비밀번호를 잊어버렸어요", "ko")).second_opinion
+    # What the first answers at once, the second is not asked about.
+    decision = await answers_when_the_first_answers_above(0.0).preview(ANSWERED, "en")
+    assert (decision.decision, decision.second_opinion) == ("answer", False)

@@ -1,6 +1,6 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
 message, the knowledge base's ranking and the conversation's misses in a row. Where a second
-embedding model is configured, its ranking decides, under its own policy, what the first
+embedding model is configured, its ranking answers, under its own policy, what the first
 model's would not answer at once."""
 
 from handoff import metrics
@@ -112,17 +112,21 @@ class KnowledgeAnswers:
         self, question: str, language: str, understanding: Understanding
     ) -> tuple[SearchResult, Policy]:
         """The knowledge base's ranking and the policy that decides on it: the first model's,
-        unless its ranking would not answer at once and a second model is asked in the language
-        (knowledge_base/cascade.py)."""
+        unless its ranking would not answer at once, a second model is asked in the language
+        (knowledge_base/cascade.py) and the second's ranking answers at once under its policy."""
         threshold = self._settings.kb_answer_threshold
         policy = self._settings.decision_policy
         result = await self._knowledge.search(question, language, threshold)
         if not is_miss(self._decide(result, understanding, policy, misses=0)):
             return result, policy
         second = await self._knowledge.second_opinion(question, language, threshold)
-        if second is None:
+        second_policy = self._settings.second_opinion_policy
+        if (
+            second is None
+            or self._decide(second, understanding, second_policy, 0).decision != "answer"
+        ):
             return result, policy
-        return second, self._settings.second_opinion_policy
+        return second, second_policy
 
     def _decide(
         self, result: SearchResult, understanding: Understanding, policy: Policy, misses: int

@@ -146,10 +146,11 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     )
     await live.load()
 
-    def answers_when_the_first_answers_above(bar: float) -> KnowledgeAnswers:
+    def answers_with_bars(first: float, second: float) -> KnowledgeAnswers:
+        """The bot with these English article bars for the first and the second model."""
         policies = {
-            "decision_policy": Policy(article={"en": bar}),
-            "second_opinion_policy": Policy(article={"en": 0.0}, variants_agree=[]),
+            "decision_policy": Policy(article={"en": first}),
+            "second_opinion_policy": Policy(article={"en": second}, variants_agree=[]),
         }
         settings = services.settings.model_copy(update=policies)
         rasa = RasaClient(services.http, settings.rasa_urls)
@@ -158,12 +159,17 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
             live, services.conversations, services.unanswered, gap_log, rasa, settings
         )
 
-    never_sure = answers_when_the_first_answers_above(1.0)
-    decision = await never_sure.preview(ANSWERED, "en")
+    only_the_second_answers = answers_with_bars(first=1.0, second=0.0)
+    decision = await only_the_second_answers.preview(ANSWERED, "en")
     assert (decision.decision, decision.second_opinion) == ("answer", True)
     assert decision.results[0].slug == "reset-password"
     # In a language the second model is not asked in, the first's miss stands.
-    assert not (await never_sure.preview("비밀번호를 잊어버렸어요", "ko")).second_opinion
+    assert not (
+        await only_the_second_answers.preview("비밀번호를 잊어버렸어요", "ko")
+    ).second_opinion
     # What the first answers at once, the second is not asked about.
-    decision = await answers_when_the_first_answers_above(0.0).preview(ANSWERED, "en")
+    decision = await answers_with_bars(first=0.0, second=0.0).preview(ANSWERED, "en")
     assert (decision.decision, decision.second_opinion) == ("answer", False)
+    # A second ranking that would not answer either leaves the first's decision.
+    decision = await answers_with_bars(first=1.0, second=1.0).preview(ANSWERED, "en")
+    assert (decision.decision, decision.second_opinion) == ("suggest", False)

@@ -1,7 +1,7 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
 message, the knowledge base's ranking and the conversation's misses in a row. Where a second
-embedding model is configured, its ranking answers, under its own policy, what the first
-model's would not answer at once."""
+embedding model is configured, its ranking decides, under its own policy, what the first
+model's would not answer at once, where it does better."""
 
 from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient
@@ -30,6 +30,12 @@ def is_miss(decision: Decision) -> bool:
     """The bot could not answer a question at once (not a greeting, the out-of-scope reply, or a
     hand-over the customer asked for): it offered articles, asked to rephrase or handed over."""
     return decision.decision in ("suggest", "rephrase") or decision.reason in MISS_REASONS
+
+
+def helpfulness(decision: Decision) -> int:
+    """How far a miss-or-answer decision helps the customer at once: an answer most, articles
+    to choose from next, a request to rephrase or a hand-over least."""
+    return {"answer": 2, "suggest": 1}.get(decision.decision, 0)
 
 
 class KnowledgeAnswers:
@@ -113,20 +119,22 @@ class KnowledgeAnswers:
     ) -> tuple[SearchResult, Policy]:
         """The knowledge base's ranking and the policy that decides on it: the first model's,
         unless its ranking would not answer at once, a second model is asked in the language
-        (knowledge_base/cascade.py) and the second's ranking answers at once under its policy."""
+        (knowledge_base/cascade.py) and the second's ranking does better under its policy: an
+        answer where the first would offer articles, articles where it would ask to rephrase or
+        hand over."""
         threshold = self._settings.kb_answer_threshold
         policy = self._settings.decision_policy
         result = await self._knowledge.search(question, language, threshold)
-        if not is_miss(self._decide(result, understanding, policy, misses=0)):
+        first = self._decide(result, understanding, policy, misses=0)
+        if not is_miss(first):
             return result, policy
         second = await self._knowledge.second_opinion(question, language, threshold)
         second_policy = self._settings.second_opinion_policy
-        if (
-            second is None
-            or self._decide(second, understanding, second_policy, 0).decision != "answer"
-        ):
+        if second is None:
             return result, policy
-        return second, second_policy
+        if helpfulness(self._decide(second, understanding, second_policy, 0)) > helpfulness(first):
+            return second, second_policy
+        return result, policy
 
     def _decide(
         self, result: SearchResult, understanding: Understanding, policy: Policy, misses: int

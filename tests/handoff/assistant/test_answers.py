@@ -146,12 +146,9 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     )
     await live.load()
 
-    def answers_with_bars(first: float, second: float) -> KnowledgeAnswers:
-        """The bot with these English article bars for the first and the second model."""
-        policies = {
-            "decision_policy": Policy(article={"en": first}),
-            "second_opinion_policy": Policy(article={"en": second}, variants_agree=[]),
-        }
+    def answers_with(first: Policy, second: Policy) -> KnowledgeAnswers:
+        """The bot with these policies for the first and the second model."""
+        policies = {"decision_policy": first, "second_opinion_policy": second}
         settings = services.settings.model_copy(update=policies)
         rasa = RasaClient(services.http, settings.rasa_urls)
         gap_log = GapLog(services.redis)
@@ -159,17 +156,23 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
             live, services.conversations, services.unanswered, gap_log, rasa, settings
         )
 
-    only_the_second_answers = answers_with_bars(first=1.0, second=0.0)
-    decision = await only_the_second_answers.preview(ANSWERED, "en")
+    answers, offers, never = (
+        Policy(article={"en": 0.0}, variants_agree=[]),
+        Policy(article={"en": 1.0}),
+        Policy(article={"en": 1.0}, suggest=1.0),
+    )
+    decision = await answers_with(first=offers, second=answers).preview(ANSWERED, "en")
     assert (decision.decision, decision.second_opinion) == ("answer", True)
     assert decision.results[0].slug == "reset-password"
-    # In a language the second model is not asked in, the first's miss stands.
-    assert not (
-        await only_the_second_answers.preview("비밀번호를 잊어버렸어요", "ko")
-    ).second_opinion
-    # What the first answers at once, the second is not asked about.
-    decision = await answers_with_bars(first=0.0, second=0.0).preview(ANSWERED, "en")
-    assert (decision.decision, decision.second_opinion) == ("answer", False)
-    # A second ranking that would not answer either leaves the first's decision.
-    decision = await answers_with_bars(first=1.0, second=1.0).preview(ANSWERED, "en")
+    # Articles offered beat a request to rephrase.
+    decision = await answers_with(first=never, second=offers).preview(ANSWERED, "en")
+    assert (decision.decision, decision.second_opinion) == ("suggest", True)
+    # A second ranking that does no better leaves the first's decision.
+    decision = await answers_with(first=offers, second=never).preview(ANSWERED, "en")
     assert (decision.decision, decision.second_opinion) == ("suggest", False)
+    # What the first answers at once, the second is not asked about.
+    decision = await answers_with(first=answers, second=answers).preview(ANSWERED, "en")
+    assert (decision.decision, decision.second_opinion) == ("answer", False)
+    # In a language the second model is not asked in, the first's miss stands.
+    korean = await answers_with(first=offers, second=answers).preview("비밀번호 잊어버렸어요", "ko")
+    assert not korean.second_opinion

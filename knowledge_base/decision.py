@@ -100,8 +100,8 @@ VARIANTS_DISAGREE = "variants_disagree"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 # The policy fitted with all-mpnet-base-v2 as the embedding model, for its rankings as the
-# second opinion (results/decision-policy-fit-mpnet.json): its English answers need no second
-# reading by the variants, which are wrong more often than it is.
+# second opinion (results/decision-policy-fit-mpnet.json): for its English answers, the variant
+# reader's veto held back more right answers than it stopped wrong ones.
 SECOND_OPINION_POLICY = Policy(
     unsure=0.61, out_of_scope=1.0, article={"en": 0.72, "ko": 0.78}, variants_agree=["ko"]
 )

@@ -129,10 +129,11 @@ class KnowledgeAnswers:
         if not is_miss(first):
             return result, policy
         second = await self._knowledge.second_opinion(question, language, threshold)
-        second_policy = self._settings.second_opinion_policy
         if second is None:
             return result, policy
-        if helpfulness(self._decide(second, understanding, second_policy, 0)) > helpfulness(first):
+        second_policy = self._settings.second_opinion_policy
+        decided = self._decide(second, understanding, second_policy, misses=0)
+        if helpfulness(decided) > helpfulness(first):
             return second, second_policy
         return result, policy
 

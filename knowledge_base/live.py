@@ -40,6 +40,10 @@ class _Model:
     languages: frozenset[str] | None  # the languages it indexes; None: all
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
+    def indexes(self, language: str) -> bool:
+        """Whether it indexes (and so is asked in) this language."""
+        return self.languages is None or language in self.languages
+
 
 class LiveKnowledgeBase:
     """Searchable published articles, kept current from the store's change feed."""
@@ -81,7 +85,7 @@ class LiveKnowledgeBase:
         self, question: str, language: str, threshold: float
     ) -> SearchResult | None:
         """The second model's ranking (marked so), or None where it is not asked."""
-        if self.second is None or language not in (self.second.languages or ()):
+        if self.second is None or not self.second.indexes(language):
             return None
         searcher = self.second.searcher
         result = await asyncio.to_thread(searcher.search, question, language, threshold)
@@ -162,7 +166,7 @@ class LiveKnowledgeBase:
         bm25 = None
         variants = await asyncio.to_thread(VariantReader.fitted, articles)
         for model in self._models:
-            if model.languages is not None and language not in model.languages:
+            if not model.indexes(language):
                 continue
             missing = [t for t in texts if t not in model.vectors]
             if missing:

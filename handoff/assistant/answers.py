@@ -78,9 +78,9 @@ class KnowledgeAnswers:
         policy = self._settings.decision_policy
         if settled_by_the_nlu(understanding, policy):
             result = self._nothing_found(language)
+            decision = self._decide(result, understanding, policy, misses=0)
         else:
-            result, policy = await self._read(question, language, understanding)
-        decision = self._decide(result, understanding, policy, misses=0)
+            result, policy, decision = await self._read(question, language, understanding)
         missed = is_miss(decision)
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
         if not missed:
@@ -110,32 +110,32 @@ class KnowledgeAnswers:
         path, and taken as sure of a question when Rasa cannot be reached."""
         intent, confidence = await self._rasa.intent_of(question)
         understanding = understanding_of(intent, confidence, question, language)
-        result, policy = await self._read(question, language, understanding)
-        return self._decide(result, understanding, policy, misses=0)
+        _, _, decision = await self._read(question, language, understanding)
+        return decision
 
     @metrics.timed(metrics.KNOWLEDGE_SEARCH)
     async def _read(
         self, question: str, language: str, understanding: Understanding
-    ) -> tuple[SearchResult, Policy]:
-        """The knowledge base's ranking and the policy that decides on it: the first model's,
-        unless its ranking would not answer at once, a second model is asked in the language
-        (knowledge_base/cascade.py) and the second's ranking does better under its policy: an
-        answer where the first would offer articles, articles where it would ask to rephrase or
-        hand over."""
+    ) -> tuple[SearchResult, Policy, Decision]:
+        """The knowledge base's ranking, the policy that decides on it, and its decision as a
+        first question: the first model's, unless that would not answer at once, a second model
+        is asked in the language (knowledge_base/cascade.py) and its ranking does better under
+        its policy: an answer where the first would offer articles, articles where it would ask
+        to rephrase or hand over."""
         threshold = self._settings.kb_answer_threshold
         policy = self._settings.decision_policy
         result = await self._knowledge.search(question, language, threshold)
         first = self._decide(result, understanding, policy, misses=0)
         if not is_miss(first):
-            return result, policy
+            return result, policy, first
         second = await self._knowledge.second_opinion(question, language, threshold)
         if second is None:
-            return result, policy
+            return result, policy, first
         second_policy = self._settings.second_opinion_policy
         decided = self._decide(second, understanding, second_policy, misses=0)
         if helpfulness(decided) > helpfulness(first):
-            return second, second_policy
-        return result, policy
+            return second, second_policy, decided
+        return result, policy, first
 
     def _decide(
         self, result: SearchResult, understanding: Understanding, policy: Policy, misses: int

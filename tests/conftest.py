@@ -33,6 +33,15 @@ from tests.support import InProcessHub, StaffAccounts
 DATABASES = 512
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_second_opinion() -> Iterator[None]:
+    """Hubs run without the second-opinion model (600 MB and its index in each), except where a
+    test asks for it: the tests that measure the bot's answers (tests/e2e/test_held_out.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BATON_SECOND_OPINION_MODEL", "")
+        yield
+
+
 @pytest.fixture(scope="session")
 def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("logs")

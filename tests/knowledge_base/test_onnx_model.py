@@ -55,5 +55,5 @@ def test_a_local_model_keeps_its_export_in_its_own_folder(tmp_path: Path) -> Non
 
 
 def test_a_missing_model_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="make mpnet"):
+    with pytest.raises(ValueError, match="make setup"):
         Embedder(str(tmp_path / "no-such-model"))

@@ -8,11 +8,16 @@ import pytest
 from typer.testing import CliRunner
 
 from handoff.cli.main import app
-from handoff.settings import get_settings
-from knowledge_base.cascade import SecondOpinionFit, second_opinion_file
+from handoff.settings import Settings, get_settings
+from knowledge_base.cascade import SecondOpinionFit, second_opinion_file, second_opinion_limits
 from knowledge_base.confidence import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.confidence_fitting import FEATURE_SETS
-from knowledge_base.embeddings import DEFAULT_MODEL, model_location
+from knowledge_base.embeddings import (
+    DEFAULT_MODEL,
+    INSTALLED_MODELS_DIR,
+    SECOND_MODEL,
+    model_location,
+)
 from knowledge_base.files import ARTICLES_DIR
 
 
@@ -55,3 +60,16 @@ def test_another_model_is_calibrated_into_its_own_folder(
     fit = SecondOpinionFit.load(second_opinion_file(str(model)))
     assert fit is not None and fit.model == str(second)
     assert fit.below == {"en": 0.0, "ko": 0.0}  # the same model again would never help
+
+
+def test_the_second_model_ships_with_its_calibration_and_limits() -> None:
+    """The default second opinion needs no calibrating after `make setup`: its calibration and
+    the limits fitted for the packaged model are committed, and the name finds the install."""
+    assert model_location(SECOND_MODEL) == str(INSTALLED_MODELS_DIR / SECOND_MODEL)
+    assert calibration_file(SECOND_MODEL).parent == CALIBRATION_FILE.parent
+    calibration = Calibration.load(calibration_file(SECOND_MODEL))
+    assert set(calibration.languages) == {"en", "ko"}
+    assert calibration.languages["en"] != Calibration.load().languages["en"]  # its own fit
+    assert Settings.model_fields["second_opinion_model"].default == SECOND_MODEL
+    limits = second_opinion_limits(DEFAULT_MODEL, SECOND_MODEL)
+    assert limits["en"] > 0  # asked in English

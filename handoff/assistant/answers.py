@@ -12,6 +12,7 @@ from handoff.settings import Settings
 from knowledge_base.decision import (
     SURE_QUESTION,
     Decision,
+    MessageKind,
     Policy,
     Understanding,
     chosen,
@@ -121,12 +122,14 @@ class KnowledgeAnswers:
         first question: the first model's, unless that would not answer at once, a second model
         is asked in the language (knowledge_base/cascade.py) and its ranking does better under
         its policy: an answer where the first would offer articles, articles where it would ask
-        to rephrase or hand over."""
+        to rephrase or hand over. Only a message the NLU reads as a question is read again: one
+        it reads, however unsurely, as a complaint, fraud, a call for a person or out of scope
+        keeps the first model's decision (a complaint must not become an answer)."""
         threshold = self._settings.kb_answer_threshold
         policy = self._settings.decision_policy
         result = await self._knowledge.search(question, language, threshold)
         first = self._decide(result, understanding, policy, misses=0)
-        if not is_miss(first):
+        if not is_miss(first) or understanding.kind is not MessageKind.QUESTION:
             return result, policy, first
         second = await self._knowledge.second_opinion(question, language, threshold)
         if second is None:

@@ -176,3 +176,14 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     # In a language the second model is not asked in, the first's miss stands.
     korean = await answers_with(first=offers, second=answers).preview("비밀번호 잊어버렸어요", "ko")
     assert not korean.second_opinion
+    # Nor is a message the NLU reads as a complaint, however unsurely, read again.
+    conversation = await services.conversations.create("web", "en")
+    bot = answers_with(first=offers, second=answers)
+    complaint = await bot.for_customer(conversation.id, ANSWERED, "en", "complaint", 0.3)
+    assert (complaint.decision, complaint.reason, complaint.second_opinion) == (
+        "escalate",
+        "low_confidence",
+        False,
+    )
+    question = await bot.for_customer(conversation.id, ANSWERED, "en", "ask_faq", 0.3)
+    assert (question.decision, question.second_opinion) == ("answer", True)

@@ -31,7 +31,21 @@ _ENGLISH_FRAUD = [
     r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account)\b",
     r"\b(phone|card|id|passport|wallet)\s+(was|got|has\s+been)\s+stolen\b",
     r"\bidentity\s+theft\b",
+    # a scam told as something that happened: "it was a scam", "I fell for it", "a victim of"
+    r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
+    r"(scam|scammers?|fraud|fraudsters?)\b",
+    r"\bfell\s+for\b.{0,30}\b(scam|trick|fraud|lie)",
+    r"\blost\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
+    r"\bvictim\s+of\s+(an?\s+)?(\w+\s+)?(scam|fraud|theft|phishing)",
+    # someone posing as family or a friend: "a man pretending to be my son"
+    r"\b(pretend(ed|ing)|claim(ed|ing)|pos(ed|ing))\s+(to\s+be|as)\s+(my|our)\b",
 ]
+
+# Family and friends, as impostors name themselves ("엄마, 나 폰 고장났어").
+_KIN = (
+    r"(아들|딸|자녀|엄마|아빠|어머니|아버지|할머니|할아버지|남편|아내|동생|형|오빠|누나|언니|조카|"
+    r"삼촌|이모|고모|사촌|친구|여자\s*친구|남자\s*친구|애인|가족|지인)"
+)
 
 _KOREAN_FRAUD = [
     # "제가 안 한 송금", "보낸 적 없는 이체"
@@ -51,6 +65,12 @@ _KOREAN_FRAUD = [
     r"(명의|계정|카드|신분증)\s*도용",
     r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
     r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",
+    # a scam told as something that happened: "사기였어요", "속아서 보냈어요"
+    r"사기(였|이었)",
+    r"속(았|아서|은\s*(거|것))",
+    # someone posing as family or a friend: "아들이라고 문자가 와서", "딸이 아니었어요"
+    rf"{_KIN}\S{{0,2}}\s*(이라고|라고)\s*(해서|하면서|하길래|하는|한|했|카톡|문자|메시지|연락|전화)",
+    rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
 ]
 
 # "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
@@ -64,12 +84,19 @@ _ENGLISH_COMPLAINTS = [
     r"\b(i|we)\s*('d|would|want|wanna|wish|need)\s*(like\s+)?(to\s+)?complain\b",
     r"\b(i|we)\s*('m|am|are)\s+complaining\b",
     r"\bthis\s+is\s+a\s+(formal\s+|official\s+)?complaint\b",
+    # a demand: "I demand a refund", "I expect compensation", "this is unacceptable"
+    r"\b(i|we)\s+(demand|insist)\b",
+    r"\b(want|demand|deserve|expect)\s+(some\s+|full\s+|a\s+)?compensation\b",
+    r"\bunacceptable\b",
 ]
 
 _KOREAN_COMPLAINTS = [
     r"(민원|항의|불만)\s*(을|를|도)?\s*(제기|접수)?\s*"
     r"(할게|할께|하겠|합니다|할\s*거|할\s*겁니다|해\s*주세요|해\s*주십시오|하고\s*싶|하려고\s*합니다|"
     r"넣을게|넣을께|넣겠|넣습니다|넣는다|넣을\s*거|넣어\s*주세요|넣고\s*싶)",
+    # a demand: "당장 환불하세요", "보상해 주세요"
+    r"(당장|즉시|얼른)\s*(환불|처리|해결|돌려)",
+    r"(보상|배상)\s*(해|하|받)",
 ]
 
 

@@ -14,6 +14,11 @@ REPORTS = [
     ("en", "my phone was stolen at the airport and now there are transfers"),
     ("en", "a guy said he was from your bank and asked for my code"),
     ("en", "got an alert about an unrecognised device login"),
+    ("en", "The job agency took my 'training deposit' and vanished. It was a scam"),
+    ("en", "i fell for their lottery trick and paid the release fee twice"),
+    ("en", "We lost 2000 pounds to an investment scam through your app"),
+    ("en", "I'm a victim of a romance scam, the money went to Lagos"),
+    ("en", "a woman claiming to be my niece asked me to send her rent"),
     ("ko", "제가 보낸 적 없는 송금이 두 건 있어요"),
     ("ko", "계정이 해킹된 것 같아요 비번이 바뀌었어요"),
     ("ko", "중고거래 사기당했어요 돈 보냈는데 물건이 안 와요"),
@@ -21,6 +26,10 @@ REPORTS = [
     ("ko", "경찰이라고 하면서 돈을 옮기라고 했어요"),
     ("ko", "명의도용 당한 것 같습니다"),
     ("ko", "송금하지도 않았는데 출금 알림이 왔어요"),
+    ("ko", "해외 취업 보증금이라고 해서 보냈는데 사기였어요"),
+    ("ko", "투자 수익 준다는 말에 속아서 세 번이나 송금했네요"),
+    ("ko", "조카라고 문자가 와서 급하다길래 보냈어요"),
+    ("ko", "전화한 사람이 동생이 아니었어요 돈은 벌써 보냈고요"),
 ]
 
 NOT_REPORTS = [
@@ -34,6 +43,10 @@ NOT_REPORTS = [
     ("ko", "인증 메일이 안 와요"),
     ("ko", "송금이 아직 안 왔어요"),
     ("ko", "남편 대신 제가 송금해도 되나요?"),
+    ("en", "is this text from you a scam or real?"),
+    ("en", "what do scammers pretend to be, so I know?"),
+    ("ko", "이 문자 사기인가요?"),
+    ("ko", "가족이라고 하면 신분증 없이 받을 수 있어요?"),
 ]
 
 COMPLAINTS = [
@@ -45,6 +58,11 @@ COMPLAINTS = [
     ("ko", "이 건은 정식으로 항의합니다"),
     ("ko", "불만 접수해 주세요"),
     ("ko", "수수료 두 번 빠져서 항의하고 싶어요"),
+    ("en", "I demand to speak to whoever approved this fee"),
+    ("en", "three weeks and no refund. I expect compensation for this"),
+    ("en", "Losing my money for a week is unacceptable"),
+    ("ko", "이틀째 묶인 돈 당장 돌려주세요"),
+    ("ko", "환율 차이만큼 보상해 주세요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -55,6 +73,8 @@ NOT_COMPLAINTS = [
     ("ko", "민원 접수하는 방법 알려주세요"),
     ("ko", "불만 접수하는 절차가 어떻게 되나요?"),
     ("ko", "항의 메일은 어디로 보내요?"),
+    ("en", "do I get compensated if a transfer is late?"),
+    ("ko", "환불은 언제 처리되나요?"),
 ]
 
 

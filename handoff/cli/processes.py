@@ -208,14 +208,20 @@ def hub_processes(settings: Settings, redis_url: str) -> list[Process]:
     return [*hubs, balancer_process(settings)]
 
 
+# HAProxy's own answer: 200 while every hub is in rotation, 503 otherwise.
+BALANCER_READY = "/balancer/ready"
+
+
 def haproxy_config(settings: Settings) -> str:
     """HAProxy in front of the hubs: round robin, WebSockets passed through, hubs that stop
     answering their health check taken out within two seconds and a refused connection
     retried on another; as many connections as the open-files limit allows (the README's
-    production section shows the same for nginx)."""
+    production section shows the same for nginx). BALANCER_READY answers 200 once every hub
+    is in rotation: customers who connect earlier all land on the hubs that started first."""
+    ports = hub_ports(settings)
     servers = "\n".join(
         f"    server hub{n} 127.0.0.1:{port} check inter 1s fall 2 rise 1"
-        for n, port in enumerate(hub_ports(settings), start=1)
+        for n, port in enumerate(ports, start=1)
     )
     return f"""defaults
     mode http
@@ -229,6 +235,8 @@ def haproxy_config(settings: Settings) -> str:
 
 frontend baton
     bind {settings.host}:{settings.port}
+    monitor-uri {BALANCER_READY}
+    monitor fail if {{ nbsrv(hubs) lt {len(ports)} }}
     default_backend hubs
 
 backend hubs
@@ -249,7 +257,7 @@ def balancer_process(settings: Settings) -> Process:
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(haproxy_config(settings))
     argv = [haproxy, "-W", "-db", "-f", str(config)]
-    return Process("balancer", argv, ready_url=f"http://127.0.0.1:{settings.port}/healthz")
+    return Process("balancer", argv, ready_url=f"http://127.0.0.1:{settings.port}{BALANCER_READY}")
 
 
 def local_sentinel_port(settings: Settings) -> int:
@@ -361,11 +369,12 @@ def local_secret(var_dir: Path, name: str) -> str:
 
 
 def wait_until_ready(urls: list[str], timeout_seconds: float) -> None:
-    """Poll each URL until it answers 200; TimeoutError naming those that did not."""
+    """Poll the URLs until all answer 200 in the same round (a balancer's ready URL counts
+    its hubs when they are ready too); TimeoutError naming those that did not."""
     deadline = time.monotonic() + timeout_seconds
     pending = list(urls)
     while pending:
-        pending = [url for url in pending if not _answers(url)]
+        pending = [url for url in urls if not _answers(url)]
         if pending and time.monotonic() > deadline:
             raise TimeoutError(f"not ready after {timeout_seconds:.0f}s: {', '.join(pending)}")
         if pending:

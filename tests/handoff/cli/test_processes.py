@@ -3,28 +3,35 @@ without REDIS_URL, the hub's environment, local secrets, and waiting until proce
 
 import os
 import stat
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from handoff.cli.processes import (
+    BALANCER_READY,
     LOWEST_PRIVATE_PORT,
     Process,
     Supervisor,
+    balancer_process,
     embedded_redis_url,
     first_ephemeral_port,
     free_port,
     free_ports_in_a_row,
+    hub_ports,
     hub_process,
     local_secret,
     process_env,
     rasa_redis_env,
     settings_on_free_ports,
     stack,
+    stop,
     wait_until_ready,
 )
 from handoff.settings import Settings
@@ -126,7 +133,8 @@ def test_several_hubs_listen_on_the_next_ports_behind_haproxy_on_the_port(tmp_pa
     config = (tmp_path / "haproxy.cfg").read_text()
     assert f"bind 127.0.0.1:{settings.port}" in config
     assert all(f"127.0.0.1:{port} check" in config for port in ports)
-    assert balancer.ready_url == f"http://127.0.0.1:{settings.port}/healthz"
+    assert "monitor fail if { nbsrv(hubs) lt 3 }" in config  # ready once all three are in
+    assert balancer.ready_url == f"http://127.0.0.1:{settings.port}{BALANCER_READY}"
 
 
 def test_several_rasa_servers_listen_on_the_rasa_port_and_the_next(tmp_path: Path) -> None:
@@ -210,10 +218,10 @@ def test_a_local_secret_written_by_hand_is_read_without_its_newline(tmp_path: Pa
 
 
 class _Health(BaseHTTPRequestHandler):
-    """/ready... answers 200, anything else 503."""
+    """/ready... and a hub's /healthz answer 200, anything else 503."""
 
     def do_GET(self) -> None:
-        self.send_response(200 if self.path.startswith("/ready") else 503)
+        self.send_response(200 if self.path.startswith(("/ready", "/healthz")) else 503)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -278,3 +286,29 @@ def test_processes_under_one_name_are_refused_before_any_starts(tmp_path: Path) 
         supervisor.start([Process("hub", sleeper)])
     supervisor.stop()
     assert supervisor.pids() == {}
+
+
+def test_the_balancer_is_ready_once_every_hub_is_in_rotation(tmp_path: Path) -> None:
+    """Customers who connect while a hub is still starting all land on the others, and stay:
+    HAProxy's ready URL waits for every hub."""
+    settings = settings_on_free_ports(
+        "redis://127.0.0.1:1/0", var_dir=tmp_path, hubs=2, port=free_ports_in_a_row(3)
+    )
+    first, second = hub_ports(settings)
+    ready = f"http://127.0.0.1:{settings.port}{BALANCER_READY}"
+    servers = [_serve(first)]
+    argv = balancer_process(settings).argv
+    balancer = subprocess.Popen(argv, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until_ready([f"http://127.0.0.1:{settings.port}/healthz"], 10)  # hub1 in rotation
+        deadline = time.monotonic() + 10  # HAProxy takes hub2 out after its first failed checks
+        while httpx.get(ready).status_code != 503:
+            assert time.monotonic() < deadline, "a hub that never answered stayed in rotation"
+            time.sleep(0.2)
+        servers.append(_serve(second))
+        wait_until_ready([ready], 10)
+    finally:
+        stop(balancer)
+        for server in servers:
+            server.shutdown()
+            server.server_close()

@@ -133,6 +133,7 @@ def test_several_hubs_listen_on_the_next_ports_behind_haproxy_on_the_port(tmp_pa
     config = (tmp_path / "haproxy.cfg").read_text()
     assert f"bind 127.0.0.1:{settings.port}" in config
     assert all(f"127.0.0.1:{port} check" in config for port in ports)
+    assert "balance leastconn" in config  # sockets to the hub with the fewest
     assert "monitor fail if { nbsrv(hubs) lt 3 }" in config  # ready once all three are in
     assert balancer.ready_url == f"http://127.0.0.1:{settings.port}{BALANCER_READY}"
 

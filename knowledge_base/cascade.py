@@ -22,8 +22,10 @@ logger = logging.getLogger(__name__)
 
 
 def second_opinion_file(first_model: str) -> Path:
-    """Where the limits fitted for a first model are kept, beside its calibration."""
-    return calibration_file(first_model).with_name("second_opinion.json")
+    """Where the limits fitted for a first model are kept: beside its calibration, named alike
+    (second_opinion.json beside calibration.json)."""
+    calibration = calibration_file(first_model)
+    return calibration.with_name(calibration.name.replace("calibration", "second_opinion"))
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,6 @@ def test_the_second_model_ships_with_its_calibration_and_limits() -> None:
     assert Settings.model_fields["second_opinion_model"].default == SECOND_MODEL
     limits = second_opinion_limits(DEFAULT_MODEL, SECOND_MODEL)
     assert limits["en"] > 0  # asked in English
+    # Were it the first model, its limits would go beside its calibration, not over these.
+    assert second_opinion_file(SECOND_MODEL) != second_opinion_file(DEFAULT_MODEL)
+    assert second_opinion_file(SECOND_MODEL).parent == CALIBRATION_FILE.parent

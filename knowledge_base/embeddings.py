@@ -62,10 +62,6 @@ class Embedder:
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()  # keep command output clean
-
         folder = export_folder(model)
         if not (folder / "model.onnx").exists():
             location = model_location(model)

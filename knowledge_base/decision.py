@@ -97,6 +97,11 @@ FRAUD_TOPIC = "fraud_topic"
 # A confident article that the articles' own question variants read otherwise
 # (knowledge_base/variants.py): offered with the others, not answered.
 VARIANTS_DISAGREE = "variants_disagree"
+# The NLU is sure the message is out of scope or small talk, a confident article reads it as a
+# question: offered with the others beside the intent's reply, not answered. Questions about
+# other companies ("how do I reset my PayPal password") find a confident article as often as
+# in-scope questions the NLU misreads ("what are the password rules?") are called out of scope.
+NLU_DISAGREES = "nlu_disagrees"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 # The policy fitted with all-mpnet-base-v2 as the embedding model, for its rankings as the
@@ -127,7 +132,8 @@ class Decision(BaseModel):
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
     # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
-    # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE.
+    # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE,
+    # NLU_DISAGREES.
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -161,10 +167,12 @@ def _choose(
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
-        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope or not confident_article:
+        case MessageKind.OUT_OF_SCOPE | MessageKind.SOCIAL if not confident_article:
             return "reply", None
-        case MessageKind.SOCIAL if sure >= policy.social or not confident_article:
-            return "reply", None
+        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope:
+            return "suggest", NLU_DISAGREES
+        case MessageKind.SOCIAL if sure >= policy.social:
+            return "suggest", NLU_DISAGREES
     if confident_article:
         if _variants_disagree(result, policy):
             return "suggest", VARIANTS_DISAGREE
@@ -196,20 +204,12 @@ def _suggested(result: SearchResult, policy: Policy) -> list[Hit]:
 
 def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_POLICY) -> bool:
     """Whether the NLU alone settles the decision, whatever the knowledge base would find: a
-    sure social or out-of-scope message gets its reply, a sure request for a person a person
-    (the first cases of `_choose`, which read no search result). The bot's path then searches
-    nothing."""
-    if understanding.reports_fraud or understanding.lodges_complaint:
-        return False
-    sure = understanding.confidence
-    match understanding.kind:
-        case MessageKind.SOCIAL:
-            return sure >= policy.social
-        case MessageKind.OUT_OF_SCOPE:
-            return sure >= policy.out_of_scope
-        case MessageKind.PERSON:
-            return sure >= policy.person
-    return False
+    sure request for a person gets a person (a case of `_choose` that reads no search result).
+    The bot's path then searches nothing. A social or out-of-scope message is always searched:
+    a confident article makes it an offer (NLU_DISAGREES)."""
+    no_words = not (understanding.reports_fraud or understanding.lodges_complaint)
+    person = understanding.kind is MessageKind.PERSON
+    return no_words and person and understanding.confidence >= policy.person
 
 
 def decide(
@@ -235,7 +235,8 @@ def decide(
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
-      confidently and the NLU is not sure.
+      confidently: then it is the answer if the NLU is not sure, and offered with the others
+      if it is (NLU_DISAGREES: two sure readings that disagree are both shown).
     - Otherwise a confident article is the answer, unless the articles' own question variants
       read the message as another article (VARIANTS_DISAGREE, in the languages of
       `policy.variants_agree`): then the leading articles are offered. A miss hands over when

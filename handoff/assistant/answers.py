@@ -70,8 +70,8 @@ class KnowledgeAnswers:
         """The bot's decision in a conversation. Its misses in a row are counted in the
         conversation's header (anything else ends the run); the questions it could not answer are
         kept for the editors, phone numbers and emails masked too. The knowledge base is not
-        searched when the NLU alone settles the decision (a sure greeting, a sure request for a
-        person): the decision then lists no articles. An article the customer chose among those
+        searched when the NLU alone settles the decision (a sure request for a person): the
+        decision then lists no articles. An article the customer chose among those
         offered (`article`, its slug) is the answer while it is published."""
         if article is not None:
             return await self._chosen(conversation_id, language, article)

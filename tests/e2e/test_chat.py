@@ -269,6 +269,25 @@ async def test_close_articles_are_offered_and_the_one_pressed_answers(
     assert (await widget_header(widget, redis)).get("misses", "0") == "0"
 
 
+# Questions about other companies (the NLU is sure they are out of scope) that an article reads
+# as a question about ours: (question, language, article)
+OTHER_COMPANIES = [
+    ("how do I reset my paypal password", "en", "reset-password"),
+    ("토스 비번 초기화", "ko", "reset-password"),
+]
+
+
+@pytest.mark.parametrize(("question", "language", "slug"), OTHER_COMPANIES)
+async def test_an_out_of_scope_question_an_article_reads_as_ours_is_offered_that_article(
+    widget: WidgetClient, question: str, language: str, slug: str
+) -> None:
+    await widget.connect(language=language)
+    offer = await assert_bot_says(widget, question, "utter_kb_suggest_out_of_scope", language)
+    *articles, person = offer["buttons"]
+    assert person["payload"] == "/request_human"
+    assert article_choice(articles[0]["payload"]) == slug
+
+
 async def test_two_unanswerable_questions_in_a_row_go_to_a_person_and_stay_for_editors(
     widget: WidgetClient, redis: Redis
 ) -> None:

@@ -46,7 +46,8 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
     first = replies[0]
     if first["text"] in response_texts("utter_kb_no_answer", language):
         return ("rephrase", None, None)
-    if first["text"] in response_texts("utter_kb_suggest", language):
+    offers = ("utter_kb_suggest", "utter_kb_suggest_out_of_scope")
+    if any(first["text"] in response_texts(offer, language) for offer in offers):
         offered = [article_choice(button["payload"]) for button in first["buttons"]]
         return ("suggest", None, tuple(slug for slug in offered if slug))
     if "link" not in first:  # the intent's own reply (out of scope, a greeting)

@@ -52,6 +52,10 @@ const WHY = {
     "The top article is confident, but the articles' own questions read this one as another " +
     "article: the customer is offered the leading ones as buttons (and a person's), and the " +
     "one they press is the answer.",
+  nlu_disagrees:
+    "The bot's language understanding is sure this is small talk or out of scope (another " +
+    "company's service, say), but an article is confident: the customer is offered the leading " +
+    "ones as buttons (and a person's), and the one they press is the answer.",
   rephrase:
     "No article is confident enough. A first miss in a conversation asks the customer to say it " +
     "another way; more misses in a row hand the chat to a person.",

@@ -8,7 +8,7 @@ from handoff.assistant.rasa_client import RasaClient
 from handoff.conversations.store import ConversationStore
 from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
-from knowledge_base.decision import FRAUD_TOPIC, Policy
+from knowledge_base.decision import FRAUD_TOPIC, NLU_DISAGREES, Policy
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.live import LiveKnowledgeBase
@@ -100,15 +100,20 @@ async def test_a_sure_fraud_report_in_words_of_an_event_no_article_answers_jumps
     assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")
 
 
-async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
+async def test_a_sure_request_for_a_person_searches_nothing_a_greeting_is_searched(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
+    person = await answers.for_customer(conversation.id, ANSWERED, "en", "request_human", 0.995)
+    assert (person.decision, person.results) == ("escalate", [])
     sure = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
-    assert (sure.decision, sure.results) == ("reply", [])
+    assert (sure.decision, sure.reason) == ("suggest", NLU_DISAGREES)
+    assert sure.suggestions[0].slug == "reset-password"
     doubtful = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.5)
     assert doubtful.decision == "answer"
     assert doubtful.results[0].slug == "reset-password"
+    hello = await answers.for_customer(conversation.id, "hello there", "en", "greet", 0.995)
+    assert (hello.decision, hello.reason) == ("reply", None)
 
 
 async def test_the_article_a_customer_chose_answers_while_it_is_published(

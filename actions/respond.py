@@ -41,9 +41,11 @@ PERSON_BUTTON = {
     "en": {"title": "Talk to a person", "payload": "/request_human"},
     "ko": {"title": "상담원 연결", "payload": "/request_human"},
 }
-# The hub's reason for offering articles to a message the NLU read as out of scope or small
-# talk (knowledge_base/decision.py: NLU_DISAGREES).
+# The hub's reasons for offering articles to a message the NLU read as out of scope, or that
+# names another money-transfer service (knowledge_base/decision.py: NLU_DISAGREES,
+# ANOTHER_PROVIDER).
 NLU_DISAGREES = "nlu_disagrees"
+ANOTHER_PROVIDER = "another_provider"
 # What the bot says before it hands over, by the hand-over's reason.
 BEFORE_HAND_OVER = {
     "report_fraud": "utter_report_fraud",
@@ -131,7 +133,8 @@ async def respond(
 
 def suggest(dispatcher: CollectingDispatcher, decision: dict[str, Any], language: str) -> None:
     """The articles the hub offers, as buttons the customer can press, and a person's; to a
-    message the NLU read as out of scope, with the out-of-scope reply's words."""
+    message the NLU read as out of scope or that names another provider, with the out-of-scope
+    reply's words."""
     buttons = [
         {
             "title": article["title"],
@@ -140,7 +143,10 @@ def suggest(dispatcher: CollectingDispatcher, decision: dict[str, Any], language
         for article in decision["suggestions"]
     ]
     person = PERSON_BUTTON.get(language, PERSON_BUTTON["en"])
-    out_of_scope = decision["reason"] == NLU_DISAGREES and decision["intent"] == "out_of_scope"
+    read_as_out_of_scope = (
+        decision["reason"] == NLU_DISAGREES and decision["intent"] == "out_of_scope"
+    )
+    out_of_scope = read_as_out_of_scope or decision["reason"] == ANOTHER_PROVIDER
     response = "utter_kb_suggest_out_of_scope" if out_of_scope else "utter_kb_suggest"
     dispatcher.utter_message(response=response, buttons=[*buttons, person])
 

@@ -41,6 +41,7 @@ class Understanding:
     topic: str | None = None  # an urgent intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
+    names_another_provider: bool = False  # ... name another money-transfer or payment service
 
 
 class Policy(BaseModel):
@@ -97,11 +98,16 @@ FRAUD_TOPIC = "fraud_topic"
 # A confident article that the articles' own question variants read otherwise
 # (knowledge_base/variants.py): offered with the others, not answered.
 VARIANTS_DISAGREE = "variants_disagree"
-# The NLU is sure the message is out of scope or small talk, a confident article reads it as a
-# question: offered with the others beside the intent's reply, not answered. Questions about
+# The NLU is sure the message is out of scope, a confident article reads it as a question:
+# offered with the others under the out-of-scope reply's words, not answered. Questions about
 # other companies ("how do I reset my PayPal password") find a confident article as often as
 # in-scope questions the NLU misreads ("what are the password rules?") are called out of scope.
+# (Small talk is not offered articles: "thanks, my transfer arrived" finds one confidently.)
 NLU_DISAGREES = "nlu_disagrees"
+# A confident article for a message that names another money-transfer or payment service
+# ("my Western Union transfer hasn't arrived"): offered with the others under the out-of-scope
+# reply's words, not answered.
+ANOTHER_PROVIDER = "another_provider"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 # The policy fitted with all-mpnet-base-v2 as the embedding model, for its rankings as the
@@ -133,7 +139,7 @@ class Decision(BaseModel):
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
     # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
     # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE,
-    # NLU_DISAGREES.
+    # NLU_DISAGREES, ANOTHER_PROVIDER.
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -167,13 +173,15 @@ def _choose(
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
-        case MessageKind.OUT_OF_SCOPE | MessageKind.SOCIAL if not confident_article:
+        case MessageKind.SOCIAL if sure >= policy.social or not confident_article:
+            return "reply", None
+        case MessageKind.OUT_OF_SCOPE if not confident_article:
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope:
             return "suggest", NLU_DISAGREES
-        case MessageKind.SOCIAL if sure >= policy.social:
-            return "suggest", NLU_DISAGREES
     if confident_article:
+        if understanding.names_another_provider:
+            return "suggest", ANOTHER_PROVIDER
         if _variants_disagree(result, policy):
             return "suggest", VARIANTS_DISAGREE
         return "answer", None
@@ -204,12 +212,19 @@ def _suggested(result: SearchResult, policy: Policy) -> list[Hit]:
 
 def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_POLICY) -> bool:
     """Whether the NLU alone settles the decision, whatever the knowledge base would find: a
-    sure request for a person gets a person (a case of `_choose` that reads no search result).
-    The bot's path then searches nothing. A social or out-of-scope message is always searched:
-    a confident article makes it an offer (NLU_DISAGREES)."""
-    no_words = not (understanding.reports_fraud or understanding.lodges_complaint)
-    person = understanding.kind is MessageKind.PERSON
-    return no_words and person and understanding.confidence >= policy.person
+    sure social message gets its reply, a sure request for a person a person (the first cases
+    of `_choose`, which read no search result). The bot's path then searches nothing. An
+    out-of-scope message is always searched: a confident article makes it an offer
+    (NLU_DISAGREES)."""
+    if understanding.reports_fraud or understanding.lodges_complaint:
+        return False
+    sure = understanding.confidence
+    match understanding.kind:
+        case MessageKind.SOCIAL:
+            return sure >= policy.social
+        case MessageKind.PERSON:
+            return sure >= policy.person
+    return False
 
 
 def decide(
@@ -235,10 +250,12 @@ def decide(
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers.
     - Out-of-scope and social messages get their intent's reply, unless an article answers
-      confidently: then it is the answer if the NLU is not sure, and offered with the others
-      if it is (NLU_DISAGREES: two sure readings that disagree are both shown).
-    - Otherwise a confident article is the answer, unless the articles' own question variants
-      read the message as another article (VARIANTS_DISAGREE, in the languages of
+      confidently and the NLU is not sure: then it is the answer. An out-of-scope message that
+      the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
+      sure readings that disagree are both shown).
+    - Otherwise a confident article is the answer, unless the message names another
+      money-transfer or payment service (ANOTHER_PROVIDER) or the articles' own question
+      variants read it as another article (VARIANTS_DISAGREE, in the languages of
       `policy.variants_agree`): then the leading articles are offered. A miss hands over when
       the NLU was unsure too, or when it makes `max_misses` in a row (`misses` came before it),
       else the customer is offered the leading articles to choose from (up to

@@ -1,6 +1,7 @@
 """What the bot's intents mean to the decision: each Rasa intent (bot/domain.yml) is a kind of
 message (knowledge_base/decision.py: MessageKind)."""
 
+from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
@@ -23,8 +24,9 @@ def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud or lodge a complaint; an intent the hub does not know (or none) is a question,
-    and no confidence counts as sure (an NLU that could not be asked)."""
+    report fraud, lodge a complaint or name another provider; an intent the hub does not know
+    (or none) is a question, and no confidence counts as sure (an NLU that could not be
+    asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
@@ -32,4 +34,5 @@ def understanding_of(
         topic=TOPIC_OF_INTENT.get(intent or ""),
         reports_fraud=reports_fraud(text, language),
         lodges_complaint=lodges_complaint(text, language),
+        names_another_provider=names_another_provider(text),
     )

@@ -269,16 +269,18 @@ async def test_close_articles_are_offered_and_the_one_pressed_answers(
     assert (await widget_header(widget, redis)).get("misses", "0") == "0"
 
 
-# Questions about other companies (the NLU is sure they are out of scope) that an article reads
-# as a question about ours: (question, language, article)
+# Questions about other companies that an article reads as questions about ours, whether the NLU
+# is sure they are out of scope (its examples) or not: (question, language, article)
 OTHER_COMPANIES = [
     ("how do I reset my paypal password", "en", "reset-password"),
     ("토스 비번 초기화", "ko", "reset-password"),
+    ("what fees does Western Union charge to send to Nepal", "en", "fees"),
+    ("머니그램 수수료는 얼마예요?", "ko", "fees"),
 ]
 
 
 @pytest.mark.parametrize(("question", "language", "slug"), OTHER_COMPANIES)
-async def test_an_out_of_scope_question_an_article_reads_as_ours_is_offered_that_article(
+async def test_a_question_about_another_company_is_offered_the_article_not_answered(
     widget: WidgetClient, question: str, language: str, slug: str
 ) -> None:
     await widget.connect(language=language)

@@ -7,6 +7,7 @@ import pytest
 from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import Article, Status
 from knowledge_base.decision import (
+    ANOTHER_PROVIDER,
     COMPLAINT_WORDS,
     DISPUTED,
     FRAUD,
@@ -109,6 +110,21 @@ def test_a_miss_offers_the_leading_articles_when_the_top_one_is_close() -> None:
         assert decision.decision in ("answer", "escalate") and not decision.suggestions
 
 
+def test_a_confident_article_for_a_message_naming_another_provider_is_offered_not_answered() -> (
+    None
+):
+    for kind in (MessageKind.QUESTION, MessageKind.OUT_OF_SCOPE):
+        elsewhere = replace(understood(kind, 0.5), names_another_provider=True)
+        decision = decide(result(0.9, others=(0.05,)), elsewhere, policy=POLICY)
+        assert (decision.decision, decision.reason) == ("suggest", ANOTHER_PROVIDER)
+        assert [s.slug for s in decision.suggestions] == ["fees", "other-0"]
+        # No confident article: decided as any other message.
+        assert decided(0.2, elsewhere) == decided(0.2, understood(kind, 0.5))
+    # The customer's words of fraud still reach a person.
+    robbed = Understanding(reports_fraud=True, names_another_provider=True)
+    assert decided(0.9, robbed) == ("escalate", FRAUD_WORDS)
+
+
 def test_a_confident_article_that_the_variants_read_otherwise_is_offered_not_answered() -> None:
     question = understood(MessageKind.QUESTION, 0.9)
     found = result(0.9, others=(0.05, 0.02))
@@ -208,19 +224,24 @@ def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one
 @pytest.mark.parametrize(
     ("kind", "threshold"), [(MessageKind.OUT_OF_SCOPE, 0.7), (MessageKind.SOCIAL, 0.9)]
 )
-def test_out_of_scope_and_social_messages_get_their_reply_unless_an_article_is_confident(
+def test_out_of_scope_and_social_messages_get_their_reply_unless_an_article_outweighs(
     kind: MessageKind, threshold: float
 ) -> None:
     assert decided(None, understood(kind, 1.0)) == ("reply", None)
     assert decided(0.3, understood(kind, 1.0)) == ("reply", None)
     assert decided(0.3, understood(kind, 0.2)) == ("reply", None)
-    # A confident article: offered where the NLU is sure, the answer where it is not.
-    sure = decide(result(0.95, others=(0.04,)), understood(kind, threshold), policy=POLICY)
-    assert (sure.decision, sure.reason) == ("suggest", NLU_DISAGREES)
-    assert [s.slug for s in sure.suggestions] == ["fees", "other-0"]
     assert decided(0.95, understood(kind, threshold - 0.01)) == ("answer", None)
+
+
+def test_a_confident_article_for_a_sure_out_of_scope_reading_is_offered_not_dismissed() -> None:
+    sure = understood(MessageKind.OUT_OF_SCOPE, 0.7)
+    decision = decide(result(0.95, others=(0.04,)), sure, policy=POLICY)
+    assert (decision.decision, decision.reason) == ("suggest", NLU_DISAGREES)
+    assert [s.slug for s in decision.suggestions] == ["fees", "other-0"]
     # Two sure readings that disagree are not a run of misses that hands over.
-    assert decided(0.95, understood(kind, threshold), misses=5) == ("suggest", NLU_DISAGREES)
+    assert decided(0.95, sure, misses=5) == ("suggest", NLU_DISAGREES)
+    # Small talk is not offered articles ("thanks, my transfer arrived").
+    assert decided(0.95, understood(MessageKind.SOCIAL, 0.9)) == ("reply", None)
 
 
 def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:
@@ -256,5 +277,6 @@ def test_what_the_nlu_settles_no_search_result_changes() -> None:
             outcomes = {decided(kb, nlu) for kb in (None, 0.1, 0.5, 0.8, 1.0)}
             outcomes |= {decided(0.9, nlu, misses=5)}
             assert len(outcomes) == 1, (kind, confidence, outcomes)
+    assert (MessageKind.SOCIAL, 0.9) in settled and (MessageKind.SOCIAL, 0.89) not in settled
     assert (MessageKind.PERSON, 0.6) in settled and (MessageKind.PERSON, 0.59) not in settled
-    assert {kind for kind, _ in settled} == {MessageKind.PERSON}
+    assert {kind for kind, _ in settled} == {MessageKind.SOCIAL, MessageKind.PERSON}

@@ -53,9 +53,14 @@ const WHY = {
     "article: the customer is offered the leading ones as buttons (and a person's), and the " +
     "one they press is the answer.",
   nlu_disagrees:
-    "The bot's language understanding is sure this is small talk or out of scope (another " +
-    "company's service, say), but an article is confident: the customer is offered the leading " +
-    "ones as buttons (and a person's), and the one they press is the answer.",
+    "The bot's language understanding is sure this is out of scope (another company's " +
+    "service, say), but an article is confident: the customer is told what Hanbit Remit helps " +
+    "with and offered the leading articles as buttons (and a person's), and the one they press " +
+    "is the answer.",
+  another_provider:
+    "The top article is confident, but the message names another money-transfer or payment " +
+    "service: the customer is told what Hanbit Remit helps with and offered the leading " +
+    "articles as buttons (and a person's), and the one they press is the answer.",
   rephrase:
     "No article is confident enough. A first miss in a conversation asks the customer to say it " +
     "another way; more misses in a row hand the chat to a person.",

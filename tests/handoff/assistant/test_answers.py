@@ -100,20 +100,26 @@ async def test_a_sure_fraud_report_in_words_of_an_event_no_article_answers_jumps
     assert (unsure.decision, unsure.reason) == ("escalate", "low_confidence")
 
 
-async def test_a_sure_request_for_a_person_searches_nothing_a_greeting_is_searched(
+async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    person = await answers.for_customer(conversation.id, ANSWERED, "en", "request_human", 0.995)
-    assert (person.decision, person.results) == ("escalate", [])
     sure = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
-    assert (sure.decision, sure.reason) == ("suggest", NLU_DISAGREES)
-    assert sure.suggestions[0].slug == "reset-password"
+    assert (sure.decision, sure.results) == ("reply", [])
     doubtful = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.5)
     assert doubtful.decision == "answer"
     assert doubtful.results[0].slug == "reset-password"
-    hello = await answers.for_customer(conversation.id, "hello there", "en", "greet", 0.995)
-    assert (hello.decision, hello.reason) == ("reply", None)
+
+
+async def test_a_sure_out_of_scope_reading_is_searched_and_a_confident_article_offered(
+    answers: KnowledgeAnswers, store: ConversationStore
+) -> None:
+    conversation = await store.create("web", "en")
+    offered = await answers.for_customer(conversation.id, ANSWERED, "en", "out_of_scope", 0.995)
+    assert (offered.decision, offered.reason) == ("suggest", NLU_DISAGREES)
+    assert offered.suggestions[0].slug == "reset-password"
+    missed = await answers.for_customer(conversation.id, MISSED, "en", "out_of_scope", 0.995)
+    assert (missed.decision, missed.reason) == ("reply", None)
 
 
 async def test_the_article_a_customer_chose_answers_while_it_is_published(

@@ -1,0 +1,77 @@
+"""Other money-transfer, payment and banking services a customer may name: "how much does Wise
+charge?", "my Western Union transfer hasn't arrived", "토스 비밀번호 어떻게 바꿔요?".
+
+Such questions read like Hanbit Remit's own (the article on fees, on a late transfer, on
+passwords finds them confidently), and the NLU calls them out of scope only when it knows the
+name. A message that names one is not answered at once: the articles are offered, with the
+out-of-scope reply's words (knowledge_base/decision.py: ANOTHER_PROVIDER). Only services Hanbit
+Remit does not work with are listed: the payout wallets and payment methods its articles name
+(GCash, bKash, Apple Pay, Google Pay) are not (tests/handoff/assistant/test_other_providers.py
+checks the seed articles). Both scripts in either language: a Korean message may say "PayPal".
+"""
+
+import re
+
+_NAMES = [
+    # remittance companies
+    r"western\s*union",
+    r"money\s*gram",
+    r"transfer\s*wise",
+    r"\bwise\s+(charges?|fees?|transfers?|account|app|rates?|card)\b",
+    r"\b(on|with|via|through|from|than|like|use|using|at)\s+wise\b",
+    r"remitly",
+    r"world\s*remit",
+    r"\bxoom\b",
+    r"\bria\s+money",
+    r"send\s*wave",
+    r"taptap\s*send",
+    r"\bazimo\b",
+    r"hanpass",
+    r"sentbe",
+    r"wire\s*barley",
+    r"\bgme\s+remit",
+    r"웨스턴\s*유니온",
+    r"머니\s*그램",
+    r"트랜스퍼\s*와이즈",
+    r"와이즈",
+    r"리밋리",
+    r"월드\s*리밋",
+    r"한패스",
+    r"센트비",
+    r"와이어\s*바알리",
+    # wallets, payment apps and banks' apps
+    r"pay\s*pal",
+    r"\bvenmo\b",
+    r"\bzelle\b",
+    r"cash\s*app\b",
+    r"revolut",
+    r"payoneer",
+    r"skrill",
+    r"\bmonzo\b",
+    r"\bn26\b",
+    r"ali\s*pay",
+    r"we\s*chat\s*pay",
+    r"\btoss\b",
+    r"kakao\s*(bank|pay)",
+    r"naver\s*pay",
+    r"samsung\s*pay",
+    r"페이팔",
+    r"벤모",
+    r"레볼루트",
+    r"페이오니아",
+    r"알리\s*페이",
+    r"위챗\s*페이",
+    r"토스(?!트)",
+    r"카카오\s*(뱅크|페이)",
+    r"카뱅",
+    r"네이버\s*페이",
+    r"삼성\s*페이",
+]
+
+_PATTERN = re.compile("|".join(f"(?:{name})" for name in _NAMES), re.IGNORECASE)
+
+
+def names_another_provider(text: str) -> bool:
+    """Whether the message names a money-transfer, payment or banking service other than Hanbit
+    Remit's own and its partners'."""
+    return _PATTERN.search(text) is not None

@@ -1,0 +1,61 @@
+"""Other money-transfer, payment and banking services named in a message; Hanbit Remit's
+partners and payment methods, and words that only look like a name, are not."""
+
+import pytest
+
+from handoff.assistant.other_providers import names_another_provider
+from knowledge_base.files import ARTICLES_DIR, published_articles
+from knowledge_base.search import lexical_text
+
+NAMING = [
+    "how much does Wise charge to send euros to India?",
+    "is it cheaper with wise than with you",
+    "my Western Union transfer to Cebu is late",
+    "can I track a MoneyGram reference here",
+    "I used Remitly before, is your rate better?",
+    "paypal locked my account",
+    "Venmo payment failed",
+    "how do I raise my zelle limit",
+    "what's the Revolut exchange rate today",
+    "I forgot my Toss password",
+    "kakaobank app keeps crashing",
+    "웨스턴유니온 수수료 얼마예요?",
+    "머니 그램으로 보낸 거 조회돼요?",
+    "와이즈가 더 싸던데요",
+    "토스 비밀번호 어떻게 바꿔요?",
+    "토스로 보낸 돈이 안 왔어요",
+    "카카오뱅크 이체 한도 올리는 법",
+    "카뱅 앱이 안 열려요",
+    "페이팔 계정이 잠겼어요",
+    "한패스랑 수수료 비교하면 어때요?",
+]
+
+NOT_NAMING = [
+    "can my mum receive the money on GCash?",
+    "is bKash supported for Bangladesh?",
+    "do you accept Apple Pay or Google Pay?",
+    "is it wise to send money now or wait for a better rate?",
+    "otherwise how do I cancel it",
+    "my transfer is late, where is it?",
+    "애플페이로 결제돼요?",
+    "토스트 먹다가 송금 버튼을 잘못 눌렀어요",
+    "지캐시로 받을 수 있나요?",
+    "송금 수수료 얼마예요?",
+]
+
+
+@pytest.mark.parametrize("text", NAMING)
+def test_a_message_naming_another_provider_is_told(text: str) -> None:
+    assert names_another_provider(text)
+
+
+@pytest.mark.parametrize("text", NOT_NAMING)
+def test_partners_payment_methods_and_look_alikes_are_not_other_providers(text: str) -> None:
+    assert not names_another_provider(text)
+
+
+def test_no_seed_article_names_a_provider_the_list_calls_another() -> None:
+    """A service an article names is one Hanbit Remit works with: it must leave the list."""
+    for articles in published_articles(ARTICLES_DIR).values():
+        for article in articles:
+            assert not names_another_provider(lexical_text(article)), article.slug

@@ -65,6 +65,10 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # English only. English right at once 89.2%, after one press 7.2%, wrong 0.7%: right at once
 # goes up, after one press comes DOWN (the answers moved to at once), each to three questions
 # below; Korean is not asked, its floors hold.
+# Eighteenth round (2026-12-05, benchmarks/results/e2e-heldout-providers.json): a confident
+# article for a sure out-of-scope reading, or for a message naming another provider, is offered.
+# Korean right after one press 7.2 -> 7.9%; out-of-scope questions offered articles, none
+# answered; the floors hold.
 FLOORS = [
     ("right_answer", ">=", {"en": 87.0, "ko": 84.1}),
     ("right_after_choosing", ">=", {"en": 5.0, "ko": 5.0}),

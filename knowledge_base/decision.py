@@ -42,6 +42,7 @@ class Understanding:
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     names_another_provider: bool = False  # ... name another money-transfer or payment service
+    asks_for_a_person: bool = False  # ... ask for a person in this chat
 
 
 class Policy(BaseModel):
@@ -168,6 +169,8 @@ def _choose(
         return "escalate", FRAUD_WORDS
     if understanding.lodges_complaint:
         return "escalate", COMPLAINT_WORDS
+    if understanding.asks_for_a_person:
+        return "escalate", "customer_asked"
     match understanding.kind:
         case MessageKind.URGENT if sure >= policy.disputed and confident_article:
             return "escalate", DISPUTED
@@ -248,7 +251,9 @@ def decide(
     - Otherwise, a message whose own words report fraud or lodge a complaint
       (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
-    - A request for a person is granted when the NLU is sure, or no article answers.
+    - A request for a person is granted when the NLU is sure, or no article answers, or the
+      customer's words ask for one (handoff/assistant/person_words.py: "transfer me to someone"
+      also reads as a question about a transfer).
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure: then it is the answer. An out-of-scope message that
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two

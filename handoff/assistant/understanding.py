@@ -2,6 +2,7 @@
 message (knowledge_base/decision.py: MessageKind)."""
 
 from handoff.assistant.other_providers import names_another_provider
+from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
@@ -24,9 +25,9 @@ def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud, lodge a complaint or name another provider; an intent the hub does not know
-    (or none) is a question, and no confidence counts as sure (an NLU that could not be
-    asked)."""
+    report fraud, lodge a complaint, name another provider or ask for a person; an intent the
+    hub does not know (or none) is a question, and no confidence counts as sure (an NLU that
+    could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
@@ -35,4 +36,5 @@ def understanding_of(
         reports_fraud=reports_fraud(text, language),
         lodges_complaint=lodges_complaint(text, language),
         names_another_provider=names_another_provider(text),
+        asks_for_a_person=asks_for_a_person(text, language),
     )

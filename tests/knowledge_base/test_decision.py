@@ -221,6 +221,16 @@ def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one
     assert decided(0.9, understood(MessageKind.PERSON, 0.5)) == ("answer", None)
 
 
+@pytest.mark.parametrize("kind", [MessageKind.QUESTION, MessageKind.PERSON, MessageKind.SOCIAL])
+def test_words_that_ask_for_a_person_are_granted_whatever_the_article(kind: MessageKind) -> None:
+    asked = replace(understood(kind, 0.5), asks_for_a_person=True)
+    for kb in (None, 0.2, 0.9, 1.0):
+        assert decided(kb, asked) == ("escalate", "customer_asked"), (kind, kb)
+    # The customer's words of fraud come first: a person, sooner.
+    robbed = replace(asked, reports_fraud=True)
+    assert decided(0.9, robbed) == ("escalate", FRAUD_WORDS)
+
+
 @pytest.mark.parametrize(
     ("kind", "threshold"), [(MessageKind.OUT_OF_SCOPE, 0.7), (MessageKind.SOCIAL, 0.9)]
 )

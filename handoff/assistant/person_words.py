@@ -1,0 +1,65 @@
+"""A customer's own words that ask for a person: "can I talk to a real person", "transfer me to
+someone on your team", "상담원 연결해 주세요", "봇 말고 사람이요".
+
+DIET reads most such requests rightly, but "transfer me to someone" also reads as a question
+about a money transfer. These words are a second signal: a message that says them reaches a
+person (knowledge_base/decision.py), whatever else it reads as, unless it says it does not want
+one ("I don't need to talk to anyone, just tell me the fee") or wants one by phone or email
+(the article on contacting support answers that). Per language, like the NLU data.
+"""
+
+import re
+
+_PEOPLE_EN = (
+    r"(a|an|some|the|your)?\s*(real|live|actual|human)?\s*"
+    r"(human|person|people|agent|someone|somebody|representative|rep|operator|advis[oe]r|staff|"
+    r"employee|manager|member\s+of\s+(staff|your\s+team)|customer\s+service|support\s+team)\b"
+)
+
+_ENGLISH = [
+    rf"\b(talk|speak|chat)\s+(to|with)\s+{_PEOPLE_EN}",
+    rf"\b(transfer|connect|put|pass|hand)\s+me\s+(through\s+|over\s+)?(to|with)\s+{_PEOPLE_EN}",
+    rf"\bget\s+me\s+{_PEOPLE_EN}",
+    r"\b(want|need|get|is\s+there)\s+(a|an|any)\s+(real|live|actual)\s+(human|person|agent)\b",
+    r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
+    r"\bhuman\s+(being|please|pls|agent)\b",
+    r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
+]
+# Not a request for a person in this chat: one refused, or one by phone or email, which the
+# article on contacting support answers.
+_ENGLISH_ELSEWHERE = [
+    r"\b(do\s*n[o']?t|dont|do\s+not|no\s+need\s+to|never)\s+(want|need)\s+"
+    r"(to\s+(talk|speak|chat)\s+(to|with)\s+)?(a\s+person|an?\s+agent|anyone|someone|a\s+human)",
+    r"\b(phone|call|calling|ring|e-?mail)\b",
+]
+
+_KOREAN = [
+    r"상담\s*(원|사|직원)\s*(님|분)?\s*(연결|바꿔|불러|이랑|랑|과|하고|좀|ㄱㄱ)",
+    r"^\W*상담\s*(원|사)\s*(님|분)?\W*(요|연결)?\W*$",
+    r"(사람|직원|담당자|매니저)\s*(님|분)?\s*(이랑|랑|과|하고|한테|에게|으로|로)?\s*"
+    r"(연결|바꿔|불러)",
+    r"(직원|상담\s*(원|사))\s*(님|분)?\s*(이랑|랑|과|하고|한테|에게)\s*(직접\s*)?"
+    r"(얘기|이야기|대화|채팅|상담|넘겨)",
+    r"(실제|진짜|실제\s*로)\s*(사람|직원)",
+    r"(챗\s*)?(봇|기계|자동\s*응답)\s*(말고|아니고|이랑\s*말고)",
+]
+_KOREAN_ELSEWHERE = [
+    r"(연결|상담)\s*(은|는)?\s*(안\s*해도|필요\s*없|괜찮)",
+    r"(전화|통화|이메일|메일)",
+]
+
+
+def _joined(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+_ASKS = {"en": _joined(_ENGLISH), "ko": _joined(_KOREAN)}
+_ELSEWHERE = {"en": _joined(_ENGLISH_ELSEWHERE), "ko": _joined(_KOREAN_ELSEWHERE)}
+
+
+def asks_for_a_person(text: str, language: str) -> bool:
+    """Whether the customer's words ask for a person in this chat, in this language's list."""
+    asks, elsewhere = _ASKS.get(language), _ELSEWHERE.get(language)
+    if asks is None or elsewhere is None:
+        return False
+    return asks.search(text) is not None and elsewhere.search(text) is None

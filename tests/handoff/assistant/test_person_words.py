@@ -1,0 +1,54 @@
+"""A customer's own words that ask for a person in this chat, in English and Korean; questions
+about reaching support by phone or email, refusals, and people in other roles are not."""
+
+import pytest
+
+from handoff.assistant.person_words import asks_for_a_person
+from handoff.assistant.understanding import understanding_of
+
+ASKS = [
+    ("en", "transfer me to someone on your team, it's a business thing"),
+    ("en", "can I talk to a real person please"),
+    ("en", "connect me with an agent"),
+    ("en", "I'd like to speak with a customer service representative"),
+    ("en", "get me a human"),
+    ("en", "this bot is useless, I want a person"),
+    ("en", "agent please"),
+    ("en", "Human!"),
+    ("ko", "상담원 연결해 주세요"),
+    ("ko", "상담사 좀 불러주세요"),
+    ("ko", "직원분이랑 직접 얘기하고 싶어요"),
+    ("ko", "봇 말고 사람이요"),
+    ("ko", "실제 사람이랑 채팅 가능해요?"),
+    ("ko", "상담원"),
+]
+
+NOT_ASKS = [
+    ("en", "how can I talk to someone on the phone?"),
+    ("en", "what's your customer service email?"),
+    ("en", "I don't need to talk to anyone, just tell me the fee"),
+    ("en", "my mum wants to speak to the bank about the deposit"),
+    ("en", "can I transfer money to someone without a bank account?"),
+    ("en", "the recipient is a real person, why was it blocked?"),
+    ("ko", "상담원이랑 전화 통화 가능한가요?"),
+    ("ko", "상담원 연결은 필요 없고 수수료만 알려주세요"),
+    ("ko", "받는 사람이랑 연락이 안 돼요"),
+    ("ko", "받는 사람 계좌를 잘못 넣었어요"),
+]
+
+
+@pytest.mark.parametrize(("language", "text"), ASKS)
+def test_words_that_ask_for_a_person_are_told(language: str, text: str) -> None:
+    assert asks_for_a_person(text, language)
+    assert understanding_of("check_transfer_status", 0.99, text, language).asks_for_a_person
+
+
+@pytest.mark.parametrize(("language", "text"), NOT_ASKS)
+def test_other_channels_refusals_and_other_people_are_not_requests(
+    language: str, text: str
+) -> None:
+    assert not asks_for_a_person(text, language)
+
+
+def test_a_language_without_a_list_has_no_such_words() -> None:
+    assert not asks_for_a_person("agent please", "vi")

@@ -10,7 +10,7 @@ Remit does not work with are listed: the payout wallets and payment methods its 
 checks the seed articles). Both scripts in either language: a Korean message may say "PayPal".
 """
 
-import re
+from handoff.assistant.word_lists import joined
 
 _NAMES = [
     # remittance companies
@@ -68,7 +68,7 @@ _NAMES = [
     r"삼성\s*페이",
 ]
 
-_PATTERN = re.compile("|".join(f"(?:{name})" for name in _NAMES), re.IGNORECASE)
+_PATTERN = joined(_NAMES)
 
 
 def names_another_provider(text: str) -> bool:

@@ -8,7 +8,7 @@ one ("I don't need to talk to anyone, just tell me the fee") or wants one by pho
 (the article on contacting support answers that). Per language, like the NLU data.
 """
 
-import re
+from handoff.assistant.word_lists import joined, says
 
 _PEOPLE_EN = (
     r"(a|an|some|the|your)?\s*(real|live|actual|human)?\s*"
@@ -49,17 +49,10 @@ _KOREAN_ELSEWHERE = [
 ]
 
 
-def _joined(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-_ASKS = {"en": _joined(_ENGLISH), "ko": _joined(_KOREAN)}
-_ELSEWHERE = {"en": _joined(_ENGLISH_ELSEWHERE), "ko": _joined(_KOREAN_ELSEWHERE)}
+_ASKS = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
+_ELSEWHERE = {"en": joined(_ENGLISH_ELSEWHERE), "ko": joined(_KOREAN_ELSEWHERE)}
 
 
 def asks_for_a_person(text: str, language: str) -> bool:
     """Whether the customer's words ask for a person in this chat, in this language's list."""
-    asks, elsewhere = _ASKS.get(language), _ELSEWHERE.get(language)
-    if asks is None or elsewhere is None:
-        return False
-    return asks.search(text) is not None and elsewhere.search(text) is None
+    return says(_ASKS, text, language) and not says(_ELSEWHERE, text, language)

@@ -10,7 +10,7 @@ They name events and acts, not topics: "how do I avoid scams?" and "how do I fil
 say none of them. Per language, like the NLU data; a language without a list has no such signal.
 """
 
-import re
+from handoff.assistant.word_lists import joined, says
 
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
@@ -100,24 +100,15 @@ _KOREAN_COMPLAINTS = [
 ]
 
 
-def _joined(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-
-
-_FRAUD = {"en": _joined(_ENGLISH_FRAUD), "ko": _joined(_KOREAN_FRAUD)}
-_COMPLAINT = {"en": _joined(_ENGLISH_COMPLAINTS), "ko": _joined(_KOREAN_COMPLAINTS)}
-
-
-def _says(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:
-    pattern = patterns.get(language)
-    return pattern is not None and pattern.search(text) is not None
+_FRAUD = {"en": joined(_ENGLISH_FRAUD), "ko": joined(_KOREAN_FRAUD)}
+_COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS)}
 
 
 def reports_fraud(text: str, language: str) -> bool:
     """Whether the customer's words report fraud they suffered, in this language's list."""
-    return _says(_FRAUD, text, language)
+    return says(_FRAUD, text, language)
 
 
 def lodges_complaint(text: str, language: str) -> bool:
     """Whether the customer's words lodge a complaint, in this language's list."""
-    return _says(_COMPLAINT, text, language)
+    return says(_COMPLAINT, text, language)

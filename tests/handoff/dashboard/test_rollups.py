@@ -2,12 +2,15 @@
 
 import collections
 import datetime as dt
+from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
+from handoff.cli.processes import free_port, redis_process, running, wait_for_redis
 from handoff.conversations.store import ConversationStore
 from handoff.customers.follow_up import FollowUps
 from handoff.dashboard import histogram
@@ -53,11 +56,29 @@ class Figures:
         return moved
 
 
-@pytest.fixture
-async def queue(redis: Redis, store: ConversationStore) -> AgentQueue:
+async def agent_queue(redis: Redis, store: ConversationStore) -> AgentQueue:
+    """The queue, whose roll-ups are under test, with one agent."""
     users = UserStore(redis)
     await users.add("ana", "correct horse battery", Role.AGENT)
     return AgentQueue(redis, store, users, Settings())
+
+
+@pytest.fixture
+async def queue(redis: Redis, store: ConversationStore) -> AgentQueue:
+    return await agent_queue(redis, store)
+
+
+@pytest.fixture
+async def private_redis(tmp_path: Path) -> AsyncIterator[Redis]:
+    """A Redis server of this test's alone: INFO commandstats counts every client's commands,
+    and the session's hub processes run theirs on the shared server at any moment."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    with running([redis_process(port, tmp_path / "redis")], tmp_path / "logs"):
+        wait_for_redis(url)
+        client = Redis.from_url(url, decode_responses=True)
+        yield client
+        await client.aclose()
 
 
 async def test_a_bot_turn_counts_the_conversation_once_and_its_decision_and_article(
@@ -98,8 +119,11 @@ async def commands_run(redis: Redis) -> collections.Counter[str]:
 
 
 async def test_a_bot_turn_like_the_one_before_runs_few_commands_and_every_key_keeps_its_expiry(
-    redis: Redis, store: ConversationStore, queue: AgentQueue
+    private_redis: Redis,
 ) -> None:
+    redis = private_redis
+    store = ConversationStore(redis)
+    queue = await agent_queue(redis, store)
     conversation = await store.create("web", "en", "customer-1")
     at = 1_790_000_000.0
     turn = {"language": "en", "intent": "check_fees", "decision": "answer", "article": "fees"}

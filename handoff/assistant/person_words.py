@@ -36,8 +36,9 @@ _ENGLISH_ELSEWHERE = [
 _KOREAN = [
     r"상담\s*(원|사|직원)\s*(님|분)?\s*(연결|바꿔|불러|이랑|랑|과|하고|좀|ㄱㄱ)",
     r"^\W*상담\s*(원|사)\s*(님|분)?\W*(요|연결)?\W*$",
-    r"(사람|직원|담당자|매니저)\s*(님|분)?\s*(이랑|랑|과|하고|한테|에게|으로|로)?\s*"
-    r"(연결|바꿔|불러)",
+    # not the recipient: "받는 사람 바꿔 주세요" asks to change who receives the money
+    r"(?<!받는 )(?<!받는)(사람|직원|담당자|매니저)\s*(님|분)?\s*"
+    r"(이랑|랑|과|하고|한테|에게|으로|로)?\s*(연결|바꿔|불러)",
     r"(직원|상담\s*(원|사))\s*(님|분)?\s*(이랑|랑|과|하고|한테|에게)\s*(직접\s*)?"
     r"(얘기|이야기|대화|채팅|상담|넘겨)",
     r"(실제|진짜|실제\s*로)\s*(사람|직원)",
@@ -47,7 +48,6 @@ _KOREAN_ELSEWHERE = [
     r"(연결|상담)\s*(은|는)?\s*(안\s*해도|필요\s*없|괜찮)",
     r"(전화|통화|이메일|메일)",
 ]
-
 
 _ASKS = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 _ELSEWHERE = {"en": joined(_ENGLISH_ELSEWHERE), "ko": joined(_KOREAN_ELSEWHERE)}

@@ -16,17 +16,14 @@ from handoff.app import create_app
 from handoff.cli.processes import (
     Supervisor,
     bot_processes,
-    free_port,
     hub_process,
-    redis_process,
     running,
     settings_on_free_ports,
-    wait_for_redis,
 )
 from handoff.settings import Settings
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
-from tests.support import InProcessHub, StaffAccounts
+from tests.support import InProcessHub, StaffAccounts, redis_server_of_its_own
 
 # Database 0 is for the session's long-running processes (a hub, the bot, the whole stack); the
 # others go round, one to each test, emptied first.
@@ -50,11 +47,7 @@ def logs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory, logs_dir: Path) -> Iterator[str]:
     """A real redis-server for the whole session: its address, without a database number."""
-    port = free_port()
-    server = redis_process(port, tmp_path_factory.mktemp("redis"), databases=DATABASES)
-    with running([server], logs_dir):
-        address = f"redis://127.0.0.1:{port}"
-        wait_for_redis(address)
+    with redis_server_of_its_own(tmp_path_factory.mktemp("redis"), logs_dir, DATABASES) as address:
         yield address
 
 

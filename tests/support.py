@@ -4,9 +4,10 @@ import asyncio
 import json
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import AsyncExitStack, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import aiohttp
@@ -20,7 +21,13 @@ from redis.asyncio.connection import Connection
 
 from handoff.assistant.intake import MessageIntake
 from handoff.assistant.rasa_client import RasaClient, http_client
-from handoff.cli.processes import free_port, settings_on_free_ports
+from handoff.cli.processes import (
+    free_port,
+    redis_process,
+    running,
+    settings_on_free_ports,
+    wait_for_redis,
+)
 from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import IdentityVerifier
 from handoff.queue.agent_queue import AgentQueue
@@ -28,6 +35,18 @@ from handoff.queue.escalations import PendingEscalations
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 from knowledge_base.gap_log import GapLog
+
+
+@contextmanager
+def redis_server_of_its_own(
+    data_dir: Path, logs_dir: Path, databases: int | None = None
+) -> Iterator[str]:
+    """A real redis-server for the block, answering: its address, without a database number."""
+    port = free_port()
+    with running([redis_process(port, data_dir, databases=databases)], logs_dir):
+        address = f"redis://127.0.0.1:{port}"
+        wait_for_redis(address)
+        yield address
 
 
 def stream_order(entry_id: str) -> tuple[int, int]:

@@ -10,7 +10,6 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff import keys
-from handoff.cli.processes import free_port, redis_process, running, wait_for_redis
 from handoff.conversations.store import ConversationStore
 from handoff.customers.follow_up import FollowUps
 from handoff.dashboard import histogram
@@ -19,6 +18,7 @@ from handoff.dashboard.rollups import ANY, day_of, hour_of
 from handoff.queue.agent_queue import AgentQueue, Escalation
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
+from tests.support import redis_server_of_its_own
 
 DIMS = "c|web|en|check_fees|"
 
@@ -72,11 +72,8 @@ async def queue(redis: Redis, store: ConversationStore) -> AgentQueue:
 async def private_redis(tmp_path: Path) -> AsyncIterator[Redis]:
     """A Redis server of this test's alone: INFO commandstats counts every client's commands,
     and the session's hub processes run theirs on the shared server at any moment."""
-    port = free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    with running([redis_process(port, tmp_path / "redis")], tmp_path / "logs"):
-        wait_for_redis(url)
-        client = Redis.from_url(url, decode_responses=True)
+    with redis_server_of_its_own(tmp_path / "redis", tmp_path / "logs") as address:
+        client = Redis.from_url(f"{address}/0", decode_responses=True)
         yield client
         await client.aclose()
 

@@ -69,7 +69,7 @@ class Policy(BaseModel):
     )
     social: float = Field(default=0.65, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
-        default_factory=lambda: {"en": 0.72, "ko": 0.8},
+        default_factory=lambda: {"en": 0.76, "ko": 0.76},
         description="per language: the confidence an article needs, if above the search's own",
     )
     variants_agree: list[str] = Field(
@@ -112,11 +112,9 @@ ANOTHER_PROVIDER = "another_provider"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 # The policy fitted with all-mpnet-base-v2 as the embedding model, for its rankings as the
-# second opinion (results/decision-policy-fit-mpnet.json): for its English answers, the variant
-# reader's veto held back more right answers than it stopped wrong ones.
-SECOND_OPINION_POLICY = Policy(
-    unsure=0.61, out_of_scope=1.0, article={"en": 0.72, "ko": 0.78}, variants_agree=["ko"]
-)
+# second opinion (results/decision-policy-fit-mpnet.json). Only its article bars and the
+# variant reader's veto matter: the second model is asked only for questions.
+SECOND_OPINION_POLICY = Policy(article={"en": 0.7, "ko": 0.83}, variants_agree=["en"])
 
 
 class RankedArticle(BaseModel):

@@ -69,9 +69,13 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # article for a sure out-of-scope reading, or for a message naming another provider, is offered.
 # Korean right after one press 7.2 -> 7.9%; out-of-scope questions offered articles, none
 # answered; the floors hold.
+# Nineteenth round (2026-12-05, benchmarks/results/e2e-heldout-more-variants.json): 1,450 more
+# question variants, the calibration and the article bars re-fitted. English right at once
+# 94.2%, after one press 3.6%, wrong 0.7%; Korean 90.6%, 5.0%, wrong 0.7%. Right at once goes
+# up, after one press comes DOWN (the answers moved to at once), each to three questions below.
 FLOORS = [
-    ("right_answer", ">=", {"en": 87.0, "ko": 84.1}),
-    ("right_after_choosing", ">=", {"en": 5.0, "ko": 5.0}),
+    ("right_answer", ">=", {"en": 92.0, "ko": 88.4}),
+    ("right_after_choosing", ">=", {"en": 1.4, "ko": 2.8}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),

@@ -1,5 +1,5 @@
 """A customer's own words that ask for a person: "can I talk to a real person", "transfer me to
-someone on your team", "상담원 연결해 주세요", "봇 말고 사람이요".
+someone on your team", "I want this escalated", "상담원 연결해 주세요", "책임자 나오라고 해".
 
 DIET reads most such requests rightly, but "transfer me to someone" also reads as a question
 about a money transfer. These words are a second signal: a message that says them reaches a
@@ -24,6 +24,7 @@ _ENGLISH = [
     r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
+    r"\bescalat(e|ed|ing)\b",  # "I want this escalated": to someone above the bot
 ]
 # Not a request for a person in this chat: one refused, or one by phone or email, which the
 # article on contacting support answers.
@@ -43,6 +44,7 @@ _KOREAN = [
     r"(얘기|이야기|대화|채팅|상담|넘겨)",
     r"(실제|진짜|실제\s*로)\s*(사람|직원)",
     r"(챗\s*)?(봇|기계|자동\s*응답)\s*(말고|아니고|이랑\s*말고)",
+    r"(책임자|상급자|윗\s*사람)\s*(님|분)?\s*(좀|이랑|랑|하고|한테|에게)?\s*(연결|바꿔|불러|나오|나와)",
 ]
 _KOREAN_ELSEWHERE = [
     r"(연결|상담)\s*(은|는)?\s*(안\s*해도|필요\s*없|괜찮)",

@@ -15,17 +15,20 @@ ASKS = [
     ("en", "this bot is useless, I want a person"),
     ("en", "agent please"),
     ("en", "Human!"),
+    ("en", "please escalate this, I have asked three times now"),
     ("ko", "상담원 연결해 주세요"),
     ("ko", "상담사 좀 불러주세요"),
     ("ko", "직원분이랑 직접 얘기하고 싶어요"),
     ("ko", "봇 말고 사람이요"),
     ("ko", "실제 사람이랑 채팅 가능해요?"),
     ("ko", "상담원"),
+    ("ko", "책임자 바꿔 주세요"),
 ]
 
 NOT_ASKS = [
     ("en", "how can I talk to someone on the phone?"),
     ("en", "what's your customer service email?"),
+    ("en", "can I escalate this by email instead?"),
     ("en", "I don't need to talk to anyone, just tell me the fee"),
     ("en", "my mum wants to speak to the bank about the deposit"),
     ("en", "can I transfer money to someone without a bank account?"),

@@ -17,7 +17,7 @@ CASES = [
      ("rephrase", None, None, None)),
     ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
     # Offered articles to choose from: the customer presses the right one.
-    ("can you change the account number on HR771203948, i swapped two digits",
+    ("picked BPI instead of BDO for my mom's account, transfer is still processing",
      "wrong-recipient-details", "en", ("answer", "wrong-recipient-details", None, None)),
     ("somebody logged into my account and sent money I never approved", "handover:fraud", "en",
      ("handover", None, "report_fraud", "urgent")),

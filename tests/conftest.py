@@ -23,7 +23,12 @@ from handoff.cli.processes import (
 from handoff.settings import Settings
 from knowledge_base.embeddings import Embedder
 from knowledge_base.text import Tokenizer
-from tests.support import InProcessHub, StaffAccounts, redis_server_of_its_own
+from tests.support import (
+    InProcessHub,
+    RememberingEmbedder,
+    StaffAccounts,
+    redis_server_of_its_own,
+)
 
 # Database 0 is for the session's long-running processes (a hub, the bot, the whole stack); the
 # others go round, one to each test, emptied first.
@@ -108,6 +113,12 @@ def staff(redis: Redis) -> StaffAccounts:
 def hub_staff(shared_redis: Redis) -> StaffAccounts:
     """Staff accounts of the session's hub processes (database 0)."""
     return StaffAccounts(shared_redis)
+
+
+@pytest.fixture(scope="session")
+def seed_embedder() -> RememberingEmbedder:
+    """The packaged embedding model, each text embedded once in the session."""
+    return RememberingEmbedder()
 
 
 @pytest.fixture(scope="session")

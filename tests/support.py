@@ -12,6 +12,7 @@ from typing import NamedTuple, TypeVar
 
 import aiohttp
 import httpx
+import numpy as np
 import uvicorn
 import websockets
 from fastapi import FastAPI
@@ -34,6 +35,7 @@ from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.escalations import PendingEscalations
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
+from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 
 
@@ -47,6 +49,23 @@ def redis_server_of_its_own(
         address = f"redis://127.0.0.1:{port}"
         wait_for_redis(address)
         yield address
+
+
+class RememberingEmbedder(Embedder):
+    """The packaged model, remembering each text's vector: the test modules that search the
+    seed articles' 3,000 variants offline embed them once in the session, not once each."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, super().embed(missing), strict=True))
+        if not texts:
+            return super().embed([])
+        return np.stack([self._vectors[text] for text in texts])
 
 
 def stream_order(entry_id: str) -> tuple[int, int]:

@@ -58,7 +58,7 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
 
 
 async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
-    stack_hub: Settings, redis: Redis
+    stack_hub: Settings, redis: Redis, seed_embedder: Embedder
 ) -> None:
     base_url = f"http://127.0.0.1:{stack_hub.port}"
     name, password = f"staff-{secrets.token_hex(4)}", secrets.token_urlsafe(12)
@@ -68,7 +68,7 @@ async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
     # Built before the console's socket opens: the build holds this event loop for seconds, and
     # the hub closes a socket whose pings go unanswered.
     published = await ArticleStore(redis).published()
-    searcher = offline_searcher(published, Embedder(), Tokenizer(), Calibration.load())
+    searcher = offline_searcher(published, seed_embedder, Tokenizer(), Calibration.load())
     console = AgentClient(base_url)
     await console.log_in(name, password)
     await console.connect()

@@ -30,21 +30,16 @@ UNSURE = "tell me a joke"
 
 
 @pytest.fixture(scope="module")
-def embedder() -> Embedder:
-    return Embedder()
-
-
-@pytest.fixture(scope="module")
-def first(embedder: Embedder) -> Searcher:
+def first(seed_embedder: Embedder) -> Searcher:
     articles = published_articles(ARTICLES_DIR)
-    return offline_searcher(articles, embedder, Tokenizer(), Calibration.load())
+    return offline_searcher(articles, seed_embedder, Tokenizer(), Calibration.load())
 
 
 @pytest.fixture(scope="module")
-def second(embedder: Embedder) -> Searcher:
+def second(seed_embedder: Embedder) -> Searcher:
     """Told apart from the first by its confidences: it has the default calibration."""
     articles = published_articles(ARTICLES_DIR)
-    return offline_searcher(articles, embedder, Tokenizer(), Calibration())
+    return offline_searcher(articles, seed_embedder, Tokenizer(), Calibration())
 
 
 def confidences(searcher: Searcher | Cascade, question: str) -> list[float]:
@@ -98,12 +93,13 @@ def test_a_second_model_that_does_not_help_is_never_asked() -> None:
 
 
 async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
-    redis: Redis, database_url: str, embedder: Embedder
+    redis: Redis, database_url: str, seed_embedder: Embedder
 ) -> None:
     binary = Redis.from_url(database_url)
-    second_opinion = SecondOpinion(embedder, Calibration(), {"en": 1.0})  # always asked in English
+    # always asked in English
+    second_opinion = SecondOpinion(seed_embedder, Calibration(), {"en": 1.0})
     live = LiveKnowledgeBase(
-        ArticleStore(redis), embedder, Tokenizer(), Calibration.load(), binary, second_opinion
+        ArticleStore(redis), seed_embedder, Tokenizer(), Calibration.load(), binary, second_opinion
     )
     slug = f"pet-insurance-{secrets.token_hex(3)}"
     for language, title, questions in [

@@ -38,9 +38,9 @@ OUT_OF_SCOPE = [
 
 
 @pytest.fixture(scope="module")
-def searcher() -> Searcher:
+def searcher(seed_embedder: Embedder) -> Searcher:
     return offline_searcher(
-        published_articles(ARTICLES_DIR), Embedder(), Tokenizer(), Calibration.load()
+        published_articles(ARTICLES_DIR), seed_embedder, Tokenizer(), Calibration.load()
     )
 
 

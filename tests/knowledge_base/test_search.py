@@ -56,12 +56,12 @@ def test_customer_phrasings_find_the_right_article(
 
 @pytest.mark.parametrize(("question", "language", "slug"), IN_SCOPE)
 def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
-    searcher: Searcher, question: str, language: str, slug: str
+    searcher: Searcher, seed_embedder: Embedder, question: str, language: str, slug: str
 ) -> None:
     """The top article has its calibrated probability; the others share what is left."""
     hits = searcher.search(question, language, THRESHOLD).hits
     index = searcher.indexes[language]
-    vector, terms = Embedder().embed_question(question), Tokenizer().terms(question)
+    vector, terms = seed_embedder.embed_question(question), Tokenizer().terms(question)
     _, features = index.ranking_of(index.signals(vector, terms, question))
     top = index.calibration.probability(features)
     assert hits[0].confidence == pytest.approx(top)
@@ -131,10 +131,10 @@ def test_fusion_can_favour_an_article_whose_variants_all_point_at_the_question(
 
 @pytest.mark.parametrize("shortlist", [4, 8])
 def test_a_shortlist_ranks_as_scoring_every_variant_does(
-    searcher: Searcher, shortlist: int
+    searcher: Searcher, seed_embedder: Embedder, shortlist: int
 ) -> None:
     """On a large index only a shortlist's variants are scored; the ranking must not change."""
-    embedder, tokenizer = Embedder(), Tokenizer()
+    embedder, tokenizer = seed_embedder, Tokenizer()
     for question, language, _ in IN_SCOPE:
         index = searcher.indexes[language]
         vector, terms = embedder.embed([question])[0], tokenizer.terms(question)

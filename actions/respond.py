@@ -122,6 +122,9 @@ async def respond(
         case "reply":
             dispatcher.utter_message(response=REPLIES.get(intent["name"], "utter_default"))
             say(dispatcher, note)
+        case "decline":  # what Hanbit Remit does not do, in its article's words
+            dispatcher.utter_message(text=decision["results"][0]["short_answer"])
+            say(dispatcher, note)
         case "suggest":
             say(dispatcher, note)  # first: only the latest message keeps its buttons
             suggest(dispatcher, decision, tracker.get_slot("language") or "en")

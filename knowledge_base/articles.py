@@ -7,6 +7,9 @@ from pydantic import BaseModel, Field, field_validator
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SHORT_ANSWER_CHARS = 400
+# The tag of articles that say what Hanbit Remit does not do (loans, other companies' accounts,
+# tax advice): the bot declines with them instead of answering (knowledge_base/decision.py).
+OUT_OF_SCOPE_TAG = "out-of-scope"
 MAX_QUESTION_CHARS = 1000
 
 
@@ -58,6 +61,11 @@ class Article(ArticleContent):
     def key(self) -> str:
         """ "language:slug", unique across the knowledge base."""
         return f"{self.language}:{self.slug}"
+
+    @property
+    def declines(self) -> bool:
+        """Whether the article says what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG)."""
+        return OUT_OF_SCOPE_TAG in self.tags
 
     @property
     def short_answer(self) -> str:

@@ -238,7 +238,7 @@ def fit_language(
     if best.variants_weight:
         best = best_of([replace(f, variants_weight=best.variants_weight) for f in fusions])
     results = ranked(best)
-    labels = np.array([_right(asked, hits) for asked, hits, _ in results])
+    labels = np.array([top_is_right(asked, hits) for asked, hits, _ in results])
     outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
     names, cross_validated = SCORES, {}
     if min(np.sum(labels[is_message]), np.sum(~labels[is_message])) >= FOLDS:
@@ -368,7 +368,8 @@ def article_bar(
     scored: dict[Asked, tuple[bool, float]], max_wrong: float = MAX_WRONG
 ) -> tuple[float, int, int, int]:
     """The lowest confidence bar at which at most `max_wrong` of the in-scope messages are
-    answered wrongly: (bar, right answers, wrong answers, out-of-scope messages answered)."""
+    answered wrongly: (bar, right answers, wrong answers, out-of-scope messages answered with
+    an article that does not decline them)."""
     in_scope = sum(1 for asked in scored if asked.expected)
     best = (1.0, 0, 0, 0)
     for bar in sorted({confidence for _, confidence in scored.values()}, reverse=True):
@@ -376,8 +377,8 @@ def article_bar(
         wrong = sum(1 for asked, right in answered if asked.expected and not right)
         if wrong > max_wrong * in_scope:
             break
-        right = sum(1 for _, right in answered if right)
-        oos = sum(1 for asked, _ in answered if not asked.expected)
+        right = sum(1 for asked, right in answered if asked.expected and right)
+        oos = sum(1 for asked, right in answered if not asked.expected and not right)
         best = (round(bar, 4), right, wrong, oos)
     return best
 
@@ -410,7 +411,7 @@ def lower_ranks(results: list[tuple[Asked, list]]) -> list[float]:
     missed = [
         (asked.expected, [hit.article.slug for hit in hits])
         for asked, hits in results
-        if asked.expected and not _right(asked, hits)
+        if asked.expected and not top_is_right(asked, hits)
     ]
     return [
         round(sum(slugs[rank : rank + 1] == [right] for right, slugs in missed) / len(missed), 4)
@@ -420,6 +421,10 @@ def lower_ranks(results: list[tuple[Asked, list]]) -> list[float]:
     ]
 
 
-def _right(asked: Asked, hits: list) -> bool:
-    """Whether the top hit is the article that answers the question."""
-    return bool(asked.expected and hits and hits[0].article.slug == asked.expected)
+def top_is_right(asked: Asked, hits: list) -> bool:
+    """Whether the top hit is the article that answers the question: for an out-of-scope
+    question, one that declines it (Article.declines)."""
+    if not hits:
+        return False
+    top = hits[0].article
+    return top.slug == asked.expected if asked.expected else top.declines

@@ -69,7 +69,7 @@ class Policy(BaseModel):
     )
     social: float = Field(default=0.65, ge=0, le=1, description="a social reply over an article")
     article: dict[str, float] = Field(
-        default_factory=lambda: {"en": 0.76, "ko": 0.76},
+        default_factory=lambda: {"en": 0.78, "ko": 0.75},
         description="per language: the confidence an article needs, if above the search's own",
     )
     variants_agree: list[str] = Field(
@@ -105,6 +105,9 @@ VARIANTS_DISAGREE = "variants_disagree"
 # in-scope questions the NLU misreads ("what are the password rules?") are called out of scope.
 # (Small talk is not offered articles: "thanks, my transfer arrived" finds one confidently.)
 NLU_DISAGREES = "nlu_disagrees"
+# A confident article that says what Hanbit Remit does not do (Article.declines: loans, another
+# company's account, tax advice, the bot itself): the bot says so in the article's words.
+DECLINED = "out_of_scope_article"
 # A confident article for a message that names another money-transfer or payment service
 # ("my Western Union transfer hasn't arrived"): offered with the others under the out-of-scope
 # reply's words, not answered.
@@ -131,14 +134,15 @@ class RankedArticle(BaseModel):
 
 class Decision(BaseModel):
     """What the bot does with a message: answer from the top article, offer a few articles to
-    choose from, ask the customer to rephrase, hand over to a person (with the reason), or reply
-    as its intent asks (a greeting, the out-of-scope reply)."""
+    choose from, ask the customer to rephrase, hand over to a person (with the reason), reply
+    as its intent asks (a greeting, the out-of-scope reply), or decline in the words of an
+    article on what Hanbit Remit does not do (DECLINED)."""
 
-    decision: Literal["answer", "suggest", "rephrase", "escalate", "reply"]
+    decision: Literal["answer", "suggest", "rephrase", "escalate", "reply", "decline"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
     # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
     # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE,
-    # NLU_DISAGREES, ANOTHER_PROVIDER.
+    # NLU_DISAGREES, ANOTHER_PROVIDER; DECLINED for "decline".
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -157,7 +161,14 @@ def _choose(
     confident_article = result.answer is not None and result.answer.confidence >= needed
     # Outweighing an urgent intent takes only the search's own confidence: a stricter bar for
     # answering must not turn doubtful articles into urgent hand-overs.
-    benign = result.answer is not None and understanding.topic not in result.answer.article.tags
+    # An article on what Hanbit Remit does not do disputes no urgency ("my PayPal was hacked").
+    answer = result.answer
+    benign = (
+        answer is not None
+        and understanding.topic not in answer.article.tags
+        and not answer.article.declines
+    )
+    declines = confident_article and answer.article.declines
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
         if understanding.topic == FRAUD and not understanding.reports_fraud:
@@ -178,8 +189,10 @@ def _choose(
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if not confident_article:
             return "reply", None
-        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope:
+        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope and not declines:
             return "suggest", NLU_DISAGREES
+    if declines:
+        return "decline", DECLINED
     if confident_article:
         if understanding.names_another_provider:
             return "suggest", ANOTHER_PROVIDER
@@ -256,6 +269,9 @@ def decide(
       confidently and the NLU is not sure: then it is the answer. An out-of-scope message that
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
       sure readings that disagree are both shown).
+    - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
+      the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
+      above; it disputes no urgent reading.
     - Otherwise a confident article is the answer, unless the message names another
       money-transfer or payment service (ANOTHER_PROVIDER) or the articles' own question
       variants read it as another article (VARIANTS_DISAGREE, in the languages of

@@ -35,6 +35,16 @@ def article_answer(slug: str, language: str) -> str:
     return Article(**content.model_dump(), slug=slug, language=language).short_answer
 
 
+def declining_article(text: str, language: str) -> str | None:
+    """The slug of the seed article on what Hanbit Remit does not do whose short answer this is."""
+    for path in sorted((ARTICLES_DIR / language).glob("*.md")):
+        _, slug, content = read_article(path)
+        article = Article(**content.model_dump(), slug=slug, language=language)
+        if article.declines and article.short_answer == text:
+            return slug
+    return None
+
+
 def expected_texts(expected: str, language: str) -> set[str]:
     """What the bot may say: a response's variants, or ("kb:slug") an article's short answer."""
     if expected.startswith("kb:"):

@@ -163,10 +163,11 @@ def article_choice(payload: str) -> str | None:
 
 def reply_kind(decision: str | None, intent: str | None) -> str:
     """What a turn that neither answered nor handed over was: a request to rephrase, the
-    out-of-scope reply, or another reply (a greeting, thanks)."""
+    out-of-scope reply (or an article's on what Hanbit Remit does not do), or another reply (a
+    greeting, thanks)."""
     if decision in ("suggest", "rephrase"):
         return decision
-    return "out_of_scope" if intent == "out_of_scope" else "other"
+    return "out_of_scope" if intent == "out_of_scope" or decision == "decline" else "other"
 
 
 def score(questions: list[Question], outcomes: list[Outcome]) -> dict[str, dict]:

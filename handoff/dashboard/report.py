@@ -30,7 +30,8 @@ end
 return cjson.encode(read)
 """
 DURATIONS = {"first_response": "First response", "handle": "Handle time", "wait": "Queue wait"}
-# The decisions on questions ("reply" answers hello, thanks, yes, no).
+# The decisions on questions ("reply" answers hello, thanks, yes, no; "decline" says what Hanbit
+# Remit does not do).
 QUESTION_DECISIONS = ("answer", "suggest", "rephrase", "escalate")
 PRIORITIES = ("urgent", "high", "normal")
 ARTICLES_SHOWN = 20
@@ -271,7 +272,7 @@ def tables(totals: Totals) -> dict[str, Table]:
         "bot": Table(
             "The bot's decisions",
             ["decision", "turns"],
-            [[d, counts[f"decision:{d}"]] for d in (*QUESTION_DECISIONS, "reply")],
+            [[d, counts[f"decision:{d}"]] for d in (*QUESTION_DECISIONS, "decline", "reply")],
         ),
         "articles": Table(
             "Articles most answered and most often not helpful",

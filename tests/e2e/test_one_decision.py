@@ -18,7 +18,7 @@ from knowledge_base.evaluate import Row, evaluate
 from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from tests.bot_responses import article_answer, response_texts
+from tests.bot_responses import article_answer, declining_article, response_texts
 from tests.e2e.test_chat import ENGLISH, KOREAN
 from tests.support import AgentClient, WidgetClient, staff_client, ws_url
 
@@ -50,8 +50,9 @@ async def bot_decision(hub: Settings, redis: Redis, question: str, language: str
     if any(first["text"] in response_texts(offer, language) for offer in offers):
         offered = [article_choice(button["payload"]) for button in first["buttons"]]
         return ("suggest", None, tuple(slug for slug in offered if slug))
-    if "link" not in first:  # the intent's own reply (out of scope, a greeting)
-        return ("reply", None, None)
+    if "link" not in first:  # the intent's own reply, or an article's that declines
+        declined = declining_article(first["text"], language)
+        return ("decline", None, declined) if declined else ("reply", None, None)
     slug = first["link"]["url"].rsplit("/", 1)[-1]
     assert first["text"] == article_answer(slug, language)
     return ("answer", None, slug)
@@ -81,7 +82,7 @@ async def test_the_bot_the_editor_the_console_and_eval_decide_alike(
         ).json()
         top = tried["results"][0]["slug"] if tried["results"] else None
         offered = tuple(article["slug"] for article in tried["suggestions"])
-        shown = {"answer": top, "suggest": offered}.get(bot[0])
+        shown = {"answer": top, "decline": top, "suggest": offered}.get(bot[0])
         # Why a person is recorded with the escalation; why articles are offered is not.
         reason = tried["reason"] if tried["decision"] == "escalate" else None
         assert (tried["decision"], reason, shown) == bot, question

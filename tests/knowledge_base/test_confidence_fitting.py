@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import OUT_OF_SCOPE_TAG, Article, Status
 from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.confidence_fitting import (
     SCORES,
@@ -18,6 +18,7 @@ from knowledge_base.confidence_fitting import (
     article_bar,
     choose_features,
     lower_ranks,
+    top_is_right,
 )
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
@@ -84,12 +85,26 @@ def test_the_article_bar_is_the_lowest_with_few_wrong_answers() -> None:
         Asked("wrong, fairly sure", "a"): (False, 0.8),
         Asked("right, less sure", "a"): (True, 0.7),
         Asked("out of scope", None): (False, 0.75),
+        Asked("out of scope, declined", None): (True, 0.72),
         Asked("wrong, unsure", "a"): (False, 0.4),
         Asked("right, unsure", "a"): (True, 0.3),
     }
     assert article_bar(scored, max_wrong=0.0) == (0.95, 1, 0, 0)
     assert article_bar(scored, max_wrong=0.25) == (0.7, 2, 1, 1)  # 1 wrong of 5 in scope
     assert article_bar(scored, max_wrong=0.4) == (0.3, 3, 2, 1)
+
+
+def test_an_out_of_scope_question_is_read_right_by_an_article_that_declines_it() -> None:
+    declining = ranking("other-companies", "reset-password")
+    declining[0].article.tags = [OUT_OF_SCOPE_TAG]
+    out_of_scope, in_scope = (
+        Asked("my gmail password?", None),
+        Asked("my password?", "reset-password"),
+    )
+    assert top_is_right(out_of_scope, declining) and not top_is_right(in_scope, declining)
+    assert not top_is_right(out_of_scope, ranking("reset-password"))
+    assert not top_is_right(out_of_scope, [])
+    assert top_is_right(in_scope, ranking("reset-password"))
 
 
 def test_a_calibration_reads_the_features_it_names() -> None:

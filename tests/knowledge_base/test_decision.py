@@ -5,10 +5,11 @@ from dataclasses import replace
 import pytest
 
 from handoff.queue.agent_queue import Escalation, Priority
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import OUT_OF_SCOPE_TAG, Article, Status
 from knowledge_base.decision import (
     ANOTHER_PROVIDER,
     COMPLAINT_WORDS,
+    DECLINED,
     DISPUTED,
     FRAUD,
     FRAUD_TOPIC,
@@ -252,6 +253,31 @@ def test_a_confident_article_for_a_sure_out_of_scope_reading_is_offered_not_dism
     assert decided(0.95, sure, misses=5) == ("suggest", NLU_DISAGREES)
     # Small talk is not offered articles ("thanks, my transfer arrived").
     assert decided(0.95, understood(MessageKind.SOCIAL, 0.9)) == ("reply", None)
+
+
+def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
+    declining = result(0.9, tags=(OUT_OF_SCOPE_TAG,), others=(0.05,))
+    for kind in (MessageKind.QUESTION, MessageKind.OUT_OF_SCOPE):
+        for reading in (
+            understood(kind, 0.99),
+            replace(understood(kind, 0.5), names_another_provider=True),
+        ):
+            decision = decide(declining, reading, policy=POLICY, misses=5)
+            assert (decision.decision, decision.reason) == ("decline", DECLINED)
+            assert decision.results[0].slug == "fees" and not decision.suggestions
+    # Unsure of it: as any other article that is not confident.
+    unsure = result(0.3, tags=(OUT_OF_SCOPE_TAG,), others=(0.05,))
+    question = understood(MessageKind.QUESTION, 0.9)
+    assert decide(unsure, question, policy=POLICY).decision == "suggest"
+    # A sure social reading, a person asked for, words of fraud come first.
+    assert (
+        decide(declining, understood(MessageKind.SOCIAL, 0.95), policy=POLICY).decision == "reply"
+    )
+    robbed = Understanding(reports_fraud=True)
+    assert decide(declining, robbed, policy=POLICY).reason == FRAUD_WORDS
+    # It disputes no urgent reading: "someone took over my PayPal" still jumps the queue.
+    sure = understood(MessageKind.URGENT, 0.95, "complaint")
+    assert decide(declining, sure, policy=POLICY).reason == "complaint"
 
 
 def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:

@@ -43,6 +43,7 @@ const DECISIONS = {
   rephrase: "Ask the customer to rephrase",
   escalate: "Hand over to a person",
   reply: "Reply to what it is",
+  decline: "Say what Hanbit Remit does not do",
 };
 const WHY = {
   suggest:
@@ -61,6 +62,10 @@ const WHY = {
     "The top article is confident, but the message names another money-transfer or payment " +
     "service: the customer is told what Hanbit Remit helps with and offered the leading " +
     "articles as buttons (and a person's), and the one they press is the answer.",
+  out_of_scope_article:
+    "The top article is confident and tagged out-of-scope: it says what Hanbit Remit does not " +
+    "do, so the bot tells the customer that in its first paragraph, without a link or " +
+    "\"Did this answer your question?\".",
   rephrase:
     "No article is confident enough. A first miss in a conversation asks the customer to say it " +
     "another way; more misses in a row hand the chat to a person.",

@@ -73,6 +73,10 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # question variants, the calibration and the article bars re-fitted. English right at once
 # 94.2%, after one press 3.6%, wrong 0.7%; Korean 90.6%, 5.0%, wrong 0.7%. Right at once goes
 # up, after one press comes DOWN (the answers moved to at once), each to three questions below.
+# Twentieth round (2026-12-05, benchmarks/results/e2e-heldout-declining.json): four articles on
+# what Hanbit Remit does not do decline out-of-scope questions. English right at once 93.5%,
+# after one press 4.3%, out of scope not answered 96.2%; Korean 90.6%, 5.8%, wrong 0%, out of
+# scope 100%; the floors hold.
 FLOORS = [
     ("right_answer", ">=", {"en": 92.0, "ko": 88.4}),
     ("right_after_choosing", ">=", {"en": 1.4, "ko": 2.8}),

@@ -46,7 +46,9 @@ def declining_article(text: str, language: str) -> str | None:
 
 
 def expected_texts(expected: str, language: str) -> set[str]:
-    """What the bot may say: a response's variants, or ("kb:slug") an article's short answer."""
-    if expected.startswith("kb:"):
-        return {article_answer(expected.removeprefix("kb:"), language)}
+    """What the bot may say: a response's variants, or ("kb:slug", "declines:slug") an article's
+    short answer."""
+    for prefix in ("kb:", "declines:"):
+        if expected.startswith(prefix):
+            return {article_answer(expected.removeprefix(prefix), language)}
     return response_texts(expected, language)

@@ -25,10 +25,11 @@ from tests.support import AgentClient, WidgetClient, staff_client, ws_url
 pytestmark = pytest.mark.e2e
 
 # Product questions (Rasa hands them to the knowledge base): those the chat tests expect an
-# article for, and two the knowledge base cannot answer.
+# article for (or an article that declines them), and two the knowledge base cannot answer.
+ARTICLES = ("kb:", "declines:")
 QUESTIONS = [
-    *((text, "en") for text, expected in ENGLISH if expected.startswith("kb:")),
-    *((text, "ko") for text, expected in KOREAN if expected.startswith("kb:")),
+    *((text, "en") for text, expected in ENGLISH if expected.startswith(ARTICLES)),
+    *((text, "ko") for text, expected in KOREAN if expected.startswith(ARTICLES)),
     ("will the quantum ledger cover my goat's retirement plan", "en"),
     ("양자 원장이 우리 라마 연금도 지원하나요?", "ko"),
 ]

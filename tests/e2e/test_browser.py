@@ -143,17 +143,29 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
     await editor.get_by_test_id("kb-other-language").click()
     await expect(editor.get_by_test_id("kb-other-panel")).to_contain_text("Korean version")
 
-    # A question no article answers: the bot asks to rephrase, hands over or replies that it is
-    # out of scope, and says why.
+    # A question no article answers: the bot asks to rephrase, hands over, replies that it is
+    # out of scope or says so in an out-of-scope article's words, and says why.
     decision = editor.get_by_test_id("kb-try-decision")
     await editor.get_by_test_id("kb-try-input").fill("what is the tallest mountain on mars?")
     await editor.get_by_test_id("kb-try-submit").click()
-    not_answered = re.compile("^(rephrase|escalate|reply)$")
+    not_answered = re.compile("^(rephrase|escalate|reply|decline)$")
     await expect(decision).to_have_attribute("data-decision", not_answered)
     await expect(decision).to_contain_text(
-        re.compile("Ask the customer to rephrase|Hand over to a person|Reply to what it is")
+        re.compile(
+            "Ask the customer to rephrase|Hand over to a person|Reply to what it is"
+            "|Say what Hanbit Remit does not do"
+        )
     )
     await expect(decision.locator(".why")).not_to_be_empty()
+
+    # Something Hanbit Remit does not do: the article saying so is the reply.
+    await editor.get_by_test_id("kb-try-input").fill("do you lend money? I need a personal loan")
+    await editor.get_by_test_id("kb-try-submit").click()
+    await expect(decision).to_have_attribute("data-decision", "decline")
+    await expect(decision).to_contain_text("Say what Hanbit Remit does not do")
+    await expect(decision.locator(".why")).to_contain_text("tagged out-of-scope")
+    top = editor.get_by_test_id("kb-try-result").first
+    await expect(top).to_have_attribute("data-slug", "other-financial-services")
 
     await editor.get_by_test_id("kb-try-input").fill("how does your refer a friend bonus work?")
     await editor.get_by_test_id("kb-try-submit").click()

@@ -13,7 +13,7 @@ CASES = [
     ("what do I need to do to get my account verified?", "verify-account", "en",
      ("answer", "verify-account", None, None)),
     ("필리핀으로 보낼 때 수수료가 얼마예요?", "fees", "ko", ("answer", "fees", None, None)),
-    ("does the quantum ledger support my alpaca's pension fund", "fees", "en",
+    ("how do I enable the quantum ledger for my alpaca", "fees", "en",
      ("rephrase", None, None, None)),
     ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
     # Offered articles to choose from: the customer presses the right one.

@@ -73,8 +73,9 @@ def test_the_confidences_of_a_ranking_add_up_to_one_at_most(
 def test_unrelated_questions_are_not_answered(
     searcher: Searcher, question: str, language: str
 ) -> None:
-    result = searcher.search(question, language, THRESHOLD)
-    assert result.answer is None, (result.answer.article.slug, result.answer.confidence)
+    """Not by an article on what Hanbit Remit does: one that declines them may find them."""
+    answer = searcher.search(question, language, THRESHOLD).answer
+    assert answer is None or answer.article.declines, (answer.article.slug, answer.confidence)
 
 
 def test_an_article_only_in_another_language_is_offered_with_a_note(searcher: Searcher) -> None:

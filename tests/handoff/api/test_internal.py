@@ -15,7 +15,7 @@ from handoff.conversations.store import ConversationStore
 from tests.handoff.conftest import ANSWERED
 from tests.support import InProcessHub
 
-MISSED = ("tell me a joke", "who won the football last night")
+MISSED = ("tell me a joke", "what's the capital of peru")
 
 
 @pytest.fixture

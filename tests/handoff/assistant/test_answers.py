@@ -90,7 +90,7 @@ async def test_a_sure_fraud_report_in_words_of_an_event_no_article_answers_jumps
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    reported = f"{MISSED} someone logged into my account"
+    reported = f"{MISSED} someone sent money from my account that I never made"
     sure = await answers.for_customer(conversation.id, reported, "en", "report_fraud", 0.9995)
     assert (sure.decision, sure.reason) == ("escalate", "report_fraud")
     # The same reading without the customer's words of an event: ahead of the normal queue.

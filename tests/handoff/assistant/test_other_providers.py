@@ -55,7 +55,14 @@ def test_partners_payment_methods_and_look_alikes_are_not_other_providers(text: 
 
 
 def test_no_seed_article_names_a_provider_the_list_calls_another() -> None:
-    """A service an article names is one Hanbit Remit works with: it must leave the list."""
+    """A service an article names is one Hanbit Remit works with: it must leave the list; but
+    for the articles that decline questions about other companies, which name them to do so."""
+    declining = []
     for articles in published_articles(ARTICLES_DIR).values():
         for article in articles:
-            assert not names_another_provider(lexical_text(article)), article.slug
+            named = names_another_provider(lexical_text(article))
+            if article.declines:
+                declining.append(named)
+            else:
+                assert not named, article.slug
+    assert any(declining)  # the article on other companies names some

@@ -158,11 +158,11 @@ def _choose(
 ) -> tuple[str, str | None]:
     """The decision and, for a hand-over, its reason (see `decide`)."""
     needed = policy.article.get(result.language, 0.0)
-    confident_article = result.answer is not None and result.answer.confidence >= needed
-    # Outweighing an urgent intent takes only the search's own confidence: a stricter bar for
-    # answering must not turn doubtful articles into urgent hand-overs.
-    # An article on what Hanbit Remit does not do disputes no urgency ("my PayPal was hacked").
     answer = result.answer
+    confident_article = answer is not None and answer.confidence >= needed
+    # Outweighing an urgent intent takes only the search's own confidence: a stricter bar for
+    # answering must not turn doubtful articles into urgent hand-overs. An article on what Hanbit
+    # Remit does not do disputes no urgency ("my PayPal was hacked").
     benign = (
         answer is not None
         and understanding.topic not in answer.article.tags

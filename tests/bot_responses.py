@@ -6,7 +6,10 @@ import yaml
 
 from handoff.settings import PROJECT_ROOT
 from knowledge_base.articles import Article
-from knowledge_base.files import ARTICLES_DIR, read_article
+from knowledge_base.files import ARTICLES_DIR, published_articles, read_article
+
+# An expected reply that is an article's short answer: answered ("kb:slug") or declined with it.
+ARTICLE_PREFIXES = ("kb:", "declines:")
 
 
 @cache
@@ -37,18 +40,14 @@ def article_answer(slug: str, language: str) -> str:
 
 def declining_article(text: str, language: str) -> str | None:
     """The slug of the seed article on what Hanbit Remit does not do whose short answer this is."""
-    for path in sorted((ARTICLES_DIR / language).glob("*.md")):
-        _, slug, content = read_article(path)
-        article = Article(**content.model_dump(), slug=slug, language=language)
-        if article.declines and article.short_answer == text:
-            return slug
-    return None
+    articles = published_articles(ARTICLES_DIR)[language]
+    return next((a.slug for a in articles if a.declines and a.short_answer == text), None)
 
 
 def expected_texts(expected: str, language: str) -> set[str]:
-    """What the bot may say: a response's variants, or ("kb:slug", "declines:slug") an article's
-    short answer."""
-    for prefix in ("kb:", "declines:"):
+    """What the bot may say: a response's variants, or (ARTICLE_PREFIXES: "kb:slug",
+    "declines:slug") an article's short answer."""
+    for prefix in ARTICLE_PREFIXES:
         if expected.startswith(prefix):
             return {article_answer(expected.removeprefix(prefix), language)}
     return response_texts(expected, language)

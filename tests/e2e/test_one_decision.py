@@ -18,7 +18,12 @@ from knowledge_base.evaluate import Row, evaluate
 from knowledge_base.search import offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from tests.bot_responses import article_answer, declining_article, response_texts
+from tests.bot_responses import (
+    ARTICLE_PREFIXES,
+    article_answer,
+    declining_article,
+    response_texts,
+)
 from tests.e2e.test_chat import ENGLISH, KOREAN
 from tests.support import AgentClient, WidgetClient, staff_client, ws_url
 
@@ -26,10 +31,9 @@ pytestmark = pytest.mark.e2e
 
 # Product questions (Rasa hands them to the knowledge base): those the chat tests expect an
 # article for (or an article that declines them), and two the knowledge base cannot answer.
-ARTICLES = ("kb:", "declines:")
 QUESTIONS = [
-    *((text, "en") for text, expected in ENGLISH if expected.startswith(ARTICLES)),
-    *((text, "ko") for text, expected in KOREAN if expected.startswith(ARTICLES)),
+    *((text, "en") for text, expected in ENGLISH if expected.startswith(ARTICLE_PREFIXES)),
+    *((text, "ko") for text, expected in KOREAN if expected.startswith(ARTICLE_PREFIXES)),
     ("will the quantum ledger cover my goat's retirement plan", "en"),
     ("양자 원장이 우리 라마 연금도 지원하나요?", "ko"),
 ]

@@ -43,6 +43,9 @@ class Understanding:
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     names_another_provider: bool = False  # ... name another money-transfer or payment service
     asks_for_a_person: bool = False  # ... ask for a person in this chat
+    # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
+    # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").
+    small_talk: bool = True
 
 
 class Policy(BaseModel):
@@ -185,7 +188,9 @@ def _choose(
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
-        case MessageKind.SOCIAL if sure >= policy.social or not confident_article:
+        case MessageKind.SOCIAL if (
+            _settled_as_social(understanding, policy) or not confident_article
+        ):
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if not confident_article:
             return "reply", None
@@ -232,13 +237,18 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     (NLU_DISAGREES)."""
     if understanding.reports_fraud or understanding.lodges_complaint:
         return False
-    sure = understanding.confidence
     match understanding.kind:
         case MessageKind.SOCIAL:
-            return sure >= policy.social
+            return _settled_as_social(understanding, policy)
         case MessageKind.PERSON:
-            return sure >= policy.person
+            return understanding.confidence >= policy.person
     return False
+
+
+def _settled_as_social(understanding: Understanding, policy: Policy) -> bool:
+    """A sure social reading of a message of small talk's size: its reply, whatever article
+    the words find ("thanks, my transfer arrived")."""
+    return understanding.small_talk and understanding.confidence >= policy.social
 
 
 def decide(
@@ -266,7 +276,8 @@ def decide(
       customer's words ask for one (handoff/assistant/person_words.py: "transfer me to someone"
       also reads as a question about a transfer).
     - Out-of-scope and social messages get their intent's reply, unless an article answers
-      confidently and the NLU is not sure: then it is the answer. An out-of-scope message that
+      confidently and the NLU is not sure (or, for a social reading, the message is longer than
+      small talk: `Understanding.small_talk`): then it is the answer. An out-of-scope message that
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
       sure readings that disagree are both shown).
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines

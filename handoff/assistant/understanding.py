@@ -19,15 +19,18 @@ KIND_OF_INTENT = {
 }
 # The tag of the articles about an urgent intent's matter: such an article agrees with it.
 TOPIC_OF_INTENT = {"report_fraud": FRAUD, "complaint": "complaint"}
+# Per language, the most characters of the social intents' examples in the NLU data
+# (nlu_data/<language>/nlu.yml): a longer message read as one of them says more than small talk.
+SMALL_TALK_CHARS = {"en": 36, "ko": 19}
 
 
 def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud, lodge a complaint, name another provider or ask for a person; an intent the
-    hub does not know (or none) is a question, and no confidence counts as sure (an NLU that
-    could not be asked)."""
+    report fraud, lodge a complaint, name another provider or ask for a person, and whether it
+    is of small talk's size; an intent the hub does not know (or none) is a question, and no
+    confidence counts as sure (an NLU that could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
@@ -37,4 +40,12 @@ def understanding_of(
         lodges_complaint=lodges_complaint(text, language),
         names_another_provider=names_another_provider(text),
         asks_for_a_person=asks_for_a_person(text, language),
+        small_talk=is_small_talk_sized(text, language),
     )
+
+
+def is_small_talk_sized(text: str, language: str) -> bool:
+    """Whether the message is no longer than the language's small talk in the NLU data (the
+    longest of any language's for one without NLU data)."""
+    longest = SMALL_TALK_CHARS.get(language, max(SMALL_TALK_CHARS.values()))
+    return len(text.strip()) <= longest

@@ -255,6 +255,14 @@ def test_a_confident_article_for_a_sure_out_of_scope_reading_is_offered_not_dism
     assert decided(0.95, understood(MessageKind.SOCIAL, 0.9)) == ("reply", None)
 
 
+def test_a_message_longer_than_small_talk_is_not_settled_by_a_social_reading() -> None:
+    long = replace(understood(MessageKind.SOCIAL, 1.0), small_talk=False)
+    assert not settled_by_the_nlu(long, POLICY)
+    assert decided(0.95, long) == ("answer", None)
+    assert decided(0.3, long) == ("reply", None)  # no article answers: the social reply
+    assert decided(None, long) == ("reply", None)
+
+
 def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     declining = result(0.9, tags=(OUT_OF_SCOPE_TAG,), others=(0.05,))
     for kind in (MessageKind.QUESTION, MessageKind.OUT_OF_SCOPE):

@@ -1,0 +1,49 @@
+"""What the bot's intents and a message's size mean to the decision."""
+
+import pytest
+import yaml
+
+from handoff.assistant.understanding import (
+    KIND_OF_INTENT,
+    SMALL_TALK_CHARS,
+    is_small_talk_sized,
+    understanding_of,
+)
+from handoff.settings import PROJECT_ROOT
+from knowledge_base.decision import MessageKind
+
+SOCIAL_INTENTS = sorted(i for i, kind in KIND_OF_INTENT.items() if kind is MessageKind.SOCIAL)
+
+
+def nlu_examples(language: str, intents: list[str]) -> list[str]:
+    """The NLU training examples of these intents in a language's data."""
+    data = yaml.safe_load((PROJECT_ROOT / "nlu_data" / language / "nlu.yml").read_text())
+    blocks = [block for block in data["nlu"] if block.get("intent") in intents]
+    lines = [line.strip() for block in blocks for line in block["examples"].splitlines()]
+    return [line[2:].strip() for line in lines if line.startswith("- ")]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_small_talk_the_nlu_learnt_from_is_small_talk_sized(language: str) -> None:
+    examples = nlu_examples(language, SOCIAL_INTENTS)
+    assert len(examples) > 100
+    assert [text for text in examples if not is_small_talk_sized(text, language)] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Hello there! I moved to Canada last month, how do I change my phone number?"),
+        ("ko", "안녕하세요. 이번에 번호를 바꿨는데 앱에서 어떻게 변경하나요?"),
+    ],
+)
+def test_a_greeting_with_a_question_is_not_small_talk(language: str, text: str) -> None:
+    understood = understanding_of("greet", 1.0, text, language)
+    assert understood.kind is MessageKind.SOCIAL and not understood.small_talk
+    assert understanding_of("greet", 1.0, text.split()[0], language).small_talk
+
+
+def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
+    longest = max(SMALL_TALK_CHARS.values())
+    assert is_small_talk_sized("x" * longest, "ja")
+    assert not is_small_talk_sized("x" * (longest + 1), "ja")

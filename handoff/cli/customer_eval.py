@@ -98,7 +98,8 @@ async def ask(ws_url: str, store: ConversationStore, question: Question, number:
         await socket.send(json.dumps({"type": "button", **button, "client_id": uuid.uuid4().hex}))
         await _bot_turn(socket)
         chosen = await outcome_of(store, conversation_id, reply_ms)
-        return replace(chosen, suggested=outcome.suggested, chosen=chosen.kind == "answer")
+        pressed = chosen.kind == "answer"
+        return replace(chosen, suggested=outcome.suggested, chosen=pressed, intent=outcome.intent)
 
 
 async def _bot_turn(socket: websockets.ClientConnection) -> None:

@@ -3,6 +3,7 @@
 import pytest
 from redis.asyncio import Redis
 
+from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.cli.customer_eval import Question, evaluate_e2e
 from handoff.settings import Settings
 
@@ -36,6 +37,10 @@ async def test_each_outcome_is_read_from_the_conversation(
     assert all(o["reply_ms"] > 0 for o in report["outcomes"])
     assert [o["chosen"] for o in report["outcomes"]] == [i == 4 for i in range(len(CASES))]
     assert "wrong-recipient-details" in report["outcomes"][4]["suggested"]
+    # A press's outcome keeps what the NLU made of the question, not of the press (ask_faq).
+    async with http_client(stack_hub.rasa_timeout_seconds) as http:
+        first_reading, _ = await RasaClient(http, stack_hub.rasa_urls).intent_of(CASES[4][0])
+    assert report["outcomes"][4]["intent"] == first_reading != "ask_faq"
     english = report["languages"]["en"]
     assert english["right_answer"] == english["right_after_choosing"] == 33.33
     assert english["handover_reached_person"] == {"fraud": 100.0}

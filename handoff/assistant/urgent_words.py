@@ -21,21 +21,48 @@ _ENGLISH_FRAUD = [
     r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
     r"\bunauthori[sz]ed\s+(transfer|transaction|payment|withdrawal|login|access|charge)",
     # "I've been scammed", "my account got hacked"
-    r"\b(been|got|get|getting|was|were|am)\s+(scammed|hacked|defrauded|phished|conned)\b",
+    r"\b(been|got|get|getting|being|was|were|am)\s+(scammed|hacked|defrauded|phished|conned)\b",
     r"\b(account|phone|email|card)\s+(was|got|has\s+been|is)\s+(hacked|compromised|taken over)\b",
     r"\bhacked\s+(my|our|into)\b",
     r"\bsomeone\s+(else\s+)?(has\s+)?"
     r"(got into|broke into|logged|accessed|used|changed|took|sent|stole|hacked)\b",
+    r"\bsomeone\s+(else\s+)?(is|was|has\s+been)\s+(using|logged\s+in|logging\s+in|in)\s+(to\s+)?my\b",
+    r"\b(without|w/o)\s+(my\s+|our\s+|any\s+)?(permission|consent|knowledge|authori[sz]ation)\b",
+    r"\bwithout\s+asking\s+(me|us)\b",
+    r"\b(recipient|payee)\s+(that\s+)?(i|we)\s+(do\s*n[o']?t|dont)\s+know\s+"
+    r"(was|were|has\s+been|got)\s+added",
     # someone posing as the company, the police or a bank
-    r"\b(said|claimed|pretended|pretending)\s+(he|she|they)?\s*(was|were|is|are|to be)\s+from\b",
-    r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account)\b",
-    r"\b(phone|card|id|passport|wallet)\s+(was|got|has\s+been)\s+stolen\b",
+    r"\b(said|claimed|claiming|pretended|pretending)\s+(he|she|they)?\s*(was|were|is|are|to be)\s+"
+    r"from\b",
+    r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account|details|savings)\b",
+    r"\bpretending\s+to\s+be\s+me\b",
+    # a code or a password given away: "I gave my verification code to a caller"
+    r"\b(gave|told|shared)\b.{0,30}\b((verification|one.?time|security|sms|login|6.?digit)\s+"
+    r"code|otp|pin|password)\b",
+    r"\b(phone|card|id|passport|wallet|account|identity|details)\s+(was|were|got|has\s+been)\s+"
+    r"stolen\b",
     r"\bidentity\s+theft\b",
     # a scam told as something that happened: "it was a scam", "I fell for it", "a victim of"
     r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
     r"(scam|scammers?|fraud|fraudsters?)\b",
     r"\bfell\s+for\b.{0,30}\b(scam|trick|fraud|lie)",
-    r"\blost\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
+    r"\b(lost|sent|paid|transferred)\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
+    r"\btricked\s+(me\s+|us\s+)?into\b",
+    r"\bturned\s+out\s+(to\s+be\s+)?(fake|bogus|a\s+lie)\b",
+    r"\b(sent|paid|gave|transferred)\b.{0,40}\bto\s+an?\s+(fake|bogus|phony)\b",
+    r"\bfraudulent\s+(transfer|transaction|payment|charge|login|withdrawal)",
+    r"\b(fake|bogus|phony)\b.{0,40}\b(took|stole|used)\s+(my|our)\b",
+    r"\b(scammer|fraudster|hacker|thief)s?\s+(took|stole|used|(has|have|had|got)\s+(my|our))\b",
+    r"\b(moved|sent|transferred|paid)\b.{0,30}\bsafe\s+account",
+    r"\bsafe\s+account\b.{0,20}\b(i|we)\s+(did|sent|moved|transferred|paid)\b",
+    r"\binstalled\b.{0,40}\b(screen.?shar\w*|remote.?(access|control|desktop)|anydesk|teamviewer)",
+    r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
+    # paid, then the other side vanished: "paid a seller and now they've blocked me"
+    r"\b(paid|sent|transferred|gave)\b.{0,80}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
+    r"guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
+    r"blocked\s+me|stopped\s+(answering|replying|responding))",
+    r"\b(paid|sent|transferred|gave)\b.{0,80}\b(his|her|their)\s+(number|phone|profile)\s+"
+    r"(is|was|got|has\s+been)\s+(disconnected|deleted|gone)",
     r"\bvictim\s+of\s+(an?\s+)?(\w+\s+)?(scam|fraud|theft|phishing)",
     # someone posing as family or a friend: "a man pretending to be my son"
     r"\b(pretend(ed|ing)|claim(ed|ing)|pos(ed|ing))\s+(to\s+be|as)\s+(my|our)\b",
@@ -50,19 +77,48 @@ _KIN = (
 _KOREAN_FRAUD = [
     # "제가 안 한 송금", "보낸 적 없는 이체"
     r"(안\s*한|하지\s*않은|한\s*적\s*(이\s*)?없는)\s*(송금|이체|거래|결제|출금|로그인)",
-    r"(보낸|송금한|이체한|결제한|출금한|로그인한)\s*적\s*(이\s*)?없",
+    r"(보낸|송금한|이체한|결제한|출금한|로그인한|바꾼|변경한|요청한|신청한)\s*적\s*(이\s*)?없",
+    r"요청\s*(도|을|를)?\s*안\s*했는데",
+    r"(무단|부정)\s*(이체|송금|결제|출금|접속|로그인|사용)",
+    r"안\s*보낸\s*(송금|이체|돈|거래)",
+    r"(제가|내가)\s*(보낸|한|바꾼|송금한|로그인한)\s*(거|것|게)\s*(아니|아님|아닌)",
+    r"저도\s*모르게",
+    r"(허락|동의)\s*(도\s*)?없이",
     r"(바꾸|변경하|보내|송금하|이체하|로그인하)지\s*(도\s*)?않았는데",
     r"(나|내가|제가)\s*(한\s*(거|것|게)\s*)?(아님|아닌데|아니에요|아닙니다)",
-    r"모르는\s*(기기|로그인|출금|결제)",
-    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번)",
+    r"모르는\s*(기기|로그인|출금|결제|송금|거래|이체|수취인)",
+    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인)",
+    r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
+    r"(누가|누군가)\s*.{0,10}(제|내)\s*(계정|명의)\S{0,2}\s*(로그인|접속|들어)",
+    r"(누가|누군가)\s*(제\s*\S+\s*)?(송금|이체|결제|로그인)\s*했(어요|어|습니다|음|네요)",
+    r"훔쳐\s*(갔|간|감)",
+    r"(도용|탈취)\s*(당|됐|된|되었)",
+    r"(계정|카드|정보|비번|비밀번호|아이디|폰)\S{0,2}\s*털(렸|린|림|려)",
     # "사기당했어요", "보이스피싱 당한 것 같아요", "해킹당했"
-    r"(사기|보이스\s*피싱|피싱|스미싱|해킹)\s*(를|을)?\s*(당했|당한|당하|당함|맞았|맞은)",
+    r"(사기|보이스\s*피싱|피싱|스미싱|해킹|스캠)\s*(를|을)?\s*(당했|당한|당하|당함|당해|맞았|맞은)",
+    r"사기꾼.{0,20}(송금|보냈|보낸|입금|가져|썼|사용)",
+    r"사기\S{0,2}\s*(로|에)\s*.{0,10}(송금|보냈|돈)",
+    r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니)\s*.{0,10}사기",
+    r"(사기|피싱|스캠)\s*피해\s*(자|를|를\s*입|입었)",
+    # a code given away: "인증번호 불러줬어요"
+    r"(인증\s*번호|일회용\s*(코드|번호)|보안\s*코드|OTP|비밀번호|비번)\S{0,2}\s*(를|을)?\s*"
+    r"(알려\s*줬|불러\s*줬|말해\s*줬|넘겨\s*줬|알려\s*드렸|불러\s*드렸)",
+    # paid, then the other side vanished: "돈 보냈는데 판매자가 잠수탔어요"
+    r"잠수\s*(탔|탐|타\s*버)",
+    r"연락\s*(이\s*)?두절",
+    r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
+    r"가짜\S{0,3}\s*(였|이었)",
+    r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
+    r"안전\s*계좌.{0,20}(보냈|옮겼|송금했|이체했)",
+    r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
+    r"저절로\s*(송금|이체|돈이)",
     r"해킹(된|됐|되었|돼|한)",
     r"(보이스\s*피싱|스미싱|피싱)\s*(같|인\s*것\s*같|인가|이에요|입니다)",
     r"사칭",
     # "직원이라고 해서 …": someone posing as the company, the police or a bank
-    r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원)\S{0,3}\s*(이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)",
-    r"(명의|계정|카드|신분증)\s*도용",
+    r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원)\S{0,3}\s*"
+    r"((이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)|(이라|라)\s*(면서|며))",
+    r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
     r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
     r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",
     # a scam told as something that happened: "사기였어요", "속아서 보냈어요"

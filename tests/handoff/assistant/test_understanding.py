@@ -1,7 +1,6 @@
 """What the bot's intents and a message's size mean to the decision."""
 
 import pytest
-import yaml
 
 from handoff.assistant.understanding import (
     KIND_OF_INTENT,
@@ -9,18 +8,10 @@ from handoff.assistant.understanding import (
     is_small_talk_sized,
     understanding_of,
 )
-from handoff.settings import PROJECT_ROOT
 from knowledge_base.decision import MessageKind
+from tests.support import nlu_examples
 
 SOCIAL_INTENTS = sorted(i for i, kind in KIND_OF_INTENT.items() if kind is MessageKind.SOCIAL)
-
-
-def nlu_examples(language: str, intents: list[str]) -> list[str]:
-    """The NLU training examples of these intents in a language's data."""
-    data = yaml.safe_load((PROJECT_ROOT / "nlu_data" / language / "nlu.yml").read_text())
-    blocks = [block for block in data["nlu"] if block.get("intent") in intents]
-    lines = [line.strip() for block in blocks for line in block["examples"].splitlines()]
-    return [line[2:].strip() for line in lines if line.startswith("- ")]
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

@@ -5,6 +5,9 @@ import pytest
 
 from handoff.assistant.understanding import understanding_of
 from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
+from knowledge_base.articles import OUT_OF_SCOPE_TAG
+from knowledge_base.files import ARTICLES_DIR, published_articles
+from tests.support import nlu_examples
 
 REPORTS = [
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
@@ -30,6 +33,16 @@ REPORTS = [
     ("ko", "투자 수익 준다는 말에 속아서 세 번이나 송금했네요"),
     ("ko", "조카라고 문자가 와서 급하다길래 보냈어요"),
     ("ko", "전화한 사람이 동생이 아니었어요 돈은 벌써 보냈고요"),
+    ("en", "I paid a landlord's deposit through your app and now his number is disconnected"),
+    ("en", "someone is using my account, there are logins from Brazil"),
+    ("en", "my card was charged without my permission on your app"),
+    ("en", "I gave the caller my one-time code before I realised"),
+    ("en", "they tricked me into sending my savings abroad"),
+    ("ko", "알바 보증금 보냈는데 담당자가 잠수탔어요"),
+    ("ko", "누가 몰래 제 계정 비밀번호를 바꿨어요"),
+    ("ko", "인증번호를 불러줬더니 송금이 나갔어요"),
+    ("ko", "제 계정이 털린 것 같아요"),
+    ("ko", "무단 결제가 세 건 있어요"),
 ]
 
 NOT_REPORTS = [
@@ -47,6 +60,22 @@ NOT_REPORTS = [
     ("en", "what do scammers pretend to be, so I know?"),
     ("ko", "이 문자 사기인가요?"),
     ("ko", "가족이라고 하면 신분증 없이 받을 수 있어요?"),
+    ("en", "the money left my account but my mom hasn't received it"),
+    ("en", "can I give my code to my son so he can log in for me?"),
+    ("en", "I sent money to the wrong account, can I get it back?"),
+    ("ko", "돈은 빠져나갔는데 아직 도착을 안 했어요"),
+    ("ko", "인증번호를 알려 달라는 문자가 왔는데 진짜예요?"),
+    ("ko", "모르는 사람한테 잘못 보냈어요"),
+    ("en", "I shared my referral code with friends but got nothing"),
+    ("en", "I clicked the reset link and entered my new password but it says invalid"),
+    ("en", "I sent money to my brother and now the app stopped responding"),
+    ("en", "the money is missing, my mom still hasn't got it"),
+    ("ko", "메일 링크 눌러서 새 비밀번호 입력했는데 안 돼요"),
+    ("ko", "엄마가 보내라고 해서 보냈는데 아직 안 갔어요"),
+    ("ko", "매달 자동으로 송금되게 할 수 있어요?"),
+    ("ko", "결제하려는데 카드가 차단당했어요"),
+    ("ko", "누가 송금했는지 확인할 수 있나요?"),
+    ("ko", "수수료로 완전 털렸네요"),
 ]
 
 COMPLAINTS = [
@@ -112,3 +141,32 @@ def test_the_decision_reads_the_words_beside_the_intent() -> None:
     assert not understanding_of("out_of_scope", 1.0, "날씨 알려줘", "ko").reports_fraud
     assert understanding_of("ask_faq", 1.0, "I want to complain", "en").lodges_complaint
     assert not understanding_of("ask_faq", 1.0, "I want to send money", "en").lodges_complaint
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_most_fraud_reports_of_the_nlu_data_tell_an_event_the_words_find(language: str) -> None:
+    """The rest name only a topic ("scam", "report fraud") or a contact that may be a question
+    ("someone called saying they're from hanbit remit"): the NLU and the articles weigh those."""
+    reports = nlu_examples(language, ["report_fraud"])
+    found = [text for text in reports if reports_fraud(text, language)]
+    assert len(found) >= 0.75 * len(reports), [t for t in reports if t not in found]
+
+
+# An article's question that tells of a change the customer did not make: a person looks too.
+TAKE_OVER_SIGNS = {"got an email saying my phone number changed but I didn't do it"}
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_no_question_about_the_service_reads_as_a_fraud_report(language: str) -> None:
+    """The question variants of every article but those on fraud and on what Hanbit Remit does
+    not do (another company's account taken over is still someone's fraud)."""
+    articles = published_articles(ARTICLES_DIR)[language]
+    questions = [
+        question
+        for article in articles
+        if not {"fraud", OUT_OF_SCOPE_TAG} & set(article.tags)
+        for question in article.questions
+    ]
+    assert len(questions) > 1000
+    read = {question for question in questions if reports_fraud(question, language)}
+    assert read <= TAKE_OVER_SIGNS

@@ -1,5 +1,6 @@
-"""Knowledge gaps: the questions the bot could not answer, or whose answer did not help, grouped
-by meaning per language, so that content staff see which articles to write next.
+"""Knowledge gaps: the questions the bot could not answer, whose answer did not help, or that it
+declined, grouped by meaning per language, so that content staff see which articles to write
+next (and which questions an article on what Hanbit Remit does not do caught wrongly).
 
 Questions are vectors (knowledge_base/gap_vectors.py) grouped by agglomerative clustering
 (scikit-learn, average linkage) under a cosine distance threshold per language, chosen on
@@ -26,8 +27,8 @@ _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 @dataclass(frozen=True)
 class Asked:
-    """One time a question went unanswered ("unanswered") or was answered unhelpfully
-    ("not_helpful"), and when (epoch seconds)."""
+    """One time a question went unanswered ("unanswered"), was answered unhelpfully
+    ("not_helpful") or declined ("declined"), and when (epoch seconds)."""
 
     question: str
     kind: str
@@ -41,6 +42,7 @@ class Tally:
     question: str
     count: int = 0
     not_helpful: int = 0
+    declined: int = 0
     this_week: int = 0
     last_week: int = 0
     last_seen: float = 0.0
@@ -60,6 +62,7 @@ class GapGroup(BaseModel):
     language: str
     count: int
     not_helpful: int
+    declined: int
     this_week: int
     last_week: int
     last_seen: float
@@ -79,6 +82,7 @@ def tally(asked: list[Asked], now: float) -> list[Tally]:
         found.question = one.question
         found.count += 1
         found.not_helpful += one.kind == "not_helpful"
+        found.declined += one.kind == "declined"
         found.this_week += now - one.at <= WEEK_SECONDS
         found.last_week += WEEK_SECONDS < now - one.at <= 2 * WEEK_SECONDS
         found.last_seen = max(found.last_seen, one.at)
@@ -123,6 +127,7 @@ def _group(members: list[Tally], vectors: np.ndarray, language: str) -> GapGroup
         language=language,
         count=sum(m.count for m in members),
         not_helpful=sum(m.not_helpful for m in members),
+        declined=sum(m.declined for m in members),
         this_week=sum(m.this_week for m in members),
         last_week=sum(m.last_week for m in members),
         last_seen=max(m.last_seen for m in members),

@@ -1,4 +1,5 @@
-"""Every time a question went unanswered or its answer did not help, kept for the gap loop
+"""Every time a question went unanswered, its answer did not help or the bot declined it (an
+article on what Hanbit Remit does not do answered it), kept for the gap loop
 (knowledge_base/gaps.py) in a capped Redis stream per language; the stream ids say when."""
 
 import time
@@ -14,6 +15,7 @@ WINDOW_QUESTIONS = 2_000  # and at most this many askings, the latest, so a page
 MAX_CHARS = 300
 UNANSWERED = "unanswered"
 NOT_HELPFUL = "not_helpful"
+DECLINED = "declined"  # wrongly, when the question was in scope: editors see which
 
 
 class GapLog:
@@ -24,7 +26,8 @@ class GapLog:
         self._kept = kept
 
     async def record(self, question: str, language: str, kind: str) -> None:
-        """Note one asking of a question the bot could not answer (or not helpfully)."""
+        """Note one asking of a question the bot could not answer (or not helpfully, or
+        declined)."""
         text = " ".join(question.split())[:MAX_CHARS]
         if text:
             fields = {"question": text, "kind": kind}

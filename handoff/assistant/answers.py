@@ -19,7 +19,7 @@ from knowledge_base.decision import (
     decide,
     settled_by_the_nlu,
 )
-from knowledge_base.gap_log import UNANSWERED, GapLog
+from knowledge_base.gap_log import DECLINED, UNANSWERED, GapLog
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.search import SearchResult
 from knowledge_base.unanswered import UnansweredQuestions
@@ -68,11 +68,11 @@ class KnowledgeAnswers:
         article: str | None = None,
     ) -> Decision:
         """The bot's decision in a conversation. Its misses in a row are counted in the
-        conversation's header (anything else ends the run); the questions it could not answer are
-        kept for the editors, phone numbers and emails masked too. The knowledge base is not
-        searched when the NLU alone settles the decision (a sure request for a person): the
-        decision then lists no articles. An article the customer chose among those
-        offered (`article`, its slug) is the answer while it is published."""
+        conversation's header (anything else ends the run); the questions it could not answer, and
+        those it declined, are kept for the editors, phone numbers and emails masked too. The
+        knowledge base is not searched when the NLU alone settles the decision (a sure request
+        for a person): the decision then lists no articles. An article the customer chose among
+        those offered (`article`, its slug) is the answer while it is published."""
         if article is not None:
             return await self._chosen(conversation_id, language, article)
         understanding = understanding_of(intent, confidence, question, language)
@@ -84,6 +84,8 @@ class KnowledgeAnswers:
             result, policy, decision = await self._read(question, language, understanding)
         missed = is_miss(decision)
         in_a_row = await self._conversations.count_misses(conversation_id, missed)
+        if decision.decision == "decline":
+            await self._gap_log.record(redact_all(question), language, DECLINED)
         if not missed:
             return decision
         masked = redact_all(question)

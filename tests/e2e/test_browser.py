@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 
 from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
-from knowledge_base.gap_log import UNANSWERED, GapLog
+from knowledge_base.gap_log import DECLINED, UNANSWERED, GapLog
 from tests.bot_responses import response_texts
 from tests.e2e.pages import log_in, messages, send
 
@@ -193,12 +193,15 @@ async def test_an_editor_turns_a_knowledge_gap_into_an_article_the_bot_answers_w
     client = Redis.from_url(redis_url, decode_responses=True)
     for question in questions:
         await GapLog(client).record(question, "en", UNANSWERED)
+    await GapLog(client).record(questions[0], "en", DECLINED)
     await client.aclose()
     editor = await editor_page(browser, stack_hub, redis_url)
     await editor.get_by_test_id("kb-gaps").locator("summary").click()
     group = editor.get_by_test_id("kb-gap").filter(has_text=questions[0])
     for question in questions:
         await expect(group).to_contain_text(question)  # one group, text shown as typed
+    await expect(group).to_contain_text("asked 4 times")
+    await expect(group).to_contain_text("1 declined as not something we do")
 
     await group.get_by_role("button", name="Start a draft").click()
     await expect(group.get_by_test_id("kb-gap-result")).to_contain_text("started with 3 questions")

@@ -236,6 +236,15 @@ async def test_an_answer_that_did_not_help_goes_to_a_person(
     await until_logged_as_a_gap(redis, question, "not_helpful")
 
 
+async def test_a_declined_question_is_shown_to_the_editors(
+    widget: WidgetClient, redis: Redis
+) -> None:
+    await widget.connect(language="en")
+    question = "can you recommend a good pizza recipe"
+    await assert_bot_says(widget, question, "declines:about-this-assistant", "en")
+    await until_logged_as_a_gap(redis, question, "declined")
+
+
 async def test_late_in_a_long_conversation_the_bot_still_reads_the_turn_before(
     widget: WidgetClient, redis: Redis
 ) -> None:

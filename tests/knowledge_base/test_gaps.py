@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 from knowledge_base import keys
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_groups import WEEK_SECONDS, Asked, GapGroup, groups, tally
-from knowledge_base.gap_log import NOT_HELPFUL, UNANSWERED, GapLog
+from knowledge_base.gap_log import DECLINED, NOT_HELPFUL, UNANSWERED, GapLog
 from knowledge_base.gaps import KnowledgeGaps, QuestionVectors
 from knowledge_base.text import Tokenizer
 
@@ -62,11 +62,13 @@ async def test_duplicates_collapse_into_one_question_with_their_count(
     same = ["Can I buy bitcoin?", "can i buy  bitcoin", "Can I buy Bitcoin??"]
     await record(redis, "en", same)  # the same text but for case and marks
     await GapLog(redis).record("Can I buy bitcoins?", "en", NOT_HELPFUL)  # a near-duplicate
+    await GapLog(redis).record("can I buy bitcoin", "en", DECLINED)
     await record(redis, "en", ["Do you offer insurance for my dog?"])
     [crypto, dog] = (await gaps.report("en")).groups
-    assert (crypto.count, crypto.not_helpful, len(crypto.questions)) == (4, 1, 1)
-    assert crypto.questions[0].count == 4
-    assert crypto.questions[0].question == "Can I buy Bitcoin??"  # the latest wording
+    assert (crypto.count, crypto.not_helpful, crypto.declined) == (5, 1, 1)
+    assert len(crypto.questions) == 1 and dog.declined == 0
+    assert crypto.questions[0].count == 5
+    assert crypto.questions[0].question == "can I buy bitcoin"  # the latest wording
     assert [q.question for q in dog.questions] == ["Do you offer insurance for my dog?"]
 
 

@@ -50,6 +50,7 @@ function groupItem(group) {
       ` asked ${plural(group.count, "time")}`,
       ` · this week ${group.this_week}, the week before ${group.last_week}`,
       group.not_helpful ? ` · ${group.not_helpful} answered unhelpfully` : null,
+      group.declined ? ` · ${group.declined} declined as not something we do` : null,
       [" · last ", timeAgo(group.last_seen)],
     ),
     h(

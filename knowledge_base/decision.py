@@ -46,6 +46,7 @@ class Understanding:
     # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
     # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").
     small_talk: bool = True
+    asks: bool = False  # the message asks something (it has a question mark)
 
 
 class Policy(BaseModel):
@@ -97,7 +98,9 @@ FRAUD = "fraud"
 # The NLU is sure of fraud and no article on another matter disputes it, but the customer's words
 # tell of no event: a question about fraud (or about crypto, or nothing Hanbit Remit does) reads
 # so as often as a report, and the article on fraud finds it too, so that is one sign, not two.
-# A person, ahead of the normal queue, not urgently.
+# A person, ahead of the normal queue, not urgently; but a question ("someone called saying
+# they're from you and asked for my code, is that real?") that the article on fraud answers
+# confidently is answered by it.
 FRAUD_TOPIC = "fraud_topic"
 # A confident article that the articles' own question variants read otherwise
 # (knowledge_base/variants.py): offered with the others, not answered.
@@ -175,6 +178,8 @@ def _choose(
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
         if understanding.topic == FRAUD and not understanding.reports_fraud:
+            if understanding.asks and confident_article and FRAUD in answer.article.tags:
+                return "answer", None
             return "escalate", FRAUD_TOPIC
         return "escalate", understanding.intent
     if understanding.reports_fraud:
@@ -265,7 +270,8 @@ def decide(
     - Fraud or a complaint jumps the queue when the NLU is sure of it and the knowledge base has
       no confident answer on another matter (an article tagged with the intent's topic agrees).
       Fraud jumps the whole queue only beside the customer's words of an event: without
-      them, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC). When an
+      them, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC), or, for a
+      question the article on fraud answers confidently, that article. When an
       article on another matter disputes it, a surer NLU (`disputed`) still sends the message
       to a person, at normal priority (DISPUTED); a weaker sign of either reaches a person at
       normal priority unless an article answers.

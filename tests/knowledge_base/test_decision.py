@@ -176,6 +176,21 @@ def test_a_sure_reading_of_fraud_jumps_the_whole_queue_only_beside_words_of_an_e
     assert Escalation.because(FRAUD_TOPIC).priority is Priority.HIGH
 
 
+def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() -> None:
+    # "someone called saying they're from you and asked for my code, is that real?"
+    asked = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD, asks=True)
+    on_fraud = result(0.9, tags=("security", FRAUD))
+    assert decide(on_fraud, asked, policy=POLICY).decision == "answer"
+    # Not when the words tell of an event, the article on fraud is unsure, or none answers.
+    reported = replace(asked, reports_fraud=True)
+    assert decide(on_fraud, reported, policy=POLICY).reason == "report_fraud"
+    for found in (result(0.4, tags=("security", FRAUD)), result(0.2), result(None)):
+        assert decide(found, asked, policy=POLICY).reason == FRAUD_TOPIC
+    # A complaint asked as a question still jumps the queue.
+    complaint = Understanding("complaint", 0.95, MessageKind.URGENT, topic="complaint", asks=True)
+    assert decide(result(0.9, tags=("complaint",)), complaint, policy=POLICY).reason == "complaint"
+
+
 @pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
 def test_a_surer_nlu_that_a_confident_article_disputes_reaches_a_person_at_normal_priority(
     intent: str,

@@ -38,3 +38,15 @@ def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
     longest = max(SMALL_TALK_CHARS.values())
     assert is_small_talk_sized("x" * longest, "ja")
     assert not is_small_talk_sized("x" * (longest + 1), "ja")
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("someone called saying they're from you, is that real?", True),
+        ("이거 피싱이지\uff1f", True),  # the full-width mark of Korean keyboards
+        ("someone took money from my account", False),
+    ],
+)
+def test_a_message_asks_something_when_it_has_a_question_mark(text: str, asks: bool) -> None:
+    assert understanding_of("report_fraud", 1.0, text, "en").asks is asks

@@ -144,6 +144,26 @@ _ENGLISH_COMPLAINTS = [
     r"\b(i|we)\s+(demand|insist)\b",
     r"\b(want|demand|deserve|expect)\s+(some\s+|full\s+|a\s+)?compensation\b",
     r"\bunacceptable\b",
+    r"\b(formal|official)\s+apology\b",
+    r"\b(want|expect|demand)\s+(it|this|that)\s+made\s+right\b",
+    r"\b(want|need)\s+(it|this|that|them)\s+investigated\b",
+    r"\bsomeone\s+to\s+take\s+responsibility\b",
+    # a complaint taken further, or one already made and not answered
+    r"\bescalate\s+(a|my|this)\s+complaint\b",
+    r"\b(formally|officially)\s+complain\b",
+    r"\breport\s+(you|your\s+company|hanbit(\s+remit)?)\s+to\s+(the\s+)?(\w+\s+)?"
+    r"(regulator|ombudsman|authorities|authority)\b",
+    r"\b(want|need)\s+(this|my)\s+complaint\s+(recorded|logged|handled|investigated)",
+    r"\bmy\s+complaint\b.{0,40}\b(ignored|no\s+(answer|reply|response)|not\s+(answered|handled))",
+    r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
+    r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
+    r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
+    # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
+    r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,30}\b(rude|condescending)\b",
+    r"\b(hung|hang)\s+up\s+on\s+(me|us)\b",
+    r"\blied\s+to\s+(me|us)\b",
+    r"\b(i'?m|i\s+am|we'?re|we\s+are)\s+(so\s+|really\s+|very\s+|extremely\s+)?"
+    r"(furious|disgusted|fed\s+up|dissatisfied)\b",
 ]
 
 _KOREAN_COMPLAINTS = [
@@ -153,6 +173,27 @@ _KOREAN_COMPLAINTS = [
     # a demand: "당장 환불하세요", "보상해 주세요"
     r"(당장|즉시|얼른)\s*(환불|처리|해결|돌려)",
     r"(보상|배상)\s*(해|하|받)",
+    r"보상.{0,10}안\s*해\s*주",
+    r"항의\s*(하려고|하려구|할려고)",
+    r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
+    r"민원으로\s*(기록|접수|처리)",
+    r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라)",
+    r"(사과|사과를)\s*(하세요|하십시오|받고\s*싶|원합니다)",
+    r"공식\s*사과",
+    r"조사해\s*(주세요|주십시오)",
+    # a complaint already made and not answered: "불만 접수했는데 아직도 답이 없네요"
+    r"(불만|민원|컴플레인)\S{0,3}\s*.{0,15}(답이\s*없|답장이\s*없|연락이\s*없|무시|처리\s*안)",
+    r"(윗선|상급자)\S{0,2}\s*(에|에게|한테)?\s*(올려|보고)",
+    # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"
+    r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",
+    r"무례(했|하게|한)",
+    r"불친절(했|해서|하게|하더)",
+    r"전화를?\s*(그냥\s*)?끊어\s*버렸",
+    r"거짓말(했|을\s*했|하셨)",
+    r"(용납|납득)\s*(이\s*)?(안|못|불가)",
+    r"말이\s*(됩니까|안\s*(돼|되|됨))",
+    r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
+    r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
 ]
 
 

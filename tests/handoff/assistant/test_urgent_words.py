@@ -92,6 +92,14 @@ COMPLAINTS = [
     ("en", "Losing my money for a week is unacceptable"),
     ("ko", "이틀째 묶인 돈 당장 돌려주세요"),
     ("ko", "환율 차이만큼 보상해 주세요"),
+    ("en", "the lady on the phone was rude and then hung up on me"),
+    ("en", "I'll report you to the financial ombudsman if this isn't fixed"),
+    ("en", "my complaint from March still has no answer"),
+    ("en", "I'm furious, three days and the money is still stuck"),
+    ("ko", "상담원이 너무 불친절했어요"),
+    ("ko", "두 번이나 결제됐는데 이게 말이 됩니까"),
+    ("ko", "지난달에 넣은 민원에 아직도 답이 없어요"),
+    ("ko", "책임자한테 공식 사과 받고 싶습니다"),
 ]
 
 NOT_COMPLAINTS = [
@@ -104,6 +112,12 @@ NOT_COMPLAINTS = [
     ("ko", "항의 메일은 어디로 보내요?"),
     ("en", "do I get compensated if a transfer is late?"),
     ("ko", "환불은 언제 처리되나요?"),
+    ("en", "how long does a complaint take to be answered?"),
+    ("en", "is it rude to ask my recipient for their ID number?"),
+    ("en", "My transfer failed. I want my money back, how long will that take?"),
+    ("ko", "불만 접수하면 답변까지 얼마나 걸려요?"),
+    ("ko", "통화 중에 전화가 끊겼어요 다시 걸어도 되나요?"),
+    ("ko", "그게 무슨 말이에요?"),
 ]
 
 
@@ -152,21 +166,38 @@ def test_most_fraud_reports_of_the_nlu_data_tell_an_event_the_words_find(languag
     assert len(found) >= 0.75 * len(reports), [t for t in reports if t not in found]
 
 
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_half_the_complaints_of_the_nlu_data_are_lodged_in_words_the_reader_finds(
+    language: str,
+) -> None:
+    """The rest are displeasure alone ("worst app ever") or questions about complaining."""
+    complaints = nlu_examples(language, ["complaint"])
+    found = [text for text in complaints if lodges_complaint(text, language)]
+    assert len(found) >= 0.5 * len(complaints), [t for t in complaints if t not in found]
+
+
+def article_questions(language: str, leaving_out: set[str]) -> list[str]:
+    """The question variants of a language's seed articles but those with any of these tags."""
+    articles = published_articles(ARTICLES_DIR)[language]
+    return [q for a in articles if not leaving_out & set(a.tags) for q in a.questions]
+
+
 # An article's question that tells of a change the customer did not make: a person looks too.
 TAKE_OVER_SIGNS = {"got an email saying my phone number changed but I didn't do it"}
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
 def test_no_question_about_the_service_reads_as_a_fraud_report(language: str) -> None:
-    """The question variants of every article but those on fraud and on what Hanbit Remit does
-    not do (another company's account taken over is still someone's fraud)."""
-    articles = published_articles(ARTICLES_DIR)[language]
-    questions = [
-        question
-        for article in articles
-        if not {"fraud", OUT_OF_SCOPE_TAG} & set(article.tags)
-        for question in article.questions
-    ]
+    """Every article's but those on fraud and on what Hanbit Remit does not do (another
+    company's account taken over is still someone's fraud)."""
+    questions = article_questions(language, leaving_out={"fraud", OUT_OF_SCOPE_TAG})
     assert len(questions) > 1000
     read = {question for question in questions if reports_fraud(question, language)}
     assert read <= TAKE_OVER_SIGNS
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_no_question_of_the_articles_lodges_a_complaint(language: str) -> None:
+    """Not even the article on contacting support's ("how do I make a complaint")."""
+    questions = article_questions(language, leaving_out=set())
+    assert [q for q in questions if lodges_complaint(q, language)] == []

@@ -97,16 +97,24 @@ class FitReport:
     variants_weight: float = 0.0  # of the variant reader's scores in the fused score
 
 
-def out_of_scope_examples(language: str) -> list[str]:
-    """The Rasa NLU examples of the out_of_scope intent: questions no article should answer."""
+def nlu_examples(language: str, intents: list[str]) -> list[str]:
+    """The Rasa NLU examples of these intents in a language's data (none without its data)."""
     path = NLU_DATA / language / "nlu.yml"
     if not path.exists():
         return []
-    for block in yaml.safe_load(path.read_text()).get("nlu", []):
-        if block.get("intent") == "out_of_scope":
-            lines = block["examples"].splitlines()
-            return [line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")]
-    return []
+    blocks = yaml.safe_load(path.read_text()).get("nlu", [])
+    lines = [
+        line.strip()
+        for block in blocks
+        if block.get("intent") in intents
+        for line in block["examples"].splitlines()
+    ]
+    return [line[2:].strip() for line in lines if line.startswith("- ")]
+
+
+def out_of_scope_examples(language: str) -> list[str]:
+    """The Rasa NLU examples of the out_of_scope intent: questions no article should answer."""
+    return nlu_examples(language, ["out_of_scope"])
 
 
 def without_fold(articles: list[Article], fold: int) -> tuple[list[Article], list[Asked]]:

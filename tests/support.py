@@ -15,7 +15,6 @@ import httpx
 import numpy as np
 import uvicorn
 import websockets
-import yaml
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
@@ -34,7 +33,7 @@ from handoff.conversations.store import ConversationStore
 from handoff.customers.identity import IdentityVerifier
 from handoff.queue.agent_queue import AgentQueue
 from handoff.queue.escalations import PendingEscalations
-from handoff.settings import PROJECT_ROOT, Settings
+from handoff.settings import Settings
 from handoff.staff.users import Role, UserStore
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
@@ -426,11 +425,3 @@ async def round_trips_of(step: Awaitable[T]) -> tuple[T, int]:
     before = CountingConnection.sent
     result = await step
     return result, CountingConnection.sent - before
-
-
-def nlu_examples(language: str, intents: list[str]) -> list[str]:
-    """The NLU training examples of these intents in a language's data (nlu_data/)."""
-    data = yaml.safe_load((PROJECT_ROOT / "nlu_data" / language / "nlu.yml").read_text())
-    blocks = [block for block in data["nlu"] if block.get("intent") in intents]
-    lines = [line.strip() for block in blocks for line in block["examples"].splitlines()]
-    return [line[2:].strip() for line in lines if line.startswith("- ")]

@@ -8,8 +8,8 @@ from handoff.assistant.understanding import (
     is_small_talk_sized,
     understanding_of,
 )
+from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.decision import MessageKind
-from tests.support import nlu_examples
 
 SOCIAL_INTENTS = sorted(i for i, kind in KIND_OF_INTENT.items() if kind is MessageKind.SOCIAL)
 

@@ -6,8 +6,8 @@ import pytest
 from handoff.assistant.understanding import understanding_of
 from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 from knowledge_base.articles import OUT_OF_SCOPE_TAG
+from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
-from tests.support import nlu_examples
 
 REPORTS = [
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),

@@ -81,7 +81,7 @@ _KOREAN_FRAUD = [
     r"요청\s*(도|을|를)?\s*안\s*했는데",
     r"(무단|부정)\s*(이체|송금|결제|출금|접속|로그인|사용)",
     r"안\s*보낸\s*(송금|이체|돈|거래)",
-    r"(제가|내가)\s*(보낸|한|바꾼|송금한|로그인한)\s*(거|것|게)\s*(아니|아님|아닌)",
+    r"(제가|내가)\s*(보낸|한|바꾼|송금한|로그인한)\s*(거|것|게)\s*(이|가)?\s*(아니|아님|아닌|아닙)",
     r"저도\s*모르게",
     r"(허락|동의)\s*(도\s*)?없이",
     r"(바꾸|변경하|보내|송금하|이체하|로그인하)지\s*(도\s*)?않았는데",
@@ -164,6 +164,10 @@ _ENGLISH_COMPLAINTS = [
     r"\blied\s+to\s+(me|us)\b",
     r"\b(i'?m|i\s+am|we'?re|we\s+are)\s+(so\s+|really\s+|very\s+|extremely\s+)?"
     r"(furious|disgusted|fed\s+up|dissatisfied)\b",
+    # money taken, told as a wrong done: "you cheated me", "i want my money back now"
+    r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
+    r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
+    r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
 ]
 
 _KOREAN_COMPLAINTS = [
@@ -194,6 +198,9 @@ _KOREAN_COMPLAINTS = [
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
+    # anger beside a demand for the money: "수수료 왜 두번 빠짐? 환불해줘 짜증나게"
+    r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(환불|돌려\s*(줘|주|내|놔))",
+    r"(환불|돌려\s*(줘|주|내|놔)).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
 ]
 
 

@@ -43,6 +43,7 @@ REPORTS = [
     ("ko", "인증번호를 불러줬더니 송금이 나갔어요"),
     ("ko", "제 계정이 털린 것 같아요"),
     ("ko", "무단 결제가 세 건 있어요"),
+    ("ko", "HR294817305 이 송금은 제가 보낸 것이 아닙니다"),
 ]
 
 NOT_REPORTS = [
@@ -100,6 +101,9 @@ COMPLAINTS = [
     ("ko", "두 번이나 결제됐는데 이게 말이 됩니까"),
     ("ko", "지난달에 넣은 민원에 아직도 답이 없어요"),
     ("ko", "책임자한테 공식 사과 받고 싶습니다"),
+    ("en", "you took the fee twice, this is ridiculous, i want my money back now"),
+    ("en", "what she got is less than you showed, you cheated me out of 2000 pesos"),
+    ("ko", "수수료 왜 두번 빠짐? 환불해줘 짜증나게 진짜"),
 ]
 
 NOT_COMPLAINTS = [
@@ -118,6 +122,9 @@ NOT_COMPLAINTS = [
     ("ko", "불만 접수하면 답변까지 얼마나 걸려요?"),
     ("ko", "통화 중에 전화가 끊겼어요 다시 걸어도 되나요?"),
     ("ko", "그게 무슨 말이에요?"),
+    ("en", "is it ridiculous to send 20 dollars at a time?"),
+    ("ko", "앱이 자꾸 꺼져서 짜증나요 어떻게 해요"),
+    ("ko", "송금 실패하면 환불은 언제 돌려받아요?"),
 ]
 
 

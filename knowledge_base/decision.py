@@ -64,7 +64,7 @@ class Policy(BaseModel):
     disputed: float = Field(
         default=1.0, ge=0, le=1, description="... at normal priority over another article"
     )
-    person: float = Field(default=0.97, ge=0, le=1, description="a person although an article fits")
+    person: float = Field(default=1.0, ge=0, le=1, description="a person although an article fits")
     suggest: float = Field(
         default=0.3, ge=0, le=1, description="articles offered to choose from, when none answers"
     )

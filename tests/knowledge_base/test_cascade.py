@@ -26,7 +26,7 @@ from knowledge_base.text import Tokenizer
 THRESHOLD = 0.5
 ENGLISH = {"en": 0.9}  # the second model is asked under 90% confidence, in English only
 SURE = "how do I reset my password"
-UNSURE = "tell me a joke"
+UNSURE = "what colour is the sky on mars"
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +92,16 @@ def test_a_second_model_that_does_not_help_is_never_asked() -> None:
     first = held_out(("a", True, 0.95), ("b", False, 0.6))
     second = held_out(("a", False, 0.5), ("b", False, 0.9))
     assert fit_second_opinion(first, second) == 0.0
+
+
+def test_a_second_model_that_helps_by_less_than_a_point_is_never_asked() -> None:
+    # 101 questions; the second model gets one more right (b): under a point, not worth a hub's
+    # second index of the language.
+    sure = [(f"q{i}", True, 0.95) for i in range(100)]
+    first = held_out(*sure, ("b", False, 0.6))
+    second = held_out(*sure, ("b", True, 0.9))
+    assert fit_second_opinion(first, second) == 0.0
+    assert fit_second_opinion(held_out(*sure[:50], ("b", False, 0.6)), second) == 0.7
 
 
 async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(

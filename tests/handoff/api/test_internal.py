@@ -15,7 +15,7 @@ from handoff.conversations.store import ConversationStore
 from tests.handoff.conftest import ANSWERED
 from tests.support import InProcessHub
 
-MISSED = ("tell me a joke", "what's the capital of peru")
+MISSED = ("what is the weather like in seoul", "how many legs does a spider have")
 
 
 @pytest.fixture

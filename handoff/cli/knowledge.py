@@ -251,7 +251,13 @@ def kb_tune(
 
 
 def eval_command(
-    test: Annotated[Path, typer.Option(help="CSV with text,category; category oos = escalate.")],
+    test: Annotated[
+        list[Path],
+        typer.Option(
+            help="CSV with text,category; category oos = escalate. With --fit-policy, it may be "
+            "given several times: the policy is fitted on all of them."
+        ),
+    ],
     train: Annotated[
         Path | None, typer.Option(help="CSV to build the knowledge base from (else: Redis's).")
     ] = None,
@@ -290,13 +296,16 @@ def eval_command(
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         typer.echo(json.dumps(report["policy"]))
         return
+    if len(test) > 1:
+        raise typer.BadParameter("one --test, except with --fit-policy")
+    (test_file,) = test
     if e2e:
         if train or tune or shots:
             raise typer.BadParameter(
                 "--e2e measures the seed articles: no --train, --tune, --shots"
             )
         log_dir = settings.var_dir / "eval-e2e-logs"
-        report = {"name": out.stem} | customer_eval.run_e2e(test, language, log_dir)
+        report = {"name": out.stem} | customer_eval.run_e2e(test_file, language, log_dir)
         summary = write_report(report, out, customer_eval.plot)
         # Each question's outcome beside the report, to see what went wrong and where.
         outcomes = out.with_suffix(".outcomes.jsonl")
@@ -341,7 +350,9 @@ def eval_command(
     setup_seconds = round(time.monotonic() - started, 1)
     # The seed articles are the bot's: decide as it does; a knowledge base of training rows alone.
     policy = KNOWLEDGE_BASE_ALONE if train else settings.decision_policy
-    figures = evaluate(searcher, read_rows(test), language, settings.kb_answer_threshold, policy)
-    header = {"name": out.stem, "model": settings.embedding_model, "test": str(test)}
+    figures = evaluate(
+        searcher, read_rows(test_file), language, settings.kb_answer_threshold, policy
+    )
+    header = {"name": out.stem, "model": settings.embedding_model, "test": str(test_file)}
     figures = header | {"setup_seconds": setup_seconds} | details | figures
     typer.echo(json.dumps(write_report(figures, out), ensure_ascii=False))

@@ -171,14 +171,15 @@ def _cheapest(readings: list[Reading], candidates: list[Policy]) -> Policy:
     return candidates[statistics.median_low(tied)]
 
 
-def run_fit(test: Path, language: str, log_dir: Path) -> dict:
-    """`baton eval --fit-policy`: the fitted policy, with the figures before and after."""
-    questions = customer_eval.read_questions(test, language)
+def run_fit(tests: list[Path], language: str, log_dir: Path) -> dict:
+    """`baton eval --fit-policy`: the policy fitted on these sets' questions together, with the
+    figures before and after."""
+    questions = [q for test in tests for q in customer_eval.read_questions(test, language)]
     with customer_eval.private_stack(log_dir) as settings:
         readings = asyncio.run(read_all(settings, questions))
     fitted = fit(readings, settings.decision_policy)
     return {
-        "test": str(test),
+        "test": [str(test) for test in tests],
         "policy": fitted.model_dump(),
         "before": {"policy": settings.decision_policy.model_dump()}
         | figures(readings, settings.decision_policy),

@@ -130,11 +130,12 @@ def test_a_confident_article_that_the_variants_read_otherwise_is_offered_not_ans
     question = understood(MessageKind.QUESTION, 0.9)
     found = result(0.9, others=(0.05, 0.02))
     read_otherwise = replace(found, variants_read="other-0")
-    decision = decide(read_otherwise, question, policy=POLICY)
+    both = POLICY.model_copy(update={"variants_agree": ["en", "ko"]})
+    decision = decide(read_otherwise, question, policy=both)
     assert (decision.decision, decision.reason) == ("suggest", VARIANTS_DISAGREE)
     assert [s.slug for s in decision.suggestions] == ["fees", "other-0", "other-1"]
     for agreeing in (found, replace(found, variants_read="fees")):
-        assert decide(agreeing, question, policy=POLICY).decision == "answer"
+        assert decide(agreeing, question, policy=both).decision == "answer"
     # Only in the languages whose variants must agree.
     english_alone = POLICY.model_copy(update={"variants_agree": ["ko"]})
     assert decide(read_otherwise, question, policy=english_alone).decision == "answer"

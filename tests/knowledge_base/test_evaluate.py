@@ -72,6 +72,17 @@ def test_eval_reports_the_contract_figures(tmp_path: Path) -> None:
     assert out.with_suffix(".png").stat().st_size > 1000
 
 
+def test_several_test_sets_are_for_fitting_the_policy_only(tmp_path: Path) -> None:
+    test = write_csv(tmp_path / "test.csv", TEST)
+    out = tmp_path / "report.json"
+    result = CliRunner().invoke(
+        app, ["eval", "--test", str(test), "--test", str(test), "--e2e", "--out", str(out)]
+    )
+    assert result.exit_code != 0
+    assert "one --test, except with --fit-policy" in result.output
+    assert not out.exists()
+
+
 def test_eval_fits_when_the_second_model_is_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

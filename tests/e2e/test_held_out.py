@@ -77,8 +77,12 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # what Hanbit Remit does not do decline out-of-scope questions. English right at once 93.5%,
 # after one press 4.3%, out of scope not answered 96.2%; Korean 90.6%, 5.8%, wrong 0%, out of
 # scope 100%; the floors hold.
+# Twenty-second round (2026-12-05, benchmarks/results/e2e-heldout-blind.json): 454 question
+# variants written blind, the policy re-fitted on both development sets. English right at once
+# 95.0%, after one press 2.9%; Korean 92.1%, 4.3%; wrong 0.7 / 0%. Right at once goes up to
+# three questions below what was measured; the other floors hold.
 FLOORS = [
-    ("right_answer", ">=", {"en": 92.0, "ko": 88.4}),
+    ("right_answer", ">=", {"en": 92.8, "ko": 89.9}),
     ("right_after_choosing", ">=", {"en": 1.4, "ko": 2.8}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),

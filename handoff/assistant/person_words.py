@@ -20,6 +20,9 @@ _ENGLISH = [
     rf"\b(talk|speak|chat)\s+(to|with)\s+{_PEOPLE_EN}",
     rf"\b(transfer|connect|put|pass|hand)\s+me\s+(through\s+|over\s+)?(to|with)\s+{_PEOPLE_EN}",
     rf"\bget\s+me\s+{_PEOPLE_EN}",
+    # "could I be connected with a member of your team" (not "can the money be transferred to...")
+    rf"\b((can|could|may)\s+i|(like|want|wish|need)\s+to)\s+be\s+"
+    rf"(connected|transferred|put\s+through|passed)\s+(to|with)\s+{_PEOPLE_EN}",
     r"\b(want|need|get|is\s+there)\s+(a|an|any)\s+(real|live|actual)\s+(human|person|agent)\b",
     r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",

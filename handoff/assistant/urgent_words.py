@@ -89,6 +89,8 @@ _KOREAN_FRAUD = [
     r"모르는\s*(기기|로그인|출금|결제|송금|거래|이체|수취인)",
     r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인)",
     r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
+    # "누가 제 체크카드를 몰래 등록해서 결제했어요"
+    r"몰래\s*(제\s*|내\s*)?\S{0,4}\s*(등록|결제|송금|이체|사용|로그인|접속|출금)",
     r"(누가|누군가)\s*.{0,10}(제|내)\s*(계정|명의)\S{0,2}\s*(로그인|접속|들어)",
     r"(누가|누군가)\s*(제\s*\S+\s*)?(송금|이체|결제|로그인)\s*했(어요|어|습니다|음|네요)",
     r"훔쳐\s*(갔|간|감)",
@@ -121,6 +123,8 @@ _KOREAN_FRAUD = [
     r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
     r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
     r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",
+    # a phone lost while the app is signed in: "폰 잃어버렸어요.. 앱 로그인 되어있는데"
+    r"(폰|휴대폰|핸드폰)\S{0,2}\s*(잃어\s*버렸|잃어버린|분실).{0,30}(로그인|접속)\s*(되어|돼|된|상태)",
     # a scam told as something that happened: "사기였어요", "속아서 보냈어요"
     r"사기(였|이었)",
     r"속(았|아서|은\s*(거|것))",
@@ -158,6 +162,8 @@ _ENGLISH_COMPLAINTS = [
     r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
+    r"\b(going|go|went|take\s+this|taking\s+this)\s+to\s+(the\s+)?(\w+\s+)?"
+    r"(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
     # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
     r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,30}\b(rude|condescending)\b",
     r"\b(hung|hang)\s+up\s+on\s+(me|us)\b",
@@ -188,6 +194,9 @@ _KOREAN_COMPLAINTS = [
     # a complaint already made and not answered: "불만 접수했는데 아직도 답이 없네요"
     r"(불만|민원|컴플레인)\S{0,3}\s*.{0,15}(답이\s*없|답장이\s*없|연락이\s*없|무시|처리\s*안)",
     r"(윗선|상급자)\S{0,2}\s*(에|에게|한테)?\s*(올려|보고)",
+    # a complaint taken to the regulator: "금감원에 신고할거예요"
+    r"(금감원|금융\s*감독원|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
+    r"(신고|민원|고발|제보)\s*(할|하겠|합니다|했|넣)",
     # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"
     r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",
     r"무례(했|하게|한)",

@@ -23,6 +23,7 @@ ASKS = [
     ("ko", "실제 사람이랑 채팅 가능해요?"),
     ("ko", "상담원"),
     ("ko", "책임자 바꿔 주세요"),
+    ("en", "could I be connected with a member of your team in this chat?"),
 ]
 
 NOT_ASKS = [
@@ -38,6 +39,7 @@ NOT_ASKS = [
     ("ko", "받는 사람이랑 연락이 안 돼요"),
     ("ko", "받는 사람 계좌를 잘못 넣었어요"),
     ("ko", "받는 사람 바꿔 주세요"),
+    ("en", "can the money be transferred to someone who has no bank account?"),
 ]
 
 

@@ -44,9 +44,12 @@ REPORTS = [
     ("ko", "제 계정이 털린 것 같아요"),
     ("ko", "무단 결제가 세 건 있어요"),
     ("ko", "HR294817305 이 송금은 제가 보낸 것이 아닙니다"),
+    ("ko", "지하철에서 폰 잃어버렸어요 앱 로그인 되어있는데 어떡해요"),
+    ("ko", "누가 제 체크카드를 몰래 등록해서 결제했어요"),
 ]
 
 NOT_REPORTS = [
+    ("ko", "폰을 잃어버려서 번호를 바꿨어요 어디서 변경해요?"),
     ("en", "how do I protect my account from scams?"),
     ("en", "what should I do if my phone is stolen?"),
     ("en", "I didn't get the verification email"),
@@ -104,6 +107,8 @@ COMPLAINTS = [
     ("en", "you took the fee twice, this is ridiculous, i want my money back now"),
     ("en", "what she got is less than you showed, you cheated me out of 2000 pesos"),
     ("ko", "수수료 왜 두번 빠짐? 환불해줘 짜증나게 진짜"),
+    ("en", "stuck for a week. fix this today or im going to the ombudsman"),
+    ("ko", "2주째 환불이 안 들어왔어요. 금감원에 신고할거예요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -125,6 +130,7 @@ NOT_COMPLAINTS = [
     ("en", "is it ridiculous to send 20 dollars at a time?"),
     ("ko", "앱이 자꾸 꺼져서 짜증나요 어떻게 해요"),
     ("ko", "송금 실패하면 환불은 언제 돌려받아요?"),
+    ("ko", "금감원에 신고하면 처리가 더 빨라지나요?"),
 ]
 
 

@@ -143,17 +143,18 @@ async def test_an_editor_compares_revisions_reads_the_other_language_and_tries_a
     await editor.get_by_test_id("kb-other-language").click()
     await expect(editor.get_by_test_id("kb-other-panel")).to_contain_text("Korean version")
 
-    # A question no article answers: the bot asks to rephrase, hands over, replies that it is
-    # out of scope or says so in an out-of-scope article's words, and says why.
+    # A question no article answers: the bot offers the closest articles (weakly), asks to
+    # rephrase, hands over, replies that it is out of scope or says so in an out-of-scope
+    # article's words, and says why.
     decision = editor.get_by_test_id("kb-try-decision")
     await editor.get_by_test_id("kb-try-input").fill("what is the tallest mountain on mars?")
     await editor.get_by_test_id("kb-try-submit").click()
-    not_answered = re.compile("^(rephrase|escalate|reply|decline)$")
+    not_answered = re.compile("^(suggest|rephrase|escalate|reply|decline)$")
     await expect(decision).to_have_attribute("data-decision", not_answered)
     await expect(decision).to_contain_text(
         re.compile(
-            "Ask the customer to rephrase|Hand over to a person|Reply to what it is"
-            "|Say what Hanbit Remit does not do"
+            "Offer the customer articles to choose from|Ask the customer to rephrase"
+            "|Hand over to a person|Reply to what it is|Say what Hanbit Remit does not do"
         )
     )
     await expect(decision.locator(".why")).not_to_be_empty()

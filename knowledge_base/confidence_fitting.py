@@ -398,12 +398,9 @@ def fit_second_opinion(first: FitReport, second: FitReport) -> float:
     """The first model's confidence under which the second model is asked: the one that gets
     most of the questions both were asked right (ties to the lower; 0.0, never, unless asking
     gets at least SECOND_OPINION_GAIN more of them right)."""
-    best = max(
-        SECOND_OPINION_BELOW,
-        key=lambda below: (cascade_held_out(first, second, below)[0], -below),
-    )
-    gain = cascade_held_out(first, second, best)[0] - cascade_held_out(first, second, 0.0)[0]
-    return best if gain >= SECOND_OPINION_GAIN else 0.0
+    right = {below: cascade_held_out(first, second, below)[0] for below in SECOND_OPINION_BELOW}
+    best = max(right, key=lambda below: (right[below], -below))
+    return best if right[best] - right[0.0] >= SECOND_OPINION_GAIN else 0.0
 
 
 def cascade_held_out(first: FitReport, second: FitReport, below: float) -> tuple[float, float]:

@@ -2,6 +2,7 @@
 
 import re
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -70,10 +71,7 @@ class Article(ArticleContent):
     @property
     def short_answer(self) -> str:
         """The body's first paragraph, as plain text: what the bot says before "read more"."""
-        first = next((p for p in re.split(r"\n\s*\n", self.body.strip()) if p.strip()), "")
-        unquoted = re.sub(r"^\s*>\s?", "", first, flags=re.M)  # a blockquote marker, not "A > B"
-        plain = re.sub(r"[*_`#]|\[([^\]]*)\]\([^)]*\)", r"\1", unquoted).strip()
-        return plain[:SHORT_ANSWER_CHARS]
+        return short_answer_of(self.body)
 
 
 class Revision(BaseModel):
@@ -82,6 +80,17 @@ class Revision(BaseModel):
     article: Article
     action: str
     note: str = ""
+
+
+@lru_cache(maxsize=4096)
+def short_answer_of(body: str) -> str:
+    """A body's first paragraph, as plain text, cut to SHORT_ANSWER_CHARS (kept per body: every
+    decision lists its ranked articles' short answers, and `baton eval --fit-policy` makes
+    thousands)."""
+    first = next((p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()), "")
+    unquoted = re.sub(r"^\s*>\s?", "", first, flags=re.M)  # a blockquote marker, not "A > B"
+    plain = re.sub(r"[*_`#]|\[([^\]]*)\]\([^)]*\)", r"\1", unquoted).strip()
+    return plain[:SHORT_ANSWER_CHARS]
 
 
 def dense_units(article: Article) -> list[str]:

@@ -56,6 +56,10 @@ _ENGLISH_FRAUD = [
     r"\b(moved|sent|transferred|paid)\b.{0,30}\bsafe\s+account",
     r"\bsafe\s+account\b.{0,20}\b(i|we)\s+(did|sent|moved|transferred|paid)\b",
     r"\binstalled\b.{0,40}\b(screen.?shar\w*|remote.?(access|control|desktop)|anydesk|teamviewer)",
+    # a link in a message followed and a password or code typed in: "I clicked a link in a text
+    # and typed my password" (not our own reset link: "... and entered a new password")
+    r"^(?![\s\S]*\b(reset|new\s+password)\b)[\s\S]*\bclicked\b.{0,60}"
+    r"\b(entered|typed|put\s+in|filled\s+in)\b.{0,20}\b(password|login|details|code|otp|pin|card)",
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
     # paid, then the other side vanished: "paid a seller and now they've blocked me"
     r"\b(paid|sent|transferred|gave)\b.{0,80}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
@@ -113,6 +117,10 @@ _KOREAN_FRAUD = [
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
     r"안전\s*계좌.{0,20}(보냈|옮겼|송금했|이체했)",
     r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
+    # "문자로 온 링크 누르고 비번을 입력했어요" (not our own reset link: "재설정 … 새 비번")
+    r"^(?![\s\S]*(재설정|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
+    r".{0,10}링크\S{0,2}\s*(눌러|누르고|누른|눌렀|클릭)"
+    r".{0,30}(비번|비밀번호|인증\s*번호|로그인\s*정보|개인\s*정보|카드\s*번호)\S{0,2}\s*(입력|넣|쳤)",
     r"저절로\s*(송금|이체|돈이)",
     r"해킹(된|됐|되었|돼|한)",
     r"(보이스\s*피싱|스미싱|피싱)\s*(같|인\s*것\s*같|인가|이에요|입니다)",

@@ -46,6 +46,8 @@ REPORTS = [
     ("ko", "HR294817305 이 송금은 제가 보낸 것이 아닙니다"),
     ("ko", "지하철에서 폰 잃어버렸어요 앱 로그인 되어있는데 어떡해요"),
     ("ko", "누가 제 체크카드를 몰래 등록해서 결제했어요"),
+    ("en", "clicked the link in an email from 'hanbit' and entered my card details"),
+    ("ko", "카톡으로 온 링크 눌러서 인증번호 입력했어요"),
 ]
 
 NOT_REPORTS = [
@@ -75,6 +77,8 @@ NOT_REPORTS = [
     ("en", "I sent money to my brother and now the app stopped responding"),
     ("en", "the money is missing, my mom still hasn't got it"),
     ("ko", "메일 링크 눌러서 새 비밀번호 입력했는데 안 돼요"),
+    ("ko", "재설정 문자 링크 누르고 비번 입력했는데 오류가 나요"),
+    ("en", "I clicked the reset link and entered a new password but it says expired"),
     ("ko", "엄마가 보내라고 해서 보냈는데 아직 안 갔어요"),
     ("ko", "매달 자동으로 송금되게 할 수 있어요?"),
     ("ko", "결제하려는데 카드가 차단당했어요"),

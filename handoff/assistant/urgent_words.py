@@ -46,6 +46,8 @@ _ENGLISH_FRAUD = [
     r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
     r"(scam|scammers?|fraud|fraudsters?)\b",
     r"\bfell\s+for\b.{0,30}\b(scam|trick|fraud|lie)",
+    # an investment "opportunity" that keeps the money: "now the platform won't let me withdraw"
+    r"\b(won'?t|will\s+not|does\s*n[o']?t|can'?t)\s+let\s+me\s+withdraw\b",
     r"\b(lost|sent|paid|transferred)\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
     r"\btricked\s+(me\s+|us\s+)?into\b",
     r"\bturned\s+out\s+(to\s+be\s+)?(fake|bogus|a\s+lie)\b",
@@ -108,10 +110,13 @@ _KOREAN_FRAUD = [
     r"(사기|피싱|스캠)\s*피해\s*(자|를|를\s*입|입었)",
     # a code given away: "인증번호 불러줬어요"
     r"(인증\s*번호|일회용\s*(코드|번호)|보안\s*코드|OTP|비밀번호|비번)\S{0,2}\s*(를|을)?\s*"
-    r"(알려\s*줬|불러\s*줬|말해\s*줬|넘겨\s*줬|알려\s*드렸|불러\s*드렸)",
+    r"(알려\s*줬|불러\s*줬|말해\s*줬|넘겨\s*줬|알려\s*드렸|불러\s*드렸|알려\s*주셨|불러\s*주셨)",
     # paid, then the other side vanished: "돈 보냈는데 판매자가 잠수탔어요"
     r"잠수\s*(탔|탐|타\s*버)",
     r"연락\s*(이\s*)?두절",
+    r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,20}연락\S{0,2}\s*(갑자기\s*)?(끊겼|끊김|끊어졌)",
+    # "돈 안 보냈는데 앱에 송금이 있어요"
+    r"안\s*보냈\S{0,3}.{0,20}(송금|이체|내역|출금)\S{0,2}\s*(있|됐|되어|돼\s*있|나갔)",
     r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
@@ -155,6 +160,7 @@ _ENGLISH_COMPLAINTS = [
     # a demand: "I demand a refund", "I expect compensation", "this is unacceptable"
     r"\b(i|we)\s+(demand|insist)\b",
     r"\b(want|demand|deserve|expect)\s+(some\s+|full\s+|a\s+)?compensation\b",
+    r"\b(expect|want|demand|need)\s+(you|u|hanbit(\s+remit)?)\s+to\s+(compensate|reimburse)\b",
     r"\bunacceptable\b",
     r"\b(formal|official)\s+apology\b",
     r"\b(want|expect|demand)\s+(it|this|that)\s+made\s+right\b",
@@ -170,7 +176,8 @@ _ENGLISH_COMPLAINTS = [
     r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
-    r"\b(going|go|went|take\s+this|taking\s+this)\s+to\s+(the\s+)?(\w+\s+)?"
+    r"\b(going|go|went|take\s+this|taking\s+this)\s+(straight\s+|directly\s+)?to\s+(the\s+)?"
+    r"(\w+\s+)?"
     r"(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
     # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
     r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,30}\b(rude|condescending)\b",
@@ -190,7 +197,9 @@ _KOREAN_COMPLAINTS = [
     r"넣을게|넣을께|넣겠|넣습니다|넣는다|넣을\s*거|넣어\s*주세요|넣고\s*싶)",
     # a demand: "당장 환불하세요", "보상해 주세요"
     r"(당장|즉시|얼른)\s*(환불|처리|해결|돌려)",
-    r"(보상|배상)\s*(해|하|받)",
+    r"(보상|배상)\s*(을|를|도)?\s*(해|하|받)",
+    r"(보상|배상|손해\s*배상)\s*(을|를)?\s*(청구|요구|요청)",
+    r"불만\s*(이)?\s*(있어요|있습니다|있음|많아요|많습니다)",
     r"보상.{0,10}안\s*해\s*주",
     r"항의\s*(하려고|하려구|할려고)",
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
@@ -204,7 +213,7 @@ _KOREAN_COMPLAINTS = [
     r"(윗선|상급자)\S{0,2}\s*(에|에게|한테)?\s*(올려|보고)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
     r"(금감원|금융\s*감독원|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
-    r"(신고|민원|고발|제보)\s*(할|하겠|합니다|했|넣)",
+    r"(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
     # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"
     r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",
     r"무례(했|하게|한)",

@@ -48,6 +48,10 @@ REPORTS = [
     ("ko", "누가 제 체크카드를 몰래 등록해서 결제했어요"),
     ("en", "clicked the link in an email from 'hanbit' and entered my card details"),
     ("ko", "카톡으로 온 링크 눌러서 인증번호 입력했어요"),
+    ("ko", "아버지가 고객센터라는 사람한테 인증번호를 불러주셨대요"),
+    ("ko", "병원비 급하다고 해서 다섯번 보냈는데 갑자기 연락이 끊겼어요"),
+    ("ko", "나 돈 안보냈어요 근데 앱에 송금 있어요"),
+    ("en", "sent money to a trading mentor and now the platform won't let me withdraw"),
 ]
 
 NOT_REPORTS = [
@@ -81,6 +85,8 @@ NOT_REPORTS = [
     ("en", "I clicked the reset link and entered a new password but it says expired"),
     ("ko", "엄마가 보내라고 해서 보냈는데 아직 안 갔어요"),
     ("ko", "매달 자동으로 송금되게 할 수 있어요?"),
+    ("ko", "아직 돈 안 보냈는데 수수료가 얼마예요?"),
+    ("en", "why won't the app let me withdraw? I only use it to send"),
     ("ko", "결제하려는데 카드가 차단당했어요"),
     ("ko", "누가 송금했는지 확인할 수 있나요?"),
     ("ko", "수수료로 완전 털렸네요"),
@@ -113,6 +119,12 @@ COMPLAINTS = [
     ("ko", "수수료 왜 두번 빠짐? 환불해줘 짜증나게 진짜"),
     ("en", "stuck for a week. fix this today or im going to the ombudsman"),
     ("ko", "2주째 환불이 안 들어왔어요. 금감원에 신고할거예요"),
+    ("en", "not back by friday and i'm going straight to the financial ombudsman"),
+    ("en", "the late fee is your fault and I expect you to compensate her"),
+    ("ko", "수수료 환불해주시고 보상도 해주세요"),
+    ("ko", "송금 지연으로 생긴 손해에 대해 배상을 청구합니다"),
+    ("ko", "세 번이나 실패했어요 회사에 불만 있어요"),
+    ("ko", "소비자원에 접수하기 전에 마지막으로 연락드립니다"),
 ]
 
 NOT_COMPLAINTS = [
@@ -135,6 +147,8 @@ NOT_COMPLAINTS = [
     ("ko", "앱이 자꾸 꺼져서 짜증나요 어떻게 해요"),
     ("ko", "송금 실패하면 환불은 언제 돌려받아요?"),
     ("ko", "금감원에 신고하면 처리가 더 빨라지나요?"),
+    ("en", "will you compensate me if my transfer is late?"),
+    ("ko", "불만 있으면 어디에 말해요?"),
 ]
 
 

@@ -31,9 +31,11 @@ _ENGLISH_FRAUD = [
     r"\bwithout\s+asking\s+(me|us)\b",
     r"\b(recipient|payee)\s+(that\s+)?(i|we)\s+(do\s*n[o']?t|dont)\s+know\s+"
     r"(was|were|has\s+been|got)\s+added",
-    # someone posing as the company, the police or a bank
+    # someone posing as the company, the police or a bank, and the customer did as told ("said he
+    # was from my bank and got me to send 2000 euros"): a call that only asked is a question
     r"\b(said|claimed|claiming|pretended|pretending)\s+(he|she|they)?\s*(was|were|is|are|to be)\s+"
-    r"from\b",
+    r"from\b.{0,80}\b(got\s+me\s+to|made\s+me|talked\s+me\s+into|(i|we)\s+(gave|sent|paid|"
+    r"transferred|moved|told|installed|shared|read\s+(out|him|her|them)))\b",
     r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account|details|savings)\b",
     r"\bpretending\s+to\s+be\s+me\b",
     # a code or a password given away: "I gave my verification code to a caller"
@@ -128,11 +130,12 @@ _KOREAN_FRAUD = [
     r".{0,30}(비번|비밀번호|인증\s*번호|로그인\s*정보|개인\s*정보|카드\s*번호)\S{0,2}\s*(입력|넣|쳤)",
     r"저절로\s*(송금|이체|돈이)",
     r"해킹(된|됐|되었|돼|한)",
-    r"(보이스\s*피싱|스미싱|피싱)\s*(같|인\s*것\s*같|인가|이에요|입니다)",
-    r"사칭",
-    # "직원이라고 해서 …": someone posing as the company, the police or a bank
-    r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원)\S{0,3}\s*"
-    r"((이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)|(이라|라)\s*(면서|며))",
+    # "직원이라고 해서 인증번호를 알려줬어요": someone posing as the company, the police or a bank,
+    # and the customer did as told (a call that only asked is a question)
+    r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원|사칭)\S{0,3}\s*"
+    r"((이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)|(이라|라)\s*(면서|며)|.{0,10}(전화|문자|연락))"
+    r".{0,60}(보냈|송금했|이체했|옮겼|알려\s*(줬|주었|드렸)|불러\s*(줬|주었|드렸)|설치했|깔았|입력했|"
+    r"넘겨\s*줬)",
     r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
     r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
     r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",

@@ -46,7 +46,7 @@ class Understanding:
     # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
     # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").
     small_talk: bool = True
-    asks: bool = False  # the message asks something (it has a question mark)
+    asks: bool = False  # the message asks something (a question mark, or a question's words)
 
 
 class Policy(BaseModel):

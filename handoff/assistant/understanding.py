@@ -3,6 +3,7 @@ message (knowledge_base/decision.py: MessageKind)."""
 
 from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
+from handoff.assistant.question_words import asks_something
 from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
@@ -22,7 +23,6 @@ TOPIC_OF_INTENT = {"report_fraud": FRAUD, "complaint": "complaint"}
 # Per language, the most characters of the social intents' examples in the NLU data
 # (nlu_data/<language>/nlu.yml): a longer message read as one of them says more than small talk.
 SMALL_TALK_CHARS = {"en": 36, "ko": 19}
-QUESTION_MARKS = ("?", "\uff1f")  # and the full-width one of CJK keyboards
 
 
 def understanding_of(
@@ -30,8 +30,9 @@ def understanding_of(
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
     report fraud, lodge a complaint, name another provider or ask for a person, whether it is
-    of small talk's size and whether it asks something; an intent the hub does not know (or
-    none) is a question, and no confidence counts as sure (an NLU that could not be asked)."""
+    of small talk's size and whether it asks something (a question mark, or a question's
+    words); an intent the hub does not know (or none) is a question, and no confidence counts
+    as sure (an NLU that could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
@@ -42,7 +43,7 @@ def understanding_of(
         names_another_provider=names_another_provider(text),
         asks_for_a_person=asks_for_a_person(text, language),
         small_talk=is_small_talk_sized(text, language),
-        asks=any(mark in text for mark in QUESTION_MARKS),
+        asks=asks_something(text, language),
     )
 
 

@@ -41,12 +41,21 @@ def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "asks"),
+    ("text", "language", "asks"),
     [
-        ("someone called saying they're from you, is that real?", True),
-        ("이거 피싱이지\uff1f", True),  # the full-width mark of Korean keyboards
-        ("someone took money from my account", False),
+        ("someone called saying they're from you, is that real?", "en", True),
+        ("이거 피싱이지\uff1f", "ko", True),  # the full-width mark of Korean keyboards
+        ("How can I lock my account quickly", "en", True),
+        ("I think my crewmate saw my password. how do i lock it", "en", True),
+        ("한빛 로고 박힌 메일이 왔는데 피싱 같은데 어떻게 해야돼요", "ko", True),
+        ("알려 주어도 되는 것인지 문의드립니다. 괜찮은 건가요", "ko", True),
+        ("someone took money from my account", "en", False),
+        ("this is my account, I sent the money", "en", False),
+        ("내 계정에서 돈이 나갔어요", "ko", False),
+        ("how could you let this happen", "ja", False),  # no list: the mark alone
     ],
 )
-def test_a_message_asks_something_when_it_has_a_question_mark(text: str, asks: bool) -> None:
-    assert understanding_of("report_fraud", 1.0, text, "en").asks is asks
+def test_a_message_asks_something_with_a_question_mark_or_a_questions_words(
+    text: str, language: str, asks: bool
+) -> None:
+    assert understanding_of("report_fraud", 1.0, text, language).asks is asks

@@ -1,0 +1,25 @@
+"""Whether a customer's message asks something: a question mark, or the words of a question
+where customers leave the mark out ("how do I lock my account quickly", "피싱 같은데 어떻게
+해야돼요"). The decision answers a question about fraud with the article on fraud, where the NLU
+alone would send it to a person (knowledge_base/decision.py: FRAUD_TOPIC)."""
+
+from handoff.assistant.word_lists import joined, says
+
+QUESTION_MARKS = ("?", "\uff1f")  # and the full-width one of CJK keyboards
+
+# A sentence that opens as a question does.
+_ENGLISH = [
+    r"(^|[.!\n]\s*)(how|what|where|when|why|which|can|could|is|are|do|does|should|will|would)\b",
+]
+# A sentence that ends as a question does, at any politeness level ("되나요", "어떻게 해야돼요").
+_KOREAN = [
+    r"(나요|까요|습니까|는지요|[건는인]가요|되나요|하나요|맞죠|맞나요|뭐예요|뭐에요|"
+    r"해야\s*(돼|되)\S*|어떻게\s*해\S*|문의\s*드립니다|궁금(합니다|해요))(?=[\s.!~ㅠㅜ]*(\n|$))",
+]
+_ASKING = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
+
+
+def asks_something(text: str, language: str) -> bool:
+    """Whether the message has a question mark or, in a language with a list, a question's
+    words."""
+    return any(mark in text for mark in QUESTION_MARKS) or says(_ASKING, text, language)

@@ -84,8 +84,10 @@ class Policy(BaseModel):
 
 # The most articles offered at once when none answers: the customer chooses, or says more.
 MOST_SUGGESTIONS = 3
-# The NLU reads fraud or a complaint, a confident article on another matter disagrees: a person
-# looks, at normal priority (two readings that disagree do not jump the queue).
+# The NLU reads a complaint, a confident article on another matter disagrees: a person looks, at
+# normal priority (two readings that disagree do not jump the queue). Not for fraud: the
+# customer's words tell fraud's events well (handoff/assistant/urgent_words.py), and DIET is as
+# certain of fraud in "the cancel button is missing" as in a report, so the article answers.
 DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
 # NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
@@ -189,7 +191,9 @@ def _choose(
     if understanding.asks_for_a_person:
         return "escalate", "customer_asked"
     match understanding.kind:
-        case MessageKind.URGENT if sure >= policy.disputed and confident_article:
+        case MessageKind.URGENT if (
+            sure >= policy.disputed and confident_article and understanding.topic != FRAUD
+        ):
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article:
             return "escalate", "customer_asked"
@@ -272,9 +276,10 @@ def decide(
       Fraud jumps the whole queue only beside the customer's words of an event: without
       them, a person comes ahead of the normal queue, not urgently (FRAUD_TOPIC), or, for a
       question the article on fraud answers confidently, that article. When an
-      article on another matter disputes it, a surer NLU (`disputed`) still sends the message
-      to a person, at normal priority (DISPUTED); a weaker sign of either reaches a person at
-      normal priority unless an article answers.
+      article on another matter disputes a complaint, a surer NLU (`disputed`) still sends the
+      message to a person, at normal priority (DISPUTED); one that disputes fraud answers it,
+      unless the customer's words report fraud (next). A weaker sign of either reaches a person
+      at normal priority unless an article answers.
     - Otherwise, a message whose own words report fraud or lodge a complaint
       (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.

@@ -192,18 +192,26 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     assert decide(result(0.9, tags=("complaint",)), complaint, policy=POLICY).reason == "complaint"
 
 
-@pytest.mark.parametrize("intent", ["report_fraud", "complaint"])
-def test_a_surer_nlu_that_a_confident_article_disputes_reaches_a_person_at_normal_priority(
-    intent: str,
-) -> None:
+def test_a_surer_nlu_of_a_complaint_that_a_confident_article_disputes_reaches_a_person() -> None:
     policy = POLICY.model_copy(update={"disputed": 0.99})
-    certain, sure = (understood(MessageKind.URGENT, c, intent) for c in (0.995, 0.95))
+    certain, sure = (understood(MessageKind.URGENT, c, "complaint") for c in (0.995, 0.95))
     disputed = decide(result(0.9), certain, policy=policy)
     assert (disputed.decision, disputed.reason) == ("escalate", DISPUTED)
     assert Escalation.because(DISPUTED).priority is Priority.NORMAL
     assert decide(result(0.9), sure, policy=policy).decision == "answer"
     # Without a confident article there is nothing to dispute: the queue is jumped.
-    assert decide(result(0.2), certain, policy=policy).reason == intent
+    assert decide(result(0.2), certain, policy=policy).reason == "complaint"
+
+
+def test_a_certain_fraud_reading_that_a_confident_article_disputes_is_answered() -> None:
+    """DIET is as certain of fraud in "the cancel button is missing" as in a report."""
+    policy = POLICY.model_copy(update={"disputed": 0.99})
+    certain = Understanding("report_fraud", 1.0, MessageKind.URGENT, topic=FRAUD)
+    assert decide(result(0.9), certain, policy=policy).decision == "answer"
+    # Unless the customer's words tell of fraud; without a confident article, a person.
+    reported = replace(certain, reports_fraud=True)
+    assert decide(result(0.9), reported, policy=policy).reason == FRAUD_WORDS
+    assert decide(result(0.2), certain, policy=policy).reason == FRAUD_TOPIC
 
 
 @pytest.mark.parametrize("kind", list(MessageKind))

@@ -33,6 +33,14 @@ def is_miss(decision: Decision) -> bool:
     return decision.decision in ("suggest", "rephrase") or decision.reason in MISS_REASONS
 
 
+def asks_a_second_model(first: Decision, understanding: Understanding) -> bool:
+    """Whether a second model is asked about a message: the first model's ranking would not
+    answer it at once, and the NLU reads it as a question (a complaint, fraud, a call for a
+    person or out of scope keeps the first model's decision: a complaint must not become an
+    answer)."""
+    return is_miss(first) and understanding.kind is MessageKind.QUESTION
+
+
 def helpfulness(decision: Decision) -> int:
     """How far a miss-or-answer decision helps the customer at once: an answer most, articles
     to choose from next, a request to rephrase or a hand-over least."""
@@ -124,14 +132,12 @@ class KnowledgeAnswers:
         first question: the first model's, unless that would not answer at once, a second model
         is asked in the language (knowledge_base/cascade.py) and its ranking does better under
         its policy: an answer where the first would offer articles, articles where it would ask
-        to rephrase or hand over. Only a message the NLU reads as a question is read again: one
-        it reads, however unsurely, as a complaint, fraud, a call for a person or out of scope
-        keeps the first model's decision (a complaint must not become an answer)."""
+        to rephrase or hand over (`asks_a_second_model`, `helpfulness`)."""
         threshold = self._settings.kb_answer_threshold
         policy = self._settings.decision_policy
         result = await self._knowledge.search(question, language, threshold)
         first = self._decide(result, understanding, policy, misses=0)
-        if not is_miss(first) or understanding.kind is not MessageKind.QUESTION:
+        if not asks_a_second_model(first, understanding):
             return result, policy, first
         second = await self._knowledge.second_opinion(question, language, threshold)
         if second is None:

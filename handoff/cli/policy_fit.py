@@ -14,17 +14,20 @@ import statistics
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from handoff.assistant.answers import asks_a_second_model, helpfulness
 from handoff.assistant.rasa_client import RasaClient, http_client
 from handoff.assistant.understanding import understanding_of
 from handoff.cli import customer_eval
 from handoff.cli.customer_eval import Outcome, Question
 from handoff.queue.agent_queue import Escalation
 from handoff.settings import PROJECT_ROOT, Settings
+from knowledge_base.articles import Article
+from knowledge_base.cascade import second_opinion_limits
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.decision import Policy, Understanding, decide
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import published_articles
-from knowledge_base.search import SearchResult, offline_searcher
+from knowledge_base.search import Searcher, SearchResult, offline_searcher
 from knowledge_base.text import Tokenizer
 
 SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
@@ -50,23 +53,31 @@ COSTS = {
 
 
 @dataclass(frozen=True)
+class SecondReading:
+    """A second model's ranking of a question, and the policy the bot decides on it with."""
+
+    result: SearchResult
+    policy: Policy
+
+
+@dataclass(frozen=True)
 class Reading:
-    """A question as the bot reads it: what the NLU understood, what the knowledge base found."""
+    """A question as the bot reads it: what the NLU understood, what the knowledge base found,
+    and, in a language where the bot asks a second model, that model's ranking."""
 
     question: Question
     understanding: Understanding
     result: SearchResult
+    second: SecondReading | None = None
 
 
 async def read_all(settings: Settings, questions: list[Question]) -> list[Reading]:
-    """Every question through Rasa's NLU and the knowledge base, as the hub would."""
-    model = settings.embedding_model
-    searcher = offline_searcher(
-        published_articles(SEED_ARTICLES),
-        Embedder(model),
-        Tokenizer(),
-        Calibration.load(calibration_file(model)),
-    )
+    """Every question through Rasa's NLU and the knowledge base, as the hub would: the first
+    model's ranking and, in the languages the bot asks a second model in, that one's."""
+    articles = published_articles(SEED_ARTICLES)
+    searcher = _searcher(settings.embedding_model, articles)
+    second = _second_searcher(settings, articles)
+    threshold = settings.kb_answer_threshold
     readings = []
     async with http_client(settings.rasa_timeout_seconds) as http:
         rasa = RasaClient(http, settings.rasa_urls)
@@ -74,15 +85,43 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             intent, confidence = await rasa.intent_of(question.text)
             if intent is None:
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
-            result = searcher.search(question.text, question.language, settings.kb_answer_threshold)
-            understanding = understanding_of(intent, confidence, question.text, question.language)
-            readings.append(Reading(question, understanding, result))
+            text, language = question.text, question.language
+            understanding = understanding_of(intent, confidence, text, language)
+            result = searcher.search(text, language, threshold)
+            read_again = second is not None and language in second.indexes
+            again = second.search(text, language, threshold) if read_again else None
+            policy = settings.second_opinion_policy
+            second_reading = SecondReading(again, policy) if again is not None else None
+            readings.append(Reading(question, understanding, result, second_reading))
     return readings
 
 
+def _searcher(model: str, articles: dict[str, list[Article]]) -> Searcher:
+    return offline_searcher(
+        articles, Embedder(model), Tokenizer(), Calibration.load(calibration_file(model))
+    )
+
+
+def _second_searcher(settings: Settings, articles: dict[str, list[Article]]) -> Searcher | None:
+    """The second model's searcher over the languages the bot asks it in (as the hub indexes
+    them, knowledge_base/live.py), or None where there is no second opinion."""
+    if not settings.second_opinion_model:
+        return None
+    limits = second_opinion_limits(settings.embedding_model, settings.second_opinion_model)
+    asked_in = {language for language, below in limits.items() if below > 0}
+    asked = {language: found for language, found in articles.items() if language in asked_in}
+    return _searcher(settings.second_opinion_model, asked) if asked else None
+
+
 def outcome(reading: Reading, policy: Policy) -> Outcome:
-    """What the bot would do with a question, as the e2e evaluation records it."""
+    """What the bot would do with a question, as the e2e evaluation records it (the second
+    model's ranking decides where the bot's would, handoff/assistant/answers.py)."""
     decision = decide(reading.result, reading.understanding, policy=policy)
+    second = reading.second
+    if second is not None and asks_a_second_model(decision, reading.understanding):
+        decided = decide(second.result, reading.understanding, policy=second.policy)
+        if helpfulness(decided) > helpfulness(decision):
+            decision = decided
     intent = reading.understanding.intent
     if decision.decision == "answer":
         return Outcome("answer", slug=decision.results[0].slug, intent=intent)

@@ -4,7 +4,7 @@ its decisions cost least, and the costs weigh mistakes as the policy_fit module 
 from dataclasses import replace
 
 from handoff.cli.customer_eval import Question
-from handoff.cli.policy_fit import Reading, cost, figures, fit, outcome
+from handoff.cli.policy_fit import Reading, SecondReading, cost, figures, fit, outcome
 from knowledge_base.decision import MessageKind, Policy, Understanding
 from tests.knowledge_base.test_decision import result
 
@@ -85,3 +85,21 @@ def test_the_fit_lifts_the_variants_veto_only_where_it_holds_back_more_than_it_s
     fitted = fit(mixed, Policy(variants_agree=["en"], article={"en": 0.5}))
     assert fitted.variants_agree == ["en"]
     assert figures(mixed, fitted)["en"]["wrong_answer"] == 0.0
+
+
+def test_a_second_models_ranking_decides_where_the_bots_would() -> None:
+    """As handoff/assistant/answers.py: asked when the first ranking would not answer at once and
+    the NLU reads a question, taken when it does better under its own policy."""
+    first, second = Policy(article={"en": 0.8}), Policy(article={"en": 0.6})
+    offered = reading("fees", MessageKind.QUESTION, 0.9, 0.7)
+    again = replace(offered, second=SecondReading(result(0.7), second))
+    assert outcome(offered, first).chosen  # offered, the right one pressed
+    answered = outcome(again, first)
+    assert (answered.kind, answered.slug, answered.chosen) == ("answer", "fees", False)
+    # Not for what the NLU reads as fraud, nor when the first already answers.
+    fraud = reading("handover:fraud", MessageKind.URGENT, 0.3, 0.7)
+    assert outcome(replace(fraud, second=again.second), first).kind == "handover"
+    assert outcome(again, Policy(article={"en": 0.5})).kind == "answer"
+    # A second ranking that does no better leaves the first's decision.
+    unsure = replace(offered, second=SecondReading(result(0.2), second))
+    assert outcome(unsure, first).chosen

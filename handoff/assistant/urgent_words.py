@@ -180,8 +180,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
     r"\b(going|go|went|take\s+this|taking\s+this)\s+(straight\s+|directly\s+)?to\s+(the\s+)?"
-    r"(\w+\s+)?"
-    r"(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
+    r"(\w+\s+)?(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
     # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
     r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,30}\b(rude|condescending)\b",
     r"\b(hung|hang)\s+up\s+on\s+(me|us)\b",

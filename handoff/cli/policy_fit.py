@@ -88,11 +88,8 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             text, language = question.text, question.language
             understanding = understanding_of(intent, confidence, text, language)
             result = searcher.search(text, language, threshold)
-            read_again = second is not None and language in second.indexes
-            again = second.search(text, language, threshold) if read_again else None
-            policy = settings.second_opinion_policy
-            second_reading = SecondReading(again, policy) if again is not None else None
-            readings.append(Reading(question, understanding, result, second_reading))
+            again = _read_again(second, question, settings)
+            readings.append(Reading(question, understanding, result, again))
     return readings
 
 
@@ -111,6 +108,16 @@ def _second_searcher(settings: Settings, articles: dict[str, list[Article]]) -> 
     asked_in = {language for language, below in limits.items() if below > 0}
     asked = {language: found for language, found in articles.items() if language in asked_in}
     return _searcher(settings.second_opinion_model, asked) if asked else None
+
+
+def _read_again(
+    second: Searcher | None, question: Question, settings: Settings
+) -> SecondReading | None:
+    """The second model's reading of a question, in the languages it indexes."""
+    if second is None or question.language not in second.indexes:
+        return None
+    result = second.search(question.text, question.language, settings.kb_answer_threshold)
+    return SecondReading(result, settings.second_opinion_policy)
 
 
 def outcome(reading: Reading, policy: Policy) -> Outcome:

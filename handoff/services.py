@@ -40,6 +40,7 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.gaps import KnowledgeGaps, QuestionVectors
 from knowledge_base.live import LiveKnowledgeBase
+from knowledge_base.scope import ScopeReader
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 from knowledge_base.unanswered import UnansweredQuestions
@@ -137,6 +138,7 @@ class Services:
                 Embedder(settings.second_opinion_model),
                 _calibration_of(settings.second_opinion_model),
                 second_opinion_limits(settings.embedding_model, settings.second_opinion_model),
+                ScopeReader.load(settings.second_opinion_model),
             )
         knowledge = LiveKnowledgeBase(
             articles,

@@ -100,19 +100,24 @@ class FitReport:
     variants_weight: float = 0.0  # of the variant reader's scores in the fused score
 
 
-def nlu_examples(language: str, intents: list[str]) -> list[str]:
-    """The Rasa NLU examples of these intents in a language's data (none without its data)."""
+def labelled_nlu_examples(language: str) -> list[tuple[str, str]]:
+    """The Rasa NLU examples of a language's data, each with its intent (none without data)."""
     path = NLU_DATA / language / "nlu.yml"
     if not path.exists():
         return []
     blocks = yaml.safe_load(path.read_text()).get("nlu", [])
     lines = [
-        line.strip()
+        (line.strip(), block["intent"])
         for block in blocks
-        if block.get("intent") in intents
+        if "intent" in block
         for line in block["examples"].splitlines()
     ]
-    return [line[2:].strip() for line in lines if line.startswith("- ")]
+    return [(line[2:].strip(), intent) for line, intent in lines if line.startswith("- ")]
+
+
+def nlu_examples(language: str, intents: list[str]) -> list[str]:
+    """The Rasa NLU examples of these intents in a language's data (none without its data)."""
+    return [text for text, intent in labelled_nlu_examples(language) if intent in intents]
 
 
 def out_of_scope_examples(language: str) -> list[str]:

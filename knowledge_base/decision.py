@@ -47,6 +47,9 @@ class Understanding:
     # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").
     small_talk: bool = True
     asks: bool = False  # the message asks something (a question mark, or a question's words)
+    # A sentence model fitted on the NLU's own examples reads an out-of-scope message as in
+    # scope (knowledge_base/scope.py): the NLU's reading then does not outweigh an article.
+    read_in_scope: bool = False
 
 
 class Policy(BaseModel):
@@ -112,6 +115,8 @@ VARIANTS_DISAGREE = "variants_disagree"
 # other companies ("how do I reset my PayPal password") find a confident article as often as
 # in-scope questions the NLU misreads ("what are the password rules?") are called out of scope.
 # (Small talk is not offered articles: "thanks, my transfer arrived" finds one confidently.)
+# Where the scope reader (knowledge_base/scope.py) reads the message as in scope, a third
+# reading sides with the article: it answers.
 NLU_DISAGREES = "nlu_disagrees"
 # A confident article that says what Hanbit Remit does not do (Article.declines: loans, another
 # company's account, tax advice, the bot itself): the bot says so in the article's words.
@@ -203,7 +208,9 @@ def _choose(
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if not confident_article:
             return "reply", None
-        case MessageKind.OUT_OF_SCOPE if sure >= policy.out_of_scope and not declines:
+        case MessageKind.OUT_OF_SCOPE if (
+            sure >= policy.out_of_scope and not declines and not understanding.read_in_scope
+        ):
             return "suggest", NLU_DISAGREES
     if declines:
         return "decline", DECLINED
@@ -290,7 +297,8 @@ def decide(
       confidently and the NLU is not sure (or, for a social reading, the message is longer than
       small talk: `Understanding.small_talk`): then it is the answer. An out-of-scope message that
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
-      sure readings that disagree are both shown).
+      sure readings that disagree are both shown), unless the scope reader reads it as in scope
+      (`Understanding.read_in_scope`): then the article answers.
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
       above; it disputes no urgent reading.

@@ -66,6 +66,7 @@ class LiveKnowledgeBase:
         self._models = [self._model(embedder, calibration, None)]
         self.searcher = self._models[0].searcher
         self.second: _Model | None = None
+        self._scope = second_opinion.scope if second_opinion else None
         if second_opinion:
             asked_in = frozenset(lang for lang, below in second_opinion.below.items() if below > 0)
             self.second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
@@ -90,6 +91,14 @@ class LiveKnowledgeBase:
         searcher = self.second.searcher
         result = await asyncio.to_thread(searcher.search, question, language, threshold)
         return replace(result, second_opinion=True)
+
+    async def reads_in_scope(self, question: str, language: str) -> bool | None:
+        """Whether the second model's scope reader reads the message as in scope
+        (knowledge_base/scope.py); None in a language it has no reader for."""
+        if self.second is None or self._scope is None or language not in self._scope.languages:
+            return None
+        vector = await asyncio.to_thread(self.second.embedder.embed_question, question)
+        return self._scope.reads_in_scope(vector, language)
 
     def article(self, language: str, slug: str) -> Article | None:
         """A published article, if it is."""

@@ -346,7 +346,7 @@ class Searcher:
         # BLAS threads spinning after it slow down the next query's embedding (measured: the
         # p95 of a query on 10,000 articles fell from 96 ms to 20 ms).
         threadpool_limits(limits=1, user_api="blas")
-        self._embedder = embedder
+        self.embedder = embedder
         self._tokenizer = tokenizer
         self.calibration = calibration
         self.indexes: dict[str, LanguageIndex] = {}
@@ -357,7 +357,7 @@ class Searcher:
         When nothing in the customer's language is confident enough but an article that exists
         only in another language is, that one is offered, with a note saying so.
         """
-        vector = self._embedder.embed_question(question)
+        vector = self.embedder.embed_question(question)
         terms = self._tokenizer.terms(question)
         own, read = self._rank(language, vector, terms, question)
         if own and own[0].confidence >= threshold:

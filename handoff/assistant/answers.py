@@ -5,7 +5,11 @@ model's would not answer at once, where it does better."""
 
 from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient
-from handoff.assistant.understanding import understanding_of
+from handoff.assistant.understanding import (
+    asks_the_scope_reader,
+    understanding_of,
+    with_scope_reading,
+)
 from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
@@ -83,7 +87,7 @@ class KnowledgeAnswers:
         those offered (`article`, its slug) is the answer while it is published."""
         if article is not None:
             return await self._chosen(conversation_id, language, article)
-        understanding = understanding_of(intent, confidence, question, language)
+        understanding = await self._understood(intent, confidence, question, language)
         policy = self._settings.decision_policy
         if settled_by_the_nlu(understanding, policy):
             result = self._nothing_found(language)
@@ -120,9 +124,20 @@ class KnowledgeAnswers:
         editor's "try a question", the console's suggestions); the NLU is asked as on the bot's
         path, and taken as sure of a question when Rasa cannot be reached."""
         intent, confidence = await self._rasa.intent_of(question)
-        understanding = understanding_of(intent, confidence, question, language)
+        understanding = await self._understood(intent, confidence, question, language)
         _, _, decision = await self._read(question, language, understanding)
         return decision
+
+    async def _understood(
+        self, intent: str | None, confidence: float | None, question: str, language: str
+    ) -> Understanding:
+        """What the NLU made of the message, with the scope reader's reading where it is asked
+        (handoff/assistant/understanding.py)."""
+        understanding = understanding_of(intent, confidence, question, language)
+        if not asks_the_scope_reader(understanding):
+            return understanding
+        in_scope = await self._knowledge.reads_in_scope(question, language)
+        return with_scope_reading(understanding, in_scope)
 
     @metrics.timed(metrics.KNOWLEDGE_SEARCH)
     async def _read(

@@ -1,6 +1,8 @@
 """What the bot's intents mean to the decision: each Rasa intent (bot/domain.yml) is a kind of
 message (knowledge_base/decision.py: MessageKind)."""
 
+from dataclasses import replace
+
 from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
@@ -45,6 +47,18 @@ def understanding_of(
         small_talk=is_small_talk_sized(text, language),
         asks=asks_something(text, language),
     )
+
+
+def asks_the_scope_reader(understanding: Understanding) -> bool:
+    """Whether the scope reader (knowledge_base/scope.py) is asked about a message: the NLU
+    calls it out of scope, which a confident article then does not outweigh if the reader
+    reads it as in scope."""
+    return understanding.kind is MessageKind.OUT_OF_SCOPE
+
+
+def with_scope_reading(understanding: Understanding, in_scope: bool | None) -> Understanding:
+    """The understanding with the scope reader's reading (None: no reader in the language)."""
+    return replace(understanding, read_in_scope=bool(in_scope))
 
 
 def is_small_talk_sized(text: str, language: str) -> bool:

@@ -1,4 +1,5 @@
-"""The knowledge base's commands: `baton kb import|export|calibrate|tune` and `baton eval`."""
+"""The knowledge base's commands: `baton kb import|export|calibrate|fit-scope|tune` and
+`baton eval`."""
 
 import asyncio
 import json
@@ -44,6 +45,8 @@ from knowledge_base.files import (
     import_articles,
     published_articles,
 )
+from knowledge_base.scope import ScopeReader
+from knowledge_base.scope import fit_language as fit_scope
 from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
@@ -200,6 +203,23 @@ def _fusion(report: FitReport) -> str:
         f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}, "
         f"nearest variants {report.nearest_variants}, variants' reading {report.variants_weight}"
     )
+
+
+@kb_app.command("fit-scope")
+def kb_fit_scope() -> None:
+    """Fit the second model's scope readers (knowledge_base/scope.py) on the NLU examples of
+    each language the bot asks that model in, and save them beside the calibrations."""
+    settings = get_settings()
+    model = settings.second_opinion_model
+    if not model:
+        typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): nothing to fit.")
+        raise typer.Exit(1)
+    limits = second_opinion_limits(settings.embedding_model, model)
+    languages = sorted(language for language, below in limits.items() if below > 0)
+    embedder = Embedder(model)
+    reader = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
+    typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
+    typer.echo(f"Written to {reader.save()}")
 
 
 @kb_app.command("tune")

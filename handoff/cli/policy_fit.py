@@ -16,7 +16,11 @@ from pathlib import Path
 
 from handoff.assistant.answers import asks_a_second_model, helpfulness
 from handoff.assistant.rasa_client import RasaClient, http_client
-from handoff.assistant.understanding import understanding_of
+from handoff.assistant.understanding import (
+    asks_the_scope_reader,
+    understanding_of,
+    with_scope_reading,
+)
 from handoff.cli import customer_eval
 from handoff.cli.customer_eval import Outcome, Question
 from handoff.queue.agent_queue import Escalation
@@ -27,6 +31,7 @@ from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.decision import Policy, Understanding, decide
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import published_articles
+from knowledge_base.scope import ScopeReader
 from knowledge_base.search import Searcher, SearchResult, offline_searcher
 from knowledge_base.text import Tokenizer
 
@@ -77,6 +82,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
     articles = published_articles(SEED_ARTICLES)
     searcher = _searcher(settings.embedding_model, articles)
     second = _second_searcher(settings, articles)
+    scope = ScopeReader.load(settings.second_opinion_model) if second is not None else None
     threshold = settings.kb_answer_threshold
     readings = []
     async with http_client(settings.rasa_timeout_seconds) as http:
@@ -85,12 +91,28 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             intent, confidence = await rasa.intent_of(question.text)
             if intent is None:
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
-            text, language = question.text, question.language
-            understanding = understanding_of(intent, confidence, text, language)
-            result = searcher.search(text, language, threshold)
+            understanding = _understood(intent, confidence, question, second, scope)
+            result = searcher.search(question.text, question.language, threshold)
             again = _read_again(second, question, settings)
             readings.append(Reading(question, understanding, result, again))
     return readings
+
+
+def _understood(
+    intent: str,
+    confidence: float | None,
+    question: Question,
+    second: Searcher | None,
+    scope: ScopeReader | None,
+) -> Understanding:
+    """What the NLU made of a question, with the scope reader's reading where the hub asks it
+    (handoff/assistant/answers.py: KnowledgeAnswers._understood), on the second model's vector."""
+    text, language = question.text, question.language
+    understanding = understanding_of(intent, confidence, text, language)
+    if second is None or scope is None or not asks_the_scope_reader(understanding):
+        return understanding
+    in_scope = scope.reads_in_scope(second.embedder.embed_question(text), language)
+    return with_scope_reading(understanding, in_scope)
 
 
 def _searcher(model: str, articles: dict[str, list[Article]]) -> Searcher:

@@ -279,6 +279,14 @@ def test_a_confident_article_for_a_sure_out_of_scope_reading_is_offered_not_dism
     assert decided(0.95, understood(MessageKind.SOCIAL, 0.9)) == ("reply", None)
 
 
+def test_a_sure_out_of_scope_reading_the_scope_reader_disputes_lets_the_article_answer() -> None:
+    disputed = replace(understood(MessageKind.OUT_OF_SCOPE, 1.0), read_in_scope=True)
+    assert decided(0.95, disputed) == ("answer", None)
+    # Without a confident article, it is still out of scope.
+    assert decided(0.3, disputed) == ("reply", None)
+    assert decided(None, disputed) == ("reply", None)
+
+
 def test_a_message_longer_than_small_talk_is_not_settled_by_a_social_reading() -> None:
     long = replace(understood(MessageKind.SOCIAL, 1.0), small_talk=False)
     assert not settled_by_the_nlu(long, POLICY)

@@ -148,7 +148,7 @@ def test_a_shortlist_ranks_as_scoring_every_variant_does(
 
 
 def test_a_question_asked_again_reuses_its_vector(searcher: Searcher) -> None:
-    embedder = searcher._embedder
+    embedder = searcher.embedder
     question = "where is my transfer? (asked twice)"
     first = embedder.embed_question(question)
     assert np.allclose(first, embedder.embed([question])[0], atol=1e-6)

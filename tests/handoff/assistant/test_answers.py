@@ -6,12 +6,15 @@ import pytest
 from handoff.assistant.answers import KnowledgeAnswers
 from handoff.assistant.rasa_client import RasaClient
 from handoff.conversations.store import ConversationStore
+from handoff.services import Services
 from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
 from knowledge_base.decision import FRAUD_TOPIC, NLU_DISAGREES, Policy
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.live import LiveKnowledgeBase
+from knowledge_base.scope import ScopeReader
+from knowledge_base.scope import fit_language as fit_scope
 from knowledge_base.text import Tokenizer
 from knowledge_base.unanswered import UnansweredQuestions
 from tests.handoff.conftest import ANSWERED
@@ -142,6 +145,45 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
     assert [kept.question for kept in await unanswered.most_asked("en")] == [MISSED]
 
 
+def bot_of(
+    services: Services, live: LiveKnowledgeBase, first: Policy, second: Policy
+) -> KnowledgeAnswers:
+    """The bot on this knowledge base, with these policies for the first and the second model."""
+    policies = {"decision_policy": first, "second_opinion_policy": second}
+    settings = services.settings.model_copy(update=policies)
+    rasa = RasaClient(services.http, settings.rasa_urls)
+    gap_log = GapLog(services.redis)
+    return KnowledgeAnswers(
+        live, services.conversations, services.unanswered, gap_log, rasa, settings
+    )
+
+
+async def test_an_out_of_scope_reading_the_scope_reader_disputes_lets_the_article_answer(
+    hub_with_articles: InProcessHub,
+) -> None:
+    services = hub_with_articles.app.state.services
+    embedder = Embedder()
+    reader = ScopeReader("packaged", {"en": fit_scope(embedder, "en")})  # English only
+    live = LiveKnowledgeBase(
+        services.articles,
+        embedder,
+        Tokenizer(),
+        Calibration.load(),
+        services.binary_redis,
+        SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, reader),
+    )
+    await live.load()
+    settings = services.settings
+    bot = bot_of(services, live, settings.decision_policy, settings.second_opinion_policy)
+    conversation = await services.conversations.create("web", "en")
+    answered = await bot.for_customer(conversation.id, ANSWERED, "en", "out_of_scope", 0.995)
+    assert (answered.decision, answered.results[0].slug) == ("answer", "reset-password")
+    assert (await bot.preview(ANSWERED, "en")).decision == "answer"
+    # What the reader reads as out of scope stays so.
+    missed = await bot.for_customer(conversation.id, MISSED, "en", "out_of_scope", 0.995)
+    assert (missed.decision, missed.reason) == ("reply", None)
+
+
 async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_answer(
     hub_with_articles: InProcessHub,
 ) -> None:
@@ -158,14 +200,7 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     await live.load()
 
     def answers_with(first: Policy, second: Policy) -> KnowledgeAnswers:
-        """The bot with these policies for the first and the second model."""
-        policies = {"decision_policy": first, "second_opinion_policy": second}
-        settings = services.settings.model_copy(update=policies)
-        rasa = RasaClient(services.http, settings.rasa_urls)
-        gap_log = GapLog(services.redis)
-        return KnowledgeAnswers(
-            live, services.conversations, services.unanswered, gap_log, rasa, settings
-        )
+        return bot_of(services, live, first, second)
 
     answers, offers, never = (
         Policy(article={"en": 0.0}, variants_agree=[]),

@@ -79,6 +79,11 @@ class Policy(BaseModel):
         default_factory=lambda: {"en": 0.79, "ko": 0.72},
         description="per language: the confidence an article needs, if above the search's own",
     )
+    over_out_of_scope: dict[str, float] = Field(
+        default_factory=lambda: {"ko": 0.93},
+        description="per language without a scope reader: the confidence at which an article "
+        "(its variants agreeing) answers over a sure out-of-scope reading",
+    )
     variants_agree: list[str] = Field(
         default_factory=lambda: ["ko"],
         description="languages whose answer its variants must read too, else it is offered",
@@ -209,7 +214,9 @@ def _choose(
         case MessageKind.OUT_OF_SCOPE if not confident_article:
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if (
-            sure >= policy.out_of_scope and not declines and not understanding.read_in_scope
+            sure >= policy.out_of_scope
+            and not declines
+            and not _in_scope_after_all(result, understanding, policy)
         ):
             return "suggest", NLU_DISAGREES
     if declines:
@@ -227,6 +234,17 @@ def _choose(
     if _suggested(result, policy):
         return "suggest", None
     return "rephrase", None
+
+
+def _in_scope_after_all(result: SearchResult, understanding: Understanding, policy: Policy) -> bool:
+    """Whether a sure out-of-scope reading is outweighed by a confident article: the scope
+    reader reads the message as in scope, or the article reaches the language's
+    `policy.over_out_of_scope` (for languages the scope reader cannot read)."""
+    bar = policy.over_out_of_scope.get(result.language)
+    answer = result.answer
+    return understanding.read_in_scope or (
+        bar is not None and answer is not None and answer.confidence >= bar
+    )
 
 
 def _variants_disagree(result: SearchResult, policy: Policy) -> bool:
@@ -298,7 +316,8 @@ def decide(
       small talk: `Understanding.small_talk`): then it is the answer. An out-of-scope message that
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
       sure readings that disagree are both shown), unless the scope reader reads it as in scope
-      (`Understanding.read_in_scope`): then the article answers.
+      (`Understanding.read_in_scope`) or, in a language it cannot read, the article reaches
+      `policy.over_out_of_scope`: then the article answers.
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
       above; it disputes no urgent reading.

@@ -287,6 +287,21 @@ def test_a_sure_out_of_scope_reading_the_scope_reader_disputes_lets_the_article_
     assert decided(None, disputed) == ("reply", None)
 
 
+def test_in_a_language_the_scope_reader_cannot_read_a_very_confident_article_answers() -> None:
+    sure = understood(MessageKind.OUT_OF_SCOPE, 1.0)
+    policy = POLICY.model_copy(update={"over_out_of_scope": {"ko": 0.93}})
+
+    def korean(confidence: float) -> tuple[str, str | None]:
+        found = replace(result(confidence), language="ko")
+        decision = decide(found, sure, policy=policy)
+        return decision.decision, decision.reason
+
+    assert korean(0.95) == ("answer", None)
+    assert korean(0.9) == ("suggest", NLU_DISAGREES)
+    # English has no such bar: the scope reader decides there.
+    assert decide(result(0.99), sure, policy=policy).reason == NLU_DISAGREES
+
+
 def test_a_message_longer_than_small_talk_is_not_settled_by_a_social_reading() -> None:
     long = replace(understood(MessageKind.SOCIAL, 1.0), small_talk=False)
     assert not settled_by_the_nlu(long, POLICY)

@@ -211,7 +211,7 @@ def _choose(
             _settled_as_social(understanding, policy) or not confident_article
         ):
             return "reply", None
-        case MessageKind.OUT_OF_SCOPE if not confident_article:
+        case MessageKind.OUT_OF_SCOPE if not confident_article and not understanding.read_in_scope:
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if (
             sure >= policy.out_of_scope
@@ -317,7 +317,8 @@ def decide(
       the NLU is sure of is offered a confident article with the others (NLU_DISAGREES: two
       sure readings that disagree are both shown), unless the scope reader reads it as in scope
       (`Understanding.read_in_scope`) or, in a language it cannot read, the article reaches
-      `policy.over_out_of_scope`: then the article answers.
+      `policy.over_out_of_scope`: then the article answers. An out-of-scope reading that the
+      scope reader disputes, without a confident article, is a miss as a question's is.
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
       above; it disputes no urgent reading.

@@ -282,9 +282,11 @@ def test_a_confident_article_for_a_sure_out_of_scope_reading_is_offered_not_dism
 def test_a_sure_out_of_scope_reading_the_scope_reader_disputes_lets_the_article_answer() -> None:
     disputed = replace(understood(MessageKind.OUT_OF_SCOPE, 1.0), read_in_scope=True)
     assert decided(0.95, disputed) == ("answer", None)
-    # Without a confident article, it is still out of scope.
-    assert decided(0.3, disputed) == ("reply", None)
-    assert decided(None, disputed) == ("reply", None)
+    # Without a confident article, it is a miss as a question's is: the leading articles are
+    # offered (with the question's words, not the out-of-scope reply's), or a rephrase asked.
+    assert decided(0.4, disputed) == ("suggest", None)
+    assert decided(None, disputed) == ("rephrase", None)
+    assert decided(None, replace(disputed, read_in_scope=False)) == ("reply", None)
 
 
 def test_in_a_language_the_scope_reader_cannot_read_a_very_confident_article_answers() -> None:

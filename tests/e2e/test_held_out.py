@@ -81,8 +81,12 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # variants written blind, the policy re-fitted on both development sets. English right at once
 # 95.0%, after one press 2.9%; Korean 92.1%, 4.3%; wrong 0.7 / 0%. Right at once goes up to
 # three questions below what was measured; the other floors hold.
+# Twenty-fourth round (2026-12-06, benchmarks/results/e2e-heldout-r24.json): the scope reader
+# (English) and the Korean bar over a sure out-of-scope reading. English right at once 95.7%,
+# Korean 94.2%, after one press 2.9% each, wrong 0%: right at once goes up to three questions
+# below what was measured; the other floors hold.
 FLOORS = [
-    ("right_answer", ">=", {"en": 92.8, "ko": 89.9}),
+    ("right_answer", ">=", {"en": 93.5, "ko": 92.0}),
     ("right_after_choosing", ">=", {"en": 1.4, "ko": 2.8}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),

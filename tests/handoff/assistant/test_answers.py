@@ -145,6 +145,24 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
     assert [kept.question for kept in await unanswered.most_asked("en")] == [MISSED]
 
 
+async def knowledge_asking_again(
+    services: Services, embedder: Embedder, scope: ScopeReader | None = None
+) -> LiveKnowledgeBase:
+    """The hub's articles, loaded, with `embedder` asked again in English only (and, given,
+    its scope reader)."""
+    second_opinion = SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, scope)
+    live = LiveKnowledgeBase(
+        services.articles,
+        embedder,
+        Tokenizer(),
+        Calibration.load(),
+        services.binary_redis,
+        second_opinion,
+    )
+    await live.load()
+    return live
+
+
 def bot_of(
     services: Services, live: LiveKnowledgeBase, first: Policy, second: Policy
 ) -> KnowledgeAnswers:
@@ -164,15 +182,7 @@ async def test_an_out_of_scope_reading_the_scope_reader_disputes_lets_the_articl
     services = hub_with_articles.app.state.services
     embedder = Embedder()
     reader = ScopeReader("packaged", {"en": fit_scope(embedder, "en")})  # English only
-    live = LiveKnowledgeBase(
-        services.articles,
-        embedder,
-        Tokenizer(),
-        Calibration.load(),
-        services.binary_redis,
-        SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, reader),
-    )
-    await live.load()
+    live = await knowledge_asking_again(services, embedder, reader)
     settings = services.settings
     bot = bot_of(services, live, settings.decision_policy, settings.second_opinion_policy)
     conversation = await services.conversations.create("web", "en")
@@ -188,16 +198,8 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     hub_with_articles: InProcessHub,
 ) -> None:
     services = hub_with_articles.app.state.services
-    embedder = Embedder()  # the same model twice: the two policies tell them apart
-    live = LiveKnowledgeBase(
-        services.articles,
-        embedder,
-        Tokenizer(),
-        Calibration.load(),
-        services.binary_redis,
-        SecondOpinion(embedder, Calibration.load(), {"en": 1.0}),  # asked in English only
-    )
-    await live.load()
+    # The same model twice: the two policies tell them apart.
+    live = await knowledge_asking_again(services, Embedder())
 
     def answers_with(first: Policy, second: Policy) -> KnowledgeAnswers:
         return bot_of(services, live, first, second)

@@ -1,7 +1,8 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
 message, the knowledge base's ranking and the conversation's misses in a row. Where a second
 embedding model is configured, its ranking decides, under its own policy, what the first
-model's would not answer at once, where it does better."""
+model's would not answer at once, where it does better; and its scope reader reads again a
+message the NLU calls out of scope (knowledge_base/scope.py)."""
 
 from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient

@@ -47,6 +47,11 @@ class SecondOpinionFit:
         path.write_text(json.dumps(data, indent=2) + "\n")
 
 
+def asked_languages(below: dict[str, float]) -> frozenset[str]:
+    """The languages a second model is asked in: those with a limit (0 is never)."""
+    return frozenset(language for language, limit in below.items() if limit > 0)
+
+
 def second_opinion_limits(first: str, second: str) -> dict[str, float]:
     """The fitted limits under which the second model is asked; none (never) if not fitted."""
     path = second_opinion_file(first)

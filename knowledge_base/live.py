@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from knowledge_base import keys
 from knowledge_base.articles import Article, Status, dense_units
-from knowledge_base.cascade import SecondOpinion
+from knowledge_base.cascade import SecondOpinion, asked_languages
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
@@ -68,7 +68,7 @@ class LiveKnowledgeBase:
         self.second: _Model | None = None
         self._scope = second_opinion.scope if second_opinion else None
         if second_opinion:
-            asked_in = frozenset(lang for lang, below in second_opinion.below.items() if below > 0)
+            asked_in = asked_languages(second_opinion.below)
             self.second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
             self._models.append(self.second)
 

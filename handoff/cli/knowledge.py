@@ -15,6 +15,7 @@ from handoff.settings import PROJECT_ROOT, get_settings
 from knowledge_base.cascade import (
     Cascade,
     SecondOpinionFit,
+    asked_languages,
     second_opinion_file,
     second_opinion_limits,
 )
@@ -215,7 +216,7 @@ def kb_fit_scope() -> None:
         typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): nothing to fit.")
         raise typer.Exit(1)
     limits = second_opinion_limits(settings.embedding_model, model)
-    languages = sorted(language for language, below in limits.items() if below > 0)
+    languages = sorted(asked_languages(limits))
     embedder = Embedder(model)
     reader = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
     typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")

@@ -26,7 +26,7 @@ from handoff.cli.customer_eval import Outcome, Question
 from handoff.queue.agent_queue import Escalation
 from handoff.settings import PROJECT_ROOT, Settings
 from knowledge_base.articles import Article
-from knowledge_base.cascade import second_opinion_limits
+from knowledge_base.cascade import asked_languages, second_opinion_limits
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.decision import Policy, Understanding, decide
 from knowledge_base.embeddings import Embedder
@@ -127,7 +127,7 @@ def _second_searcher(settings: Settings, articles: dict[str, list[Article]]) -> 
     if not settings.second_opinion_model:
         return None
     limits = second_opinion_limits(settings.embedding_model, settings.second_opinion_model)
-    asked_in = {language for language, below in limits.items() if below > 0}
+    asked_in = asked_languages(limits)
     asked = {language: found for language, found in articles.items() if language in asked_in}
     return _searcher(settings.second_opinion_model, asked) if asked else None
 

@@ -11,6 +11,7 @@ from knowledge_base.cascade import (
     Cascade,
     SecondOpinion,
     SecondOpinionFit,
+    asked_languages,
     second_opinion_file,
     second_opinion_limits,
 )
@@ -148,3 +149,8 @@ def test_limits_fitted_for_another_second_model_are_not_used(
     assert second_opinion_limits(str(tmp_path), "models/fitted") == {"en": 0.85}
     assert second_opinion_limits(str(tmp_path), "models/other") == {}
     assert "kb calibrate" in caplog.text
+
+
+def test_a_second_model_is_asked_in_the_languages_with_a_limit() -> None:
+    assert asked_languages({"en": 0.8, "ko": 0.0, "ja": 0.5}) == {"en", "ja"}
+    assert asked_languages({}) == frozenset()

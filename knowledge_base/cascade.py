@@ -11,7 +11,7 @@ model's ranking would not answer at once, and decides on its ranking under its o
 
 import json
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.confidence import Calibration, calibration_file
@@ -94,4 +94,4 @@ class Cascade:
         top = result.hits[0].confidence if result.hits else 0.0
         if top >= self.below.get(language, 0.0):
             return result
-        return replace(self.second.search(question, language, threshold), second_opinion=True)
+        return self.second.search(question, language, threshold).as_second_opinion(result)

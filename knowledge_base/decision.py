@@ -88,6 +88,11 @@ class Policy(BaseModel):
         default_factory=lambda: ["ko"],
         description="languages whose answer its variants must read too, else it is offered",
     )
+    agreeing: dict[str, float] = Field(
+        default_factory=dict,
+        description="per language: the confidence at which a second model's article that the "
+        "first model ranks first too answers, whatever its variants read",
+    )
 
 
 # The most articles offered at once when none answers: the customer chooses, or says more.
@@ -133,9 +138,14 @@ ANOTHER_PROVIDER = "another_provider"
 SURE_QUESTION = Understanding()
 DEFAULT_POLICY = Policy()
 # The policy fitted with all-mpnet-base-v2 as the embedding model, for its rankings as the
-# second opinion (results/decision-policy-fit-mpnet.json). Only its article bars and the
-# variant reader's veto matter: the second model is asked only for questions.
-SECOND_OPINION_POLICY = Policy(article={"en": 0.59, "ko": 0.83}, variants_agree=["en", "ko"])
+# second opinion (results/decision-policy-fit-mpnet.json). Only its article bars, the variant
+# reader's veto and the bar for two models agreeing matter: the second model is asked only for
+# questions and out-of-scope readings the scope reader disputes. Two models ranking the same
+# article first, the second at 0.7 or more, outvote the variants' reading (chosen on the two
+# development sets, where any bar from 0.62 to 0.77 gives the same figures: e2e-rounds.md).
+SECOND_OPINION_POLICY = Policy(
+    article={"en": 0.59, "ko": 0.83}, variants_agree=["en", "ko"], agreeing={"en": 0.7}
+)
 
 
 class RankedArticle(BaseModel):
@@ -177,7 +187,11 @@ def _choose(
     """The decision and, for a hand-over, its reason (see `decide`)."""
     needed = policy.article.get(result.language, 0.0)
     answer = result.answer
-    confident_article = answer is not None and answer.confidence >= needed
+    confident_article = (
+        answer is not None
+        and answer.confidence >= needed
+        and not _unconfirmed(result, understanding, policy)
+    )
     # Outweighing an urgent intent takes only the search's own confidence: a stricter bar for
     # answering must not turn doubtful articles into urgent hand-overs. An article on what Hanbit
     # Remit does not do disputes no urgency ("my PayPal was hacked").
@@ -249,11 +263,30 @@ def _in_scope_after_all(result: SearchResult, understanding: Understanding, poli
 
 def _variants_disagree(result: SearchResult, policy: Policy) -> bool:
     """Whether the question's reading by the articles' variants names another article than
-    the answer, in a language where the two must agree."""
+    the answer, in a language where the two must agree, and two models do not outvote it."""
     read = result.variants_read
     answer = result.answer
     agreeing = result.language in policy.variants_agree
-    return agreeing and read is not None and answer is not None and read != answer.article.slug
+    disagree = agreeing and read is not None and answer is not None and read != answer.article.slug
+    return disagree and not _models_agree(result, policy)
+
+
+def _models_agree(result: SearchResult, policy: Policy) -> bool:
+    """Whether a second model's ranking has the first model's top article on top, at least
+    `policy.agreeing` sure in the language."""
+    bar = policy.agreeing.get(result.language)
+    answer = result.answer
+    sure = bar is not None and answer is not None and answer.confidence >= bar
+    return result.agrees_with_first and sure
+
+
+def _unconfirmed(result: SearchResult, understanding: Understanding, policy: Policy) -> bool:
+    """A second model's ranking of a message the NLU reads as out of scope (the scope reader
+    disputing it), without the first model's agreement: its article does not answer. Against a
+    sure reading, the scope reader and one model are not enough (they answered "how long does
+    the uk spouse visa take" with an article on verification)."""
+    disputed = result.second_opinion and understanding.kind is MessageKind.OUT_OF_SCOPE
+    return disputed and not _models_agree(result, policy)
 
 
 def _suggested(result: SearchResult, policy: Policy) -> list[Hit]:
@@ -318,14 +351,16 @@ def decide(
       sure readings that disagree are both shown), unless the scope reader reads it as in scope
       (`Understanding.read_in_scope`) or, in a language it cannot read, the article reaches
       `policy.over_out_of_scope`: then the article answers. An out-of-scope reading that the
-      scope reader disputes, without a confident article, is a miss as a question's is.
+      scope reader disputes, without a confident article, is a miss as a question's is; a
+      second model's article answers it only where the first model ranks it first too.
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
       above; it disputes no urgent reading.
     - Otherwise a confident article is the answer, unless the message names another
       money-transfer or payment service (ANOTHER_PROVIDER) or the articles' own question
       variants read it as another article (VARIANTS_DISAGREE, in the languages of
-      `policy.variants_agree`): then the leading articles are offered. A miss hands over when
+      `policy.variants_agree`; two models ranking it first, the second at `policy.agreeing`,
+      outvote them): then the leading articles are offered. A miss hands over when
       the NLU was unsure too, or when it makes `max_misses` in a row (`misses` came before it),
       else the customer is offered the leading articles to choose from (up to
       MOST_SUGGESTIONS) when the top one is at least `policy.suggest` sure, or else asked to

@@ -10,7 +10,7 @@ sharing BM25; the bot asks it when the first model's ranking would not answer at
 
 import asyncio
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 from redis.asyncio import Redis
@@ -83,14 +83,15 @@ class LiveKnowledgeBase:
         return await asyncio.to_thread(self.searcher.search, question, language, threshold)
 
     async def second_opinion(
-        self, question: str, language: str, threshold: float
+        self, question: str, language: str, threshold: float, first: SearchResult
     ) -> SearchResult | None:
-        """The second model's ranking (marked so), or None where it is not asked."""
+        """The second model's ranking beside the first model's (`first`), or None where it is
+        not asked."""
         if self.second is None or not self.second.indexes(language):
             return None
         searcher = self.second.searcher
         result = await asyncio.to_thread(searcher.search, question, language, threshold)
-        return replace(result, second_opinion=True)
+        return result.as_second_opinion(first)
 
     async def reads_in_scope(self, question: str, language: str) -> bool | None:
         """Whether the second model's scope reader reads the message as in scope

@@ -336,6 +336,15 @@ class SearchResult:
     # The article the answer's own-language variants read the question as (variants.py), if
     # there is such an answer and a reader.
     variants_read: str | None = None
+    # A second model's ranking whose top article the first model ranked first too.
+    agrees_with_first: bool = False
+
+    def as_second_opinion(self, first: "SearchResult") -> "SearchResult":
+        """This ranking as a second model's opinion beside the first model's ranking: marked
+        so, and whether the two rank the same article first."""
+        tops = [result.hits[0].article.key for result in (self, first) if result.hits]
+        agrees = len(tops) == 2 and tops[0] == tops[1]
+        return replace(self, second_opinion=True, agrees_with_first=agrees)
 
 
 class Searcher:

@@ -40,10 +40,12 @@ def is_miss(decision: Decision) -> bool:
 
 def asks_a_second_model(first: Decision, understanding: Understanding) -> bool:
     """Whether a second model is asked about a message: the first model's ranking would not
-    answer it at once, and the NLU reads it as a question (a complaint, fraud, a call for a
-    person or out of scope keeps the first model's decision: a complaint must not become an
-    answer)."""
-    return is_miss(first) and understanding.kind is MessageKind.QUESTION
+    answer it at once, and the NLU reads it as a question, or as out of scope where the scope
+    reader reads it in scope (then only the two models agreeing answer it: decision.py). A
+    complaint, fraud or a call for a person keeps the first model's decision: a complaint must
+    not become an answer."""
+    asked = understanding.kind is MessageKind.QUESTION or understanding.read_in_scope
+    return is_miss(first) and asked
 
 
 def helpfulness(decision: Decision) -> int:
@@ -155,7 +157,7 @@ class KnowledgeAnswers:
         first = self._decide(result, understanding, policy, misses=0)
         if not asks_a_second_model(first, understanding):
             return result, policy, first
-        second = await self._knowledge.second_opinion(question, language, threshold)
+        second = await self._knowledge.second_opinion(question, language, threshold, result)
         if second is None:
             return result, policy, first
         second_policy = self._settings.second_opinion_policy

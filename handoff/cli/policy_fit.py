@@ -93,7 +93,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
             understanding = _understood(intent, confidence, question, second, scope)
             result = searcher.search(question.text, question.language, threshold)
-            again = _read_again(second, question, settings)
+            again = _read_again(second, question, result, settings)
             readings.append(Reading(question, understanding, result, again))
     return readings
 
@@ -133,13 +133,14 @@ def _second_searcher(settings: Settings, articles: dict[str, list[Article]]) -> 
 
 
 def _read_again(
-    second: Searcher | None, question: Question, settings: Settings
+    second: Searcher | None, question: Question, first: SearchResult, settings: Settings
 ) -> SecondReading | None:
-    """The second model's reading of a question, in the languages it indexes."""
+    """The second model's reading of a question beside the first model's (`first`), in the
+    languages it indexes."""
     if second is None or question.language not in second.indexes:
         return None
     result = second.search(question.text, question.language, settings.kb_answer_threshold)
-    return SecondReading(result, settings.second_opinion_policy)
+    return SecondReading(result.as_second_opinion(first), settings.second_opinion_policy)
 
 
 def outcome(reading: Reading, policy: Policy) -> Outcome:

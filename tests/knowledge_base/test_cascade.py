@@ -128,15 +128,18 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
         )
     try:
         await live.load()
-        result = await live.second_opinion("is my gecko insured", "en", THRESHOLD)
+        first_result = await live.search("is my gecko insured", "en", THRESHOLD)
+        result = await live.second_opinion("is my gecko insured", "en", THRESHOLD, first_result)
         assert result.second_opinion and result.hits[0].article.slug == slug
+        assert result.agrees_with_first  # the first model ranks the gecko's article first too
         first, second = live.searcher, live.second.searcher
         indexes = [first.indexes["en"], second.indexes["en"]]
         assert all(slug in {a.slug for a in index.articles} for index in indexes)
         assert indexes[0].bm25 is indexes[1].bm25  # one BM25 index for both models
         # Korean questions get no second opinion, so the second model does not index Korean.
         assert "ko" in first.indexes and "ko" not in second.indexes
-        assert await live.second_opinion("도마뱀도 보험이 되나요", "ko", THRESHOLD) is None
+        korean = await live.search("도마뱀도 보험이 되나요", "ko", THRESHOLD)
+        assert await live.second_opinion("도마뱀도 보험이 되나요", "ko", THRESHOLD, korean) is None
     finally:
         await binary.aclose()
 

@@ -141,6 +141,35 @@ def test_a_confident_article_that_the_variants_read_otherwise_is_offered_not_ans
     assert decide(read_otherwise, question, policy=english_alone).decision == "answer"
 
 
+def test_two_models_ranking_the_article_first_outvote_the_variants() -> None:
+    question = understood(MessageKind.QUESTION, 0.9)
+    bars = {"article": {"en": 0.6}, "variants_agree": ["en"], "agreeing": {"en": 0.7}}
+    policy = POLICY.model_copy(update=bars)
+    second = replace(result(0.75, others=(0.1,)), variants_read="other-0", second_opinion=True)
+    agreed = replace(second, agrees_with_first=True)
+    assert decide(agreed, question, policy=policy).decision == "answer"
+    # Not when the first model ranked another article first, or the second is under the bar.
+    assert decide(second, question, policy=policy).reason == VARIANTS_DISAGREE
+    unsure = replace(agreed, hits=[replace(agreed.hits[0], confidence=0.65)])
+    unsure = replace(unsure, answer=unsure.hits[0])
+    assert decide(unsure, question, policy=policy).reason == VARIANTS_DISAGREE
+    # Nor in a language without a bar for agreeing models.
+    korean = replace(agreed, language="ko")
+    korean_variants = policy.model_copy(update={"variants_agree": ["ko"]})
+    assert decide(korean, question, policy=korean_variants).reason == VARIANTS_DISAGREE
+
+
+def test_a_second_model_answers_a_disputed_out_of_scope_reading_only_beside_the_first() -> None:
+    disputed = replace(understood(MessageKind.OUT_OF_SCOPE, 1.0), read_in_scope=True)
+    policy = POLICY.model_copy(update={"agreeing": {"en": 0.7}})
+    second = replace(result(0.9, others=(0.05,)), second_opinion=True)
+    assert decide(second, disputed, policy=policy).decision == "suggest"
+    agreed = replace(second, agrees_with_first=True)
+    assert decide(agreed, disputed, policy=policy).decision == "answer"
+    # A question's second opinion needs no agreement.
+    assert decide(second, understood(MessageKind.QUESTION, 0.9), policy=policy).decision == "answer"
+
+
 def test_the_article_a_customer_chose_is_the_answer() -> None:
     decision = chosen(article("close-account"), 0.5, base_url="https://help.example")
     assert (decision.decision, decision.reason, decision.suggestions) == ("answer", None, [])

@@ -189,3 +189,14 @@ def test_the_variants_reading_joins_the_ranking_by_its_weight(
     assert hits[0].article.slug == expected
     assert features.variants_agrees == float(expected == "closing")
     assert (features.variants_margin > 0) == (expected == "closing")
+
+
+def test_a_second_opinion_is_marked_with_whether_the_first_ranking_agrees(
+    searcher: Searcher,
+) -> None:
+    transfer = searcher.search("where is my transfer?", "en", THRESHOLD)
+    fees = searcher.search("what are your fees for sending to the philippines", "en", THRESHOLD)
+    again = searcher.search("where's my transfer", "en", THRESHOLD).as_second_opinion(transfer)
+    assert again.second_opinion and again.agrees_with_first
+    assert not again.as_second_opinion(fees).agrees_with_first
+    assert not again.as_second_opinion(replace(fees, hits=[], answer=None)).agrees_with_first

@@ -192,6 +192,15 @@ async def test_an_out_of_scope_reading_the_scope_reader_disputes_lets_the_articl
     # What the reader reads as out of scope stays so.
     missed = await bot.for_customer(conversation.id, MISSED, "en", "out_of_scope", 0.995)
     assert (missed.decision, missed.reason) == ("reply", None)
+    # Where the first model would not answer it, a second model's article answers such a
+    # message only beside the first's: both rank it first (here, one model asked twice).
+    offers = Policy(article={"en": 1.0})
+    alone = Policy(article={"en": 0.0}, variants_agree=[])
+    agreeing = alone.model_copy(update={"agreeing": {"en": 0.0}})
+    for second, expected in [(alone, ("suggest", False)), (agreeing, ("answer", True))]:
+        bot = bot_of(services, live, offers, second)
+        decided = await bot.for_customer(conversation.id, ANSWERED, "en", "out_of_scope", 0.995)
+        assert (decided.decision, decided.second_opinion) == expected
 
 
 async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_answer(

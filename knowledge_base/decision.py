@@ -38,7 +38,7 @@ class Understanding:
     intent: str | None = None
     confidence: float = 1.0
     kind: MessageKind = MessageKind.QUESTION
-    topic: str | None = None  # an urgent intent's: the tag of articles about the same matter
+    topic: str | None = None  # the intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     names_another_provider: bool = False  # ... name another money-transfer or payment service
@@ -87,6 +87,12 @@ class Policy(BaseModel):
     variants_agree: list[str] = Field(
         default_factory=lambda: ["ko"],
         description="languages whose answer its variants must read too, else it is offered",
+    )
+    topic_agrees: list[str] = Field(
+        default_factory=lambda: ["ko"],
+        description="languages where an article on the matter of the NLU's intent (its topic "
+        "among the article's tags), which its variants read too, needs only the search's own "
+        "confidence, when the NLU is not unsure",
     )
     agreeing: dict[str, float] = Field(
         default_factory=dict,
@@ -185,7 +191,7 @@ def _choose(
     result: SearchResult, understanding: Understanding, policy: Policy, misses: int, max_misses: int
 ) -> tuple[str, str | None]:
     """The decision and, for a hand-over, its reason (see `decide`)."""
-    needed = policy.article.get(result.language, 0.0)
+    needed = _bar(result, understanding, policy)
     answer = result.answer
     confident_article = (
         answer is not None
@@ -248,6 +254,23 @@ def _choose(
     if _suggested(result, policy):
         return "suggest", None
     return "rephrase", None
+
+
+def _bar(result: SearchResult, understanding: Understanding, policy: Policy) -> float:
+    """The confidence the answer needs: its language's bar, or only the search's own where
+    three readings agree on it (the languages of `policy.topic_agrees`): the NLU, not unsure,
+    reads a question on the article's matter (the intent's topic is among its tags), and the
+    articles' variants read the article too."""
+    answer = result.answer
+    agree = (
+        result.language in policy.topic_agrees
+        and answer is not None
+        and understanding.kind is MessageKind.QUESTION
+        and understanding.confidence >= policy.unsure
+        and understanding.topic in answer.article.tags
+        and result.variants_read == answer.article.slug
+    )
+    return 0.0 if agree else policy.article.get(result.language, 0.0)
 
 
 def _in_scope_after_all(result: SearchResult, understanding: Understanding, policy: Policy) -> bool:
@@ -356,7 +379,9 @@ def decide(
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
       above; it disputes no urgent reading.
-    - Otherwise a confident article is the answer, unless the message names another
+    - Otherwise a confident article is the answer (confident: at its language's bar, or, in the
+      languages of `policy.topic_agrees`, at the search's own threshold when the NLU's intent is
+      about the article's matter and its variants read it too), unless the message names another
       money-transfer or payment service (ANOTHER_PROVIDER) or the articles' own question
       variants read it as another article (VARIANTS_DISAGREE, in the languages of
       `policy.variants_agree`; two models ranking it first, the second at `policy.agreeing`,

@@ -20,8 +20,13 @@ KIND_OF_INTENT = {
     "complaint": MessageKind.URGENT,
     "request_human": MessageKind.PERSON,
 }
-# The tag of the articles about an urgent intent's matter: such an article agrees with it.
-TOPIC_OF_INTENT = {"report_fraud": FRAUD, "complaint": "complaint"}
+# The tag of the articles about an intent's matter: such an article agrees with it.
+TOPIC_OF_INTENT = {
+    "report_fraud": FRAUD,
+    "complaint": "complaint",
+    "check_transfer_status": "transfers",
+    "account_verification": "verification",
+}
 # Per language, the most characters of the social intents' examples in the NLU data
 # (nlu_data/<language>/nlu.yml): a longer message read as one of them says more than small talk.
 SMALL_TALK_CHARS = {"en": 36, "ko": 19}

@@ -170,6 +170,22 @@ def test_a_second_model_answers_a_disputed_out_of_scope_reading_only_beside_the_
     assert decide(second, understood(MessageKind.QUESTION, 0.9), policy=policy).decision == "answer"
 
 
+def test_in_korean_the_nlus_topic_and_the_variants_agreeing_lower_the_bar_to_the_searchs() -> None:
+    on_transfers = replace(understood(MessageKind.QUESTION, 0.9), topic="transfers")
+    found = replace(result(0.6, tags=("transfers",)), language="ko", variants_read="fees")
+    assert decide(found, on_transfers, policy=POLICY).decision == "answer"
+    # Not when the variants read another article, the intent is on another matter, the NLU
+    # is unsure, or in a language without the rule.
+    misses = [
+        (replace(found, variants_read="other-0"), on_transfers, POLICY),
+        (found, replace(on_transfers, topic="verification"), POLICY),
+        (found, replace(on_transfers, confidence=0.4), POLICY),
+        (found, on_transfers, POLICY.model_copy(update={"topic_agrees": []})),
+    ]
+    for search, nlu, policy in misses:
+        assert decide(search, nlu, policy=policy).decision != "answer"
+
+
 def test_the_article_a_customer_chose_is_the_answer() -> None:
     decision = chosen(article("close-account"), 0.5, base_url="https://help.example")
     assert (decision.decision, decision.reason, decision.suggestions) == ("answer", None, [])

@@ -5,11 +5,13 @@ import pytest
 from handoff.assistant.understanding import (
     KIND_OF_INTENT,
     SMALL_TALK_CHARS,
+    TOPIC_OF_INTENT,
     is_small_talk_sized,
     understanding_of,
 )
 from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.decision import MessageKind
+from knowledge_base.files import ARTICLES_DIR, published_articles
 
 SOCIAL_INTENTS = sorted(i for i, kind in KIND_OF_INTENT.items() if kind is MessageKind.SOCIAL)
 
@@ -59,3 +61,13 @@ def test_a_message_asks_something_with_a_question_mark_or_a_questions_words(
     text: str, language: str, asks: bool
 ) -> None:
     assert understanding_of("report_fraud", 1.0, text, language).asks is asks
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_each_intents_topic_tags_seed_articles(language: str) -> None:
+    articles = published_articles(ARTICLES_DIR)[language]
+    tags = {tag for article in articles for tag in article.tags}
+    assert set(TOPIC_OF_INTENT.values()) <= tags
+    assert understanding_of("check_transfer_status", 1.0, "어디쯤 왔어요", language).topic == (
+        "transfers"
+    )

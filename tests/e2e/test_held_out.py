@@ -85,15 +85,22 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # (English) and the Korean bar over a sure out-of-scope reading. English right at once 95.7%,
 # Korean 94.2%, after one press 2.9% each, wrong 0%: right at once goes up to three questions
 # below what was measured; the other floors hold.
+# Twenty-fifth round (2026-12-06, benchmarks/results/e2e-heldout-r25.json): two models agreeing
+# outvote the variants (English), three readings agreeing lower Korean's bar, rate forecasts
+# declined. English right at once 97.1%, after one press 0.7%, wrong 0.7%; Korean 94.2%, 2.9%,
+# 0%. English right at once goes up to three questions below; the floor on answers after a
+# press gives way to one on answers within one press (at once or after it: English 97.8%,
+# Korean 97.1%), three questions below, so that answers moving to at once never fail it.
 FLOORS = [
-    ("right_answer", ">=", {"en": 93.5, "ko": 92.0}),
-    ("right_after_choosing", ">=", {"en": 1.4, "ko": 2.8}),
+    ("right_answer", ">=", {"en": 94.9, "ko": 92.0}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),
     ("out_of_scope_urgent_handover", "<=", {"en": 0.0, "ko": 0.0}),
 ]
+
+WITHIN_ONE_PRESS = {"en": 95.6, "ko": 94.9}
 
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.
@@ -116,6 +123,11 @@ def test_the_held_out_set_keeps_its_figures(
             value, floor = figures[name], floors[language]
             if value < floor if direction == ">=" else value > floor:
                 below.append(f"{language} {name}: {value} (floor {direction} {floor})")
+        within = figures["right_answer"] + figures["right_after_choosing"]
+        if within < WITHIN_ONE_PRESS[language]:
+            below.append(
+                f"{language} within one press: {within:.1f} (floor {WITHIN_ONE_PRESS[language]})"
+            )
         reached = figures["handover_reached_person"]
         for why, floor in reaching.items():
             if reached[why] < floor:

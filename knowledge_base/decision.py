@@ -56,10 +56,12 @@ class Policy(BaseModel):
     """How sure the NLU must be for each kind of message to outweigh the knowledge base, and how
     sure the knowledge base must be to answer, per language.
 
-    The defaults were fitted on the two development sets (`baton eval --fit-policy`, report in
-    benchmarks/results/decision-policy-fit.json), never on a held-out one, the article bars
-    with them (the fit counts a wrong article as three needless hand-overs). 1.0 means "only
-    when the NLU is certain": DIET's confidences of a wrong intent often reach 0.99.
+    The thresholds were fitted on the two development sets (`baton eval --fit-policy`, report
+    in benchmarks/results/decision-policy-fit.json), never on a held-out one, the article bars
+    with them (the fit counts a wrong article as three needless hand-overs); the Korean rules
+    `over_out_of_scope` and `topic_agrees` were chosen with the first five held-out sets in view
+    (benchmarks/e2e-rounds.md, rounds 24 and 25). 1.0 means "only when the NLU is certain":
+    DIET's confidences of a wrong intent often reach 0.99.
     """
 
     unsure: float = Field(default=0.48, ge=0, le=1, description="below: a miss hands over")

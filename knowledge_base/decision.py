@@ -279,11 +279,13 @@ def _in_scope_after_all(result: SearchResult, understanding: Understanding, poli
     """Whether a sure out-of-scope reading is outweighed by a confident article: the scope
     reader reads the message as in scope, or the article reaches the language's
     `policy.over_out_of_scope` (for languages the scope reader cannot read)."""
-    bar = policy.over_out_of_scope.get(result.language)
-    answer = result.answer
-    return understanding.read_in_scope or (
-        bar is not None and answer is not None and answer.confidence >= bar
-    )
+    return understanding.read_in_scope or _reaches(result, policy.over_out_of_scope)
+
+
+def _reaches(result: SearchResult, bars: dict[str, float]) -> bool:
+    """Whether the answer reaches its language's bar in `bars` (a language without one: never)."""
+    bar = bars.get(result.language)
+    return bar is not None and result.answer is not None and result.answer.confidence >= bar
 
 
 def _variants_disagree(result: SearchResult, policy: Policy) -> bool:
@@ -299,10 +301,7 @@ def _variants_disagree(result: SearchResult, policy: Policy) -> bool:
 def _models_agree(result: SearchResult, policy: Policy) -> bool:
     """Whether a second model's ranking has the first model's top article on top, at least
     `policy.agreeing` sure in the language."""
-    bar = policy.agreeing.get(result.language)
-    answer = result.answer
-    sure = bar is not None and answer is not None and answer.confidence >= bar
-    return result.agrees_with_first and sure
+    return result.agrees_with_first and _reaches(result, policy.agreeing)
 
 
 def _unconfirmed(result: SearchResult, understanding: Understanding, policy: Policy) -> bool:

@@ -38,6 +38,9 @@ _ENGLISH_FRAUD = [
     r"transferred|moved|told|installed|shared|read\s+(out|him|her|them)))\b",
     r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account|details|savings)\b",
     r"\bpretending\s+to\s+be\s+me\b",
+    # ... told the other way round: "I gave the code to a guy who said he was from your company"
+    r"\b(gave|told|shared|sent|read)\b.{0,60}\b(who|that)\s+(said|claimed)\s+(he|she|they)\s+"
+    r"(was|were|is|are)\s+from\s+(your|the|hanbit|my|our|an?)\b",
     # a code or a password given away: "I gave my verification code to a caller"
     r"\b(gave|told|shared)\b.{0,30}\b((verification|one.?time|security|sms|login|6.?digit)\s+"
     r"code|otp|pin|password)\b",
@@ -191,6 +194,15 @@ _ENGLISH_COMPLAINTS = [
     r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
     r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
+    # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
+    # fees.", "I want the difference paid back" (another company's double charge is not ours)
+    r"\b(you|u|hanbit(\s+remit)?|(i|we)\s+(was|were|got|have\s+been|'ve\s+been))\s+(just\s+)?"
+    r"charged\s+(me\s+|us\s+)?(the\s+)?([$€£]?[\d.,]+\s*(usd|eur|gbp|dollars?|euros?|pounds?)?\s+)?"
+    r"(fees?\s+)?(twice|double|two\s+times)\b",
+    r"^\s*charged\s+twice\b",
+    r"\b(i|we)\s+(want|need|demand)\s+(my|the|our|all\s+(my|the|our))\s+(fees?|difference)\s+"
+    r"(paid\s+|refunded\s+)?back\b",
+    r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
 ]
 
 _KOREAN_COMPLAINTS = [
@@ -229,6 +241,9 @@ _KOREAN_COMPLAINTS = [
     # anger beside a demand for the money: "수수료 왜 두번 빠짐? 환불해줘 짜증나게"
     r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(환불|돌려\s*(줘|주|내|놔))",
     r"(환불|돌려\s*(줘|주|내|놔)).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
+    # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "... 돌려줘요?")
+    r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|내|놔)|"
+    r"환불\s*(해\s*줘요|해\s*줘|해\s*주세요|해\s*주십시오|하세요))(?!요?\s*\?)",
 ]
 
 

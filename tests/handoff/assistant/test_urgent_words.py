@@ -10,6 +10,7 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("en", "I read my code to a woman who said she was from your fraud team"),
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
     ("en", "i never authorized this payment, please stop it"),
     ("en", "Someone logged into my account last night and changed my email"),
@@ -96,6 +97,7 @@ NOT_REPORTS = [
     ("ko", "결제하려는데 카드가 차단당했어요"),
     ("ko", "누가 송금했는지 확인할 수 있나요?"),
     ("ko", "수수료로 완전 털렸네요"),
+    ("en", "I sent money to a friend who said he was from Manila, how long does it take?"),
 ]
 
 COMPLAINTS = [
@@ -132,6 +134,10 @@ COMPLAINTS = [
     ("ko", "세 번이나 실패했어요 회사에 불만 있어요"),
     ("ko", "소비자원에 접수하기 전에 마지막으로 연락드립니다"),
     ("ko", "늦게 도착한 만큼 보상받고 싶습니다"),
+    ("en", "I was charged twice for one transfer and nobody replies"),
+    ("en", "refund my fee. the transfer was 2 days late"),
+    ("en", "the rate was worse than you showed, I want the difference paid back"),
+    ("ko", "늦게 도착했으니까 수수료 돌려줘요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -157,6 +163,9 @@ NOT_COMPLAINTS = [
     ("en", "will you compensate me if my transfer is late?"),
     ("ko", "불만 있으면 어디에 말해요?"),
     ("ko", "친구한테 추천하면 보상 받는 게 있나요"),
+    ("en", "my phone company charged me twice this month, how do I get it back?"),
+    ("en", "can you refund my fee if the transfer fails?"),
+    ("ko", "취소하면 수수료도 돌려줘요?"),
 ]
 
 

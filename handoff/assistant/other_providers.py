@@ -7,7 +7,8 @@ name. A message that names one is not answered at once: the articles are offered
 out-of-scope reply's words (knowledge_base/decision.py: ANOTHER_PROVIDER). Only services Hanbit
 Remit does not work with are listed: the payout wallets and payment methods its articles name
 (GCash, bKash, Apple Pay, Google Pay) are not (tests/handoff/assistant/test_other_providers.py
-checks the seed articles). Both scripts in either language: a Korean message may say "PayPal".
+checks the seed articles); banks, where recipients are paid, only with their own app or password.
+Both scripts in either language: a Korean message may say "PayPal".
 """
 
 from handoff.assistant.word_lists import joined
@@ -66,6 +67,16 @@ _NAMES = [
     r"카뱅",
     r"네이버\s*페이",
     r"삼성\s*페이",
+    # a bank's or a mail service's own app, online banking or password ("my BDO app keeps logging
+    # me out", "농협 통장 비밀번호"): banks are named alone too, as the recipient's ("his BDO account")
+    r"\b(chase|bank\s+of\s+america|bofa|wells\s+fargo|citi(bank)?|capital\s+one|barclays|hsbc|"
+    r"lloyds|natwest|santander|halifax|bdo|bpi|metrobank|landbank|unionbank|security\s+bank|rcbc|"
+    r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup|gmail|hotmail|yahoo|outlook)\s*"
+    r"(bank\s*)?('s\s+)?(mobile\s+|online\s+)?"
+    r"(app|online\s+banking|internet\s+banking|password|pin|log\s*in|login)\b",
+    r"((국민|KB|신한|농협|NH|IBK|체이스|BDO|HSBC|지메일|네이버)\s*(은행|뱅크)?|"
+    r"(우리|하나|기업|케이|씨티|시티|SC\s*제일)\s*(은행|뱅크))\s*(통장\s*)?"
+    r"(앱|어플|인터넷\s*뱅킹|비밀번호|비번|OTP|공인\s*인증서|메일\s*비밀번호)",
 ]
 
 _PATTERN = joined(_NAMES)

@@ -28,6 +28,10 @@ NAMING = [
     "카뱅 앱이 안 열려요",
     "페이팔 계정이 잠겼어요",
     "한패스랑 수수료 비교하면 어때요?",
+    "my Chase app won't let me log in",
+    "how do I reset my gmail password",
+    "신한은행 앱 비번 5번 틀려서 잠겼어요",
+    "농협 통장 비밀번호 잊어버렸어요",
 ]
 
 NOT_NAMING = [
@@ -41,6 +45,10 @@ NOT_NAMING = [
     "토스트 먹다가 송금 버튼을 잘못 눌렀어요",
     "지캐시로 받을 수 있나요?",
     "송금 수수료 얼마예요?",
+    "my brother says nothing arrived in his BDO account",
+    "can I send to a Kookmin bank account?",
+    "우리 앱이 안 열려요",
+    "국민은행 계좌로 보낼 수 있어요?",
 ]
 
 

@@ -227,7 +227,7 @@ def _choose(
             sure >= policy.disputed and confident_article and understanding.topic != FRAUD
         ):
             return "escalate", DISPUTED
-        case MessageKind.PERSON if sure >= policy.person or not confident_article:
+        case MessageKind.PERSON if sure >= policy.person or not confident_article or declines:
             return "escalate", "customer_asked"
         case MessageKind.SOCIAL if (
             _settled_as_social(understanding, policy) or not confident_article
@@ -365,8 +365,8 @@ def decide(
     - Otherwise, a message whose own words report fraud or lodge a complaint
       (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
-    - A request for a person is granted when the NLU is sure, or no article answers, or the
-      customer's words ask for one (handoff/assistant/person_words.py: "transfer me to someone"
+    - A request for a person is granted when the NLU is sure, or no article answers (an article
+      on what Hanbit Remit does not do answers none), or the customer's words ask for one (handoff/assistant/person_words.py: "transfer me to someone"
       also reads as a question about a transfer).
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure (or, for a social reading, the message is longer than

@@ -289,6 +289,12 @@ def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one
     assert decided(0.9, understood(MessageKind.PERSON, 0.95)) == ("escalate", "customer_asked")
     assert decided(0.2, understood(MessageKind.PERSON, 0.3)) == ("escalate", "customer_asked")
     assert decided(0.9, understood(MessageKind.PERSON, 0.5)) == ("answer", None)
+    # An article on what Hanbit Remit does not do answers no request for a person ("someone from
+    # your team, it's a bit complicated to explain to a bot").
+    declining = result(0.9, tags=(OUT_OF_SCOPE_TAG,), others=(0.05,))
+    assert decide(declining, understood(MessageKind.PERSON, 0.5), policy=POLICY).reason == (
+        "customer_asked"
+    )
 
 
 @pytest.mark.parametrize("kind", [MessageKind.QUESTION, MessageKind.PERSON, MessageKind.SOCIAL])

@@ -10,6 +10,7 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("ko", "제가 하지도 않은 송금이 두 건이나 있어요!! 빨리 막아주세요"),
     ("en", "I read my code to a woman who said she was from your fraud team"),
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
     ("en", "i never authorized this payment, please stop it"),
@@ -138,6 +139,7 @@ COMPLAINTS = [
     ("en", "refund my fee. the transfer was 2 days late"),
     ("en", "the rate was worse than you showed, I want the difference paid back"),
     ("ko", "늦게 도착했으니까 수수료 돌려줘요"),
+    ("ko", "받은 금액이 달라요. 보상 받을 수 있는 거죠? 너무 화나네요"),
 ]
 
 NOT_COMPLAINTS = [

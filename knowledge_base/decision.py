@@ -366,8 +366,9 @@ def decide(
       (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
       (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
     - A request for a person is granted when the NLU is sure, or no article answers (an article
-      on what Hanbit Remit does not do answers none), or the customer's words ask for one (handoff/assistant/person_words.py: "transfer me to someone"
-      also reads as a question about a transfer).
+      on what Hanbit Remit does not do answers none), or the customer's words ask for one
+      (handoff/assistant/person_words.py: "transfer me to someone" also reads as a question
+      about a transfer).
     - Out-of-scope and social messages get their intent's reply, unless an article answers
       confidently and the NLU is not sure (or, for a social reading, the message is longer than
       small talk: `Understanding.small_talk`): then it is the answer. An out-of-scope message that

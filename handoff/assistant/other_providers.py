@@ -13,6 +13,13 @@ Both scripts in either language: a Korean message may say "PayPal".
 
 from handoff.assistant.word_lists import joined
 
+# banks where customers may hold their own accounts, English names
+_BANKS = (
+    r"chase|bank\s+of\s+america|bofa|wells\s+fargo|citi(bank)?|capital\s+one|barclays|hsbc|"
+    r"lloyds|natwest|santander|halifax|bdo|bpi|metrobank|landbank|unionbank|security\s+bank|rcbc|"
+    r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup"
+)
+
 _NAMES = [
     # remittance companies
     r"western\s*union",
@@ -68,15 +75,21 @@ _NAMES = [
     r"네이버\s*페이",
     r"삼성\s*페이",
     # a bank's or a mail service's own app, online banking or password ("my BDO app keeps logging
-    # me out", "농협 통장 비밀번호"): banks are named alone too, as the recipient's ("his BDO account")
-    r"\b(chase|bank\s+of\s+america|bofa|wells\s+fargo|citi(bank)?|capital\s+one|barclays|hsbc|"
-    r"lloyds|natwest|santander|halifax|bdo|bpi|metrobank|landbank|unionbank|security\s+bank|rcbc|"
-    r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup|gmail|hotmail|yahoo|outlook)\s*"
-    r"(bank\s*)?('s\s+)?(mobile\s+|online\s+)?"
+    # me out", "농협 통장 비밀번호"); banks are named alone too, as the recipient's ("his BDO
+    # account")
+    rf"\b({_BANKS}|gmail|hotmail|yahoo|outlook)\s*(bank\s*)?('s\s+)?(mobile\s+|online\s+)?"
     r"(app|online\s+banking|internet\s+banking|password|pin|log\s*in|login)\b",
+    # a bank's own fees ("bank of america's fees for a wire", "the ATM fee at BPI"); not a fee
+    # where a recipient is paid ("does BDO charge my mum to receive it?")
+    rf"\b({_BANKS})(\s*bank)?'s\s+(\w+\s+)?(fees?|charges?)\b",
+    rf"\b(fees?|charges?)\s+(at|of)\s+({_BANKS})\b",
     r"((국민|KB|신한|농협|NH|IBK|체이스|BDO|HSBC|지메일|네이버)\s*(은행|뱅크)?|"
     r"(우리|하나|기업|케이|씨티|시티|SC\s*제일)\s*(은행|뱅크))\s*(통장\s*)?"
     r"(앱|어플|인터넷\s*뱅킹|비밀번호|비번|OTP|공인\s*인증서|메일\s*비밀번호)",
+    # a card company's own services ("신한카드 해외결제 수수료"); not a card paid with
+    # ("국민카드로")
+    r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드\s*(의\s*)?"
+    r"(해외\s*(결제|이용|사용)|연회비|앱|어플|포인트|비밀번호|비번)",
 ]
 
 _PATTERN = joined(_NAMES)

@@ -97,6 +97,9 @@ _KOREAN_FRAUD = [
     r"(허락|동의)\s*(도\s*)?없이",
     r"(바꾸|변경하|보내|송금하|이체하|로그인하)지\s*(도\s*)?않았는데",
     r"(나|내가|제가)\s*(한\s*(거|것|게)\s*)?(아님|아닌데|아니에요|아닙니다)",
+    # a payment made, then "I didn't": "송금 2건 결제됐는데 저 안했어요"
+    r"(송금|이체|결제|출금)\S{0,4}\s*(됐|되었|돼\s*있|나갔)\S{0,4}\s*.{0,10}"
+    r"(저|제가|나|내가)\s*(는|은)?\s*안\s*했",
     r"모르는\s*(기기|로그인|출금|결제|송금|거래|이체|수취인)",
     r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인)",
     r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
@@ -203,6 +206,13 @@ _ENGLISH_COMPLAINTS = [
     r"\b(i|we)\s+(want|need|demand)\s+(my|the|our|all\s+(my|the|our))\s+(fees?|difference)\s+"
     r"(paid\s+|refunded\s+)?back\b",
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
+    # money we took or held, wanted back: "you held my 5000 for weeks, I want my money back"
+    # (not "my transfer failed, I want my money back")
+    r"\b(you|u)\s+(charged|took|held|kept|froze)\b.{0,80}\bwant\s+(my|our)\s+money\s+back\b",
+    # the law brought in: "my lawyer will be contacting you", "I will take legal action"
+    r"\b(my|our)\s+(lawyer|attorney|solicitor)s?\s+(will|is\s+going\s+to|are\s+going\s+to)\b",
+    r"\b(take|taking)\s+(legal\s+action|you\s+to\s+court)\b",
+    r"\b(i'?ll|i\s+will|i'?m\s+going\s+to|we\s+will)\s+sue\b",
 ]
 
 _KOREAN_COMPLAINTS = [
@@ -225,6 +235,10 @@ _KOREAN_COMPLAINTS = [
     # a complaint already made and not answered: "불만 접수했는데 아직도 답이 없네요"
     r"(불만|민원|컴플레인)\S{0,3}\s*.{0,15}(답이\s*없|답장이\s*없|연락이\s*없|무시|처리\s*안)",
     r"(윗선|상급자)\S{0,2}\s*(에|에게|한테)?\s*(올려|보고)",
+    # asked again and again, nothing done: "돌려달라고 몇 번을 말했는데 아직도 그대로네요"
+    r"(몇\s*번(을|이나|씩)?\s*(말|얘기|요청|문의|연락|전화)\S{0,4}|"
+    r"(말|얘기|요청|문의|연락|전화)\S{0,3}\s*몇\s*번(을|이나|씩)?)\s*(했|드렸)\S{0,3}\s*"
+    r"(는데|데|는데도|지만)\s*.{0,10}(아직|여전히|그대로|답이\s*없|연락이\s*없|처리\s*안)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
     r"(금감원|금융\s*감독원|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
     r"(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
@@ -238,13 +252,14 @@ _KOREAN_COMPLAINTS = [
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
-    # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘 짜증나게",
-    # "보상 받을수 있는거죠? 너무 화나네요"
+    # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
+    # 짜증나게", "보상 받을수 있는거죠? 너무 화나네요"
     r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(환불|돌려\s*(줘|주|내|놔))",
     r"(환불|돌려\s*(줘|주|내|놔)).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
     r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(보상|배상)",
     r"(보상|배상).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
-    # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "... 돌려줘요?")
+    # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "...
+    # 돌려줘요?")
     r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|내|놔)|"
     r"환불\s*(해\s*줘요|해\s*줘|해\s*주세요|해\s*주십시오|하세요))(?!요?\s*\?)",
 ]

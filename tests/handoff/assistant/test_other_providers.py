@@ -32,6 +32,9 @@ NAMING = [
     "how do I reset my gmail password",
     "신한은행 앱 비번 5번 틀려서 잠겼어요",
     "농협 통장 비밀번호 잊어버렸어요",
+    "how much is the overdraft fee at Barclays",
+    "HSBC's monthly charges are too high",
+    "삼성카드 연회비 얼마예요?",
 ]
 
 NOT_NAMING = [
@@ -49,6 +52,9 @@ NOT_NAMING = [
     "can I send to a Kookmin bank account?",
     "우리 앱이 안 열려요",
     "국민은행 계좌로 보낼 수 있어요?",
+    "does BDO charge my mum a fee to receive it?",
+    "what's the fee to send to a BPI account",
+    "국민카드로 결제해도 수수료 같아요?",
 ]
 
 

@@ -54,6 +54,7 @@ REPORTS = [
     ("ko", "병원비 급하다고 해서 다섯번 보냈는데 갑자기 연락이 끊겼어요"),
     ("ko", "나 돈 안보냈어요 근데 앱에 송금 있어요"),
     ("en", "sent money to a trading mentor and now the platform won't let me withdraw"),
+    ("ko", "어제 이체 한 건 출금됐는데 나 안 했어"),
 ]
 
 NOT_REPORTS = [
@@ -99,6 +100,8 @@ NOT_REPORTS = [
     ("ko", "누가 송금했는지 확인할 수 있나요?"),
     ("ko", "수수료로 완전 털렸네요"),
     ("en", "I sent money to a friend who said he was from Manila, how long does it take?"),
+    ("ko", "인증 제가 안 했는데 송금 돼요?"),
+    ("ko", "송금이 나갔는데 수취인 확인은 안 했어요 괜찮을까요?"),
 ]
 
 COMPLAINTS = [
@@ -140,6 +143,10 @@ COMPLAINTS = [
     ("en", "the rate was worse than you showed, I want the difference paid back"),
     ("ko", "늦게 도착했으니까 수수료 돌려줘요"),
     ("ko", "받은 금액이 달라요. 보상 받을 수 있는 거죠? 너무 화나네요"),
+    ("en", "you took 30 dollars more than the app said. I want my money back"),
+    ("en", "my solicitor will be in touch about this"),
+    ("en", "we are taking legal action over the frozen funds"),
+    ("ko", "환불 요청을 몇 번이나 했는데 여전히 처리 안 됐네요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -168,6 +175,8 @@ NOT_COMPLAINTS = [
     ("en", "my phone company charged me twice this month, how do I get it back?"),
     ("en", "can you refund my fee if the transfer fails?"),
     ("ko", "취소하면 수수료도 돌려줘요?"),
+    ("en", "my lawyer said I should keep the receipt, where do I download it?"),
+    ("ko", "비밀번호 몇 번 틀렸는데 아직 잠겨 있어요"),
 ]
 
 

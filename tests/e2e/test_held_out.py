@@ -91,8 +91,13 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # 0%. English right at once goes up to three questions below; the floor on answers after a
 # press gives way to one on answers within one press (at once or after it: English 97.8%,
 # Korean 97.1%), three questions below, so that answers moving to at once never fail it.
+# Twenty-sixth round (2026-12-06, benchmarks/results/e2e-heldout-r26.json): 454 question variants
+# written blind, more urgent words and other providers, the NLU retrained on another machine.
+# English right at once 97.8%, within one press 98.6%; Korean 94.2%, 96.4%; wrong 0 / 0.7%.
+# English right at once three questions below is above the target: its floor is the target,
+# 95.0; within one press goes up to three questions below (96.4); Korean's floors hold.
 FLOORS = [
-    ("right_answer", ">=", {"en": 94.9, "ko": 92.0}),
+    ("right_answer", ">=", {"en": 95.0, "ko": 92.0}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
@@ -100,7 +105,7 @@ FLOORS = [
     ("out_of_scope_urgent_handover", "<=", {"en": 0.0, "ko": 0.0}),
 ]
 
-WITHIN_ONE_PRESS = {"en": 95.6, "ko": 94.9}
+WITHIN_ONE_PRESS = {"en": 96.4, "ko": 94.9}
 
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.

@@ -14,7 +14,9 @@ CASES = [
     ("what do I need to do to get my account verified?", "verify-account", "en",
      ("answer", "verify-account", None, None)),
     ("필리핀으로 보낼 때 수수료가 얼마예요?", "fees", "ko", ("answer", "fees", None, None)),
-    ("how do I enable the quantum ledger for my alpaca", "fees", "en",
+    # Asked to rephrase: the seed articles' top confidence 0.28, under `Policy.suggest` (0.3);
+    # nonsense often reads 0.3 to 0.5 and is offered articles instead.
+    ("how do I enable the quantum ledger for my alpaca's hoof polish", "fees", "en",
      ("rephrase", None, None, None)),
     ("can you recommend a good pizza recipe", "oos", "en", ("out_of_scope", None, None, None)),
     # Offered articles to choose from: the customer presses the right one.

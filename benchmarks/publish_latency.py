@@ -98,7 +98,7 @@ def main() -> None:
     with running([redis_process(port, scratch / "redis")], scratch / "logs"):
         time.sleep(0.3)
         asyncio.run(prepare(redis_url, args.articles))
-        processes = [hub_process(settings, redis_url) for settings in hubs]
+        processes = [hub_process(s, redis_url, f"hub{n}") for n, s in enumerate(hubs, start=1)]
         startup = 180 + args.articles / 20  # each hub embeds every article's texts at start
         with running(processes, scratch / "logs", timeout=startup):
             writer, reader = (f"http://127.0.0.1:{s.port}" for s in hubs)

@@ -8,8 +8,8 @@ the others, so it errs elsewhere than the search. Its scores join the search's f
 with a weight the calibration fits, and whether it agrees with the top article is one of the
 confidence's features (knowledge_base/search.py); when the two still name different articles,
 the bot offers the leading articles instead of answering (knowledge_base/decision.py). It is fitted
-whenever a language's index is built (about 0.1 s of CPU for the seed articles), so an editor's
-change counts at once.
+whenever a language's index is built (about 0.4 s of CPU for the 2,022 English texts of the seed
+articles), so an editor's change counts at once.
 """
 
 import logging
@@ -29,8 +29,8 @@ NGRAMS = (1, 4)
 # Fitting grows with articles times variants (one-vs-rest: each article's line is fitted on
 # every variant). Above this many, a language has no reader and its confident answers stand
 # alone: an editor's change must be answered within a second (benchmarks/publish_latency.py),
-# and fitting took about 0.1 s for the 24 seed articles (about 24,000), 5 s for BANKING77's 77
-# intents and 10,003 questions (770,000), on two busy cores.
+# and fitting took about 0.4 s for the 28 English seed articles and 2,022 texts (about 57,000),
+# 5 s for BANKING77's 77 intents and 10,003 questions (770,000), on two cores.
 MOST_ARTICLES_TIMES_VARIANTS = 100_000
 
 

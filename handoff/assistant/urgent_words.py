@@ -215,6 +215,10 @@ _ENGLISH_COMPLAINTS = [
     r"\b(i'?ll|i\s+will|i'?m\s+going\s+to|we\s+will)\s+sue\b",
 ]
 
+# Anger, and the money or compensation it demands, in either order (_KOREAN_COMPLAINTS).
+_ANGER = r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)"
+_MONEY_DEMANDED = r"(환불|돌려\s*(줘|주|내|놔)|보상|배상)"
+
 _KOREAN_COMPLAINTS = [
     r"(민원|항의|불만)\s*(을|를|도)?\s*(제기|접수)?\s*"
     r"(할게|할께|하겠|합니다|할\s*거|할\s*겁니다|해\s*주세요|해\s*주십시오|하고\s*싶|하려고\s*합니다|"
@@ -254,10 +258,8 @@ _KOREAN_COMPLAINTS = [
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
     # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
     # 짜증나게", "보상 받을수 있는거죠? 너무 화나네요"
-    r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(환불|돌려\s*(줘|주|내|놔))",
-    r"(환불|돌려\s*(줘|주|내|놔)).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
-    r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나).{0,30}(보상|배상)",
-    r"(보상|배상).{0,30}(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)",
+    rf"{_ANGER}.{{0,30}}{_MONEY_DEMANDED}",
+    rf"{_MONEY_DEMANDED}.{{0,30}}{_ANGER}",
     # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "...
     # 돌려줘요?")
     r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|내|놔)|"

@@ -52,17 +52,14 @@ async def test_an_edit_in_one_hub_is_answered_by_another(
         f"/kb/api/articles/en/{slug}", json={"content": article, "base_revision": 0}
     )
     assert saved.status_code == 200, saved.text
-    published_at = time.monotonic()
-    found_after = None
-    while time.monotonic() - published_at < 5:
-        answer = await reader.post("/kb/api/try", json={"question": question, "language": "en"})
-        results = answer.json()["results"]
-        if results and results[0]["slug"] == slug:
-            found_after = time.monotonic() - published_at
-            break
     # How soon is benchmarks/publish_latency.py's to measure (target: within a second); here, on
     # a machine busy with the whole suite, it only must come (it took 1.3 s once).
-    assert found_after is not None, "the other hub never answered with the new article"
+    async with asyncio.timeout(5):
+        while True:
+            answer = await reader.post("/kb/api/try", json={"question": question, "language": "en"})
+            results = answer.json()["results"]
+            if results and results[0]["slug"] == slug:
+                break
     for client in (writer, reader):
         await client.aclose()
 

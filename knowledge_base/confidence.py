@@ -44,6 +44,8 @@ class LanguageCalibration:
     lexical_half: float = 5.0
     # The variant reader's scores (variants.py) added to the fused score, times this.
     variants_weight: float = 0.0
+    # Whether the variant reader reads the questions' embeddings beside their n-grams.
+    reader_embeddings: bool = False
     # The ranking's features (knowledge_base/search.py: Features) the model reads, by name.
     features: list[str] = field(default_factory=lambda: list(SCORES))
     coefficients: list[float] = field(default_factory=lambda: [12.0, 8.0, 2.0, 4.0])

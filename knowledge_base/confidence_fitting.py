@@ -2,10 +2,11 @@
 
 Each article's question variants are split into folds; each fold's variants are asked against
 an index built without them, as unseen customer questions would be. Out-of-scope questions
-(which no article answers) are asked against the whole index. The fusion that ranks best (how
-many nearest variants, the centroid and lexical weights) is kept, and a logistic regression
-maps the ranking's features to P(right answer). Where the right article stood when the top one
-was wrong gives the lower-ranked articles their part of the rest.
+(which no article answers) are asked against the whole index. The variant reader reads the
+embeddings beside the n-grams if it then reads more questions as their article; the fusion that
+ranks best (how many nearest variants, the centroid and lexical weights) is kept, and a
+logistic regression maps the ranking's features to P(right answer). Where the right article
+stood when the top one was wrong gives the lower-ranked articles their part of the rest.
 
 Customer messages (labelled as customers write them, e.g. a development set), when given, are
 asked against the whole index and join the regression's data. Which of FEATURE_SETS it reads
@@ -98,6 +99,7 @@ class FitReport:
     # Each customer message: whether the top article was right, its cross-validated confidence.
     messages: dict[Asked, tuple[bool, float]] = field(default_factory=dict, repr=False)
     variants_weight: float = 0.0  # of the variant reader's scores in the fused score
+    reader_embeddings: bool = False  # the variant reader reads the embeddings too
 
 
 def labelled_nlu_examples(language: str) -> list[tuple[str, str]]:
@@ -168,9 +170,124 @@ def fit_language(
     neutral = LanguageCalibration()
     dimensions = next(iter(embedders.values())).dimensions
 
+    # Whether the reader reads the embeddings too: by how many in-scope messages it reads as
+    # their article, then held-out variants; ties go to n-grams alone (half the fitting).
+    askings = {
+        embeddings: _asking(
+            articles, asked_whole, fold_vectors, tokenizer, dimensions, embeddings, set(messages)
+        )
+        for embeddings in (False, True)
+    }
+    embeddings = max(
+        askings,
+        key=lambda e: (
+            askings[e].read_rightly(messages=True),
+            askings[e].read_rightly(messages=False),
+            not e,
+        ),
+    )
+    asking = askings[embeddings]
+    best = _best_fusion(asking, replace(neutral, reader_embeddings=embeddings))
+    variants, is_message = asking.in_scope(messages=False), asking.is_message
+    results = asking.ranked(best)
+    labels = np.array([top_is_right(asked, hits) for asked, hits, _ in results])
+    outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
+    names, cross_validated = SCORES, {}
+    if min(np.sum(labels[is_message]), np.sum(~labels[is_message])) >= FOLDS:
+        names, cross_validated = choose_features(
+            [features for _, _, features in results], labels, is_message, outcomes
+        )
+    table = feature_table([features for _, _, features in results], names)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(table, labels)
+    confidences = model.predict_proba(table)[:, 1]
+    calibration = replace(
+        best,
+        lexical_half=round(best.lexical_half, 4),
+        features=list(names),
+        coefficients=[round(float(c), 4) for c in model.coef_[0]],
+        intercept=round(float(model.intercept_[0]), 4),
+        lower_ranks=lower_ranks([(asked, hits) for asked, hits, _ in results]),
+    )
+    held_out = {
+        asked: (bool(right), float(confidence))
+        for (asked, _, _), right, confidence, message in zip(
+            results, labels, confidences, is_message, strict=True
+        )
+        if asked.expected and not message
+    }
+    report = FitReport(
+        language=language,
+        in_scope=len(held_out),
+        out_of_scope=len(out_of_scope),
+        top1_accuracy=round(variants.accuracy(best), 4),
+        lexical_weight=best.lexical_weight,
+        centroid_weight=best.centroid_weight,
+        nearest_variants=best.nearest_variants,
+        variants_weight=best.variants_weight,
+        reader_embeddings=best.reader_embeddings,
+        features=list(names),
+        held_out=held_out,
+        messages=cross_validated,
+    )
+    return calibration, report
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """Every question asked against its index (the held-out variants against their fold's,
+    out-of-scope questions and customer messages against the whole), and what no fusion
+    changes of its ranking."""
+
+    queries: list[tuple[LanguageIndex, Asked, np.ndarray, list[str]]]
+    signals: list[Signals]
+    is_message: np.ndarray
+
+    def in_scope(self, messages: bool) -> "FusionTable":
+        """The in-scope customer messages' rows, or the held-out variants'."""
+        rows = zip(self.queries, self.signals, self.is_message, strict=True)
+        return FusionTable(
+            [
+                (index, asked, query)
+                for (index, asked, _, _), query, message in rows
+                if asked.expected and message == messages
+            ]
+        )
+
+    def read_rightly(self, messages: bool) -> int:
+        """How many in-scope customer messages (or held-out variants) the reader reads as the
+        article that answers them."""
+        rows = zip(self.queries, self.signals, self.is_message, strict=True)
+        return sum(
+            index.read_as(query) == asked.expected
+            for (index, asked, _, _), query, message in rows
+            if asked.expected and message == messages
+        )
+
+    def ranked(self, fusion: LanguageCalibration) -> list[tuple[Asked, list[Hit], Features]]:
+        """Each question's ranking by a fusion, and the ranking's features."""
+        results = []
+        for (index, asked, _, _), query in zip(self.queries, self.signals, strict=True):
+            index.calibration = fusion
+            results.append((asked, *index.ranking_of(query)))
+        return results
+
+
+def _asking(
+    articles: list[Article],
+    asked_whole: list[Asked],
+    fold_vectors: dict[int, dict[str, np.ndarray]],
+    tokenizer: Tokenizer,
+    dimensions: int,
+    embeddings: bool,
+    messages: set[Asked],
+) -> _Asking:
+    """Ask every fold's held-out variants against an index without them, and `asked_whole`
+    against the whole; the indexes' readers read the embeddings too if `embeddings`."""
+
     def index_of(kept: list[Article], vectors: dict[str, np.ndarray]) -> LanguageIndex:
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in kept}
-        reader = VariantReader.fitted(kept)
+        reader = VariantReader.fitted(kept, vectors if embeddings else None)
+        neutral = LanguageCalibration()
         return LanguageIndex.build(kept, vectors, terms, neutral, dimensions, variants=reader)
 
     runs = []
@@ -184,40 +301,27 @@ def fit_language(
         for index, asked_list, run_vectors in runs
         for asked in asked_list
     ]
-    message_set = set(messages)
-    is_message = np.array([asked in message_set for _, asked, _, _ in queries], dtype=bool)
+    return _Asking(
+        queries,
+        [index.signals(vector, terms, asked.text) for index, asked, vector, terms in queries],
+        np.array([asked in messages for _, asked, _, _ in queries], dtype=bool),
+    )
+
+
+def _best_fusion(asking: _Asking, neutral: LanguageCalibration) -> LanguageCalibration:
+    """The fusion that ranks most held-out variants rightly first, with the reader's weight
+    that ranks most customer messages so (where there are messages)."""
     # BM25 scores have no fixed scale: a typical in-scope top score maps to 0.5.
     top_scores = [
         float(index.bm25.get_scores(terms).max())
-        for (index, asked, _, terms), message in zip(queries, is_message, strict=True)
+        for (index, asked, _, terms), message in zip(asking.queries, asking.is_message, strict=True)
         if asked.expected and terms and not message
     ]
     half = statistics.median(top_scores) if any(top_scores) else neutral.lexical_half
-
-    # What no fusion changes is read once per question; each fusion only blends it.
-    signals = [index.signals(vector, terms, asked.text) for index, asked, vector, terms in queries]
-
-    def ranked(fusion: LanguageCalibration) -> list[tuple[Asked, list[Hit], Features]]:
-        results = []
-        for (index, asked, _, _), query in zip(queries, signals, strict=True):
-            index.calibration = fusion
-            results.append((asked, *index.ranking_of(query)))
-        return results
-
-    def in_scope(messages: bool) -> FusionTable:
-        rows = zip(queries, signals, is_message, strict=True)
-        return FusionTable(
-            [
-                (index, asked, query)
-                for (index, asked, _, _), query, message in rows
-                if asked.expected and message == messages
-            ]
-        )
-
     # Top-1 on the variants ranks fusions; the messages choose the reader's weight and the
     # confidence.
-    variants, in_scope_messages = in_scope(messages=False), in_scope(messages=True)
-
+    variants = asking.in_scope(messages=False)
+    in_scope_messages = asking.in_scope(messages=True)
     fusions = [
         replace(
             neutral,
@@ -253,46 +357,7 @@ def fit_language(
     )
     if best.variants_weight:
         best = best_of([replace(f, variants_weight=best.variants_weight) for f in fusions])
-    results = ranked(best)
-    labels = np.array([top_is_right(asked, hits) for asked, hits, _ in results])
-    outcomes = [(asked, bool(right)) for (asked, _, _), right in zip(results, labels, strict=True)]
-    names, cross_validated = SCORES, {}
-    if min(np.sum(labels[is_message]), np.sum(~labels[is_message])) >= FOLDS:
-        names, cross_validated = choose_features(
-            [features for _, _, features in results], labels, is_message, outcomes
-        )
-    table = feature_table([features for _, _, features in results], names)
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(table, labels)
-    confidences = model.predict_proba(table)[:, 1]
-    calibration = replace(
-        best,
-        lexical_half=round(half, 4),
-        features=list(names),
-        coefficients=[round(float(c), 4) for c in model.coef_[0]],
-        intercept=round(float(model.intercept_[0]), 4),
-        lower_ranks=lower_ranks([(asked, hits) for asked, hits, _ in results]),
-    )
-    held_out = {
-        asked: (bool(right), float(confidence))
-        for (asked, _, _), right, confidence, message in zip(
-            results, labels, confidences, is_message, strict=True
-        )
-        if asked.expected and not message
-    }
-    report = FitReport(
-        language=language,
-        in_scope=len(held_out),
-        out_of_scope=len(out_of_scope),
-        top1_accuracy=round(variants.accuracy(best), 4),
-        lexical_weight=best.lexical_weight,
-        centroid_weight=best.centroid_weight,
-        nearest_variants=best.nearest_variants,
-        variants_weight=best.variants_weight,
-        features=list(names),
-        held_out=held_out,
-        messages=cross_validated,
-    )
-    return calibration, report
+    return best
 
 
 class FusionTable:

@@ -173,15 +173,15 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        bm25 = None
-        variants = await asyncio.to_thread(VariantReader.fitted, articles)
-        for model in self._models:
-            if not model.indexes(language):
-                continue
+        models = [model for model in self._models if model.indexes(language)]
+        for model in models:
             missing = [t for t in texts if t not in model.vectors]
             if missing:
                 vectors = await model.embedder.embed_cached(missing, self._vector_cache)
                 model.vectors.update(zip(missing, vectors, strict=True))
+        readers = await _readers(models, language, articles)
+        bm25 = None
+        for model, reader in zip(models, readers, strict=True):
             index = await asyncio.to_thread(
                 LanguageIndex.build,
                 articles,
@@ -190,7 +190,26 @@ class LiveKnowledgeBase:
                 model.searcher.calibration.for_language(language),
                 model.embedder.dimensions,
                 bm25,
-                variants,
+                reader,
             )
             bm25 = index.bm25
             model.searcher.indexes[language] = index
+
+
+async def _readers(
+    models: list[_Model], language: str, articles: list[Article]
+) -> list[VariantReader | None]:
+    """Each model's reader of a language's articles (variants.py), fitted side by side: by
+    its own embeddings where its calibration reads them, else one by n-grams they share."""
+
+    def embeddings_of(model: _Model) -> dict[str, np.ndarray] | None:
+        reads = model.searcher.calibration.for_language(language).reader_embeddings
+        return model.vectors if reads else None
+
+    wanted = [embeddings_of(model) for model in models]
+    distinct = list({id(vectors): vectors for vectors in wanted}.values())  # None: n-grams
+    fitted = await asyncio.gather(
+        *(asyncio.to_thread(VariantReader.fitted, articles, vectors) for vectors in distinct)
+    )
+    by_vectors = {id(vectors): reader for vectors, reader in zip(distinct, fitted, strict=True)}
+    return [by_vectors[id(vectors)] for vectors in wanted]

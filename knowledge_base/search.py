@@ -112,8 +112,8 @@ class LanguageIndex:
         """Assemble an index from precomputed unit vectors (by text) and BM25 terms (by key).
 
         `bm25`, another model's index of the same articles, is shared instead of rebuilt;
-        `variants`, the articles' reader (variants.py), is fitted by the caller, once for all
-        models.
+        `variants`, the articles' reader (variants.py), is fitted by the caller: one by
+        n-grams for all models, or a model's own where it reads the model's embeddings.
         """
         unit_texts = [text for article in articles for text in dense_units(article)]
         sizes = [len(dense_units(article)) for article in articles]
@@ -180,7 +180,7 @@ class LanguageIndex:
             self.bm25.get_scores(query_terms) if query_terms else np.zeros(len(self.articles))
         )
         shortlist = self._shortlist(to_centroid, raw_lexical)
-        read = self._read(question)
+        read = self._read(question, query_vector)
         return Signals(
             shortlist,
             to_centroid[shortlist],
@@ -191,11 +191,11 @@ class LanguageIndex:
             int(np.argmax(read)) if read is not None else -1,
         )
 
-    def _read(self, question: str) -> np.ndarray | None:
+    def _read(self, question: str, query_vector: np.ndarray) -> np.ndarray | None:
         """How much the question reads like each article (by index), if a reader reads it."""
         if self.variants is None or not question:
             return None
-        scores = self.variants.scores(question)
+        scores = self.variants.scores(question, query_vector)
         return None if scores is None else scores[self.variant_rows]
 
     def fused(self, signals: Signals) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -407,12 +407,14 @@ def offline_searcher(
         texts = list({t: None for a in language_articles for t in dense_units(a)})
         vectors = dict(zip(texts, embedder.embed(texts), strict=True))
         terms = {a.key: tokenizer.terms(lexical_text(a)) for a in language_articles}
+        fitted = calibration.for_language(language)
+        reader_vectors = vectors if fitted.reader_embeddings else None
         searcher.indexes[language] = LanguageIndex.build(
             language_articles,
             vectors,
             terms,
-            calibration.for_language(language),
+            fitted,
             embedder.dimensions,
-            variants=VariantReader.fitted(language_articles),
+            variants=VariantReader.fitted(language_articles, reader_vectors),
         )
     return searcher

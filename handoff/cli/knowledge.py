@@ -203,6 +203,7 @@ def _fusion(report: FitReport) -> str:
     return (
         f"lexical weight {report.lexical_weight}, centroid weight {report.centroid_weight}, "
         f"nearest variants {report.nearest_variants}, variants' reading {report.variants_weight}"
+        f" ({'n-grams and embeddings' if report.reader_embeddings else 'n-grams'})"
     )
 
 

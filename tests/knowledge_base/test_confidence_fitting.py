@@ -17,6 +17,8 @@ from knowledge_base.confidence_fitting import (
     FusionTable,
     article_bar,
     choose_features,
+    every_fold,
+    fit_language,
     lower_ranks,
     top_is_right,
 )
@@ -142,3 +144,52 @@ def test_the_fusion_table_ranks_first_what_the_index_ranks_first() -> None:
         unknown = [Asked(question, "no-such-article") for question in questions]
         rows = [(index, asked, query) for asked, query in zip(unknown, signals, strict=True)]
         assert FusionTable(rows).accuracy(index.calibration) == 0.0
+
+
+class MeaningEmbedder:
+    """Embeds each text as the direction of the article it means: a question variant's by its
+    first word (its article's slug), a message's as given; without meanings, all alike."""
+
+    dimensions = 3
+
+    def __init__(self, meant: dict[str, str] | None = None) -> None:
+        self.meant = meant
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        axes = {"alpha": 0, "beta": 1}  # a third for what means neither
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for row, text in enumerate(texts):
+            meant = None if self.meant is None else self.meant.get(text, text.split()[0])
+            vectors[row, axes.get(meant, 2)] = 1.0
+        return vectors
+
+
+def nonsense(generator: np.random.Generator, letters: str, words: int) -> str:
+    return " ".join("".join(generator.choice(list(letters), 5)) for _ in range(words))
+
+
+@pytest.mark.parametrize("meaning", [True, False])
+def test_the_reader_reads_embeddings_where_they_read_more_messages_as_their_article(
+    meaning: bool,
+) -> None:
+    """Messages that share no letter with the variants: only a meaningful embedding reads them
+    (one of every text alike adds nothing, and n-grams alone are kept)."""
+    generator = np.random.default_rng(0)
+    articles = [
+        Article(
+            slug=slug,
+            language="xx",
+            title=slug,
+            body="",
+            questions=[f"{slug} {nonsense(generator, 'qwrtzp', 3)}" for _ in range(10)],
+            status=Status.PUBLISHED,
+        )
+        for slug in ("alpha", "beta")
+    ]
+    meant = {nonsense(generator, "yuiovbnm", 2): s for s in ("alpha", "beta") for _ in range(8)}
+    embedder = MeaningEmbedder(meant if meaning else None)
+    messages = [Asked(text, slug) for text, slug in meant.items()]
+    fitted, report = fit_language(
+        "xx", articles, ["mmm nnn"], every_fold(embedder), Tokenizer(), messages
+    )
+    assert fitted.reader_embeddings is report.reader_embeddings is meaning

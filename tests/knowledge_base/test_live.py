@@ -15,7 +15,8 @@ from handoff.settings import Settings
 from handoff.staff.users import Role
 from knowledge_base import keys
 from knowledge_base.articles import ArticleContent, Status
-from knowledge_base.confidence import Calibration
+from knowledge_base.cascade import SecondOpinion
+from knowledge_base.confidence import Calibration, LanguageCalibration
 from knowledge_base.embeddings import Embedder
 from knowledge_base.live import LiveKnowledgeBase
 from knowledge_base.store import ArticleStore
@@ -169,3 +170,38 @@ async def test_a_lost_change_feed_is_followed_again_and_saves_missed_meanwhile_a
         await asyncio.gather(following, return_exceptions=True)
         await follower.aclose()
         await binary.aclose()
+
+
+@pytest.mark.parametrize("second_reads_embeddings", [False, True])
+async def test_each_model_reads_the_variants_by_its_embeddings_where_its_calibration_says(
+    redis: Redis, database_url: str, second_reads_embeddings: bool
+) -> None:
+    store = ArticleStore(redis)
+    for slug, questions in {
+        "fees": ["how much does it cost", "what is the fee to send"],
+        "processing-hours": ["when do you process at weekends", "opening hours"],
+    }.items():
+        content = ArticleContent(title=slug, body="…", questions=questions, status=Status.PUBLISHED)
+        await store.save("en", slug, content, by="test", base_revision=0)
+    embedder = Embedder()
+    second = SecondOpinion(
+        embedder,
+        Calibration({"en": LanguageCalibration(reader_embeddings=second_reads_embeddings)}),
+        below={"en": 0.9},
+    )
+    first = Calibration({"en": LanguageCalibration(reader_embeddings=False)})
+    binary = Redis.from_url(database_url)
+    live = LiveKnowledgeBase(store, embedder, Tokenizer(), first, binary, second)
+    try:
+        await live.load()
+    finally:
+        await binary.aclose()
+    assert live.second is not None
+    readers = [model.searcher.indexes["en"].variants for model in (live, live.second)]
+    assert all(reader is not None for reader in readers)
+    assert [reader.reads_embeddings for reader in readers] == [False, second_reads_embeddings]
+    # A reader by n-grams alone is fitted once for the models that read no embeddings.
+    assert (readers[0] is readers[1]) is not second_reads_embeddings
+    question = "what does it cost to send"
+    vector = embedder.embed_question(question)
+    assert live.second.searcher.indexes["en"].variants.read(question, vector) == "fees"

@@ -2,11 +2,14 @@
 
 import csv
 
+import numpy as np
 import pytest
+import scipy.sparse as sparse
 
 from handoff.settings import PROJECT_ROOT
 from knowledge_base import variants
-from knowledge_base.articles import Article, Status
+from knowledge_base.articles import Article, Status, dense_units
+from knowledge_base.embeddings import Embedder
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.variants import VariantReader
 
@@ -90,3 +93,35 @@ def test_a_reading_is_the_fitted_classifier_s_own_prediction(language: str) -> N
 def test_a_question_without_a_shared_ngram_has_no_reading() -> None:
     reader = VariantReader.fitted(ARTICLES)
     assert reader is not None and reader.read("") is None
+
+
+def test_a_reader_of_embeddings_reads_the_question_s_meaning_beside_its_words() -> None:
+    # Each article's texts share one direction, orthogonal to the other's: the same words
+    # read as the article whose direction the question's embedding has.
+    directions = {"transfer-delayed": [1.0, 0.0], "processing-hours": [0.0, 1.0]}
+    vectors = {
+        text: np.asarray(directions[a.slug]) for a in ARTICLES[:2] for text in dense_units(a)
+    }
+    reader = VariantReader.fitted(ARTICLES[:2], vectors)
+    assert reader is not None and reader.reads_embeddings
+    for slug, direction in directions.items():
+        assert reader.read("hello there", np.asarray(direction)) == slug
+    with pytest.raises(ValueError, match="embeddings"):
+        reader.read("hello there")
+
+
+def test_a_reading_by_embeddings_too_is_the_fitted_classifier_s_own_prediction(
+    seed_embedder: Embedder,
+) -> None:
+    articles = published_articles(ARTICLES_DIR)["en"]
+    texts = [text for a in articles for text in dense_units(a)]
+    vectors = dict(zip(texts, seed_embedder.embed(texts), strict=True))
+    reader = VariantReader.fitted(articles, vectors)
+    assert reader is not None and reader.reads_embeddings
+    questions = questions_of_the_development_set("en")
+    embedded = seed_embedder.embed(questions)
+    features = sparse.hstack(
+        [reader._vectorizer.transform(questions), sparse.csr_matrix(embedded)], format="csr"
+    )
+    predicted = reader._classifier.predict(features)
+    assert [reader.read(q, e) for q, e in zip(questions, embedded, strict=True)] == list(predicted)

@@ -244,24 +244,21 @@ class _Asking:
 
     def in_scope(self, messages: bool) -> "FusionTable":
         """The in-scope customer messages' rows, or the held-out variants'."""
-        rows = zip(self.queries, self.signals, self.is_message, strict=True)
-        return FusionTable(
-            [
-                (index, asked, query)
-                for (index, asked, _, _), query, message in rows
-                if asked.expected and message == messages
-            ]
-        )
+        return FusionTable(self._in_scope_rows(messages))
 
     def read_rightly(self, messages: bool) -> int:
         """How many in-scope customer messages (or held-out variants) the reader reads as the
         article that answers them."""
+        rows = self._in_scope_rows(messages)
+        return sum(index.read_as(query) == asked.expected for index, asked, query in rows)
+
+    def _in_scope_rows(self, messages: bool) -> list[tuple[LanguageIndex, Asked, Signals]]:
         rows = zip(self.queries, self.signals, self.is_message, strict=True)
-        return sum(
-            index.read_as(query) == asked.expected
+        return [
+            (index, asked, query)
             for (index, asked, _, _), query, message in rows
             if asked.expected and message == messages
-        )
+        ]
 
     def ranked(self, fusion: LanguageCalibration) -> list[tuple[Asked, list[Hit], Features]]:
         """Each question's ranking by a fusion, and the ranking's features."""

@@ -14,6 +14,7 @@ from handoff.conversations.model import Entry, Sender
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.articles import ArticleContent, Status
+from knowledge_base.decision import DEFAULT_POLICY, SECOND_OPINION_POLICY
 from knowledge_base.store import ArticleStore
 from tests.support import InProcessHub, WidgetClient, ws_url
 from tests.telegram_bot_api import BotApi
@@ -79,11 +80,11 @@ async def widget(hub_without_bot: Settings) -> AsyncIterator[WidgetClient]:
 ANSWERED = "how do I reset my password"  # a question variant of the published article
 
 
-@pytest.fixture
-async def hub_with_articles(
-    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis
+async def _hub_with_articles(
+    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis, **overrides: object
 ) -> InProcessHub:
-    """The hub in process; its knowledge base: en/reset-password published, en/fees a draft."""
+    """A hub in process with settings changed as asked; its knowledge base: en/reset-password
+    published, en/fees a draft."""
     articles = ArticleStore(redis)
     for slug, content in [
         (
@@ -98,7 +99,31 @@ async def hub_with_articles(
         ("fees", ArticleContent(title="Fees", body="Not yet.", questions=["what are the fees"])),
     ]:
         await articles.save("en", slug, content, by="test", base_revision=0)
-    return await start_hub()
+    return await start_hub(**overrides)
+
+
+@pytest.fixture
+async def hub_with_articles(
+    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis
+) -> InProcessHub:
+    """The hub in process; its knowledge base: en/reset-password published, en/fees a draft."""
+    return await _hub_with_articles(start_hub, redis)
+
+
+@pytest.fixture
+async def hub_offering_nothing(
+    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis
+) -> InProcessHub:
+    """The same, offering no articles to choose from, so that a miss asks to rephrase: a lone
+    article reads 0.34 or more for any question under the fitted calibration (its margin is its
+    whole score), over `Policy.suggest`."""
+    never = {"suggest": 1.0}
+    return await _hub_with_articles(
+        start_hub,
+        redis,
+        decision_policy=DEFAULT_POLICY.model_copy(update=never),
+        second_opinion_policy=SECOND_OPINION_POLICY.model_copy(update=never),
+    )
 
 
 @pytest.fixture

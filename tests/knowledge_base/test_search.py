@@ -130,7 +130,9 @@ def test_fusion_can_favour_an_article_whose_variants_all_point_at_the_question(
     assert hits[0].article.slug == expected
 
 
-@pytest.mark.parametrize("shortlist", [4, 8])
+# Of 28 articles: a shortlist of 4 (and the 16 best by BM25) can leave out the third article of
+# the variant reader, which reads embeddings in English.
+@pytest.mark.parametrize("shortlist", [8, 16])
 def test_a_shortlist_ranks_as_scoring_every_variant_does(
     searcher: Searcher, seed_embedder: Embedder, shortlist: int
 ) -> None:

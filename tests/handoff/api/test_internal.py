@@ -19,10 +19,11 @@ MISSED = ("what is the weather like in seoul", "how many legs does a spider have
 
 
 @pytest.fixture
-def action_server(hub_with_articles: InProcessHub) -> httpx.AsyncClient:
-    """A client holding the internal token, as the action server does."""
-    client = hub_with_articles.client()
-    token = hub_with_articles.settings.internal_token.get_secret_value()
+def action_server(hub_offering_nothing: InProcessHub) -> httpx.AsyncClient:
+    """A client holding the internal token, as the action server does (a miss asks to
+    rephrase)."""
+    client = hub_offering_nothing.client()
+    token = hub_offering_nothing.settings.internal_token.get_secret_value()
     client.headers["Authorization"] = f"Bearer {token}"
     return client
 

@@ -66,8 +66,10 @@ async def test_the_unanswered_list_masks_phone_numbers_and_emails(
 
 
 async def test_a_preview_decides_as_a_first_question_and_counts_nothing(
-    answers: KnowledgeAnswers, unanswered: UnansweredQuestions
+    hub_offering_nothing: InProcessHub,
 ) -> None:
+    services = hub_offering_nothing.app.state.services
+    answers, unanswered = services.answers, services.unanswered
     for _ in range(3):  # never "repeated_misses": each preview is a first question
         decision = await answers.preview(MISSED, "en")
         # Rasa is down here: its NLU is taken as confident, so a miss asks to rephrase.

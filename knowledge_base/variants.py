@@ -10,8 +10,9 @@ scores join the search's fused ranking with a weight the calibration fits, and w
 with the top article is one of the confidence's features (knowledge_base/search.py); when the
 two still name different articles, the bot offers the leading articles instead of answering
 (knowledge_base/decision.py). It is fitted whenever a language's index is built, so an editor's
-change counts at once: about 0.3 s for the 2,022 English texts of the seed articles by their
-n-grams, 0.5 s with all-MiniLM-L6-v2's embeddings, 0.8 s with all-mpnet-base-v2's.
+change counts at once: about 0.4 s for the 2,022 English texts of the seed articles by their
+n-grams, 0.8 s with all-MiniLM-L6-v2's embeddings, 1.2 s with all-mpnet-base-v2's (the whole
+fit, median of five).
 
 Whether it reads the embeddings is fitted per language and model (`LanguageCalibration.
 reader_embeddings`, knowledge_base/confidence_fitting.py: where it then reads more development

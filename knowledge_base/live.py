@@ -5,7 +5,8 @@ one process is searchable in all of them as soon as the changed language is re-i
 (embeddings of unchanged texts are reused; new ones are cached in Redis for restarts). With a
 second opinion (knowledge_base/cascade.py), each language it is asked in has one index per model,
 sharing BM25; the bot asks it when the first model's ranking would not answer at once
-(handoff/assistant/answers.py).
+(handoff/assistant/answers.py). The first model's index of a change goes live before the second
+model's is built: the second opinion lags the first by the second's fit (about a second).
 """
 
 import asyncio
@@ -173,43 +174,26 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        models = [model for model in self._models if model.indexes(language)]
-        for model in models:
+        readers: dict[int, VariantReader | None] = {}  # by id(vectors read); None: n-grams
+        bm25 = None
+        for model in (model for model in self._models if model.indexes(language)):
             missing = [t for t in texts if t not in model.vectors]
             if missing:
                 vectors = await model.embedder.embed_cached(missing, self._vector_cache)
                 model.vectors.update(zip(missing, vectors, strict=True))
-        readers = await _readers(models, language, articles)
-        bm25 = None
-        for model, reader in zip(models, readers, strict=True):
+            calibration = model.searcher.calibration.for_language(language)
+            read = model.vectors if calibration.reader_embeddings else None
+            if id(read) not in readers:
+                readers[id(read)] = await asyncio.to_thread(VariantReader.fitted, articles, read)
             index = await asyncio.to_thread(
                 LanguageIndex.build,
                 articles,
                 model.vectors,
                 terms,
-                model.searcher.calibration.for_language(language),
+                calibration,
                 model.embedder.dimensions,
                 bm25,
-                reader,
+                readers[id(read)],
             )
             bm25 = index.bm25
             model.searcher.indexes[language] = index
-
-
-async def _readers(
-    models: list[_Model], language: str, articles: list[Article]
-) -> list[VariantReader | None]:
-    """Each model's reader of a language's articles (variants.py), fitted side by side: by
-    its own embeddings where its calibration reads them, else one by n-grams they share."""
-
-    def embeddings_of(model: _Model) -> dict[str, np.ndarray] | None:
-        reads = model.searcher.calibration.for_language(language).reader_embeddings
-        return model.vectors if reads else None
-
-    wanted = [embeddings_of(model) for model in models]
-    distinct = list({id(vectors): vectors for vectors in wanted}.values())  # None: n-grams
-    fitted = await asyncio.gather(
-        *(asyncio.to_thread(VariantReader.fitted, articles, vectors) for vectors in distinct)
-    )
-    by_vectors = {id(vectors): reader for vectors, reader in zip(distinct, fitted, strict=True)}
-    return [by_vectors[id(vectors)] for vectors in wanted]

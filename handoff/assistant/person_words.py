@@ -20,6 +20,8 @@ _ENGLISH = [
     rf"\b(talk|speak|chat)\s+(to|with)\s+{_PEOPLE_EN}",
     rf"\b(transfer|connect|put|pass|hand)\s+me\s+(through\s+|over\s+)?(to|with)\s+{_PEOPLE_EN}",
     rf"\bget\s+me\s+{_PEOPLE_EN}",
+    # the preposition at the end: "is there a person I can chat with?"
+    rf"{_PEOPLE_EN}\s+(i|we)\s+(can|could|may)\s+(talk|speak|chat)\s+(to|with)\b",
     # "could I be connected with a member of your team" (not "can the money be transferred to...")
     rf"\b((can|could|may)\s+i|(like|want|wish|need)\s+to)\s+be\s+"
     rf"(connected|transferred|put\s+through|passed)\s+(to|with)\s+{_PEOPLE_EN}",

@@ -24,6 +24,7 @@ ASKS = [
     ("ko", "상담원"),
     ("ko", "책임자 바꿔 주세요"),
     ("en", "could I be connected with a member of your team in this chat?"),
+    ("en", "is there someone I could talk to about this?"),
 ]
 
 NOT_ASKS = [
@@ -40,6 +41,7 @@ NOT_ASKS = [
     ("ko", "받는 사람 계좌를 잘못 넣었어요"),
     ("ko", "받는 사람 바꿔 주세요"),
     ("en", "can the money be transferred to someone who has no bank account?"),
+    ("en", "is the person I can send to limited to family?"),
 ]
 
 

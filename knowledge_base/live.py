@@ -30,6 +30,8 @@ from knowledge_base.variants import VariantReader
 logger = logging.getLogger(__name__)
 
 FEED_RETRY_SECONDS = 1.0  # between attempts to follow the change feed again
+# What a language's variant readers are fitted on: each article's slug, title and variants.
+_ReaderTexts = tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass
@@ -63,6 +65,9 @@ class LiveKnowledgeBase:
         self._vector_cache = vector_cache
         self._published: dict[str, dict[str, Article]] = {}
         self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
+        # By language: the slugs and texts the readers were fitted on, and the readers by the
+        # id of the vectors they read (None: n-grams alone).
+        self._readers: dict[str, tuple[_ReaderTexts, dict[int, VariantReader | None]]] = {}
         self._lock = asyncio.Lock()
         self._models = [self._model(embedder, calibration, None)]
         self.searcher = self._models[0].searcher
@@ -174,7 +179,13 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        readers: dict[int, VariantReader | None] = {}  # by id(vectors read); None: n-grams
+        # An edit to no title or variant (an answer's words, tags) keeps the readers: they read
+        # those alone, and refitting them is most of a re-index.
+        read_texts = tuple((a.slug, tuple(dense_units(a))) for a in articles)
+        fitted_on, readers = self._readers.get(language, (None, {}))
+        if fitted_on != read_texts:
+            readers = {}
+            self._readers[language] = (read_texts, readers)
         bm25 = None
         for model in (model for model in self._models if model.indexes(language)):
             missing = [t for t in texts if t not in model.vectors]

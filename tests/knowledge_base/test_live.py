@@ -205,3 +205,36 @@ async def test_each_model_reads_the_variants_by_its_embeddings_where_its_calibra
     question = "what does it cost to send"
     vector = embedder.embed_question(question)
     assert live.second.searcher.indexes["en"].variants.read(question, vector) == "fees"
+
+
+async def test_an_edit_to_no_title_or_variant_keeps_the_readers_one_to_a_variant_refits_them(
+    redis: Redis, database_url: str
+) -> None:
+    store = ArticleStore(redis)
+    contents = {
+        slug: ArticleContent(title=slug, body="…", questions=questions, status=Status.PUBLISHED)
+        for slug, questions in {
+            "fees": ["how much does it cost", "what is the fee to send"],
+            "processing-hours": ["when do you process at weekends", "opening hours"],
+        }.items()
+    }
+    for slug, content in contents.items():
+        await store.save("en", slug, content, by="test", base_revision=0)
+    binary = Redis.from_url(database_url)
+    live = LiveKnowledgeBase(store, Embedder(), Tokenizer(), Calibration(), binary)
+    try:
+        await live.load()
+        reader = live.searcher.indexes["en"].variants
+        answered = contents["fees"].model_copy(update={"body": "It costs 1% of the amount."})
+        await store.save("en", "fees", answered, by="test", base_revision=1)
+        await live.refresh("en:fees")
+        index = live.searcher.indexes["en"]
+        assert {a.slug: a.body for a in index.articles}["fees"] == answered.body
+        assert reader is not None and index.variants is reader
+        asked = answered.model_copy(update={"questions": [*answered.questions, "price per send"]})
+        await store.save("en", "fees", asked, by="test", base_revision=2)
+        await live.refresh("en:fees")
+        refitted = live.searcher.indexes["en"].variants
+        assert refitted is not None and refitted is not reader
+    finally:
+        await binary.aclose()

@@ -246,6 +246,10 @@ def test_a_surer_nlu_of_a_complaint_that_a_confident_article_disputes_reaches_a_
     assert decide(result(0.9), sure, policy=policy).decision == "answer"
     # Without a confident article there is nothing to dispute: the queue is jumped.
     assert decide(result(0.2), certain, policy=policy).reason == "complaint"
+    # A question the confident article answers ("why is my transfer on hold?") is answered.
+    asked = replace(certain, asks=True)
+    assert decide(result(0.9), asked, policy=policy).decision == "answer"
+    assert decide(result(0.2), asked, policy=policy).reason == "complaint"
 
 
 def test_a_certain_fraud_reading_that_a_confident_article_disputes_is_answered() -> None:

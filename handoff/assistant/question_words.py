@@ -10,6 +10,10 @@ QUESTION_MARKS = ("?", "\uff1f")  # and the full-width one of CJK keyboards
 # A sentence that opens as a question does.
 _ENGLISH = [
     r"(^|[.!\n]\s*)(how|what|where|when|why|which|can|could|is|are|do|does|should|will|would)\b",
+    # ... or a clause after a comma that does: "a guy says he can get me a better rate, is that
+    # legit"
+    r"[,;]\s*(is|are|was|were|do|does|did|can|could|should|will|would)\s+"
+    r"(that|this|it|they|he|she|you|i|we)\b",
 ]
 # A sentence that ends as a question does, at any politeness level ("되나요", "어떻게 해야돼요").
 _KOREAN = [

@@ -51,7 +51,9 @@ def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
         ("I think my crewmate saw my password. how do i lock it", "en", True),
         ("한빛 로고 박힌 메일이 왔는데 피싱 같은데 어떻게 해야돼요", "ko", True),
         ("알려 주어도 되는 것인지 문의드립니다. 괜찮은 건가요", "ko", True),
+        ("a guy online offers me a better rate if I send through him, is that legit", "en", True),
         ("someone took money from my account", "en", False),
+        ("my money is gone, this is a scam", "en", False),
         ("this is my account, I sent the money", "en", False),
         ("내 계정에서 돈이 나갔어요", "ko", False),
         ("how could you let this happen", "ja", False),  # no list: the mark alone

@@ -96,16 +96,22 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # English right at once 97.8%, within one press 98.6%; Korean 94.2%, 96.4%; wrong 0 / 0.7%.
 # English right at once three questions below is above the target: its floor is the target,
 # 95.0; within one press goes up to three questions below (96.4); Korean's floors hold.
+# Twenty-eighth round (2026-12-06, benchmarks/results/e2e-heldout-r28.json): a complaint reading
+# of a question a confident article answers is answered. English right at once and within one
+# press 99.3%, needless hand-overs 0%; Korean 94.2%, 96.4%, 0.7%. English within one press goes
+# up to three questions below (97.1); needless hand-overs, three questions above what was
+# measured in both languages for three rounds, are within the target: their floor is the
+# target, 3.0.
 FLOORS = [
     ("right_answer", ">=", {"en": 95.0, "ko": 92.0}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
-    ("needless_handover", "<=", {"en": 3.6, "ko": 5.8}),
+    ("needless_handover", "<=", {"en": 3.0, "ko": 3.0}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),
     ("out_of_scope_not_answered", ">=", {"en": 96.0, "ko": 97.0}),
     ("out_of_scope_urgent_handover", "<=", {"en": 0.0, "ko": 0.0}),
 ]
 
-WITHIN_ONE_PRESS = {"en": 96.4, "ko": 94.9}
+WITHIN_ONE_PRESS = {"en": 97.1, "ko": 94.9}
 
 # Fraud, complaints and "a person, please" reaching a person: eight or nine of each a language,
 # one question of slack below what was measured.

@@ -171,6 +171,20 @@ class LiveKnowledgeBase:
         finally:
             await pubsub.aclose()
 
+    def _kept_readers(
+        self, language: str, articles: list[Article]
+    ) -> dict[int, VariantReader | None]:
+        """The language's variant readers by the id of the vectors they read (None: n-grams
+        alone), kept while no title or variant changes (an edit to an answer's words or tags):
+        they read those alone, and refitting them is most of a re-index. Empty, to be filled,
+        after any other change."""
+        read_texts = tuple((a.slug, tuple(dense_units(a))) for a in articles)
+        fitted_on, readers = self._readers.get(language, (None, {}))
+        if fitted_on != read_texts:
+            readers = {}
+            self._readers[language] = (read_texts, readers)
+        return readers
+
     async def _reindex(self, language: str) -> None:
         articles = sorted(self._published.get(language, {}).values(), key=lambda a: a.slug)
         texts = list({t: None for a in articles for t in dense_units(a)})
@@ -179,13 +193,7 @@ class LiveKnowledgeBase:
                 terms = self._tokenizer.terms(lexical_text(article))
                 self._terms[article.key] = (article.revision, terms)
         terms = {article.key: self._terms[article.key][1] for article in articles}
-        # An edit to no title or variant (an answer's words, tags) keeps the readers: they read
-        # those alone, and refitting them is most of a re-index.
-        read_texts = tuple((a.slug, tuple(dense_units(a))) for a in articles)
-        fitted_on, readers = self._readers.get(language, (None, {}))
-        if fitted_on != read_texts:
-            readers = {}
-            self._readers[language] = (read_texts, readers)
+        readers = self._kept_readers(language, articles)
         bm25 = None
         for model in (model for model in self._models if model.indexes(language)):
             missing = [t for t in texts if t not in model.vectors]

@@ -108,7 +108,7 @@ async def test_an_editor_changes_an_article_and_the_widget_answers_with_it(
     async with editor.expect_response(lambda r: r.request.method == "PUT") as saved:
         await editor.get_by_test_id("kb-save").click()
     assert (await saved.value).status == 200
-    # The hub answers with the edit once it has re-indexed the language (median 0.6 s from
+    # The hub answers with the edit once it has re-indexed the language (median 0.4 s from
     # publish, benchmarks/publish_latency.py): the editor's "try a question" shows it first.
     for _ in range(20):
         await editor.get_by_test_id("kb-try-input").fill("how does your refer a friend bonus work?")

@@ -172,17 +172,26 @@ async def test_a_lost_change_feed_is_followed_again_and_saves_missed_meanwhile_a
         await binary.aclose()
 
 
+async def publish_two_articles(store: ArticleStore) -> dict[str, ArticleContent]:
+    """English articles on fees and on processing hours, published; their contents by slug."""
+    contents = {
+        slug: ArticleContent(title=slug, body="…", questions=questions, status=Status.PUBLISHED)
+        for slug, questions in {
+            "fees": ["how much does it cost", "what is the fee to send"],
+            "processing-hours": ["when do you process at weekends", "opening hours"],
+        }.items()
+    }
+    for slug, content in contents.items():
+        await store.save("en", slug, content, by="test", base_revision=0)
+    return contents
+
+
 @pytest.mark.parametrize("second_reads_embeddings", [False, True])
 async def test_each_model_reads_the_variants_by_its_embeddings_where_its_calibration_says(
     redis: Redis, database_url: str, second_reads_embeddings: bool
 ) -> None:
     store = ArticleStore(redis)
-    for slug, questions in {
-        "fees": ["how much does it cost", "what is the fee to send"],
-        "processing-hours": ["when do you process at weekends", "opening hours"],
-    }.items():
-        content = ArticleContent(title=slug, body="…", questions=questions, status=Status.PUBLISHED)
-        await store.save("en", slug, content, by="test", base_revision=0)
+    await publish_two_articles(store)
     embedder = Embedder()
     second = SecondOpinion(
         embedder,
@@ -211,15 +220,7 @@ async def test_an_edit_to_no_title_or_variant_keeps_the_readers_one_to_a_variant
     redis: Redis, database_url: str
 ) -> None:
     store = ArticleStore(redis)
-    contents = {
-        slug: ArticleContent(title=slug, body="…", questions=questions, status=Status.PUBLISHED)
-        for slug, questions in {
-            "fees": ["how much does it cost", "what is the fee to send"],
-            "processing-hours": ["when do you process at weekends", "opening hours"],
-        }.items()
-    }
-    for slug, content in contents.items():
-        await store.save("en", slug, content, by="test", base_revision=0)
+    contents = await publish_two_articles(store)
     binary = Redis.from_url(database_url)
     live = LiveKnowledgeBase(store, Embedder(), Tokenizer(), Calibration(), binary)
     try:

@@ -35,6 +35,15 @@ OUT_OF_SCOPE = [
     ("오늘 날씨 어때요", "ko"),
     ("맛있는 김치찌개 레시피 알려줘", "ko"),
 ]
+# General questions typed into the chat because the box is there, which share words with an
+# article (a price, a city, tomorrow); written for this test, none a question variant.
+GENERAL = [
+    ("is it going to snow in busan tomorrow", "en"),
+    ("how much is a plane ticket from london to manila in may", "en"),
+    ("any good restaurants near me in leeds", "en"),
+    ("부산 내일 눈 와요?", "ko"),
+    ("인천에서 세부 가는 비행기표 얼마쯤 해요", "ko"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +85,17 @@ def test_unrelated_questions_are_not_answered(
     """Not by an article on what Hanbit Remit does: one that declines them may find them."""
     answer = searcher.search(question, language, THRESHOLD).answer
     assert answer is None or answer.article.declines, (answer.article.slug, answer.confidence)
+
+
+@pytest.mark.parametrize(("question", "language"), GENERAL)
+def test_general_questions_are_declined_by_the_article_on_this_assistant(
+    searcher: Searcher, question: str, language: str
+) -> None:
+    """Its variants hold such questions (time, weather, travel, food), so that it, and not the
+    article on fees or processing hours, answers them: with what the assistant does not do."""
+    answer = searcher.search(question, language, THRESHOLD).answer
+    assert answer is not None and answer.article.slug == "about-this-assistant"
+    assert answer.article.declines
 
 
 def test_an_article_only_in_another_language_is_offered_with_a_note(searcher: Searcher) -> None:

@@ -127,6 +127,15 @@ async def hub_offering_nothing(
 
 
 @pytest.fixture
+async def hub_answering_nothing(
+    start_hub: Callable[..., Awaitable[InProcessHub]], redis: Redis
+) -> InProcessHub:
+    """The same, where no article is ever the search's answer (its bar at 1): under the fitted
+    calibration a lone article, which every ranking agrees on, is confident of any question."""
+    return await _hub_with_articles(start_hub, redis, kb_answer_threshold=1.0)
+
+
+@pytest.fixture
 async def bot_api() -> AsyncIterator[BotApi]:
     """The Bot API stand-in on a loopback port."""
     api = BotApi(TELEGRAM_TOKEN)

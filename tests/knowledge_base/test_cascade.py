@@ -70,7 +70,7 @@ def test_an_unsure_first_model_hands_the_question_to_the_second(
 def test_only_languages_with_a_limit_get_a_second_opinion(
     first: Searcher, second: Searcher
 ) -> None:
-    question = "오늘 날씨 어때요"
+    question = "그거 좀 알려주세요"  # vague: no article is sure of it
     assert first.search(question, "ko", THRESHOLD).hits[0].confidence < 0.9
     assert not Cascade(first, second, ENGLISH).search(question, "ko", THRESHOLD).second_opinion
     both = Cascade(first, second, ENGLISH | {"ko": 0.9})

@@ -92,8 +92,9 @@ async def test_a_reply_to_small_talk_or_out_of_scope_is_no_miss(
 
 
 async def test_a_sure_fraud_report_in_words_of_an_event_no_article_answers_jumps_the_queue(
-    answers: KnowledgeAnswers, store: ConversationStore
+    hub_answering_nothing: InProcessHub, store: ConversationStore
 ) -> None:
+    answers = hub_answering_nothing.app.state.services.answers
     conversation = await store.create("web", "en")
     reported = f"{MISSED} someone sent money from my account that I never made"
     sure = await answers.for_customer(conversation.id, reported, "en", "report_fraud", 0.9995)

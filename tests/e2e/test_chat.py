@@ -27,7 +27,7 @@ ENGLISH = [
     ("my transfer is late, it should have arrived yesterday", "kb:transfer-delayed"),
     ("what are your fees for sending to the philippines", "kb:fees"),
     ("can you write me a poem about the rain", "declines:about-this-assistant"),
-    ("qwpoei zmxncb", "utter_out_of_scope"),  # keys mashed: near no article, even a declining one
+    ("qwpoei zmxncb", "utter_out_of_scope"),  # keys mashed: no article confident, declining or not
     ("thanks a lot, that helped", "utter_you_are_welcome"),
     ("ok bye, have a nice day", "utter_goodbye"),
 ]

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import DEFAULT_MODEL, SECOND_MODEL
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ CALIBRATION_FILE = Path(__file__).resolve().parent / "calibration.json"
 SHIPPED_CALIBRATIONS = {
     DEFAULT_MODEL: CALIBRATION_FILE,
     SECOND_MODEL: CALIBRATION_FILE.with_name(f"calibration-{SECOND_MODEL}.json"),
+    E5_MODEL: CALIBRATION_FILE.with_name(f"calibration-{E5_MODEL}.json"),
 }
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from redis.asyncio import Redis
 
 from knowledge_base import keys
+from knowledge_base.e5_model import E5_MODEL, E5Model
 from knowledge_base.encode_batcher import EncodeBatcher
 from knowledge_base.onnx_model import MODELS_DIR as EXPORTS_DIR
 from knowledge_base.onnx_model import OnnxSentenceModel, export
@@ -57,22 +58,19 @@ def export_folder(name: str) -> Path:
 class Embedder:
     """Embeds texts into unit vectors; knowledge-base texts are cached so restarts are cheap.
 
-    The model runs in ONNX Runtime (knowledge_base/onnx_model.py), exported on first use.
+    A sentence-transformers model runs in ONNX Runtime (knowledge_base/onnx_model.py), exported
+    on first use; multilingual-e5-small in its own engine (knowledge_base/e5_model.py).
     """
 
     def __init__(self, model: str = DEFAULT_MODEL) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for a model hub
-        folder = export_folder(model)
-        if not (folder / "model.onnx").exists():
-            location = model_location(model)
-            if not Path(location).is_dir():
-                raise ValueError(
-                    f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r} or "
-                    f"a model folder (`make setup` installs {SECOND_MODEL!r} in models/)"
-                )
-            export(location, folder)
-        self._model = OnnxSentenceModel(folder)
-        self.model_id = hashlib.sha256(folder.name.encode()).hexdigest()[:12]
+        if model == E5_MODEL:
+            self._model: OnnxSentenceModel | E5Model = E5Model()
+            self.model_id = hashlib.sha256(model.encode()).hexdigest()[:12]
+        else:
+            folder = _exported(model)
+            self._model = OnnxSentenceModel(folder)
+            self.model_id = hashlib.sha256(folder.name.encode()).hexdigest()[:12]
         self.dimensions = self._model.dimensions
         self._questions = EncodeBatcher(self.embed)
         self.embed_question = lru_cache(maxsize=RECENT_QUESTIONS)(self._embed_question)
@@ -109,6 +107,21 @@ class Embedder:
             vectors[missing] = computed
             await redis.mset({cache_keys[i]: computed[n].tobytes() for n, i in enumerate(missing)})
         return vectors
+
+
+def _exported(model: str) -> Path:
+    """The folder of a sentence-transformers model's ONNX export, exported if it is not yet."""
+    folder = export_folder(model)
+    if not (folder / "model.onnx").exists():
+        location = model_location(model)
+        if not Path(location).is_dir():
+            raise ValueError(
+                f"No embedding model in {location!r}: give the packaged {DEFAULT_MODEL!r}, "
+                f"{E5_MODEL!r} or a model folder (`make setup` installs {SECOND_MODEL!r} in "
+                "models/)"
+            )
+        export(location, folder)
+    return folder
 
 
 def _digest(text: str) -> str:

@@ -30,6 +30,7 @@ from knowledge_base.confidence_fitting import (
     fit_second_opinion,
     out_of_scope_examples,
 )
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     KNOWLEDGE_BASE_ALONE,
@@ -248,6 +249,10 @@ def kb_tune(
     """Fine-tune the embedder on these articles' question variants, and calibrate it (on the
     variants it was not tuned on and on customer messages, which it is never tuned on)."""
     settings = get_settings()
+    if settings.embedding_model == E5_MODEL:
+        typer.echo(f"{E5_MODEL} runs in its own engine and cannot be tuned: tune a")
+        typer.echo("sentence-transformers model (the packaged one, or a local folder) instead.")
+        raise typer.Exit(1)
     articles = published_articles(folder)
     path, calibration, reports, record = tune_and_calibrate(
         settings.embedding_model,

@@ -1,9 +1,9 @@
 """Turning a ranking into a confidence: a logistic model per language, fitted on data.
 
 The parameters are fitted by `baton kb calibrate` (knowledge_base/confidence_fitting.py) and kept
-in knowledge_base/ for the packaged model and the second model (calibration.json,
-calibration-all-mpnet-base-v2.json), beside any other model in its folder (by `baton kb tune` for
-a tuned one); here they are only applied.
+in knowledge_base/ for the packaged model, the second model and multilingual-e5-small
+(calibration.json, calibration-<model>.json), beside any other model in its folder (by
+`baton kb tune` for a tuned one); here they are only applied.
 """
 
 import json

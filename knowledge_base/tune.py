@@ -16,6 +16,7 @@ from pathlib import Path
 from knowledge_base.articles import Article, dense_units
 from knowledge_base.confidence import Calibration
 from knowledge_base.confidence_fitting import FOLDS, Asked, fit_language, without_fold
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import Embedder, model_location
 from knowledge_base.text import Tokenizer
 
@@ -48,6 +49,16 @@ def base_of(model: str) -> str:
     """The model a tuned model was tuned from (tuning starts over from it), else the model."""
     record = Path(model) / RECORD
     return json.loads(record.read_text())["base"] if record.exists() else model
+
+
+def refuse_untunable(model: str) -> None:
+    """Raise ValueError for a model tuning cannot start from: multilingual-e5-small runs in its
+    own engine (knowledge_base/e5_model.py), which sentence-transformers cannot load."""
+    if base_of(model) == E5_MODEL:
+        raise ValueError(
+            f"{E5_MODEL} runs in its own engine and cannot be tuned: tune a sentence-transformers "
+            "model (the packaged one, or a local folder) instead."
+        )
 
 
 def settings_for(texts: int) -> TuneSettings:
@@ -179,6 +190,7 @@ def tune_and_calibrate(
     reports and the tuning record (seconds covers every training; held_out lists the
     held-out models).
     """
+    refuse_untunable(model)
     base = base_of(model)
     everything = [a for arts in articles.values() for a in arts]
     variants = sum(len(a.questions) for a in everything)

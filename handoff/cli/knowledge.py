@@ -30,7 +30,6 @@ from knowledge_base.confidence_fitting import (
     fit_second_opinion,
     out_of_scope_examples,
 )
-from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import Embedder
 from knowledge_base.evaluate import (
     KNOWLEDGE_BASE_ALONE,
@@ -52,7 +51,7 @@ from knowledge_base.scope import fit_language as fit_scope
 from knowledge_base.search import Searcher, offline_searcher
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
-from knowledge_base.tune import base_of, tune_and_calibrate
+from knowledge_base.tune import base_of, refuse_untunable, tune_and_calibrate
 from knowledge_base.tune import prune as prune_models
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
@@ -225,6 +224,15 @@ def kb_fit_scope() -> None:
     typer.echo(f"Written to {reader.save()}")
 
 
+def _tunable_or_exit(model: str) -> None:
+    """Stop the command with the reason when the model cannot be tuned."""
+    try:
+        refuse_untunable(model)
+    except ValueError as refused:
+        typer.echo(str(refused))
+        raise typer.Exit(1) from refused
+
+
 @kb_app.command("tune")
 def kb_tune(
     folder: Annotated[
@@ -249,10 +257,7 @@ def kb_tune(
     """Fine-tune the embedder on these articles' question variants, and calibrate it (on the
     variants it was not tuned on and on customer messages, which it is never tuned on)."""
     settings = get_settings()
-    if settings.embedding_model == E5_MODEL:
-        typer.echo(f"{E5_MODEL} runs in its own engine and cannot be tuned: tune a")
-        typer.echo("sentence-transformers model (the packaged one, or a local folder) instead.")
-        raise typer.Exit(1)
+    _tunable_or_exit(settings.embedding_model)
     articles = published_articles(folder)
     path, calibration, reports, record = tune_and_calibrate(
         settings.embedding_model,
@@ -341,6 +346,8 @@ def eval_command(
         )
         typer.echo(json.dumps(summary, ensure_ascii=False))
         return
+    if tune:
+        _tunable_or_exit(settings.embedding_model)
     started = time.monotonic()
     tokenizer = Tokenizer()
     if train:

@@ -1,13 +1,7 @@
 """multilingual-e5-small from its PyPI wheel: a model that reads Korean, offline."""
 
-from pathlib import Path
-
 import numpy as np
-import pytest
-from typer.testing import CliRunner
 
-from handoff.cli.main import app
-from handoff.settings import get_settings
 from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 
@@ -31,15 +25,3 @@ def test_it_reads_korean_by_meaning() -> None:
     paraphrase, elsewhere = "보낸 돈이 도착하지 않았어요", "이번 주말 부산 날씨 어때요?"
     near, far = cosines(Embedder(E5_MODEL), question, [paraphrase, elsewhere])
     assert near > far + 0.05
-
-
-def test_kb_tune_refuses_it_plainly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BATON_EMBEDDING_MODEL", E5_MODEL)
-    get_settings.cache_clear()
-    try:
-        result = CliRunner().invoke(app, ["kb", "tune", "--out", str(tmp_path / "tuned")])
-    finally:
-        get_settings.cache_clear()
-    assert result.exit_code == 1
-    assert "cannot be tuned" in result.output
-    assert not (tmp_path / "tuned").exists()

@@ -5,9 +5,14 @@ import random
 from pathlib import Path
 
 import numpy as np
+import pytest
+from typer.testing import CliRunner
 
+from handoff.cli.main import app
+from handoff.settings import get_settings
 from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.confidence_fitting import FOLDS, Asked
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import DEFAULT_MODEL, Embedder
 from knowledge_base.text import Tokenizer
 from knowledge_base.tune import (
@@ -180,3 +185,29 @@ def test_tuning_once_calibrates_and_uses_the_model_that_did_not_see_one_fold(
     assert json.loads((once / RECORD).read_text())["texts"] == 24 - len(VARIANTS)
     assert reports[0].in_scope == len(VARIANTS) and set(reports[0].messages) == set(MESSAGES)
     assert "en" in calibration.languages
+
+
+def test_a_model_in_its_own_engine_is_refused_before_any_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """multilingual-e5-small is no sentence-transformers model: tuning it would look for it on a
+    hub. The library refuses it, and both commands that tune say why."""
+    with pytest.raises(ValueError, match="cannot be tuned"):
+        tune_and_calibrate(E5_MODEL, {"en": articles()}, {"en": []}, Tokenizer(), QUICK, tmp_path)
+    assert not any(tmp_path.iterdir())
+    monkeypatch.setenv("BATON_EMBEDDING_MODEL", E5_MODEL)
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        tuned = runner.invoke(app, ["kb", "tune", "--out", str(tmp_path / "tuned")])
+        train = tmp_path / "train.csv"
+        train.write_text("text,category\nwhen will my card arrive,card-arrival\n")
+        evaluated = runner.invoke(
+            app, ["eval", "--train", str(train), "--test", str(train), "--tune"]
+        )
+    finally:
+        get_settings.cache_clear()
+    for result in (tuned, evaluated):
+        assert result.exit_code == 1
+        assert "cannot be tuned" in result.output
+    assert not (tmp_path / "tuned").exists()

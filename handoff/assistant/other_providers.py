@@ -7,7 +7,8 @@ name. A message that names one is not answered at once: the articles are offered
 out-of-scope reply's words (knowledge_base/decision.py: ANOTHER_PROVIDER). Only services Hanbit
 Remit does not work with are listed: the payout wallets and payment methods its articles name
 (GCash, bKash, Apple Pay, Google Pay) are not (tests/handoff/assistant/test_other_providers.py
-checks the seed articles); banks, where recipients are paid, only with their own app or password.
+checks the seed articles); banks and wallets, where recipients are paid, only with their own app,
+PIN, password or lock ("my bank's app locked me out", "my gcash mpin").
 Both scripts in either language: a Korean message may say "PayPal".
 """
 
@@ -19,6 +20,9 @@ _BANKS = (
     r"lloyds|natwest|santander|halifax|bdo|bpi|metrobank|landbank|unionbank|security\s+bank|rcbc|"
     r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup"
 )
+
+# mobile wallets where recipients are paid, by the names customers write
+_WALLETS = r"g-?cash|지캐시|b-?kash|paymaya|maya\s+wallet|nagad|easypaisa|jazz\s*cash|m-?pesa|paytm"
 
 _NAMES = [
     # remittance companies
@@ -86,6 +90,18 @@ _NAMES = [
     r"((국민|KB|신한|농협|NH|IBK|체이스|BDO|HSBC|지메일|네이버)\s*(은행|뱅크)?|"
     r"(우리|하나|기업|케이|씨티|시티|SC\s*제일)\s*(은행|뱅크))\s*(통장\s*)?"
     r"(앱|어플|인터넷\s*뱅킹|비밀번호|비번|OTP|공인\s*인증서|메일\s*비밀번호)",
+    # a payout wallet's own account: its PIN, password, lock or cash-out ("my gcash got locked
+    # after 3 wrong mpins", "bkash cash out charge", "GCash says my account is restricted");
+    # named alone, it is where a recipient is paid ("the GCash number to put", "bkash limit?")
+    rf"\b({_WALLETS})\b(\W+\w+){{0,5}}?\W+((m-?pin|pins?|passwords?|passcode|locked|unlock|"
+    r"suspended|blocked|restricted|limited|frozen|cash\s*out|savings)\b|비번|비밀번호|잠겼|잠김|정지)",
+    # a bank's own app or online banking locked, unnamed ("my bank's app locked me out",
+    # "locked out of my online banking after typing the password wrong")
+    r"\b(bank('s)?|banking)\s+(mobile\s+)?app\b(\W+\w+){0,5}?\W+"
+    r"(locked|lock(s|ed)?\s+me\s+out|unlock|passwords?|m-?pin)\b",
+    r"\b(locked|lock(s|ed)?\s+me)\s+out\s+of\s+(my\s+)?(online|internet|mobile)\s+banking",
+    r"(online|internet|mobile)\s+banking\b(\W+\w+){0,5}?\W+(locked|unlock|passwords?)\b",
+    r"은행\s*(앱|어플|인터넷\s*뱅킹).{0,15}(잠겼|잠김|비번|비밀번호)",
     # a card company's own services ("신한카드 해외결제 수수료"); not a card paid with
     # ("국민카드로")
     r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드\s*(의\s*)?"

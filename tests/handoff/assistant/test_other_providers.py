@@ -35,6 +35,13 @@ NAMING = [
     "how much is the overdraft fee at Barclays",
     "HSBC's monthly charges are too high",
     "삼성카드 연회비 얼마예요?",
+    "i forgot my gcash mpin, how do i get back in",
+    "my wife's bKash account got blocked yesterday",
+    "my maya wallet is frozen, can you help",
+    "지캐시 비밀번호를 잊어버렸어요",
+    "the banking app keeps saying my password is wrong",
+    "how do i unlock my internet banking, i typed the password wrong",
+    "은행 앱 비밀번호 5번 틀려서 잠겼어요",
 ]
 
 NOT_NAMING = [
@@ -55,6 +62,13 @@ NOT_NAMING = [
     "does BDO charge my mum a fee to receive it?",
     "what's the fee to send to a BPI account",
     "국민카드로 결제해도 수수료 같아요?",
+    "my transfer to GCash failed, something about her wallet not being verified",
+    "is there a limit on how much I can send to gcash?",
+    "what's the gcash limit per transfer",
+    "what number do I put for my brother's bKash",
+    "my bank app asks me to approve the payment, should I?",
+    "she refreshed her banking app and nothing is there yet",
+    "GCash로 보낼 때 전화번호만 있으면 돼요?",
 ]
 
 

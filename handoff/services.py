@@ -34,7 +34,7 @@ from handoff.staff.passwords import Passwords
 from handoff.staff.sessions import SessionStore
 from handoff.staff.users import UserStore
 from handoff.tasks import cancel_and_wait
-from knowledge_base.cascade import SecondOpinion, second_opinion_limits
+from knowledge_base.cascade import SecondOpinion, asked_languages, limits_by_model
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
@@ -132,21 +132,19 @@ class Services:
         unanswered = UnansweredQuestions(redis)
         gap_log = GapLog(redis)
         embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
-        second_opinion = None
-        if settings.second_opinion_model:
-            second_opinion = SecondOpinion(
-                Embedder(settings.second_opinion_model),
-                _calibration_of(settings.second_opinion_model),
-                second_opinion_limits(settings.embedding_model, settings.second_opinion_model),
-                ScopeReader.load(settings.second_opinion_model),
-            )
+        limits = limits_by_model(settings.embedding_model, settings.second_models())
+        second_opinions = [
+            SecondOpinion(Embedder(model), _calibration_of(model), below, ScopeReader.load(model))
+            for model, below in limits.items()
+            if asked_languages(below)
+        ]
         knowledge = LiveKnowledgeBase(
             articles,
             embedder,
             tokenizer,
             _calibration_of(settings.embedding_model),
             binary_redis,
-            second_opinion,
+            second_opinions,
         )
         return cls(
             settings=settings,

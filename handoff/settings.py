@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from knowledge_base.decision import SECOND_OPINION_POLICY, Policy
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import DEFAULT_MODEL, SECOND_MODEL
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +149,11 @@ class Settings(BaseSettings):
         description="A larger embedding model asked when the first would not answer at once "
         "(in which languages, kb calibrate fits); empty: none, 600 MB less a hub.",
     )
+    second_opinion_by_language: dict[str, str] = Field(
+        default_factory=lambda: {"ko": E5_MODEL},
+        description="A language's own second model, in place of second_opinion_model (JSON); "
+        "an empty name: none in that language.",
+    )
     kb_answer_threshold: float = Field(default=0.5, ge=0.0, le=1.0)
     max_message_chars: int = 4000
     # How fast a widget may act, per socket and per client address (every hub process counts
@@ -250,6 +256,19 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     model_path: Path = PROJECT_ROOT / "models" / "baton.tar.gz"
     supported_languages: tuple[str, ...] = ("en", "ko")
+
+    def second_model_of(self, language: str) -> str:
+        """The second model of a language ("": none): its own, else second_opinion_model."""
+        return self.second_opinion_by_language.get(language, self.second_opinion_model)
+
+    def second_models(self) -> dict[str, list[str]]:
+        """Each second model configured, with the languages it is the second opinion in."""
+        models: dict[str, list[str]] = {}
+        for language in self.supported_languages:
+            model = self.second_model_of(language)
+            if model:
+                models.setdefault(model, []).append(language)
+        return models
 
     @property
     def rasa_urls(self) -> list[str]:

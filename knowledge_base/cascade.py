@@ -31,9 +31,9 @@ def second_opinion_file(first_model: str) -> Path:
 
 @dataclass(frozen=True)
 class SecondOpinionFit:
-    """For which second model the limits were fitted, and the limit of each language."""
+    """Per language, the second model its limit was fitted for, and the limit."""
 
-    model: str
+    models: dict[str, str]
     below: dict[str, float]
 
     @classmethod
@@ -43,8 +43,24 @@ class SecondOpinionFit:
 
     def save(self, path: Path) -> None:
         """Write the fitted limits."""
-        data = {"model": self.model, "below": dict(sorted(self.below.items()))}
+        data = {
+            "models": dict(sorted(self.models.items())),
+            "below": dict(sorted(self.below.items())),
+        }
         path.write_text(json.dumps(data, indent=2) + "\n")
+
+
+def limits_by_model(first: str, languages: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    """For each second model, the limits fitted for it in the languages it is configured for
+    (`languages`, by model)."""
+    return {
+        second: {
+            language: limit
+            for language, limit in second_opinion_limits(first, second).items()
+            if language in configured
+        }
+        for second, configured in languages.items()
+    }
 
 
 def asked_languages(below: dict[str, float]) -> frozenset[str]:
@@ -53,19 +69,21 @@ def asked_languages(below: dict[str, float]) -> frozenset[str]:
 
 
 def second_opinion_limits(first: str, second: str) -> dict[str, float]:
-    """The fitted limits under which the second model is asked; none (never) if not fitted."""
+    """The limits under which the second model is asked, in the languages they were fitted for
+    with it; none (never asked) where none were."""
     path = second_opinion_file(first)
     fit = SecondOpinionFit.load(path)
-    if fit is None or fit.model != second:
+    models = fit.models if fit else {}
+    limits = {language: fit.below[language] for language in models if models[language] == second}
+    if not limits:
         logger.warning(
             "No second-opinion limits fitted for %s with %s (%s): it is never asked until "
-            "`baton kb calibrate` (or `baton kb tune`) is run with BATON_SECOND_OPINION_MODEL set",
+            "`baton kb calibrate` (or `baton kb tune`) is run with it as a second model",
             first,
             second,
             path,
         )
-        return {}
-    return fit.below
+    return limits
 
 
 @dataclass(frozen=True)

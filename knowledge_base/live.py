@@ -2,15 +2,17 @@
 
 Every hub process keeps its own index and subscribes to the store's change feed, so a save in
 one process is searchable in all of them as soon as the changed language is re-indexed
-(embeddings of unchanged texts are reused; new ones are cached in Redis for restarts). With a
-second opinion (knowledge_base/cascade.py), each language it is asked in has one index per model,
-sharing BM25; the bot asks it when the first model's ranking would not answer at once
-(handoff/assistant/answers.py). The first model's index of a change goes live before the second
-model's is built: the second opinion lags the first by the second's fit (about a second).
+(embeddings of unchanged texts are reused; new ones are cached in Redis for restarts). With
+second opinions (knowledge_base/cascade.py: a second model per language, each asked in its own),
+each language one is asked in has an index per model, sharing BM25; the bot asks it when the
+first model's ranking would not answer at once (handoff/assistant/answers.py). The first model's
+index of a change goes live before the second model's is built: the second opinion lags the
+first by the second's fit (about a second).
 """
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +24,7 @@ from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.cascade import SecondOpinion, asked_languages
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
+from knowledge_base.scope import ScopeReader
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
@@ -58,7 +61,7 @@ class LiveKnowledgeBase:
         tokenizer: Tokenizer,
         calibration: Calibration,
         vector_cache: Redis,
-        second_opinion: SecondOpinion | None = None,
+        second_opinions: Sequence[SecondOpinion] = (),
     ) -> None:
         self._store = store
         self._tokenizer = tokenizer
@@ -71,12 +74,17 @@ class LiveKnowledgeBase:
         self._lock = asyncio.Lock()
         self._models = [self._model(embedder, calibration, None)]
         self.searcher = self._models[0].searcher
-        self.second: _Model | None = None
-        self._scope = second_opinion.scope if second_opinion else None
-        if second_opinion:
-            asked_in = asked_languages(second_opinion.below)
-            self.second = self._model(second_opinion.embedder, second_opinion.calibration, asked_in)
-            self._models.append(self.second)
+        # By language: the second model asked in it, and the scope reader reading it.
+        self.second: dict[str, _Model] = {}
+        self._scope: dict[str, tuple[_Model, ScopeReader]] = {}
+        for opinion in second_opinions:
+            asked_in = asked_languages(opinion.below)
+            model = self._model(opinion.embedder, opinion.calibration, asked_in)
+            self._models.append(model)
+            for language in asked_in:
+                self.second.setdefault(language, model)
+                if opinion.scope is not None and language in opinion.scope.languages:
+                    self._scope.setdefault(language, (model, opinion.scope))
 
     def _model(
         self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None
@@ -93,19 +101,20 @@ class LiveKnowledgeBase:
     ) -> SearchResult | None:
         """The second model's ranking beside the first model's (`first`), or None where it is
         not asked."""
-        if self.second is None or not self.second.indexes(language):
+        if language not in self.second:
             return None
-        searcher = self.second.searcher
+        searcher = self.second[language].searcher
         result = await asyncio.to_thread(searcher.search, question, language, threshold)
         return result.as_second_opinion(first)
 
     async def reads_in_scope(self, question: str, language: str) -> bool | None:
         """Whether the second model's scope reader reads the message as in scope
         (knowledge_base/scope.py); None in a language it has no reader for."""
-        if self.second is None or self._scope is None or language not in self._scope.languages:
+        if language not in self._scope:
             return None
-        vector = await asyncio.to_thread(self.second.embedder.embed_question, question)
-        return self._scope.reads_in_scope(vector, language)
+        model, reader = self._scope[language]
+        vector = await asyncio.to_thread(model.embedder.embed_question, question)
+        return reader.reads_in_scope(vector, language)
 
     def article(self, language: str, slug: str) -> Article | None:
         """A published article, if it is."""

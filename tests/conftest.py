@@ -41,6 +41,7 @@ def _no_second_opinion() -> Iterator[None]:
     test asks for it: the tests that measure the bot's answers (tests/e2e/test_held_out.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BATON_SECOND_OPINION_MODEL", "")
+        patch.setenv("BATON_SECOND_OPINION_BY_LANGUAGE", "{}")
         yield
 
 

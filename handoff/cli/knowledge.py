@@ -16,6 +16,7 @@ from knowledge_base.cascade import (
     Cascade,
     SecondOpinionFit,
     asked_languages,
+    limits_by_model,
     second_opinion_file,
     second_opinion_limits,
 )
@@ -105,22 +106,18 @@ def kb_calibrate(
     and on customer messages (k-fold over them for the figures and the article bar).
 
     For the packaged model into knowledge_base/calibration.json, for another into its folder.
-    With BATON_SECOND_OPINION_MODEL set, that model is calibrated too, and the confidence under
-    which it is asked is fitted per language.
+    Each second model configured (BATON_SECOND_OPINION_MODEL, BATON_SECOND_OPINION_BY_LANGUAGE)
+    is calibrated too, and the confidence under which it is asked is fitted in its languages.
     """
     settings = get_settings()
-    models = [settings.embedding_model, settings.second_opinion_model]
-    if any(base_of(model) != model for model in models if model):
+    models = [settings.embedding_model, *settings.second_models()]
+    if any(base_of(model) != model for model in models):
         typer.echo("A tuned embedder is calibrated by `baton kb tune`; run that instead.")
         raise typer.Exit(1)
     articles = published_articles(folder)
     labelled = customer_messages(messages)
     reports = _calibrate(settings.embedding_model, articles, labelled)
-    if settings.second_opinion_model:
-        second = _calibrate(settings.second_opinion_model, articles, labelled)
-        _fit_second_opinion(
-            settings.embedding_model, settings.second_opinion_model, reports, second
-        )
+    _fit_second_opinions(settings.embedding_model, reports, articles, labelled)
 
 
 def customer_messages(path: Path) -> dict[str, list[Asked]]:
@@ -138,8 +135,8 @@ def customer_messages(path: Path) -> dict[str, list[Asked]]:
 def _calibrate(
     model: str, articles: dict[str, list], messages: dict[str, list[Asked]] | None = None
 ) -> dict[str, FitReport]:
-    """Calibrate an untuned model on the articles of every language (and customer messages),
-    and save it."""
+    """Calibrate an untuned model on the articles of each of their languages (and customer
+    messages), and save it (its other languages' calibrations kept)."""
     embedder, tokenizer = Embedder(model), Tokenizer()
     target = calibration_file(model)
     calibration, reports = Calibration.load(target), {}
@@ -176,26 +173,37 @@ def _echo_fit(report: FitReport) -> None:
         )
 
 
-def _fit_second_opinion(
-    first_model: str, second_model: str, first: dict[str, FitReport], second: dict[str, FitReport]
+def _fit_second_opinions(
+    first_model: str,
+    first: dict[str, FitReport],
+    articles: dict[str, list],
+    messages: dict[str, list[Asked]] | None = None,
 ) -> None:
-    """Fit, save and show the confidence of the first model under which the second is asked."""
-    below = {
-        language: fit_second_opinion(report, second[language]) for language, report in first.items()
-    }
+    """Calibrate each second model configured in its languages, and fit, save and show the
+    confidence of the first model under which it is asked in each."""
+    models, below = {}, {}
+    for second_model, languages in get_settings().second_models().items():
+        asked = {language: articles[language] for language in languages if language in first}
+        second = _calibrate(second_model, asked, messages)
+        for language in sorted(asked):
+            models[language] = second_model
+            below[language] = fit_second_opinion(first[language], second[language])
+            _echo_second_opinion(second_model, first[language], second[language], below[language])
     target = second_opinion_file(first_model)
-    SecondOpinionFit(second_model, below).save(target)
-    for language, limit in sorted(below.items()):
-        if not limit:
-            typer.echo(f"{language}: {second_model} is never asked (it would not help)")
-            continue
-        right, handed = cascade_held_out(first[language], second[language], limit)
-        typer.echo(
-            f"{language}: {second_model} is asked under {limit:.0%} confidence: held-out top-1 "
-            f"{right:.1%} (first model alone {first[language].top1_accuracy:.1%}), "
-            f"{handed:.0%} of the questions asked"
-        )
+    SecondOpinionFit(models, below).save(target)
     typer.echo(f"Written to {target}")
+
+
+def _echo_second_opinion(model: str, first: FitReport, second: FitReport, limit: float) -> None:
+    if not limit:
+        typer.echo(f"{first.language}: {model} is never asked (it would not help)")
+        return
+    right, handed = cascade_held_out(first, second, limit)
+    typer.echo(
+        f"{first.language}: {model} is asked under {limit:.0%} confidence: held-out top-1 "
+        f"{right:.1%} (first model alone {first.top1_accuracy:.1%}), {handed:.0%} of the "
+        "questions asked"
+    )
 
 
 def _fusion(report: FitReport) -> str:
@@ -209,19 +217,19 @@ def _fusion(report: FitReport) -> str:
 
 @kb_app.command("fit-scope")
 def kb_fit_scope() -> None:
-    """Fit the second model's scope readers (knowledge_base/scope.py) on the NLU examples of
-    each language the bot asks that model in, and save them beside the calibrations."""
+    """Fit the second models' scope readers (knowledge_base/scope.py) on the NLU examples of
+    each language the bot asks them in, and save them beside the calibrations."""
     settings = get_settings()
-    model = settings.second_opinion_model
-    if not model:
+    second_models = settings.second_models()
+    if not second_models:
         typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): nothing to fit.")
         raise typer.Exit(1)
-    limits = second_opinion_limits(settings.embedding_model, model)
-    languages = sorted(asked_languages(limits))
-    embedder = Embedder(model)
-    reader = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
-    typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
-    typer.echo(f"Written to {reader.save()}")
+    for model, below in limits_by_model(settings.embedding_model, second_models).items():
+        languages = sorted(asked_languages(below))
+        embedder = Embedder(model)
+        readers = {language: fit_scope(embedder, language) for language in languages}
+        typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
+        typer.echo(f"Written to {ScopeReader(model, readers).save()}")
 
 
 def _tunable_or_exit(model: str) -> None:
@@ -271,10 +279,7 @@ def kb_tune(
     for report in reports:
         _echo_fit(report)
     typer.echo(f"Tuned from {record['base']} in {record['seconds']} s, calibrated: {path}")
-    if settings.second_opinion_model:
-        second = _calibrate(settings.second_opinion_model, articles)
-        first = {report.language: report for report in reports}
-        _fit_second_opinion(str(path), settings.second_opinion_model, first, second)
+    _fit_second_opinions(str(path), {report.language: report for report in reports}, articles)
     if prune:
         in_use = [str(path), *record["held_out"], settings.embedding_model]
         for stale in prune_models(in_use):
@@ -370,15 +375,15 @@ def eval_command(
             return offline_searcher(articles, Embedder(model), tokenizer, calibration), None, {}
 
     searcher, report, details = searcher_of(settings.embedding_model, tune)
-    if settings.second_opinion_model:
-        second, second_report, second_details = searcher_of(settings.second_opinion_model, False)
+    second_model = settings.second_model_of(language)
+    if second_model:
+        second, second_report, second_details = searcher_of(second_model, False)
         if report and second_report:  # fitted on the training rows, as kb calibrate does
             below = {language: fit_second_opinion(report, second_report)}
         else:  # the production limits
-            below = second_opinion_limits(settings.embedding_model, settings.second_opinion_model)
+            below = second_opinion_limits(settings.embedding_model, second_model)
         searcher = Cascade(searcher, second, below)
-        details["second_opinion"] = {"model": settings.second_opinion_model, "below": below}
-        details["second_opinion"] |= second_details
+        details["second_opinion"] = {"model": second_model, "below": below} | second_details
     if train:
         details |= {"train": str(train), "train_rows": len(rows), "shots": shots, "seed": seed}
     setup_seconds = round(time.monotonic() - started, 1)

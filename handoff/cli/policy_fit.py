@@ -26,7 +26,7 @@ from handoff.cli.customer_eval import Outcome, Question
 from handoff.queue.agent_queue import Escalation
 from handoff.settings import PROJECT_ROOT, Settings
 from knowledge_base.articles import Article
-from knowledge_base.cascade import asked_languages, second_opinion_limits
+from knowledge_base.cascade import asked_languages, limits_by_model
 from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.decision import Policy, Understanding, decide
 from knowledge_base.embeddings import Embedder
@@ -81,8 +81,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
     model's ranking and, in the languages the bot asks a second model in, that one's."""
     articles = published_articles(SEED_ARTICLES)
     searcher = _searcher(settings.embedding_model, articles)
-    second = _second_searcher(settings, articles)
-    scope = ScopeReader.load(settings.second_opinion_model) if second is not None else None
+    seconds = _second_models(settings, articles)
     threshold = settings.kb_answer_threshold
     readings = []
     async with http_client(settings.rasa_timeout_seconds) as http:
@@ -91,27 +90,34 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             intent, confidence = await rasa.intent_of(question.text)
             if intent is None:
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
-            understanding = _understood(intent, confidence, question, second, scope)
+            second = seconds.get(question.language)
+            understanding = _understood(intent, confidence, question, second)
             result = searcher.search(question.text, question.language, threshold)
             again = _read_again(second, question, result, settings)
             readings.append(Reading(question, understanding, result, again))
     return readings
 
 
+@dataclass(frozen=True)
+class _SecondModel:
+    """A second model's searcher, over the languages the bot asks it in, and its scope reader."""
+
+    searcher: Searcher
+    scope: ScopeReader | None
+
+
 def _understood(
-    intent: str,
-    confidence: float | None,
-    question: Question,
-    second: Searcher | None,
-    scope: ScopeReader | None,
+    intent: str, confidence: float | None, question: Question, second: _SecondModel | None
 ) -> Understanding:
     """What the NLU made of a question, with the scope reader's reading where the hub asks it
     (handoff/assistant/answers.py: KnowledgeAnswers._understood), on the second model's vector."""
     text, language = question.text, question.language
     understanding = understanding_of(intent, confidence, text, language)
-    if second is None or scope is None or not asks_the_scope_reader(understanding):
+    scope = second.scope if second else None
+    read = scope is not None and language in scope.languages
+    if not read or not asks_the_scope_reader(understanding):
         return understanding
-    in_scope = scope.reads_in_scope(second.embedder.embed_question(text), language)
+    in_scope = scope.reads_in_scope(second.searcher.embedder.embed_question(text), language)
     return with_scope_reading(understanding, in_scope)
 
 
@@ -121,25 +127,32 @@ def _searcher(model: str, articles: dict[str, list[Article]]) -> Searcher:
     )
 
 
-def _second_searcher(settings: Settings, articles: dict[str, list[Article]]) -> Searcher | None:
-    """The second model's searcher over the languages the bot asks it in (as the hub indexes
-    them, knowledge_base/live.py), or None where there is no second opinion."""
-    if not settings.second_opinion_model:
-        return None
-    limits = second_opinion_limits(settings.embedding_model, settings.second_opinion_model)
-    asked_in = asked_languages(limits)
-    asked = {language: found for language, found in articles.items() if language in asked_in}
-    return _searcher(settings.second_opinion_model, asked) if asked else None
+def _second_models(
+    settings: Settings, articles: dict[str, list[Article]]
+) -> dict[str, _SecondModel]:
+    """By language, the second model the bot asks in it (as the hub indexes them,
+    knowledge_base/live.py); none where there is no second opinion."""
+    seconds: dict[str, _SecondModel] = {}
+    for model, below in limits_by_model(settings.embedding_model, settings.second_models()).items():
+        asked_in = asked_languages(below)
+        asked = {language: found for language, found in articles.items() if language in asked_in}
+        if not asked:
+            continue
+        second = _SecondModel(_searcher(model, asked), ScopeReader.load(model))
+        for language in asked:
+            seconds.setdefault(language, second)
+    return seconds
 
 
 def _read_again(
-    second: Searcher | None, question: Question, first: SearchResult, settings: Settings
+    second: _SecondModel | None, question: Question, first: SearchResult, settings: Settings
 ) -> SecondReading | None:
     """The second model's reading of a question beside the first model's (`first`), in the
-    languages it indexes."""
-    if second is None or question.language not in second.indexes:
+    languages it is asked in."""
+    if second is None:
         return None
-    result = second.search(question.text, question.language, settings.kb_answer_threshold)
+    threshold = settings.kb_answer_threshold
+    result = second.searcher.search(question.text, question.language, threshold)
     return SecondReading(result.as_second_opinion(first), settings.second_opinion_policy)
 
 

@@ -9,6 +9,8 @@ import pytest
 from pydantic import ValidationError
 
 from handoff.settings import Settings, get_settings
+from knowledge_base.e5_model import E5_MODEL
+from knowledge_base.embeddings import SECOND_MODEL
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +47,19 @@ def test_settings_come_from_baton_variables(environment: pytest.MonkeyPatch) -> 
     assert settings.kb_answer_threshold == 0.8
     assert settings.supported_languages == ("en",)
     assert settings.sla_first_response_seconds == {"urgent": 30, "normal": 600}
+
+
+def test_each_language_has_its_second_model(environment: pytest.MonkeyPatch) -> None:
+    """English asks all-mpnet-base-v2, Korean its own multilingual-e5-small; a language's own
+    model replaces the shared one, and an empty name leaves a language without any."""
+    assert Settings().second_models() == {SECOND_MODEL: ["en"], E5_MODEL: ["ko"]}
+    environment.setenv("BATON_SECOND_OPINION_BY_LANGUAGE", '{"en": "models/english"}')
+    assert Settings().second_models() == {"models/english": ["en"], SECOND_MODEL: ["ko"]}
+    environment.setenv("BATON_SECOND_OPINION_BY_LANGUAGE", '{"ko": ""}')
+    assert Settings().second_models() == {SECOND_MODEL: ["en"]}
+    environment.setenv("BATON_SECOND_OPINION_MODEL", "")
+    assert Settings().second_models() == {}
+    assert Settings().second_model_of("ko") == ""
 
 
 def test_variables_without_the_prefix_are_not_settings(environment: pytest.MonkeyPatch) -> None:

@@ -12,6 +12,7 @@ from knowledge_base.cascade import (
     SecondOpinion,
     SecondOpinionFit,
     asked_languages,
+    limits_by_model,
     second_opinion_file,
     second_opinion_limits,
 )
@@ -105,14 +106,20 @@ def test_a_second_model_that_helps_by_less_than_a_point_is_never_asked() -> None
     assert fit_second_opinion(held_out(*sure[:50], ("b", False, 0.6)), second) == 0.7
 
 
-async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
+async def test_the_live_knowledge_base_indexes_an_edit_for_each_language_s_second_model(
     redis: Redis, database_url: str, seed_embedder: Embedder
 ) -> None:
     binary = Redis.from_url(database_url)
-    # always asked in English
-    second_opinion = SecondOpinion(seed_embedder, Calibration(), {"en": 1.0})
+    # one second model always asked in English, another in Korean (the same weights, for speed)
+    english = SecondOpinion(seed_embedder, Calibration(), {"en": 1.0, "ko": 0.0})
+    korean = SecondOpinion(seed_embedder, Calibration(), {"ko": 1.0})
     live = LiveKnowledgeBase(
-        ArticleStore(redis), seed_embedder, Tokenizer(), Calibration.load(), binary, second_opinion
+        ArticleStore(redis),
+        seed_embedder,
+        Tokenizer(),
+        Calibration.load(),
+        binary,
+        [english, korean],
     )
     slug = f"pet-insurance-{secrets.token_hex(3)}"
     for language, title, questions in [
@@ -132,14 +139,17 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
         result = await live.second_opinion("is my gecko insured", "en", THRESHOLD, first_result)
         assert result.second_opinion and result.hits[0].article.slug == slug
         assert result.agrees_with_first  # the first model ranks the gecko's article first too
-        first, second = live.searcher, live.second.searcher
+        first, second = live.searcher, live.second["en"].searcher
         indexes = [first.indexes["en"], second.indexes["en"]]
         assert all(slug in {a.slug for a in index.articles} for index in indexes)
         assert indexes[0].bm25 is indexes[1].bm25  # one BM25 index for both models
-        # Korean questions get no second opinion, so the second model does not index Korean.
-        assert "ko" in first.indexes and "ko" not in second.indexes
-        korean = await live.search("도마뱀도 보험이 되나요", "ko", THRESHOLD)
-        assert await live.second_opinion("도마뱀도 보험이 되나요", "ko", THRESHOLD, korean) is None
+        # Each second model indexes only the language it is asked in.
+        korean_second = live.second["ko"].searcher
+        assert set(second.indexes) == {"en"} and set(korean_second.indexes) == {"ko"}
+        first_korean = await live.search("도마뱀도 보험이 되나요", "ko", THRESHOLD)
+        again = await live.second_opinion("도마뱀도 보험이 되나요", "ko", THRESHOLD, first_korean)
+        assert again.second_opinion and again.hits[0].article.slug == slug
+        assert await live.second_opinion("gecko", "ja", THRESHOLD, first_result) is None
     finally:
         await binary.aclose()
 
@@ -147,11 +157,20 @@ async def test_the_live_knowledge_base_indexes_an_edit_for_both_models(
 def test_limits_fitted_for_another_second_model_are_not_used(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Changing BATON_SECOND_OPINION_MODEL without refitting: the hub never asks it, and says so."""
-    SecondOpinionFit("models/fitted", {"en": 0.85}).save(second_opinion_file(str(tmp_path)))
+    """Changing BATON_SECOND_OPINION_MODEL without refitting: the hub never asks it, and says so.
+    Each language's limit holds for the model it was fitted with."""
+    fit = SecondOpinionFit({"en": "models/fitted", "ko": "models/korean"}, {"en": 0.85, "ko": 0.9})
+    fit.save(second_opinion_file(str(tmp_path)))
     assert second_opinion_limits(str(tmp_path), "models/fitted") == {"en": 0.85}
+    assert second_opinion_limits(str(tmp_path), "models/korean") == {"ko": 0.9}
+    assert "kb calibrate" not in caplog.text
     assert second_opinion_limits(str(tmp_path), "models/other") == {}
     assert "kb calibrate" in caplog.text
+    configured = {"models/fitted": ["en", "ko"], "models/korean": ["ja"]}
+    assert limits_by_model(str(tmp_path), configured) == {
+        "models/fitted": {"en": 0.85},
+        "models/korean": {},
+    }
 
 
 def test_a_second_model_is_asked_in_the_languages_with_a_limit() -> None:

@@ -159,6 +159,21 @@ def test_two_models_ranking_the_article_first_outvote_the_variants() -> None:
     assert decide(korean, question, policy=korean_variants).reason == VARIANTS_DISAGREE
 
 
+def test_where_the_first_model_must_agree_a_second_model_s_article_answers_only_beside_it() -> None:
+    question = understood(MessageKind.QUESTION, 0.9)
+    policy = POLICY.model_copy(update={"first_agrees": ["en"]})
+    second = replace(result(0.9, others=(0.05,)), second_opinion=True)
+    assert decide(second, question, policy=policy).decision == "suggest"
+    agreed = replace(second, agrees_with_first=True)
+    assert decide(agreed, question, policy=policy).decision == "answer"
+    # The first model's own ranking, and other languages, need no agreement.
+    assert decide(replace(second, second_opinion=False), question, policy=policy).decision == (
+        "answer"
+    )
+    korean_only = POLICY.model_copy(update={"first_agrees": ["ko"]})
+    assert decide(second, question, policy=korean_only).decision == "answer"
+
+
 def test_a_second_model_answers_a_disputed_out_of_scope_reading_only_beside_the_first() -> None:
     disputed = replace(understood(MessageKind.OUT_OF_SCOPE, 1.0), read_in_scope=True)
     policy = POLICY.model_copy(update={"agreeing": {"en": 0.7}})

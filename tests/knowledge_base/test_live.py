@@ -200,20 +200,22 @@ async def test_each_model_reads_the_variants_by_its_embeddings_where_its_calibra
     )
     first = Calibration({"en": LanguageCalibration(reader_embeddings=False)})
     binary = Redis.from_url(database_url)
-    live = LiveKnowledgeBase(store, embedder, Tokenizer(), first, binary, second)
+    live = LiveKnowledgeBase(store, embedder, Tokenizer(), first, binary, [second])
     try:
         await live.load()
     finally:
         await binary.aclose()
-    assert live.second is not None
-    readers = [model.searcher.indexes["en"].variants for model in (live, live.second)]
+    readers = [
+        live.searcher.indexes["en"].variants,
+        live.second["en"].searcher.indexes["en"].variants,
+    ]
     assert all(reader is not None for reader in readers)
     assert [reader.reads_embeddings for reader in readers] == [False, second_reads_embeddings]
     # A reader by n-grams alone is fitted once for the models that read no embeddings.
     assert (readers[0] is readers[1]) is not second_reads_embeddings
     question = "what does it cost to send"
     vector = embedder.embed_question(question)
-    assert live.second.searcher.indexes["en"].variants.read(question, vector) == "fees"
+    assert live.second["en"].searcher.indexes["en"].variants.read(question, vector) == "fees"
 
 
 async def test_an_edit_to_no_title_or_variant_keeps_the_readers_one_to_a_variant_refits_them(

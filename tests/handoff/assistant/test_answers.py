@@ -160,7 +160,7 @@ async def knowledge_asking_again(
         Tokenizer(),
         Calibration.load(),
         services.binary_redis,
-        second_opinion,
+        [second_opinion],
     )
     await live.load()
     return live

@@ -12,6 +12,7 @@ from handoff.settings import Settings, get_settings
 from knowledge_base.cascade import SecondOpinionFit, second_opinion_file, second_opinion_limits
 from knowledge_base.confidence import CALIBRATION_FILE, Calibration, calibration_file
 from knowledge_base.confidence_fitting import FEATURE_SETS
+from knowledge_base.e5_model import E5_MODEL
 from knowledge_base.embeddings import (
     DEFAULT_MODEL,
     INSTALLED_MODELS_DIR,
@@ -58,7 +59,7 @@ def test_another_model_is_calibrated_into_its_own_folder(
     assert CALIBRATION_FILE.read_bytes() == shared
     assert calibration_file(DEFAULT_MODEL) == CALIBRATION_FILE
     fit = SecondOpinionFit.load(second_opinion_file(str(model)))
-    assert fit is not None and fit.model == str(second)
+    assert fit is not None and fit.models == {"en": str(second), "ko": str(second)}
     assert fit.below == {"en": 0.0, "ko": 0.0}  # the same model again would never help
 
 
@@ -73,6 +74,9 @@ def test_the_second_model_ships_with_its_calibration_and_limits() -> None:
     assert Settings.model_fields["second_opinion_model"].default == SECOND_MODEL
     limits = second_opinion_limits(DEFAULT_MODEL, SECOND_MODEL)
     assert limits["en"] > 0  # asked in English
+    # Korean's own second model, multilingual-e5-small, comes with its limit too.
+    assert Settings.model_fields["second_opinion_by_language"].default_factory() == {"ko": E5_MODEL}
+    assert second_opinion_limits(DEFAULT_MODEL, E5_MODEL)["ko"] > 0
     # Were it the first model, its limits would go beside its calibration, not over these.
     assert second_opinion_file(SECOND_MODEL) != second_opinion_file(DEFAULT_MODEL)
     assert second_opinion_file(SECOND_MODEL).parent == CALIBRATION_FILE.parent

@@ -4,9 +4,12 @@ all-MiniLM-L6-v2 embeds a question in about 4 ms, all-mpnet-base-v2 in about 27 
 larger one only when the small one is unsure keeps most questions at the small one's speed. A
 limit is fitted per language on held-out question variants, as the calibration is
 (confidence_fitting.fit_second_opinion): where the second model does not help, it is never asked.
-The knowledge base alone (`Cascade`, `baton eval`) asks it under that limit; the bot
-(handoff/assistant/answers.py) asks it, in the languages with a limit, whenever the first
-model's ranking would not answer at once, and decides on its ranking under its own policy.
+Each language may have a second model of its own (multilingual-e5-small reads Korean, which
+all-mpnet-base-v2 ranks no better than the first model): the limits remember, per language, the
+model they were fitted for (SecondOpinionFit). The knowledge base alone (`Cascade`, `baton
+eval`) asks it under that limit; the bot (handoff/assistant/answers.py) asks it, in the
+languages with a limit, whenever the first model's ranking would not answer at once, and decides
+on its ranking under its own policy.
 """
 
 import json

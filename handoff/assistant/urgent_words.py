@@ -198,13 +198,14 @@ _ENGLISH_COMPLAINTS = [
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
     r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
-    # fees.", "I want the difference paid back", "i want the extra fee refunded" (another
-    # company's double charge is not ours)
+    # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
+    # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)
     r"\b(you|u|hanbit(\s+remit)?|(i|we)\s+(was|were|got|have\s+been|'ve\s+been))\s+(just\s+)?"
     r"charged\s+(me\s+|us\s+)?(the\s+)?([$€£]?[\d.,]+\s*(usd|eur|gbp|dollars?|euros?|pounds?)?\s+)?"
     r"(fees?\s+)?(twice|double|two\s+times)\b",
     r"^\s*charged\s+twice\b",
-    r"\b(i|we)\s+(want|need|demand)\s+(my|the|our|all\s+(my|the|our))\s+(extra\s+)?"
+    r"\b(i|we)(\s+want|\s+need|\s+demand|\s+expect|'d\s+like|\s+would\s+like)\s+"
+    r"(my|the|our|all\s+(my|the|our))\s+(extra\s+)?([$€£]?[\d.,]+\s*(usd|eur|gbp)?\s+)?"
     r"(fees?|difference)\s+((paid\s+|refunded\s+)?back|refunded)\b",
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
     # money we took or held, wanted back: "you held my 5000 for weeks, I want my money back"

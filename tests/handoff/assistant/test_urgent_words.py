@@ -142,6 +142,7 @@ COMPLAINTS = [
     ("en", "refund my fee. the transfer was 2 days late"),
     ("en", "the rate was worse than you showed, I want the difference paid back"),
     ("en", "you raised the fees without telling anyone, we want the extra fees refunded"),
+    ("en", "it arrived two days late. I would like my 3.99 fee refunded"),
     ("ko", "늦게 도착했으니까 수수료 돌려줘요"),
     ("ko", "받은 금액이 달라요. 보상 받을 수 있는 거죠? 너무 화나네요"),
     ("en", "you took 30 dollars more than the app said. I want my money back"),
@@ -177,6 +178,7 @@ NOT_COMPLAINTS = [
     ("en", "can you refund my fee if the transfer fails?"),
     ("en", "if I cancel, do I get the fee refunded?"),
     ("ko", "취소하면 수수료도 돌려줘요?"),
+    ("en", "if the transfer is returned, do I get my fee back too?"),
     ("en", "my lawyer said I should keep the receipt, where do I download it?"),
     ("ko", "비밀번호 몇 번 틀렸는데 아직 잠겨 있어요"),
 ]

@@ -41,7 +41,7 @@ class Understanding:
     topic: str | None = None  # the intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
-    names_another_provider: bool = False  # ... name another money-transfer or payment service
+    names_another_provider: bool = False  # ... ask about another transfer or payment service
     asks_for_a_person: bool = False  # ... ask for a person in this chat
     # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
     # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").

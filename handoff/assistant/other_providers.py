@@ -110,8 +110,31 @@ _NAMES = [
 
 _PATTERN = joined(_NAMES)
 
+# Hanbit Remit itself, addressed beside another service: the customer compares ("Comparing you
+# with Wise, what's your fee?", "토스는 잘 되는데 왜 여기만 이래요", "한빛은 환율을 어떻게"),
+# and asks about Hanbit Remit's own service. Not "you" alone: "can you raise my PayPal limit?"
+# asks about PayPal's.
+_OURS = joined(
+    [
+        r"hanbit",
+        r"한빛",
+        r"\byour\s+(\w+\s+)?(fees?|rates?|app|service|charges?|transfers?|tracking)\b",
+        r"\byou\s+(lot|guys)\b",
+        r"\b(with|than)\s+(you|u)\b",
+        r"\bcompar\w*\s+(you|u)\b",
+        r"여기(만|는|서|에서|가)",
+        r"이\s*(앱|어플)",
+    ]
+)
 
-def names_another_provider(text: str) -> bool:
-    """Whether the message names a money-transfer, payment or banking service other than Hanbit
+
+def mentions_another_provider(text: str) -> bool:
+    """Whether the text names a money-transfer, payment or banking service other than Hanbit
     Remit's own and its partners'."""
     return _PATTERN.search(text) is not None
+
+
+def names_another_provider(text: str) -> bool:
+    """Whether the message names another service (`mentions_another_provider`) and asks about
+    it: one that addresses Hanbit Remit too compares the two, a question for its articles."""
+    return mentions_another_provider(text) and _OURS.search(text) is None

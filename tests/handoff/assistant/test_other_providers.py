@@ -3,16 +3,14 @@ partners and payment methods, and words that only look like a name, are not."""
 
 import pytest
 
-from handoff.assistant.other_providers import names_another_provider
+from handoff.assistant.other_providers import mentions_another_provider, names_another_provider
 from knowledge_base.files import ARTICLES_DIR, published_articles
 from knowledge_base.search import lexical_text
 
 NAMING = [
     "how much does Wise charge to send euros to India?",
-    "is it cheaper with wise than with you",
     "my Western Union transfer to Cebu is late",
     "can I track a MoneyGram reference here",
-    "I used Remitly before, is your rate better?",
     "paypal locked my account",
     "Venmo payment failed",
     "how do I raise my zelle limit",
@@ -72,6 +70,28 @@ NOT_NAMING = [
 ]
 
 
+# Hanbit Remit addressed beside another service: a comparison, asked of Hanbit Remit's articles.
+COMPARING = [
+    "is it cheaper with wise than with you",
+    "I used Remitly before, is your rate better?",
+    "comparing you with Western Union, which countries do you cover?",
+    "you guys vs remitly, who is faster to Manila?",
+    "토스는 되는데 여기서는 왜 결제가 안 돼요?",
+    "와이즈보다 한빛이 수수료 싸요?",
+]
+
+
+@pytest.mark.parametrize("text", COMPARING)
+def test_a_comparison_with_hanbit_remit_is_asked_of_its_own_articles(text: str) -> None:
+    assert mentions_another_provider(text)
+    assert not names_another_provider(text)
+
+
+def test_you_alone_does_not_make_a_comparison() -> None:
+    assert names_another_provider("can you raise my PayPal limit?")
+    assert names_another_provider("my Western Union transfer is late, can you check it")
+
+
 @pytest.mark.parametrize("text", NAMING)
 def test_a_message_naming_another_provider_is_told(text: str) -> None:
     assert names_another_provider(text)
@@ -88,7 +108,7 @@ def test_no_seed_article_names_a_provider_the_list_calls_another() -> None:
     declining = []
     for articles in published_articles(ARTICLES_DIR).values():
         for article in articles:
-            named = names_another_provider(lexical_text(article))
+            named = mentions_another_provider(lexical_text(article))
             if article.declines:
                 declining.append(named)
             else:

@@ -16,7 +16,6 @@ from knowledge_base.cascade import (
     Cascade,
     SecondOpinionFit,
     asked_languages,
-    limits_by_model,
     second_opinion_file,
     second_opinion_limits,
 )
@@ -217,19 +216,21 @@ def _fusion(report: FitReport) -> str:
 
 @kb_app.command("fit-scope")
 def kb_fit_scope() -> None:
-    """Fit the second models' scope readers (knowledge_base/scope.py) on the NLU examples of
-    each language the bot asks them in, and save them beside the calibrations."""
+    """Fit the second model's scope readers (knowledge_base/scope.py) on the NLU examples of
+    each language the bot asks that model in, and save them beside the calibrations. A
+    language's own second model (BATON_SECOND_OPINION_BY_LANGUAGE) reads no scope: Korean's
+    bar over a sure out-of-scope reading (Policy.over_out_of_scope) stands in for it."""
     settings = get_settings()
-    second_models = settings.second_models()
-    if not second_models:
+    model = settings.second_opinion_model
+    if not model:
         typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): nothing to fit.")
         raise typer.Exit(1)
-    for model, below in limits_by_model(settings.embedding_model, second_models).items():
-        languages = sorted(asked_languages(below))
-        embedder = Embedder(model)
-        readers = {language: fit_scope(embedder, language) for language in languages}
-        typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
-        typer.echo(f"Written to {ScopeReader(model, readers).save()}")
+    limits = second_opinion_limits(settings.embedding_model, model)
+    languages = sorted(asked_languages(limits))
+    embedder = Embedder(model)
+    reader = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
+    typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
+    typer.echo(f"Written to {reader.save()}")
 
 
 def _tunable_or_exit(model: str) -> None:

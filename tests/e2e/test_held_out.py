@@ -102,8 +102,12 @@ HELD_OUT = PROJECT_ROOT / "benchmarks" / "data" / "e2e-heldout.csv"
 # up to three questions below (97.1); needless hand-overs, three questions above what was
 # measured in both languages for three rounds, are within the target: their floor is the
 # target, 3.0.
+# Thirty-first round (2026-12-06, benchmarks/results/e2e-heldout-r31.json): Korean's own second
+# model (multilingual-e5-small). Korean right at once 94.2 -> 95.7%, within one press 96.4%,
+# wrong 0.7%; English unchanged (99.3%). Korean right at once goes up to three questions below
+# what was measured (93.5); the other floors hold.
 FLOORS = [
-    ("right_answer", ">=", {"en": 95.0, "ko": 92.0}),
+    ("right_answer", ">=", {"en": 95.0, "ko": 93.5}),
     ("wrong_answer", "<=", {"en": 2.2, "ko": 2.9}),
     ("needless_handover", "<=", {"en": 3.0, "ko": 3.0}),
     ("needless_urgent_handover", "<=", {"en": 0.5, "ko": 0.8}),

@@ -251,7 +251,7 @@ def private_stack(log_dir: Path) -> Iterator[Settings]:
             *processes.bot_processes(settings, settings.redis_url),
             processes.hub_process(settings, settings.redis_url),
         ]
-        with processes.running(stack, log_dir, timeout=300):
+        with processes.running(stack, log_dir):
             yield settings
 
 

@@ -450,9 +450,11 @@ def settings_on_free_ports(redis_url: str, **overrides: object) -> Settings:
     return Settings(**values)
 
 
-# A hub embeds the whole knowledge base before it answers: 30-45 s for the seed articles on two
-# busy cores (measured 2026-12-02), more when other processes start beside it.
-READY_SECONDS = 180
+# A hub embeds the whole knowledge base with each of its models before it answers: into an empty
+# vector cache, a private stack with the three models was ready in 232-258 s on two busy cores
+# (multilingual-e5-small embeds the seed articles' Korean in about 75 s of that; 2026-12-06), and
+# over 300 s beside a test run; a hub restarting on the same Redis reuses the vectors.
+READY_SECONDS = 600
 # How long stopped processes have to finish before they are killed.
 STOP_SECONDS = 15
 

@@ -412,8 +412,7 @@ def decide(
       languages of `policy.variants_agree`; two models ranking it first, the second at
       `policy.agreeing`, outvote them): then the leading articles are offered. A miss hands
       over when the NLU was unsure too, or when it makes `max_misses` in a row (`misses` came
-      before it),
-      else the customer is offered the leading articles to choose from (up to
+      before it), else the customer is offered the leading articles to choose from (up to
       MOST_SUGGESTIONS) when the top one is at least `policy.suggest` sure, or else asked to
       rephrase. Each article links to its help page.
     """

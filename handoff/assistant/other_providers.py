@@ -18,7 +18,7 @@ from handoff.assistant.word_lists import joined
 _BANKS = (
     r"chase|bank\s+of\s+america|bofa|wells\s+fargo|citi(bank)?|capital\s+one|barclays|hsbc|"
     r"lloyds|natwest|santander|halifax|bdo|bpi|metrobank|landbank|unionbank|security\s+bank|rcbc|"
-    r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup"
+    r"sbi|hdfc|icici|kookmin|shinhan|woori|hana\s+bank|nonghyup|credit\s+union"
 )
 
 # mobile wallets where recipients are paid, by the names customers write
@@ -31,6 +31,7 @@ _NAMES = [
     r"transfer\s*wise",
     r"\bwise\s+(charges?|fees?|transfers?|account|app|rates?|card)\b",
     r"\b(on|with|via|through|from|than|like|use|using|at)\s+wise\b",
+    r"\bwise\s*(계정|앱|어플|수수료|카드|송금|환율|에서|으로|로|는|가|랑|보다)",
     r"remitly",
     r"world\s*remit",
     r"\bxoom\b",
@@ -87,9 +88,16 @@ _NAMES = [
     # where a recipient is paid ("does BDO charge my mum to receive it?")
     rf"\b({_BANKS})(\s*bank)?'s\s+(\w+\s+)?(fees?|charges?)\b",
     rf"\b(fees?|charges?)\s+(at|of)\s+({_BANKS})\b",
-    r"((국민|KB|신한|농협|NH|IBK|체이스|BDO|HSBC|지메일|네이버)\s*(은행|뱅크)?|"
+    r"((국민|KB|신한|농협|NH|IBK|우체국|체이스|BDO|HSBC|지메일|네이버)\s*(은행|뱅크)?|"
     r"(우리|하나|기업|케이|씨티|시티|SC\s*제일)\s*(은행|뱅크))\s*(통장\s*)?"
-    r"(앱|어플|인터넷\s*뱅킹|비밀번호|비번|OTP|공인\s*인증서|메일\s*비밀번호)",
+    r"(앱|어플|(인터넷|스마트|모바일)\s*뱅킹|비밀번호|비번|OTP|공인\s*인증서|메일\s*비밀번호)",
+    # a bank account's own status ("한국 은행 계좌 비거주자로 바꿔야 한다던데")
+    r"(계좌|통장)\S{0,2}\s*비거주자\S{0,2}\s*(로\s*)?(전환|변경|바꿔|바꾸)",
+    r"비거주자\s*(계좌|통장)\S{0,2}\s*(로\s*)?(전환|변경|바꿔|바꾸|만들|개설)",
+    # a card declined in a shop: the card issuer's matter ("my debit card got declined at the gas
+    # pump"), not a card declined paying for a transfer
+    r"\b(card|debit|credit)\b.{0,30}\b(declined|rejected|refused)\s+at\s+(the\s+|a\s+)?"
+    r"(gas\s+(pump|station)|pump|store|shop|supermarket|atm|restaurant|till|pharmacy)\b",
     # a payout wallet's own account: its PIN, password, lock or cash-out ("my gcash got locked
     # after 3 wrong mpins", "bkash cash out charge", "GCash says my account is restricted");
     # named alone, it is where a recipient is paid ("the GCash number to put", "bkash limit?")
@@ -106,6 +114,7 @@ _NAMES = [
     # ("국민카드로")
     r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드\s*(의\s*)?"
     r"(해외\s*(결제|이용|사용)|연회비|앱|어플|포인트|비밀번호|비번)",
+    r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드로\s*해외\s*(결제|직구|쇼핑)",
 ]
 
 _PATTERN = joined(_NAMES)

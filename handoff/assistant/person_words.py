@@ -29,6 +29,7 @@ _ENGLISH = [
     r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
+    r"\blive\s+(chat|support)\s+(please|pls|now|asap)\b",
     r"\bescalat(e|ed|ing)\b",  # "I want this escalated": to someone above the bot
 ]
 # Not a request for a person in this chat: one refused, or one by phone or email, which the
@@ -48,6 +49,8 @@ _KOREAN = [
     r"(직원|상담\s*(원|사))\s*(님|분)?\s*(이랑|랑|과|하고|한테|에게)\s*(직접\s*)?"
     r"(얘기|이야기|대화|채팅|상담|넘겨)",
     r"(실제|진짜|실제\s*로)\s*(사람|직원)",
+    r"(실시간|라이브|1\s*(:|대)\s*1)\s*(상담|채팅)\s*(ㄱㄱ|ㄱ|연결|해\s*주세요|해\s*줘|하고\s*싶|원해|원합니다|"
+    r"요청|부탁)",
     r"(챗\s*)?(봇|기계|자동\s*응답)\s*(말고|아니고|이랑\s*말고)",
     r"(책임자|상급자|윗\s*사람)\s*(님|분)?\s*(좀|이랑|랑|하고|한테|에게)?\s*(연결|바꿔|불러|나오|나와)",
 ]

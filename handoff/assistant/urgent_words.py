@@ -29,6 +29,9 @@ _ENGLISH_FRAUD = [
     r"\bsomeone\s+(else\s+)?(is|was|has\s+been)\s+(using|logged\s+in|logging\s+in|in)\s+(to\s+)?my\b",
     r"\b(without|w/o)\s+(my\s+|our\s+|any\s+)?(permission|consent|knowledge|authori[sz]ation)\b",
     r"\bwithout\s+asking\s+(me|us)\b",
+    # "who sent 750 euro from my acc to india??"
+    r"\bwho\s+(sent|took|moved|transferred|withdrew|spent|used)\b.{0,40}\bfrom\s+(my|our)\s+"
+    r"(acc(oun)?t?|acct|card|wallet|balance)\b",
     r"\b(recipient|payee)\s+(that\s+)?(i|we)\s+(do\s*n[o']?t|dont)\s+know\s+"
     r"(was|were|has\s+been|got)\s+added",
     # someone posing as the company, the police or a bank, and the customer did as told ("said he
@@ -55,7 +58,9 @@ _ENGLISH_FRAUD = [
     r"\b(won'?t|will\s+not|does\s*n[o']?t|can'?t)\s+let\s+me\s+withdraw\b",
     r"\b(lost|sent|paid|transferred)\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
     r"\btricked\s+(me\s+|us\s+)?into\b",
+    r"\b(i|we)\s+(was|were|got|have\s+been|'ve\s+been)\s+(tricked|duped)\b",
     r"\bturned\s+out\s+(to\s+be\s+)?(fake|bogus|a\s+lie)\b",
+    r"\bturns?\s+out\b.{0,40}\b(was|is|were|are)\s+(all\s+)?(fake|bogus|phony|a\s+scam|a\s+lie)\b",
     r"\b(sent|paid|gave|transferred)\b.{0,40}\bto\s+an?\s+(fake|bogus|phony)\b",
     r"\bfraudulent\s+(transfer|transaction|payment|charge|login|withdrawal)",
     r"\b(fake|bogus|phony)\b.{0,40}\b(took|stole|used)\s+(my|our)\b",
@@ -101,6 +106,11 @@ _KOREAN_FRAUD = [
     r"(송금|이체|결제|출금)\S{0,4}\s*(됐|되었|돼\s*있|나갔)\S{0,4}\s*.{0,10}"
     r"(저|제가|나|내가)\s*(는|은)?\s*안\s*했",
     r"모르는\s*(기기|로그인|출금|결제|송금|거래|이체|수취인)",
+    r"(수취인|받는\s*(사람|분))\S{0,2}\s*.{0,30}(전혀|생판)\s*모르는\s*(사람|분)",
+    # a payment made while the customer slept: "송금 2건 완료 메일이 왔는데 그시간에 저 자고 있었거든요"
+    r"(송금|이체|결제|출금|로그인|접속)\S{0,8}.{0,40}(그\s*시간에?|그때)\s*(저는?|제가|나는?|난)?\s*"
+    r"(잠\s*)?자고\s*있었",
+    r"자는\s*(사이|동안)\S{0,2}\s*.{0,20}(송금|이체|결제|출금|빠져\s*나|나갔)",
     r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인)",
     r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
     # "누가 제 체크카드를 몰래 등록해서 결제했어요"
@@ -234,7 +244,8 @@ _KOREAN_COMPLAINTS = [
     r"항의\s*(하려고|하려구|할려고)",
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
     r"민원으로\s*(기록|접수|처리)",
-    r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라)",
+    r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
+    r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
     r"(사과|사과를)\s*(하세요|하십시오|받고\s*싶|원합니다)",
     r"공식\s*사과",
     r"조사해\s*(주세요|주십시오)",

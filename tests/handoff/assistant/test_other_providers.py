@@ -40,6 +40,11 @@ NAMING = [
     "the banking app keeps saying my password is wrong",
     "how do i unlock my internet banking, i typed the password wrong",
     "은행 앱 비밀번호 5번 틀려서 잠겼어요",
+    "wise 앱 수수료가 얼마예요?",
+    "현대카드로 해외결제할 때 수수료 있나요",
+    "우체국 스마트뱅킹 비번 잊어버렸어요",
+    "통장 비거주자로 전환 안 하면 문제 돼요?",
+    "my credit union card was declined at the store",
 ]
 
 NOT_NAMING = [
@@ -67,6 +72,9 @@ NOT_NAMING = [
     "my bank app asks me to approve the payment, should I?",
     "she refreshed her banking app and nothing is there yet",
     "GCash로 보낼 때 전화번호만 있으면 돼요?",
+    "my card keeps getting declined at checkout when I send",
+    "비거주자도 송금할 수 있어요?",
+    "현대카드로 해외송금 돼요?",
 ]
 
 

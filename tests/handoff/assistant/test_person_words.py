@@ -7,6 +7,9 @@ from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.understanding import understanding_of
 
 ASKS = [
+    ("ko", "1:1 채팅 연결 부탁해요"),
+    ("ko", "실시간 상담 ㄱ"),
+    ("en", "live chat please, this is taking forever"),
     ("en", "transfer me to someone on your team, it's a business thing"),
     ("en", "can I talk to a real person please"),
     ("en", "connect me with an agent"),
@@ -28,6 +31,8 @@ ASKS = [
 ]
 
 NOT_ASKS = [
+    ("ko", "실시간 상담 가능한 시간이 언제예요?"),
+    ("en", "do you have live chat on the website?"),
     ("en", "how can I talk to someone on the phone?"),
     ("en", "what's your customer service email?"),
     ("en", "can I escalate this by email instead?"),

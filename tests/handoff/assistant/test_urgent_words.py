@@ -10,6 +10,12 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("en", "who took 300 dollars from my account last night??"),
+    ("en", "paid a deposit for a flat and turns out the ad was fake"),
+    ("en", "I think we were duped, the recruiter wanted another fee"),
+    ("ko", "수취인이 저는 전혀 모르는 사람이에요 HR 번호도 처음 봐요"),
+    ("ko", "어제 새벽에 이체 3건이 나갔는데 그때 저 자고 있었어요"),
+    ("ko", "자는 사이에 결제가 두 번 됐어요"),
     ("ko", "제가 하지도 않은 송금이 두 건이나 있어요!! 빨리 막아주세요"),
     ("en", "I read my code to a woman who said she was from your fraud team"),
     ("en", "There is a $900 transfer to Vietnam on my account that I didn't make"),
@@ -58,6 +64,10 @@ REPORTS = [
 ]
 
 NOT_REPORTS = [
+    ("en", "who sent the confirmation email, is it from you?"),
+    ("en", "it turns out the bank is closed today, when will it arrive?"),
+    ("ko", "송금했는데 그때 자고 있어서 알림을 못 봤어요 도착했나요?"),
+    ("ko", "받는 사람 이름을 모르는데 보낼 수 있어요?"),
     ("ko", "폰을 잃어버려서 번호를 바꿨어요 어디서 변경해요?"),
     ("en", "how do I protect my account from scams?"),
     ("en", "what should I do if my phone is stolen?"),
@@ -105,6 +115,7 @@ NOT_REPORTS = [
 ]
 
 COMPLAINTS = [
+    ("ko", "앱 오류로 수수료를 두 번 냈으니 이건 회사가 책임지셔야죠"),
     ("en", "I want to complain about how slow my verification was"),
     ("en", "I'd like to make a formal complaint about your agent"),
     ("en", "I am filing a complaint, this is the third delay"),
@@ -152,6 +163,7 @@ COMPLAINTS = [
 ]
 
 NOT_COMPLAINTS = [
+    ("ko", "계좌번호를 잘못 넣으면 누가 책임져야 해요?"),
     ("en", "how do I make a complaint?"),
     ("en", "What's the process for filing a formal complaint? Just asking"),
     ("en", "I don't want to complain, but the app is slow today"),

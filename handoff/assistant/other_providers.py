@@ -96,8 +96,9 @@ _NAMES = [
     r"비거주자\s*(계좌|통장)\S{0,2}\s*(로\s*)?(전환|변경|바꿔|바꾸|만들|개설)",
     # a card declined in a shop: the card issuer's matter ("my debit card got declined at the gas
     # pump"), not a card declined paying for a transfer
-    r"\b(card|debit|credit)\b.{0,30}\b(declined|rejected|refused)\s+at\s+(the\s+|a\s+)?"
-    r"(gas\s+(pump|station)|pump|store|shop|supermarket|atm|restaurant|till|pharmacy)\b",
+    r"\b(card|debit|credit)\b.{0,30}\b(declined|rejected|refused)\s+at\s+(the\s+|a\s+)?(\w+\s+){0,3}"
+    r"(pumps?|(gas|petrol|fuel)\s+stations?|stores?|shops?|supermarkets?|atms?|restaurants?|tills?|"
+    r"pharmac(y|ies))\b",
     # a payout wallet's own account: its PIN, password, lock or cash-out ("my gcash got locked
     # after 3 wrong mpins", "bkash cash out charge", "GCash says my account is restricted");
     # named alone, it is where a recipient is paid ("the GCash number to put", "bkash limit?")

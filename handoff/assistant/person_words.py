@@ -5,7 +5,9 @@ DIET reads most such requests rightly, but "transfer me to someone" also reads a
 about a money transfer. These words are a second signal: a message that says them reaches a
 person (knowledge_base/decision.py), whatever else it reads as, unless it says it does not want
 one ("I don't need to talk to anyone, just tell me the fee") or wants one by phone or email
-(the article on contacting support answers that). Per language, like the NLU data.
+(the article on contacting support answers that). A customer who asks to be called ("can someone
+call me back", "전화 한 통 해주실 수 있나요") asks for a person all the same: someone has to
+call. Per language, like the NLU data.
 """
 
 from handoff.assistant.word_lists import joined, says
@@ -59,10 +61,28 @@ _KOREAN_ELSEWHERE = [
     r"(전화|통화|이메일|메일)",
 ]
 
+# Asked to be called: "can somebody give me a call back", "PLEASE CAN SOMEONE TELEPHONE ME",
+# "저한테 전화 좀 주세요" (not "can I call you?", "전화해도 돼요?").
+_ENGLISH_CALL_ME = [
+    r"\b(can|could|would|will)\s+(you|u|someone|somebody|anyone|one\s+of\s+you|a\s+person|"
+    r"an\s+agent)\s+(please\s+|pls\s+)?(call|ring|phone|telephone)\s+me\b",
+    r"\b(please|pls|plz)\s+(call|ring|phone|telephone)\s+me\b",
+    r"\b(call|ring|phone)\s+me\s+back\b",
+    r"\bgive\s+me\s+a\s+(quick\s+)?(call|ring)\b",
+    r"\b(request|want|need|get|arrange|book)\s+(a\s+)?call\s*back\b",
+]
+_KOREAN_CALL_ME = [
+    r"전화\s*(한\s*통\s*)?(좀\s*)?(해\s*주|주세요|주실|줄\s*수|주시면|주십시오|줘요|줘\b|부탁)",
+    r"콜\s*백",
+]
+
 _ASKS = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 _ELSEWHERE = {"en": joined(_ENGLISH_ELSEWHERE), "ko": joined(_KOREAN_ELSEWHERE)}
+_CALL_ME = {"en": joined(_ENGLISH_CALL_ME), "ko": joined(_KOREAN_CALL_ME)}
 
 
 def asks_for_a_person(text: str, language: str) -> bool:
-    """Whether the customer's words ask for a person in this chat, in this language's list."""
-    return says(_ASKS, text, language) and not says(_ELSEWHERE, text, language)
+    """Whether the customer's words ask for a person in this chat, or to be called, in this
+    language's list."""
+    in_this_chat = says(_ASKS, text, language) and not says(_ELSEWHERE, text, language)
+    return in_this_chat or says(_CALL_ME, text, language)

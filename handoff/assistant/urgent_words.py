@@ -10,12 +10,15 @@ They name events and acts, not topics: "how do I avoid scams?" and "how do I fil
 say none of them. Per language, like the NLU data; a language without a list has no such signal.
 """
 
+import re
+
 from handoff.assistant.word_lists import joined, says
 
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(did\s*n[o']?t|didnt|never|did not)\s+"
     r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
+    r"\b(i|we)\s+(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+(this|that|it)\b",
     r"\b(do\s*n[o']?t|dont|do not)\s+recogni[sz]e\b",
     r"\b(unrecogni[sz]ed|unknown)\s+(device|login|sign.in|transfer|transaction|withdrawal)",
     r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
@@ -58,7 +61,15 @@ _ENGLISH_FRAUD = [
     r"\b(won'?t|will\s+not|does\s*n[o']?t|can'?t)\s+let\s+me\s+withdraw\b",
     r"\b(lost|sent|paid|transferred)\b.{0,40}\bto\s+(an?\s+)?(\w+\s+)?(scam|scammers?|fraudsters?)\b",
     r"\btricked\s+(me\s+|us\s+)?into\b",
-    r"\b(i|we)\s+(was|were|got|have\s+been|'ve\s+been)\s+(tricked|duped)\b",
+    r"\b(i|we)\s+(was|were|got|have\s+been|'ve\s+been)\s+(tricked|duped|played|catfished)\b",
+    # the real owner, or the person impersonated, knows nothing of it: "the real owner has never
+    # heard of him", "my son says he never asked for money"
+    r"\bthe\s+real\s+(owner|landlord|seller|person|company|agent)\b.{0,60}"
+    r"\b(never|not|no\s+idea|didn'?t|doesn'?t)\b",
+    r"\bnever\s+heard\s+of\s+(him|her|them)\b",
+    r"\b(says?|said|told\s+me)\s+(he|she|they)\s+(never|didn'?t|did\s+not)\s+(sent|send|asked?|"
+    r"request(ed)?|wrote|e-?mail(ed)?|messaged?|call(ed)?)\b",
+    r"\b(photos?|pictures?|profile)\b.{0,30}\b(someone|somebody)\s+else'?s?\b",
     r"\bturned\s+out\s+(to\s+be\s+)?(fake|bogus|a\s+lie)\b",
     r"\bturns?\s+out\b.{0,40}\b(was|is|were|are)\s+(all\s+)?(fake|bogus|phony|a\s+scam|a\s+lie)\b",
     r"\b(sent|paid|gave|transferred)\b.{0,40}\bto\s+an?\s+(fake|bogus|phony)\b",
@@ -74,10 +85,10 @@ _ENGLISH_FRAUD = [
     r"\b(entered|typed|put\s+in|filled\s+in)\b.{0,20}\b(password|login|details|code|otp|pin|card)",
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
     # paid, then the other side vanished: "paid a seller and now they've blocked me"
-    r"\b(paid|sent|transferred|gave)\b.{0,80}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
+    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
     r"guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
     r"blocked\s+me|stopped\s+(answering|replying|responding))",
-    r"\b(paid|sent|transferred|gave)\b.{0,80}\b(his|her|their)\s+(number|phone|profile)\s+"
+    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(his|her|their)\s+(number|phone|profile)\s+"
     r"(is|was|got|has\s+been)\s+(disconnected|deleted|gone)",
     r"\bvictim\s+of\s+(an?\s+)?(\w+\s+)?(scam|fraud|theft|phishing)",
     # someone posing as family or a friend: "a man pretending to be my son"
@@ -138,7 +149,7 @@ _KOREAN_FRAUD = [
     r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
-    r"안전\s*계좌.{0,20}(보냈|옮겼|송금했|이체했)",
+    r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
     r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
     # "문자로 온 링크 누르고 비번을 입력했어요" (not our own reset link: "재설정 … 새 비번")
     r"^(?![\s\S]*(재설정|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
@@ -150,7 +161,8 @@ _KOREAN_FRAUD = [
     # and the customer did as told (a call that only asked is a question)
     r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원|사칭)\S{0,3}\s*"
     r"((이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)|(이라|라)\s*(면서|며)|.{0,10}(전화|문자|연락))"
-    r".{0,60}(보냈|송금했|이체했|옮겼|알려\s*(줬|주었|드렸)|불러\s*(줬|주었|드렸)|설치했|깔았|입력했|"
+    r".{0,100}(보냈|송금했|이체했|옮겼|알려\s*(줬|주었|드렸|주셨)|불러\s*(줬|주었|드렸|주셨)|설치했|"
+    r"깔았|입력했|"
     r"넘겨\s*줬)",
     r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
     r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
@@ -162,6 +174,12 @@ _KOREAN_FRAUD = [
     r"속(았|아서|은\s*(거|것))",
     # someone posing as family or a friend: "아들이라고 문자가 와서", "딸이 아니었어요"
     rf"{_KIN}\S{{0,2}}\s*(이라고|라고)\s*(해서|하면서|하길래|하는|한|했|카톡|문자|메시지|연락|전화)",
+    rf"{_KIN}\S{{0,2}}\s*(이라면서|라면서|이라며|라며)",
+    # the person impersonated knows nothing of it: "아들이랑 통화했는데 그런 적 없대요"
+    r"(그런|보낸|보내신|요청한|요청하신|연락한|연락하신|부탁한|부탁하신)\s*적\s*(이|은)?\s*(전혀\s*)?"
+    r"없(대|답니다|다네요|다시네요|다고)",
+    r"다른\s*사람\s*(의\s*)?(사진|얼굴)",
+    r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
     rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
 ]
 
@@ -195,6 +213,9 @@ _ENGLISH_COMPLAINTS = [
     r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
+    r"\b(i'?m|i\s+am|we'?re|we\s+are|i'?ll|i\s+will|we\s+will|going\s+to)\s+(fil(e|ing)|"
+    r"complain(ing)?|report(ing)?|lodg(e|ing))\b.{0,30}\b(with|to)\s+(the\s+)?"
+    r"(cfpb|fca|ombudsman|financial\s+ombudsman|regulator|bbb)\b",
     r"\b(going|go|went|take\s+this|taking\s+this)\s+(straight\s+|directly\s+)?to\s+(the\s+)?"
     r"(\w+\s+)?(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
     # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
@@ -218,6 +239,10 @@ _ENGLISH_COMPLAINTS = [
     r"(my|the|our|all\s+(my|the|our))\s+(extra\s+)?([$€£]?[\d.,]+\s*(usd|eur|gbp)?\s+)?"
     r"(fees?|difference)\s+((paid\s+|refunded\s+)?back|refunded)\b",
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
+    r"\brefund\s+(everything|it\s+all|all\s+of\s+it)\b",
+    r"\bexplain\s+yourselves\b",
+    r"\bbreach\s+of\s+contract\b",
+    r"\b(i|we)\s+(want|demand|expect)\s+(the|my|our)\s+missing\s+([$€£]?[\d.,]+k?\s*)?(\w+\s+)?back\b",
     # money we took or held, wanted back: "you held my 5000 for weeks, I want my money back"
     # (not "my transfer failed, I want my money back")
     r"\b(you|u)\s+(charged|took|held|kept|froze)\b.{0,80}\bwant\s+(my|our)\s+money\s+back\b",
@@ -246,7 +271,7 @@ _KOREAN_COMPLAINTS = [
     r"민원으로\s*(기록|접수|처리)",
     r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
-    r"(사과|사과를)\s*(하세요|하십시오|받고\s*싶|원합니다)",
+    r"사과\S{0,3}\s*(하세요|하십시오|받고\s*싶|원합니다|받아야|받겠)",
     r"공식\s*사과",
     r"조사해\s*(주세요|주십시오)",
     # a complaint already made and not answered: "불만 접수했는데 아직도 답이 없네요"
@@ -268,6 +293,8 @@ _KOREAN_COMPLAINTS = [
     r"(용납|납득)\s*(이\s*)?(안|못|불가)",
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
+    r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\S{0,3}\s*.{0,10}(별\s*(하나|한\s*개|1\s*개)|1\s*점|악플)",
+    r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
     # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
     # 짜증나게", "보상 받을수 있는거죠? 너무 화나네요"
@@ -275,7 +302,7 @@ _KOREAN_COMPLAINTS = [
     rf"{_MONEY_DEMANDED}.{{0,30}}{_ANGER}",
     # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "...
     # 돌려줘요?")
-    r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|내|놔)|"
+    r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|주시고|내|놔)|"
     r"환불\s*(해\s*줘요|해\s*줘|해\s*주세요|해\s*주십시오|하세요))(?!요?\s*\?)",
 ]
 
@@ -284,9 +311,29 @@ _FRAUD = {"en": joined(_ENGLISH_FRAUD), "ko": joined(_KOREAN_FRAUD)}
 _COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS)}
 
 
+# Fraud supposed, not suffered, is a question: "what do I do if someone hacked my account?",
+# "안 보낸 송금이 보이면 어디로 연락해요?", "누가 몰래 송금할까봐 무서워요". English says so
+# before the words, Korean after them.
+_SUPPOSED_BEFORE = {
+    "en": re.compile(r"\b(if|in\s+case|what\s+if|suppose|supposing)\b[^.!?]{0,40}$", re.I)
+}
+_SUPPOSED_AFTER = {
+    "ko": re.compile(r"^\S{0,6}\s*\S{0,6}(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐)")
+}
+
+
 def reports_fraud(text: str, language: str) -> bool:
-    """Whether the customer's words report fraud they suffered, in this language's list."""
-    return says(_FRAUD, text, language)
+    """Whether the customer's words report fraud they suffered, in this language's list: words
+    that only suppose it do not."""
+    pattern = _FRAUD.get(language)
+    if pattern is None:
+        return False
+    before, after = _SUPPOSED_BEFORE.get(language), _SUPPOSED_AFTER.get(language)
+    return any(
+        not (before and before.search(text[: found.start()]))
+        and not (after and after.search(text[found.end() :]))
+        for found in pattern.finditer(text)
+    )
 
 
 def lodges_complaint(text: str, language: str) -> bool:

@@ -7,6 +7,9 @@ from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.understanding import understanding_of
 
 ASKS = [
+    ("en", "can someone please call me back, I can't type well"),
+    ("en", "give me a call when you can"),
+    ("ko", "저한테 전화 좀 해주실 수 있나요?"),
     ("ko", "1:1 채팅 연결 부탁해요"),
     ("ko", "실시간 상담 ㄱ"),
     ("en", "live chat please, this is taking forever"),
@@ -31,6 +34,9 @@ ASKS = [
 ]
 
 NOT_ASKS = [
+    ("en", "would your staff ever call me and ask for a code?"),
+    ("en", "can I call you from abroad?"),
+    ("ko", "전화해도 돼요?"),
     ("ko", "실시간 상담 가능한 시간이 언제예요?"),
     ("en", "do you have live chat on the website?"),
     ("en", "how can I talk to someone on the phone?"),

@@ -10,6 +10,16 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("en", "got a text my email was changed, i not do this, cant log in"),
+    ("en", "sent her money for months, now my son says i got catfished"),
+    ("en", "paid the deposit, the real landlord never rented it out to anyone"),
+    ("en", "my daughter said she never asked for that money, but I already sent it"),
+    ("en", "sent 400 for the puppy and after two days her number is disconnected"),
+    ("ko", "딸이라면서 문자가 와서 200만원 보냈어요"),
+    ("ko", "사장님 메일로 요청이 와서 송금했는데 사장님은 그런 적 없대요"),
+    ("ko", "은행 직원이라며 전화가 와서 인증번호를 불러주셨대요"),
+    ("ko", "검사라는 사람이 시키는 대로 3천달러를 보냈어요"),
+    ("en", "Someone hacked my account, what if they send money again?"),
     ("en", "who took 300 dollars from my account last night??"),
     ("en", "paid a deposit for a flat and turns out the ad was fake"),
     ("en", "I think we were duped, the recruiter wanted another fee"),
@@ -64,6 +74,10 @@ REPORTS = [
 ]
 
 NOT_REPORTS = [
+    ("en", "what do I do if someone hacked my account?"),
+    ("ko", "혹시 제가 안 보낸 송금이 보이면 어디로 연락해요?"),
+    ("ko", "누가 몰래 로그인할까봐 걱정돼요 2단계 인증 있나요?"),
+    ("ko", "엄마가 돈 받은 적 없대요 어디서 확인해요?"),
     ("en", "who sent the confirmation email, is it from you?"),
     ("en", "it turns out the bank is closed today, when will it arrive?"),
     ("ko", "송금했는데 그때 자고 있어서 알림을 못 봤어요 도착했나요?"),
@@ -115,6 +129,12 @@ NOT_REPORTS = [
 ]
 
 COMPLAINTS = [
+    ("en", "I'm filing a complaint with the CFPB about this transfer"),
+    ("en", "cancelled without reason and kept the fee, refund everything"),
+    ("en", "I want the missing 50 euro back"),
+    ("ko", "차액 돌려주시고 왜 이런지 설명해 주세요"),
+    ("ko", "이러면 플레이스토어에 별 하나 줄 거예요"),
+    ("ko", "사과라도 받아야겠어요"),
     ("ko", "앱 오류로 수수료를 두 번 냈으니 이건 회사가 책임지셔야죠"),
     ("en", "I want to complain about how slow my verification was"),
     ("en", "I'd like to make a formal complaint about your agent"),
@@ -163,6 +183,7 @@ COMPLAINTS = [
 ]
 
 NOT_COMPLAINTS = [
+    ("en", "how do I file a complaint with the ombudsman if I need to?"),
     ("ko", "계좌번호를 잘못 넣으면 누가 책임져야 해요?"),
     ("en", "how do I make a complaint?"),
     ("en", "What's the process for filing a formal complaint? Just asking"),

@@ -55,15 +55,21 @@ class SecondOpinionFit:
 
 def limits_by_model(first: str, languages: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     """For each second model, the limits fitted for it in the languages it is configured for
-    (`languages`, by model)."""
-    return {
-        second: {
-            language: limit
-            for language, limit in second_opinion_limits(first, second).items()
-            if language in configured
-        }
-        for second, configured in languages.items()
-    }
+    (`languages`, by model); a configured language without one is named in the log."""
+    by_model: dict[str, dict[str, float]] = {}
+    for second, configured in languages.items():
+        fitted = second_opinion_limits(first, second)
+        by_model[second] = {lang: fitted[lang] for lang in configured if lang in fitted}
+        unfitted = sorted(set(configured) - set(fitted))
+        if fitted and unfitted:
+            logger.warning(
+                "%s is configured as the second model in %s, but its limits were fitted only in "
+                "%s: it is not asked there until `baton kb calibrate` is run",
+                second,
+                ", ".join(unfitted),
+                ", ".join(sorted(fitted)),
+            )
+    return by_model
 
 
 def asked_languages(below: dict[str, float]) -> frozenset[str]:

@@ -171,6 +171,8 @@ def test_limits_fitted_for_another_second_model_are_not_used(
         "models/fitted": {"en": 0.85},
         "models/korean": {},
     }
+    assert "models/fitted is configured as the second model in ko" in caplog.text
+    assert "models/korean is configured as the second model in ja" in caplog.text
 
 
 def test_a_second_model_is_asked_in_the_languages_with_a_limit() -> None:

@@ -51,6 +51,7 @@ BEFORE_HAND_OVER = {
     "report_fraud": "utter_report_fraud",
     "fraud_words": "utter_report_fraud",
     "fraud_topic": "utter_report_fraud",
+    "fraud_story": "utter_report_fraud",
     "complaint": "utter_complaint",
     "complaint_words": "utter_complaint",
 }

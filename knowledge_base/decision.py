@@ -41,6 +41,7 @@ class Understanding:
     topic: str | None = None  # the intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
+    tells_money_sent: bool = False  # ... tell of money they already sent (an amount, an HR ref)
     names_another_provider: bool = False  # ... ask about another transfer or payment service
     asks_for_a_person: bool = False  # ... ask for a person in this chat
     # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
@@ -121,6 +122,13 @@ DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
 # NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
 FRAUD_WORDS = "fraud_words"
+# The customer's words tell of money they already sent, and the article on fraud leads the
+# ranking: a story of money lost to a scam that no word of the lists tells ("the agency website is
+# down and the recruiter's account is deleted", "my REAL son called and he knows nothing"). Two
+# readings, neither enough alone: "someone says he's from you, should I pay him?" finds the
+# article but sent nothing; "I sent 500 to my mum, where is it?" sent money, and finds another.
+# A person, ahead of the normal queue.
+FRAUD_STORY = "fraud_story"
 # The customer's words lodge a complaint, but the NLU and the knowledge base do not make it one
 # ("I want to complain about how long my verification took" finds the verification article).
 COMPLAINT_WORDS = "complaint_words"
@@ -190,7 +198,7 @@ class Decision(BaseModel):
 
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply", "decline"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
-    # FRAUD_WORDS, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
+    # FRAUD_WORDS, FRAUD_STORY, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
     # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE,
     # NLU_DISAGREES, ANOTHER_PROVIDER; DECLINED for "decline".
     reason: str | None = None
@@ -232,6 +240,8 @@ def _choose(
         return "escalate", understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
+    if understanding.tells_money_sent and _leads(result, FRAUD, policy):
+        return "escalate", FRAUD_STORY
     if understanding.lodges_complaint:
         return "escalate", COMPLAINT_WORDS
     if understanding.asks_for_a_person:
@@ -290,6 +300,12 @@ def _bar(result: SearchResult, understanding: Understanding, policy: Policy) -> 
         and result.variants_read == answer.article.slug
     )
     return 0.0 if agree else policy.article.get(result.language, 0.0)
+
+
+def _leads(result: SearchResult, tag: str, policy: Policy) -> bool:
+    """Whether an article with this tag leads the ranking, close enough to be offered."""
+    top = result.hits[0] if result.hits else None
+    return top is not None and tag in top.article.tags and top.confidence >= policy.suggest
 
 
 def _in_scope_after_all(result: SearchResult, understanding: Understanding, policy: Policy) -> bool:

@@ -18,7 +18,8 @@ _ENGLISH = [
 # A sentence that ends as a question does, at any politeness level ("되나요", "어떻게 해야돼요").
 _KOREAN = [
     r"(나요|까요|습니까|는지요|[건는인]가요|되나요|하나요|맞죠|맞나요|뭐예요|뭐에요|"
-    r"해야\s*(돼|되)\S*|어떻게\s*해\S*|문의\s*드립니다|궁금(합니다|해요))(?=[\s.!~ㅠㅜ]*(\n|$))",
+    r"해야\s*(돼|되)\S*|어떻게\s*해\S*|문의\s*드립니다|궁금(합니다|해요)|"
+    r"알려\s*(주십시오|주세요|줘요|줘|주실래요))(?=[\s.!~ㅠㅜ]*(\n|$))",
 ]
 _ASKING = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 

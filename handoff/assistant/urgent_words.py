@@ -19,6 +19,9 @@ _ENGLISH_FRAUD = [
     r"\b(i|we)\s+(did\s*n[o']?t|didnt|never|did not)\s+"
     r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
     r"\b(i|we)\s+(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+(this|that|it)\b",
+    # a SIM swap: "my number was moved to a new sim card that i never asked for"
+    r"\b(sim|number|loan|account)\b.{0,30}\b(that|which)\s+(i|we)\s+(never|did\s*n[o']?t|didnt)\s+"
+    r"(ask|asked|apply|applied)\s+for\b",
     r"\b(do\s*n[o']?t|dont|do not)\s+recogni[sz]e\b",
     r"\b(unrecogni[sz]ed|unknown)\s+(device|login|sign.in|transfer|transaction|withdrawal)",
     r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
@@ -67,6 +70,8 @@ _ENGLISH_FRAUD = [
     r"\bthe\s+real\s+(owner|landlord|seller|person|company|agent)\b.{0,60}"
     r"\b(never|not|no\s+idea|didn'?t|doesn'?t)\b",
     r"\bnever\s+heard\s+of\s+(him|her|them)\b",
+    r"\bmy\s+real\s+(son|daughter|mum|mom|dad|father|mother|brother|sister|wife|husband|friend|"
+    r"boss|cousin|nephew|niece|grandson|granddaughter)\b",
     r"\b(says?|said|told\s+me)\s+(he|she|they)\s+(never|didn'?t|did\s+not)\s+(sent|send|asked?|"
     r"request(ed)?|wrote|e-?mail(ed)?|messaged?|call(ed)?)\b",
     r"\b(photos?|pictures?|profile)\b.{0,30}\b(someone|somebody)\s+else'?s?\b",
@@ -88,8 +93,8 @@ _ENGLISH_FRAUD = [
     r"\b(paid|sent|transferred|gave)\b.{0,200}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
     r"guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
     r"blocked\s+me|stopped\s+(answering|replying|responding))",
-    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(his|her|their)\s+(number|phone|profile)\s+"
-    r"(is|was|got|has\s+been)\s+(disconnected|deleted|gone)",
+    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their)\s+(number|phone|profile|"
+    r"account|website|page)\s+(is|was|got|has\s+been)\s+(disconnected|deleted|gone|removed)",
     r"\bvictim\s+of\s+(an?\s+)?(\w+\s+)?(scam|fraud|theft|phishing)",
     # someone posing as family or a friend: "a man pretending to be my son"
     r"\b(pretend(ed|ing)|claim(ed|ing)|pos(ed|ing))\s+(to\s+be|as)\s+(my|our)\b",
@@ -122,7 +127,7 @@ _KOREAN_FRAUD = [
     r"(송금|이체|결제|출금|로그인|접속)\S{0,8}.{0,40}(그\s*시간에?|그때)\s*(저는?|제가|나는?|난)?\s*"
     r"(잠\s*)?자고\s*있었",
     r"자는\s*(사이|동안)\S{0,2}\s*.{0,20}(송금|이체|결제|출금|빠져\s*나|나갔)",
-    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인)",
+    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인|번호로|유심)",
     r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
     # "누가 제 체크카드를 몰래 등록해서 결제했어요"
     r"몰래\s*(제\s*|내\s*)?\S{0,4}\s*(등록|결제|송금|이체|사용|로그인|접속|출금)",
@@ -147,6 +152,11 @@ _KOREAN_FRAUD = [
     # "돈 안 보냈는데 앱에 송금이 있어요"
     r"안\s*보냈\S{0,3}.{0,20}(송금|이체|내역|출금)\S{0,2}\s*(있|됐|되어|돼\s*있|나갔)",
     r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
+    r"(보내자마자|송금하자마자|입금하자마자|보낸\s*뒤로|보낸\s*후로|그\s*뒤로)\s*.{0,30}"
+    r"(차단\s*(됨|됐|당)|잠수|없는\s*번호|연락\s*(이\s*)?(끊|두절))",
+    # a fake investment that asks for more before paying out: "출금하려니까 세금 먼저 내래요"
+    r"출금\S{0,4}\s*.{0,20}(세금|수수료|보증금)\S{0,4}\s*.{0,10}(먼저|더)\s*"
+    r"(내라|내래|보내라|보내래|입금하라)",
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
     r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
@@ -161,7 +171,8 @@ _KOREAN_FRAUD = [
     # and the customer did as told (a call that only asked is a question)
     r"(직원|검찰|검사|경찰|수사관|은행|금감원|금융감독원|사칭)\S{0,3}\s*"
     r"((이|이라|라)고\s*(해서|하면서|하길래|하는|한|했)|(이라|라)\s*(면서|며)|.{0,10}(전화|문자|연락))"
-    r".{0,100}(보냈|송금했|이체했|옮겼|알려\s*(줬|주었|드렸|주셨)|불러\s*(줬|주었|드렸|주셨)|설치했|"
+    r".{0,100}(?<!안\s)(?<!안)(?<!못\s)(?<!못)(보냈|송금했|이체했|옮겼|알려\s*(줬|주었|드렸|주셨)|"
+    r"불러\s*(줬|주었|드렸|주셨)|설치했|"
     r"깔았|입력했|"
     r"넘겨\s*줬)",
     r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
@@ -197,8 +208,10 @@ _ENGLISH_COMPLAINTS = [
     # a demand: "I demand a refund", "I expect compensation", "this is unacceptable"
     r"\b(i|we)\s+(demand|insist)\b",
     r"\b(want|demand|deserve|expect)\s+(some\s+|full\s+|a\s+)?compensation\b",
-    r"\b(expect|want|demand|need)\s+(you|u|hanbit(\s+remit)?)\s+to\s+(compensate|reimburse)\b",
-    r"\bunacceptable\b",
+    r"\b(expect|want|demand|need)\s+(you|u|hanbit(\s+remit)?)\s+to\s+(compensate|reimburse|pay\s+me|"
+    r"pay\s+us|refund\s+me|cover)\b",
+    r"\b(unacceptable|not\s+acceptable|disgraceful)\b",
+    r"\b(you|u|hanbit(\s+remit)?)\s+owe\s+(me|us)\b",
     r"\b(formal|official)\s+apology\b",
     r"\b(want|expect|demand)\s+(it|this|that)\s+made\s+right\b",
     r"\b(want|need)\s+(it|this|that|them)\s+investigated\b",
@@ -232,7 +245,8 @@ _ENGLISH_COMPLAINTS = [
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
     # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)
     r"\b(you|u|hanbit(\s+remit)?|(i|we)\s+(was|were|got|have\s+been|'ve\s+been))\s+(just\s+)?"
-    r"charged\s+(me\s+|us\s+)?(the\s+)?([$€£]?[\d.,]+\s*(usd|eur|gbp|dollars?|euros?|pounds?)?\s+)?"
+    r"(charged|took|deducted|debited)\s+(me\s+|us\s+)?(the\s+)?"
+    r"([$€£]?[\d.,]+\s*(usd|eur|gbp|dollars?|euros?|pounds?)?\s+)?(card\s+)?"
     r"(fees?\s+)?(twice|double|two\s+times)\b",
     r"^\s*charged\s+twice\b",
     r"\b(i|we)(\s+want|\s+need|\s+demand|\s+expect|'d\s+like|\s+would\s+like)\s+"
@@ -269,6 +283,7 @@ _KOREAN_COMPLAINTS = [
     r"항의\s*(하려고|하려구|할려고)",
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
     r"민원으로\s*(기록|접수|처리)",
+    r"물어\s*(내야|내세요|내라|내십시오|줘야|주세요|주십시오)",
     r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
     r"사과\S{0,3}\s*(하세요|하십시오|받고\s*싶|원합니다|받아야|받겠)",
@@ -307,7 +322,27 @@ _KOREAN_COMPLAINTS = [
 ]
 
 
+# Money the customer already sent or paid: a past sending with an amount, or a transfer's HR
+# reference ("I sent 850 dollars right away", "paid the invoice", "400유로 보냈어요"); not money
+# to be sent, or not yet ("should I send him $500?", "아직 안 보냈어요").
+_AMOUNT_EN = (
+    r"([$€£₱]\s?\d|\d[\d,.]*\s*(k\b|usd|eur|gbp|php|dollars?|euros?|pounds?|pesos?|rupees?|won|"
+    r"bucks|quid))"
+)
+_ENGLISH_MONEY_SENT = [
+    rf"\b(i|we|she|he|they)\s+(have\s+|had\s+|already\s+|just\s+|then\s+|also\s+)?"
+    rf"(sent|paid|transferred|wired|gave)\b.{{0,80}}?{_AMOUNT_EN}",
+    r"\b(i|we)\s+(have\s+|had\s+|already\s+|just\s+|then\s+)?paid\s+(the|their|his|her)\s+invoice\b",
+    r"\bHR\d{6,}\b",
+]
+_KOREAN_MONEY_SENT = [
+    r"\d[\d,.]*\s*(만\s*원|천\s*원|원|만|달러|불|유로|파운드|페소|루피|엔)\S{0,3}\s*.{0,20}"
+    r"(?<!안\s)(?<!안)(?<!못\s)(?<!못)(보냈|송금했|이체했|입금했|보내\s*드렸|나갔|빠져\s*나갔)",
+    r"HR\d{6,}",
+]
+
 _FRAUD = {"en": joined(_ENGLISH_FRAUD), "ko": joined(_KOREAN_FRAUD)}
+_MONEY_SENT = {"en": joined(_ENGLISH_MONEY_SENT), "ko": joined(_KOREAN_MONEY_SENT)}
 _COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS)}
 
 
@@ -315,10 +350,11 @@ _COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS
 # "안 보낸 송금이 보이면 어디로 연락해요?", "누가 몰래 송금할까봐 무서워요". English says so
 # before the words, Korean after them.
 _SUPPOSED_BEFORE = {
-    "en": re.compile(r"\b(if|in\s+case|what\s+if|suppose|supposing)\b[^.!?]{0,40}$", re.I)
+    "en": re.compile(r"\b(if|in\s+case|what\s+if|suppose|supposing)\b[^.!?]{0,40}$", re.I),
+    "ko": re.compile(r"(만약|만일)(에|이라도)?\s[^.!?\n]{0,20}$"),
 }
 _SUPPOSED_AFTER = {
-    "ko": re.compile(r"^\S{0,6}\s*\S{0,6}(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐)")
+    "ko": re.compile(r"^[^.!?\n]{0,15}?(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐)")
 }
 
 
@@ -334,6 +370,12 @@ def reports_fraud(text: str, language: str) -> bool:
         and not (after and after.search(text[found.end() :]))
         for found in pattern.finditer(text)
     )
+
+
+def tells_money_sent(text: str, language: str) -> bool:
+    """Whether the customer's words tell of money they already sent or paid (an amount sent, a
+    transfer's reference): beside an article on fraud, a story of money lost to one."""
+    return says(_MONEY_SENT, text, language)
 
 
 def lodges_complaint(text: str, language: str) -> bool:

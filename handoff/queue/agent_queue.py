@@ -44,6 +44,7 @@ PRIORITY_OF_REASON = {
     "complaint": Priority.HIGH,
     "fraud_words": Priority.HIGH,  # the customer's words alone (knowledge_base/decision.py)
     "fraud_topic": Priority.HIGH,  # a sure NLU, no words of an event
+    "fraud_story": Priority.HIGH,  # money sent, and the article on fraud leads the ranking
     "complaint_words": Priority.HIGH,  # the customer's words alone
 }
 

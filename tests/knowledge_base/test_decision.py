@@ -12,6 +12,7 @@ from knowledge_base.decision import (
     DECLINED,
     DISPUTED,
     FRAUD,
+    FRAUD_STORY,
     FRAUD_TOPIC,
     FRAUD_WORDS,
     MOST_SUGGESTIONS,
@@ -443,3 +444,17 @@ def test_what_the_nlu_settles_no_search_result_changes() -> None:
     assert (MessageKind.SOCIAL, 0.9) in settled and (MessageKind.SOCIAL, 0.89) not in settled
     assert (MessageKind.PERSON, 0.6) in settled and (MessageKind.PERSON, 0.59) not in settled
     assert {kind for kind, _ in settled} == {MessageKind.SOCIAL, MessageKind.PERSON}
+
+
+def test_money_sent_beside_the_article_on_fraud_reaches_a_person() -> None:
+    """A story of money lost to a scam: the words tell of money sent, the article on fraud leads
+    the ranking. Either alone is not enough, nor an article on fraud too far to be offered."""
+    sent = Understanding(tells_money_sent=True)
+    on_fraud = result(0.9, tags=(FRAUD,))
+    decision = decide(on_fraud, sent, policy=POLICY)
+    assert (decision.decision, decision.reason) == ("escalate", FRAUD_STORY)
+    assert Escalation.because(FRAUD_STORY).priority is Priority.HIGH
+    assert decide(result(0.4, tags=(FRAUD,)), sent, policy=POLICY).reason == FRAUD_STORY
+    assert decide(on_fraud, Understanding(), policy=POLICY).decision == "answer"
+    assert decide(result(0.9), sent, policy=POLICY).decision == "answer"
+    assert decide(result(0.1, tags=(FRAUD,)), sent, policy=POLICY).reason != FRAUD_STORY

@@ -4,12 +4,18 @@ questions about fraud or complaints, and other companies' troubles, are neither.
 import pytest
 
 from handoff.assistant.understanding import understanding_of
-from handoff.assistant.urgent_words import lodges_complaint, reports_fraud
+from handoff.assistant.urgent_words import lodges_complaint, reports_fraud, tells_money_sent
 from knowledge_base.articles import OUT_OF_SCOPE_TAG
 from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("en", "my number was moved to a new sim that I never asked for, now money is gone"),
+    ("en", "then my real son called and he knew nothing about it"),
+    ("en", "paid the agency and now the recruiter's account is deleted"),
+    ("ko", "보내자마자 차단당했어요"),
+    ("ko", "출금하려니까 세금 먼저 내래요"),
+    ("ko", "누가 제 번호로 유심을 새로 만들었대요"),
     ("en", "got a text my email was changed, i not do this, cant log in"),
     ("en", "sent her money for months, now my son says i got catfished"),
     ("en", "paid the deposit, the real landlord never rented it out to anyone"),
@@ -74,6 +80,8 @@ REPORTS = [
 ]
 
 NOT_REPORTS = [
+    ("ko", "만약에 제가 안 보낸 송금이 내역에 뜨면 어떻게 해요?"),
+    ("ko", "은행 직원이라면서 인증번호 불러달래요 아직 안 알려줬어요"),
     ("en", "what do I do if someone hacked my account?"),
     ("ko", "혹시 제가 안 보낸 송금이 보이면 어디로 연락해요?"),
     ("ko", "누가 몰래 로그인할까봐 걱정돼요 2단계 인증 있나요?"),
@@ -129,6 +137,10 @@ NOT_REPORTS = [
 ]
 
 COMPLAINTS = [
+    ("en", "you took the card fee twice, not acceptable"),
+    ("en", "you ruined our holiday, you owe me compensation"),
+    ("en", "I expect you to pay me for the lost day of work"),
+    ("ko", "추가 비용 그쪽에서 물어내야 되는 거 아닌가요"),
     ("en", "I'm filing a complaint with the CFPB about this transfer"),
     ("en", "cancelled without reason and kept the fee, refund everything"),
     ("en", "I want the missing 50 euro back"),
@@ -297,3 +309,21 @@ def test_no_question_of_the_articles_lodges_a_complaint(language: str) -> None:
     """Not even the article on contacting support's ("how do I make a complaint")."""
     questions = article_questions(language, leaving_out=set())
     assert [q for q in questions if lodges_complaint(q, language)] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "sent"),
+    [
+        ("en", "I sent 850 dollars right away, then he blocked me", True),
+        ("en", "we paid the invoice and the team never got it", True),
+        ("en", "my transfer HR215530476 is not there", True),
+        ("en", "he wants me to send $500 first, should I?", False),
+        ("en", "how much does it cost to send 500 dollars?", False),
+        ("ko", "판매자가 태국 계좌로 보내달래서 400유로 보냈어요", True),
+        ("ko", "앱에서 2500파운드씩 두번 빠져나갔어요", True),
+        ("ko", "200달러 보내달라는데 아직 안 보냈어요", False),
+        ("ko", "500달러 보내면 수수료 얼마예요?", False),
+    ],
+)
+def test_money_already_sent_is_told(language: str, text: str, sent: bool) -> None:
+    assert tells_money_sent(text, language) is sent

@@ -12,7 +12,7 @@ say none of them. Per language, like the NLU data; a language without a list has
 
 import re
 
-from handoff.assistant.word_lists import joined, says
+from handoff.assistant.word_lists import found, joined, says
 
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
@@ -361,14 +361,11 @@ _SUPPOSED_AFTER = {
 def reports_fraud(text: str, language: str) -> bool:
     """Whether the customer's words report fraud they suffered, in this language's list: words
     that only suppose it do not."""
-    pattern = _FRAUD.get(language)
-    if pattern is None:
-        return False
     before, after = _SUPPOSED_BEFORE.get(language), _SUPPOSED_AFTER.get(language)
     return any(
-        not (before and before.search(text[: found.start()]))
-        and not (after and after.search(text[found.end() :]))
-        for found in pattern.finditer(text)
+        not (before and before.search(text[: words.start()]))
+        and not (after and after.search(text[words.end() :]))
+        for words in found(_FRAUD, text, language)
     )
 
 

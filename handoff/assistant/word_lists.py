@@ -2,6 +2,7 @@
 (urgent_words.py, person_words.py, other_providers.py)."""
 
 import re
+from collections.abc import Iterator
 
 
 def joined(patterns: list[str]) -> re.Pattern[str]:
@@ -9,7 +10,14 @@ def joined(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
+def found(
+    patterns: dict[str, re.Pattern[str]], text: str, language: str
+) -> Iterator[re.Match[str]]:
+    """Where the text matches its language's pattern; nowhere in a language without one."""
+    pattern = patterns.get(language)
+    return iter(()) if pattern is None else pattern.finditer(text)
+
+
 def says(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:
     """Whether the text matches its language's pattern; a language without one says nothing."""
-    pattern = patterns.get(language)
-    return pattern is not None and pattern.search(text) is not None
+    return next(found(patterns, text, language), None) is not None

@@ -91,10 +91,16 @@ _ENGLISH_FRAUD = [
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
     # paid, then the other side vanished: "paid a seller and now they've blocked me"
     r"\b(paid|sent|transferred|gave)\b.{0,200}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
-    r"guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
-    r"blocked\s+me|stopped\s+(answering|replying|responding))",
-    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their)\s+(number|phone|profile|"
-    r"account|website|page)\s+(is|was|got|has\s+been)\s+(disconnected|deleted|gone|removed)",
+    r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
+    r"blocked\s+me|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
+    r"(answer|reply|respond))",
+    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(phone\s+)?(number|phone|"
+    r"profile|account|website|page)\s+(is|was|got|has\s+been|went)\s+(now\s+)?(disconnected|deleted|gone|"
+    r"removed|dead|out\s+of\s+service)",
+    # a fake investment that asks for more before paying out: "I must pay 2,000 more 'tax' to
+    # withdraw"
+    r"\b(pay|deposit|send)\b.{0,20}\b(more|another|extra|additional)\b.{0,30}\b(tax|fees?|charge)\b"
+    r".{0,20}\bto\s+withdraw\b",
     r"\bvictim\s+of\s+(an?\s+)?(\w+\s+)?(scam|fraud|theft|phishing)",
     # someone posing as family or a friend: "a man pretending to be my son"
     r"\b(pretend(ed|ing)|claim(ed|ing)|pos(ed|ing))\s+(to\s+be|as)\s+(my|our)\b",
@@ -162,7 +168,7 @@ _KOREAN_FRAUD = [
     r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
     r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
     # "문자로 온 링크 누르고 비번을 입력했어요" (not our own reset link: "재설정 … 새 비번")
-    r"^(?![\s\S]*(재설정|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
+    r"^(?![\s\S]*(재설정|reset|리셋|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
     r".{0,10}링크\S{0,2}\s*(눌러|누르고|누른|눌렀|클릭)"
     r".{0,30}(비번|비밀번호|인증\s*번호|로그인\s*정보|개인\s*정보|카드\s*번호)\S{0,2}\s*(입력|넣|쳤)",
     r"저절로\s*(송금|이체|돈이)",
@@ -190,6 +196,10 @@ _KOREAN_FRAUD = [
     r"(그런|보낸|보내신|요청한|요청하신|연락한|연락하신|부탁한|부탁하신)\s*적\s*(이|은)?\s*(전혀\s*)?"
     r"없(대|답니다|다네요|다시네요|다고)",
     r"다른\s*사람\s*(의\s*)?(사진|얼굴)",
+    r"(사진|프로필)\S{0,2}\s*(이|가|은|는|도)?\s*(다\s*)?(다른\s*사람|남의|딴\s*사람)\s*(거|것|꺼)",
+    # paid, then the other side's site or account gone: "보냈어요 근데 그 회사 홈피가 없어졌고"
+    r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,80}(홈페이지|홈피|사이트|계정|카톡|번호)\S{0,2}\s*(가|이|도)?\s*"
+    r"(없어졌|사라졌|삭제\s*(됐|되었|됨)|폐쇄)",
     r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
     rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
 ]
@@ -297,8 +307,8 @@ _KOREAN_COMPLAINTS = [
     r"(말|얘기|요청|문의|연락|전화)\S{0,3}\s*몇\s*번(을|이나|씩)?)\s*(했|드렸)\S{0,3}\s*"
     r"(는데|데|는데도|지만)\s*.{0,10}(아직|여전히|그대로|답이\s*없|연락이\s*없|처리\s*안)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
-    r"(금감원|금융\s*감독원|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
-    r"(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
+    r"(금감원|금융\s*감독원|금융\s*당국|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
+    r"(정식\s*으로\s*|공식\s*적?\s*으로\s*)?(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
     # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"
     r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",
     r"무례(했|하게|한)",
@@ -309,6 +319,8 @@ _KOREAN_COMPLAINTS = [
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
     r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\S{0,3}\s*.{0,10}(별\s*(하나|한\s*개|1\s*개)|1\s*점|악플)",
+    r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\s*(리뷰|후기)?\S{0,3}\s*(다\s*)?"
+    r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠)",
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
     # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
@@ -317,7 +329,7 @@ _KOREAN_COMPLAINTS = [
     rf"{_MONEY_DEMANDED}.{{0,30}}{_ANGER}",
     # a fee or a difference demanded back: "수수료 돌려줘요", "차액 돌려주세요" (not "...
     # 돌려줘요?")
-    r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|주시고|내|놔)|"
+    r"(수수료|차액)\S{0,2}\s*(라도\s*)?(돌려\s*(줘요|줘|주세요|주십시오|주시고|주셈|내|놔)|"
     r"환불\s*(해\s*줘요|해\s*줘|해\s*주세요|해\s*주십시오|하세요))(?!요?\s*\?)",
 ]
 
@@ -358,9 +370,32 @@ _SUPPOSED_AFTER = {
 }
 
 
+# Nothing lost yet: "a login from a device I don't recognise, nothing has been sent, how do I
+# lock it down?", "아직 돈 나간 건 없어요": how to stay safe, a question the article on fraud
+# answers (not "I didn't send anything", which a report of a transfer says).
+_NOTHING_LOST_YET = {
+    "en": joined(
+        [
+            r"\bnothing\s+(has\s+|'s\s+|was\s+)?(been\s+)?(sent|taken|gone|moved|lost|withdrawn)\b",
+            r"\bno\s+money\s+(has\s+|'s\s+|was\s+)?(been\s+)?(sent|taken|gone|moved|lost|left)\b",
+            r"\b(i|we)\s+(have\s*n[o']?t|haven'?t|did\s*n[o']?t|didn'?t)\s+(sent|send|lost|lose|paid|"
+            r"pay|given|give)\s+(anything|any\s+money|them\s+anything)\s+yet\b",
+        ]
+    ),
+    "ko": joined(
+        [
+            r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져)|"
+            r"(빠져\s*)?나간\s*(건|것|게)\s*없|보내지\s*않)",
+        ]
+    ),
+}
+
+
 def reports_fraud(text: str, language: str) -> bool:
     """Whether the customer's words report fraud they suffered, in this language's list: words
-    that only suppose it do not."""
+    that only suppose it, or beside words saying nothing is lost yet, do not."""
+    if says(_NOTHING_LOST_YET, text, language):
+        return False
     before, after = _SUPPOSED_BEFORE.get(language), _SUPPOSED_AFTER.get(language)
     return any(
         not (before and before.search(text[: words.start()]))

@@ -7,6 +7,8 @@ from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.understanding import understanding_of
 
 ASKS = [
+    ("ko", "담당자분과 직접 상담하고 싶습니다"),
+    ("ko", "매니저님과 직접 대화할 수 있을까요"),
     ("en", "can someone please call me back, I can't type well"),
     ("en", "give me a call when you can"),
     ("ko", "저한테 전화 좀 해주실 수 있나요?"),

@@ -10,6 +10,11 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("en", "paid the deposit on the flat and now the landlord's phone is dead"),
+    ("en", "they say I have to deposit an extra fee to withdraw my profits"),
+    ("en", "sent him 300 dollars last week and the manager won't answer anymore"),
+    ("ko", "결혼하자던 사람 프로필 사진이 남의 거였어요"),
+    ("ko", "선입금 보냈는데 다음날 그 쇼핑몰 사이트가 사라졌어요"),
     ("en", "my number was moved to a new sim that I never asked for, now money is gone"),
     ("en", "then my real son called and he knew nothing about it"),
     ("en", "paid the agency and now the recruiter's account is deleted"),
@@ -80,6 +85,10 @@ REPORTS = [
 ]
 
 NOT_REPORTS = [
+    ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),
+    ("en", "I got a scam text and clicked the link, I haven't given them anything yet"),
+    ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈은 안 나갔어요"),
+    ("ko", "reset 메일 링크 눌렀는데 인증번호 입력하래요"),
     ("ko", "만약에 제가 안 보낸 송금이 내역에 뜨면 어떻게 해요?"),
     ("ko", "은행 직원이라면서 인증번호 불러달래요 아직 안 알려줬어요"),
     ("en", "what do I do if someone hacked my account?"),
@@ -137,6 +146,9 @@ NOT_REPORTS = [
 ]
 
 COMPLAINTS = [
+    ("ko", "이번 주 안에 안 돌려주면 금융당국에 민원 넣겠습니다"),
+    ("ko", "이거 앱스토어 리뷰에 다 올릴 거예요"),
+    ("ko", "수수료 차액 돌려주셈"),
     ("en", "you took the card fee twice, not acceptable"),
     ("en", "you ruined our holiday, you owe me compensation"),
     ("en", "I expect you to pay me for the lost day of work"),

@@ -15,6 +15,7 @@ from handoff.conversations.redaction import redact_all
 from handoff.conversations.store import ConversationStore
 from handoff.settings import Settings
 from knowledge_base.decision import (
+    FRAUD_STORY,
     SURE_QUESTION,
     Decision,
     MessageKind,
@@ -49,8 +50,11 @@ def asks_a_second_model(first: Decision, understanding: Understanding) -> bool:
 
 
 def helpfulness(decision: Decision) -> int:
-    """How far a miss-or-answer decision helps the customer at once: an answer most, articles
-    to choose from next, a request to rephrase or a hand-over least."""
+    """How far a miss-or-answer decision helps the customer at once: a story of money lost to a
+    scam that only this ranking tells (FRAUD_STORY) most, for a person must hear it; then an
+    answer, articles to choose from, and a request to rephrase or another hand-over least."""
+    if decision.reason == FRAUD_STORY:
+        return 3
     return {"answer": 2, "suggest": 1}.get(decision.decision, 0)
 
 

@@ -3,13 +3,13 @@ questions kept for the editors, previews that count nothing (the hub in process)
 
 import pytest
 
-from handoff.assistant.answers import KnowledgeAnswers
+from handoff.assistant.answers import KnowledgeAnswers, helpfulness
 from handoff.assistant.rasa_client import RasaClient
 from handoff.conversations.store import ConversationStore
 from handoff.services import Services
 from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
-from knowledge_base.decision import FRAUD_TOPIC, NLU_DISAGREES, Policy
+from knowledge_base.decision import FRAUD_STORY, FRAUD_TOPIC, NLU_DISAGREES, Decision, Policy
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.live import LiveKnowledgeBase
@@ -247,3 +247,32 @@ async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_
     )
     question = await bot.for_customer(conversation.id, ANSWERED, "en", "ask_faq", 0.3)
     assert (question.decision, question.second_opinion) == ("answer", True)
+
+
+def test_a_fraud_story_only_the_second_ranking_tells_outranks_any_offer_or_answer() -> None:
+    def decided(decision: str, reason: str | None = None) -> Decision:
+        return Decision(
+            decision=decision,
+            reason=reason,
+            threshold=0.5,
+            note=None,
+            second_opinion=True,
+            results=[],
+        )
+
+    ranked = sorted(
+        [
+            decided("escalate", "low_confidence"),
+            decided("answer"),
+            decided("escalate", FRAUD_STORY),
+            decided("suggest"),
+            decided("rephrase"),
+        ],
+        key=helpfulness,
+        reverse=True,
+    )
+    assert [(d.decision, d.reason) for d in ranked[:3]] == [
+        ("escalate", FRAUD_STORY),
+        ("answer", None),
+        ("suggest", None),
+    ]

@@ -10,6 +10,7 @@ from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
+    ("ko", "동생이 제 폰으로 50만원을 보냈어요 저는 허락한 적 없어요"),
     ("en", "paid the deposit on the flat and now the landlord's phone is dead"),
     ("en", "they say I have to deposit an extra fee to withdraw my profits"),
     ("en", "sent him 300 dollars last week and the manager won't answer anymore"),

@@ -406,6 +406,13 @@ def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     # It disputes no urgent reading: "someone took over my PayPal" still jumps the queue.
     sure = understood(MessageKind.URGENT, 0.95, "complaint")
     assert decide(declining, sure, policy=POLICY).reason == "complaint"
+    fraud = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
+    took_over = replace(fraud, reports_fraud=True)
+    assert decide(declining, took_over, policy=POLICY).reason == "report_fraud"
+    # But a sure reading of fraud without words of an event ("a chicken adobo recipe without soy
+    # sauce?", "do I pay tax on what I send my parents?") is declined; unsure of it, a person.
+    assert decide(declining, fraud, policy=POLICY).decision == "decline"
+    assert decide(unsure, fraud, policy=POLICY).reason == FRAUD_TOPIC
 
 
 def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:

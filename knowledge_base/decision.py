@@ -131,6 +131,8 @@ FRAUD_WORDS = "fraud_words"
 FRAUD_STORY = "fraud_story"
 # The customer's words lodge a complaint, but the NLU and the knowledge base do not make it one
 # ("I want to complain about how long my verification took" finds the verification article).
+# (A sure complaint reading without such words is declined where an article on what Hanbit Remit
+# does not do answers confidently: "will the rupee go up next week?" reads as a complaint too.)
 COMPLAINT_WORDS = "complaint_words"
 # The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
 FRAUD = "fraud"
@@ -234,15 +236,17 @@ def _choose(
     declines = confident_article and answer.article.declines
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
-        if understanding.topic != FRAUD or understanding.reports_fraud:
+        fraud = understanding.topic == FRAUD
+        if understanding.reports_fraud if fraud else understanding.lodges_complaint:
             return "escalate", understanding.intent
-        if understanding.asks and confident_article and FRAUD in answer.article.tags:
+        if fraud and understanding.asks and confident_article and FRAUD in answer.article.tags:
             return "answer", None
-        # Without words of an event, a confident article on what Hanbit Remit does not do
-        # outweighs the reading: a recipe, another bank's card or tax on money sent home read as
-        # fraud as often as a report does (the thirty-third round: 19 such hand-overs, no report).
+        # Without the customer's words behind it, a confident article on what Hanbit Remit does
+        # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or
+        # a rate forecast read as fraud or a complaint as surely as a report does (the
+        # thirty-third round: 38 such hand-overs, 2 complaints among them, now read in words).
         if not declines:
-            return "escalate", FRAUD_TOPIC
+            return "escalate", FRAUD_TOPIC if fraud else understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
     if understanding.tells_money_sent and _leads(result, FRAUD, policy):
@@ -424,7 +428,8 @@ def decide(
       second model's article answers it only where the first model ranks it first too.
     - A confident article on what Hanbit Remit does not do (tagged OUT_OF_SCOPE_TAG) declines
       the message in its words (DECLINED), whatever kind the NLU reads, but for the cases
-      above; it disputes no urgent reading but a sure one of fraud without words of an event.
+      above; it disputes no urgent reading but a sure one without the customer's words behind
+      it (of an event, of a complaint).
     - Otherwise a confident article is the answer (confident: at its language's bar, or, in the
       languages of `policy.topic_agrees`, at the search's own threshold when the NLU's intent is
       about the article's matter and its variants read it too; a second model's, in the

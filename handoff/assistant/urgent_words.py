@@ -242,7 +242,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(going|go|went|take\s+this|taking\s+this)\s+(straight\s+|directly\s+)?to\s+(the\s+)?"
     r"(\w+\s+)?(ombudsman|regulator|fca|cfpb|bbb|authorities)\b",
     # how the customer was treated: "the agent was rude", "hung up on me", "lied to me"
-    r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,30}\b(rude|condescending)\b",
+    r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,50}\b(rude|condescending)\b",
     r"\b(hung|hang)\s+up\s+on\s+(me|us)\b",
     r"\blied\s+to\s+(me|us)\b",
     r"\b(i'?m|i\s+am|we'?re|we\s+are)\s+(so\s+|really\s+|very\s+|extremely\s+)?"
@@ -322,6 +322,9 @@ _KOREAN_COMPLAINTS = [
     r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\s*(리뷰|후기)?\S{0,3}\s*(다\s*)?"
     r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠)",
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
+    # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"
+    r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올릴\s*(거|게|께)|올리겠|퍼뜨|박제)",
+    r"몇\s*번째\s*(항의|민원|컴플레인)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
     # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
     # 짜증나게", "보상 받을수 있는거죠? 너무 화나네요"

@@ -403,9 +403,13 @@ def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     )
     robbed = Understanding(reports_fraud=True)
     assert decide(declining, robbed, policy=POLICY).reason == FRAUD_WORDS
-    # It disputes no urgent reading: "someone took over my PayPal" still jumps the queue.
+    # It disputes no urgent reading the customer's words back: "someone took over my PayPal"
+    # still jumps the queue, a complaint in words reaches a person.
     sure = understood(MessageKind.URGENT, 0.95, "complaint")
-    assert decide(declining, sure, policy=POLICY).reason == "complaint"
+    lodged = replace(sure, lodges_complaint=True)
+    assert decide(declining, lodged, policy=POLICY).reason == "complaint"
+    assert decide(declining, sure, policy=POLICY).decision == "decline"
+    assert decide(unsure, sure, policy=POLICY).reason == "complaint"
     fraud = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
     took_over = replace(fraud, reports_fraud=True)
     assert decide(declining, took_over, policy=POLICY).reason == "report_fraud"

@@ -147,6 +147,9 @@ NOT_REPORTS = [
 ]
 
 COMPLAINTS = [
+    ("en", "the guy who picked up the phone at your office was so rude to my dad"),
+    ("ko", "이대로면 블라인드에 다 올릴 거예요"),
+    ("ko", "이게 몇 번째 항의인지 모르겠네요"),
     ("ko", "이번 주 안에 안 돌려주면 금융당국에 민원 넣겠습니다"),
     ("ko", "이거 앱스토어 리뷰에 다 올릴 거예요"),
     ("ko", "수수료 차액 돌려주셈"),

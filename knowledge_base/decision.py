@@ -131,8 +131,6 @@ FRAUD_WORDS = "fraud_words"
 FRAUD_STORY = "fraud_story"
 # The customer's words lodge a complaint, but the NLU and the knowledge base do not make it one
 # ("I want to complain about how long my verification took" finds the verification article).
-# (A sure complaint reading without such words is declined where an article on what Hanbit Remit
-# does not do answers confidently: "will the rupee go up next week?" reads as a complaint too.)
 COMPLAINT_WORDS = "complaint_words"
 # The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
 FRAUD = "fraud"
@@ -237,7 +235,8 @@ def _choose(
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
         fraud = understanding.topic == FRAUD
-        if understanding.reports_fraud if fraud else understanding.lodges_complaint:
+        in_words = understanding.reports_fraud if fraud else understanding.lodges_complaint
+        if in_words:
             return "escalate", understanding.intent
         if fraud and understanding.asks and confident_article and FRAUD in answer.article.tags:
             return "answer", None

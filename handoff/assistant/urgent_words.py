@@ -279,6 +279,8 @@ _ENGLISH_COMPLAINTS = [
 # Anger, and the money or compensation it demands, in either order (_KOREAN_COMPLAINTS).
 _ANGER = r"(짜증|열\s*받|빡치|빡쳐|화\s*나|화가\s*나)"
 _MONEY_DEMANDED = r"(환불|돌려\s*(줘|주|내|놔)|보상|배상)"
+# The app stores where a bad review is threatened.
+_APP_STORE = r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)"
 
 _KOREAN_COMPLAINTS = [
     r"(민원|항의|불만)\s*(을|를|도)?\s*(제기|접수)?\s*"
@@ -318,8 +320,8 @@ _KOREAN_COMPLAINTS = [
     r"(용납|납득)\s*(이\s*)?(안|못|불가)",
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
-    r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\S{0,3}\s*.{0,10}(별\s*(하나|한\s*개|1\s*개)|1\s*점|악플)",
-    r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)\s*(리뷰|후기)?\S{0,3}\s*(다\s*)?"
+    rf"{_APP_STORE}\S{{0,3}}\s*.{{0,10}}(별\s*(하나|한\s*개|1\s*개)|1\s*점|악플)",
+    rf"{_APP_STORE}\s*(리뷰|후기)?\S{{0,3}}\s*(다\s*)?"
     r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠)",
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"

@@ -14,12 +14,16 @@ _ENGLISH = [
     # legit"
     r"[,;]\s*(is|are|was|were|do|does|did|can|could|should|will|would)\s+"
     r"(that|this|it|they|he|she|you|i|we)\b",
+    # ... or asks how to: "i think my roommate saw my password, how to lock the account"
+    r"[,;]\s*(how|what)\s+(to|do|can|should)\b",
 ]
 # A sentence that ends as a question does, at any politeness level ("되나요", "어떻게 해야돼요").
 _KOREAN = [
     r"(나요|까요|습니까|는지요|[건는인]가요|되나요|하나요|맞죠|맞나요|뭐예요|뭐에요|"
-    r"해야\s*(돼|되)\S*|어떻게\s*해\S*|문의\s*드립니다|궁금(합니다|해요)|"
-    r"알려\s*(주십시오|주세요|줘요|줘|주실래요))(?=[\s.!~ㅠㅜ]*(\n|$))",
+    r"[해둬놔어]야\s*(돼|되|됨)\S*|어떻게\s*해\S*|문의\s*드립니다|궁금(합니다|해요)|"
+    r"알려\s*(주십시오|주세요|줘요|줘|주실래요))(?=[\s.!~;ㅠㅜ]*(\n|$))",
+    # ... or says it wants to know: "미리 알아두고 싶어요", "절차가 어떻게 되는지 알고 싶습니다"
+    r"(알고|알아\s*두고)\s*싶(어요|습니다|은데)",
 ]
 _ASKING = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 

@@ -89,10 +89,11 @@ _ENGLISH_FRAUD = [
     r"^(?![\s\S]*\b(reset|new\s+password)\b)[\s\S]*\bclicked\b.{0,60}"
     r"\b(entered|typed|put\s+in|filled\s+in)\b.{0,20}\b(password|login|details|code|otp|pin|card)",
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
-    # paid, then the other side vanished: "paid a seller and now they've blocked me"
+    # paid, then the other side vanished: "paid a seller and now they've blocked me", "the
+    # landlord blocked us everywhere"
     r"\b(paid|sent|transferred|gave)\b.{0,200}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
-    r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+me|"
-    r"blocked\s+me|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
+    r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+(me|us)|"
+    r"blocked\s+(me|us)|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
     r"(answer|reply|respond))",
     r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(phone\s+)?(number|phone|"
     r"profile|account|website|page)\s+(is|was|got|has\s+been|went)\s+(now\s+)?(disconnected|deleted|gone|"
@@ -197,9 +198,10 @@ _KOREAN_FRAUD = [
     r"없(대|답니다|다네요|다시네요|다고)",
     r"다른\s*사람\s*(의\s*)?(사진|얼굴)",
     r"(사진|프로필)\S{0,2}\s*(이|가|은|는|도)?\s*(다\s*)?(다른\s*사람|남의|딴\s*사람)\s*(거|것|꺼)",
-    # paid, then the other side's site or account gone: "보냈어요 근데 그 회사 홈피가 없어졌고"
-    r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,80}(홈페이지|홈피|사이트|계정|카톡|번호)\S{0,2}\s*(가|이|도)?\s*"
-    r"(없어졌|사라졌|삭제\s*(됐|되었|됨)|폐쇄)",
+    # paid, then the other side's site, office or account gone: "보냈어요 근데 그 회사 홈피가
+    # 없어졌고", "사무실도 없어지고 담당자 카톡도 탈퇴했어요"
+    r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,80}(홈페이지|홈피|사이트|사무실|계정|카톡|번호)\S{0,2}\s*"
+    r"(가|이|도)?\s*(없어(졌|지)|사라(졌|지)|삭제\s*(됐|되었|됨)|폐쇄|탈퇴\s*(했|함|해))",
     r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
     rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
 ]
@@ -251,6 +253,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
     r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
+    r"\b(that'?s|thats|this\s+is|it'?s)\s+(just\s+|plain\s+)?(stealing|theft)\b",
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
     # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)
@@ -309,7 +312,8 @@ _KOREAN_COMPLAINTS = [
     r"(말|얘기|요청|문의|연락|전화)\S{0,3}\s*몇\s*번(을|이나|씩)?)\s*(했|드렸)\S{0,3}\s*"
     r"(는데|데|는데도|지만)\s*.{0,10}(아직|여전히|그대로|답이\s*없|연락이\s*없|처리\s*안)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
-    r"(금감원|금융\s*감독원|금융\s*당국|소비자\s*원|소비자\s*보호원)\S{0,2}\s*(에|에다|에다가)?\s*"
+    r"(금감원|금융\s*감독\s*(원|기관|당국)|금융\s*당국|소비자\s*원|소비자\s*보호원)\S{0,2}\s*"
+    r"(에|에다|에다가)?\s*"
     r"(정식\s*으로\s*|공식\s*적?\s*으로\s*)?(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
     # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"
     r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",

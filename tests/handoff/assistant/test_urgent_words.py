@@ -91,6 +91,7 @@ NOT_REPORTS = [
     ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),
     ("en", "I got a scam text and clicked the link, I haven't given them anything yet"),
     ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈은 안 나갔어요"),
+    ("ko", "모르는 기기에서 로그인 알림이 왔는데 아직 이상한 송금은 없어요. 동결하고 싶습니다"),
     ("ko", "reset 메일 링크 눌렀는데 인증번호 입력하래요"),
     ("ko", "만약에 제가 안 보낸 송금이 내역에 뜨면 어떻게 해요?"),
     ("ko", "은행 직원이라면서 인증번호 불러달래요 아직 안 알려줬어요"),

@@ -43,7 +43,7 @@ _NAMES = [
     r"sentbe",
     r"wire\s*barley",
     r"\bgme\s+remit",
-    r"웨스턴\s*유니온",
+    r"웨스턴\s*유니[온언]",
     r"머니\s*그램",
     r"트랜스퍼\s*와이즈",
     r"와이즈",

@@ -18,6 +18,7 @@ NAMING = [
     "I forgot my Toss password",
     "kakaobank app keeps crashing",
     "웨스턴유니온 수수료 얼마예요?",
+    "웨스턴유니언은 한국 보낼 때 수수료 얼마예요?",
     "머니 그램으로 보낸 거 조회돼요?",
     "와이즈가 더 싸던데요",
     "토스 비밀번호 어떻게 바꿔요?",

@@ -95,15 +95,17 @@ _NAMES = [
     r"(계좌|통장)\S{0,2}\s*비거주자\S{0,2}\s*(로\s*)?(전환|변경|바꿔|바꾸)",
     r"비거주자\s*(계좌|통장)\S{0,2}\s*(로\s*)?(전환|변경|바꿔|바꾸|만들|개설)",
     # a card declined in a shop: the card issuer's matter ("my debit card got declined at the gas
-    # pump"), not a card declined paying for a transfer
-    r"\b(card|debit|credit)\b.{0,30}\b(declined|rejected|refused)\s+at\s+(the\s+|a\s+)?(\w+\s+){0,3}"
+    # pump", "barclays keeps declining my debit card at the petrol station"), not a card declined
+    # paying for a transfer
+    r"\b((card|debit|credit)\b.{0,30}\b(declined|rejected|refused)|(declin|reject|refus)\w*\s+"
+    r"(my\s+|the\s+)?(\w+\s+){0,2}(card|debit|credit))\s+at\s+(the\s+|a\s+)?(\w+\s+){0,3}"
     r"(pumps?|(gas|petrol|fuel)\s+stations?|stores?|shops?|supermarkets?|atms?|restaurants?|tills?|"
-    r"pharmac(y|ies))\b",
+    r"pharmac(y|ies)|truck\s+stops?|cafes?|markets?)\b",
     # a payout wallet's own account: its PIN, password, lock or cash-out ("my gcash got locked
     # after 3 wrong mpins", "bkash cash out charge", "GCash says my account is restricted");
     # named alone, it is where a recipient is paid ("the GCash number to put", "bkash limit?")
     rf"\b({_WALLETS})\b(\W+\w+){{0,5}}?\W+((m-?pin|pins?|passwords?|passcode|locked|unlock|"
-    r"suspended|blocked|restricted|limited|frozen|cash\s*out|savings)\b|비번|비밀번호|잠겼|잠김|정지)",
+    r"suspended|blocked|restricted|limited|frozen|cash\s*out|savings|e-?kyc)\b|비번|비밀번호|잠겼|잠김|정지)",
     # a bank's own app or online banking locked, unnamed ("my bank's app locked me out",
     # "locked out of my online banking after typing the password wrong")
     r"\b(bank('s)?|banking)\s+(mobile\s+)?app\b(\W+\w+){0,5}?\W+"
@@ -113,7 +115,7 @@ _NAMES = [
     r"은행\s*(앱|어플|인터넷\s*뱅킹).{0,15}(잠겼|잠김|비번|비밀번호)",
     # a card company's own services ("신한카드 해외결제 수수료"); not a card paid with
     # ("국민카드로")
-    r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드\s*(의\s*)?"
+    r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*(체크\s*|신용\s*)?카드\s*(의\s*)?"
     r"(해외\s*(결제|이용|사용)|연회비|앱|어플|포인트|비밀번호|비번)",
     r"(신한|국민|KB|삼성|현대|롯데|하나|우리|비씨|BC|NH|농협)\s*카드로\s*해외\s*(결제|직구|쇼핑)",
 ]

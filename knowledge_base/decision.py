@@ -238,13 +238,19 @@ def _choose(
         in_words = understanding.reports_fraud if fraud else understanding.lodges_complaint
         if in_words:
             return "escalate", understanding.intent
-        if fraud and understanding.asks and confident_article and FRAUD in answer.article.tags:
+        # Money the customer already sent, beside a sure reading of fraud: a story of a scam
+        # ("I paid an agent 2,500 USD for a work visa, now his office is closed").
+        story = fraud and understanding.tells_money_sent
+        asked = fraud and understanding.asks and not story
+        if asked and confident_article and FRAUD in answer.article.tags:
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does
         # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or
         # a rate forecast read as fraud or a complaint as surely as a report does (the
         # thirty-third round: 38 such hand-overs, 2 complaints among them, now read in words).
-        if not declines:
+        # Not a story of money sent: scams wear those articles' words (a visa agent, an
+        # "immigration officer" demanding a fine).
+        if not declines or story:
             return "escalate", FRAUD_TOPIC if fraud else understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS

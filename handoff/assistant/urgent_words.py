@@ -96,8 +96,12 @@ _ENGLISH_FRAUD = [
     r"blocked\s+(me|us)|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
     r"(answer|reply|respond))",
     r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(phone\s+)?(number|phone|"
-    r"profile|account|website|page)\s+(is|was|got|has\s+been|went)\s+(now\s+)?(disconnected|deleted|gone|"
-    r"removed|dead|out\s+of\s+service)",
+    r"profile|account|website|page)(\s+(is|was|got|has\s+been|went))?\s+(now\s+)?(disconnected|deleted|"
+    r"gone|removed|dead|out\s+of\s+service)",
+    # ... or their office or social account: "his office is closed", "now her facebook deleted"
+    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(office|facebook|"
+    r"instagram|whatsapp|telegram)(\s+(account|page|profile))?(\s+(is|was|got|has\s+been|went))?\s+"
+    r"(now\s+)?(closed|shut|empty|deleted|gone|removed)",
     # a fake investment that asks for more before paying out: "I must pay 2,000 more 'tax' to
     # withdraw"
     r"\b(pay|deposit|send)\b.{0,20}\b(more|another|extra|additional)\b.{0,30}\b(tax|fees?|charge)\b"
@@ -160,9 +164,9 @@ _KOREAN_FRAUD = [
     r"안\s*보냈\S{0,3}.{0,20}(송금|이체|내역|출금)\S{0,2}\s*(있|됐|되어|돼\s*있|나갔)",
     r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
     r"(보내자마자|송금하자마자|입금하자마자|보낸\s*뒤로|보낸\s*후로|그\s*뒤로)\s*.{0,30}"
-    r"(차단\s*(됨|됐|당)|잠수|없는\s*번호|연락\s*(이\s*)?(끊|두절))",
+    r"(차단\s*(됨|됐|당)|잠수|없는\s*번호|연락\s*(이\s*)?(끊|두절)|전화\S{0,2}\s*안\s*받)",
     # a fake investment that asks for more before paying out: "출금하려니까 세금 먼저 내래요"
-    r"출금\S{0,4}\s*.{0,20}(세금|수수료|보증금)\S{0,4}\s*.{0,10}(먼저|더)\s*"
+    r"출금\S{0,4}\s*.{0,20}(세금|수수료|보증금)\S{0,4}\s*.{0,10}(먼저|더|또)?\s*"
     r"(내라|내래|보내라|보내래|입금하라)",
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
@@ -238,6 +242,12 @@ _ENGLISH_COMPLAINTS = [
     r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
+    # "1 star on play store + tiktok video tonight", "this is the third time i'm writing"
+    r"\b(1|one)[\s-]*star\b.{0,20}\b(play\s*store|app\s*store|google|trustpilot|reviews?)\b",
+    r"\b(tiktok|youtube|twitter|facebook|instagram)\s+(video|post|thread)\b.{0,20}\b(tonight|today|"
+    r"unless|about\s+(you|this))\b",
+    r"\b(third|fourth|fifth|\d+(st|nd|rd|th))\s+time\s+(that\s+)?(i'?m\s+|i\s+am\s+|i\s+have\s+|i'?ve\s+)?"
+    r"(writing|written|asking|asked|contacting|contacted|calling|called|complaining|chatting)\b",
     r"\b(i'?m|i\s+am|we'?re|we\s+are|i'?ll|i\s+will|we\s+will|going\s+to)\s+(fil(e|ing)|"
     r"complain(ing)?|report(ing)?|lodg(e|ing))\b.{0,30}\b(with|to)\s+(the\s+)?"
     r"(cfpb|fca|ombudsman|financial\s+ombudsman|regulator|bbb)\b",
@@ -257,7 +267,8 @@ _ENGLISH_COMPLAINTS = [
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
     # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)
-    r"\b(you|u|hanbit(\s+remit)?|(i|we)\s+(was|were|got|have\s+been|'ve\s+been))\s+(just\s+)?"
+    r"\b(you|u|(your|ur)\s+app|hanbit(\s+remit)?|(i|we)\s+(was|were|got|have\s+been|'ve\s+been))\s+"
+    r"(just\s+)?"
     r"(charged|took|deducted|debited)\s+(me\s+|us\s+)?(the\s+)?"
     r"([$€£]?[\d.,]+\s*(usd|eur|gbp|dollars?|euros?|pounds?)?\s+)?(card\s+)?"
     r"(fees?\s+)?(twice|double|two\s+times)\b",
@@ -319,14 +330,16 @@ _KOREAN_COMPLAINTS = [
     r"(직원|상담원|상담사|담당자)\S{0,10}.{0,20}신고",
     r"무례(했|하게|한)",
     r"불친절(했|해서|하게|하더)",
-    r"전화를?\s*(그냥\s*)?끊어\s*버렸",
+    r"(전화|채팅|통화|상담)\S{0,2}\s*(그냥\s*)?끊어\s*버",
+    # the agent's name asked for: "그 직원 이름 알려줘요"
+    r"(직원|상담원|상담사)\S{0,2}\s*(이름|실명|사번)\S{0,2}\s*(좀\s*)?(알려|뭐|말해)",
     r"거짓말(했|을\s*했|하셨)",
     r"(용납|납득)\s*(이\s*)?(안|못|불가)",
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",
     rf"{_APP_STORE}\S{{0,3}}\s*.{{0,10}}(별\s*(하나|한\s*개|1\s*개)|1\s*점|악플)",
     rf"{_APP_STORE}\s*(리뷰|후기)?\S{{0,3}}\s*(다\s*)?"
-    r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠)",
+    r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠|기대\s*하)",
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"
     r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올릴\s*(거|게|께)|올리겠|퍼뜨|박제)",
@@ -350,16 +363,22 @@ _AMOUNT_EN = (
     r"([$€£₱]\s?\d|\d[\d,.]*\s*(k\b|usd|eur|gbp|php|dollars?|euros?|pounds?|pesos?|rupees?|won|"
     r"bucks|quid))"
 )
+# A transfer's reference as customers write it: HR204958371, HR-3391-0045, HB-2026-000123.
+_REFERENCE = r"(?<![A-Za-z0-9])H[RB]([- ]?\d{4}[- ]?\d{4,6}|\d{6,})(?![0-9])"
 _ENGLISH_MONEY_SENT = [
     rf"\b(i|we|she|he|they)\s+(have\s+|had\s+|already\s+|just\s+|then\s+|also\s+)?"
     rf"(sent|paid|transferred|wired|gave)\b.{{0,80}}?{_AMOUNT_EN}",
     r"\b(i|we)\s+(have\s+|had\s+|already\s+|just\s+|then\s+)?paid\s+(the|their|his|her)\s+invoice\b",
-    r"\bHR\d{6,}\b",
+    # "I SENT 3 TRANSFERS TO INDIA LIKE HE SAID"
+    r"\b(i|we)\s+(have\s+|had\s+|already\s+)?(sent|made)\s+(\d+|two|three|four|five|several)\s+"
+    r"(transfers|payments)\b",
+    _REFERENCE,
 ]
 _KOREAN_MONEY_SENT = [
-    r"\d[\d,.]*\s*(만\s*원|천\s*원|원|만|달러|불|유로|파운드|페소|루피|엔)\S{0,3}\s*.{0,20}"
+    # "50만원 보냈는데", "2천달러 보냈는데", "300불 송금했어요"
+    r"\d[\d,.]*\s*[십백천만억]*\s*(원|달러|불|유로|파운드|페소|루피|엔|만)\S{0,3}\s*.{0,20}"
     r"(?<!안\s)(?<!안)(?<!못\s)(?<!못)(보냈|송금했|이체했|입금했|보내\s*드렸|나갔|빠져\s*나갔)",
-    r"HR\d{6,}",
+    _REFERENCE,
 ]
 
 _FRAUD = {"en": joined(_ENGLISH_FRAUD), "ko": joined(_KOREAN_FRAUD)}

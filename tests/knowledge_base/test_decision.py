@@ -248,6 +248,9 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     assert decide(on_fraud, reported, policy=POLICY).reason == "report_fraud"
     for found in (result(0.4, tags=("security", FRAUD)), result(0.2), result(None)):
         assert decide(found, asked, policy=POLICY).reason == FRAUD_TOPIC
+    # Nor a question that tells of money already sent ("I sent him 500, what do I do now?").
+    paid = replace(asked, tells_money_sent=True)
+    assert decide(on_fraud, paid, policy=POLICY).reason == FRAUD_TOPIC
     # A complaint asked as a question still jumps the queue.
     complaint = Understanding("complaint", 0.95, MessageKind.URGENT, topic="complaint", asks=True)
     assert decide(result(0.9, tags=("complaint",)), complaint, policy=POLICY).reason == "complaint"
@@ -417,6 +420,10 @@ def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     # sauce?", "do I pay tax on what I send my parents?") is declined; unsure of it, a person.
     assert decide(declining, fraud, policy=POLICY).decision == "decline"
     assert decide(unsure, fraud, policy=POLICY).reason == FRAUD_TOPIC
+    # Nor a story of money sent: "I paid an agent 2,500 USD for a work visa" finds the article
+    # on visas as surely as a question on them does.
+    paid = replace(fraud, tells_money_sent=True)
+    assert decide(declining, paid, policy=POLICY).reason == FRAUD_TOPIC
 
 
 def test_without_an_nlu_the_decision_is_the_knowledge_base_s() -> None:

@@ -15,7 +15,7 @@ _ENGLISH = [
     r"[,;]\s*(is|are|was|were|do|does|did|can|could|should|will|would)\s+"
     r"(that|this|it|they|he|she|you|i|we)\b",
     # ... or asks how to: "i think my roommate saw my password, how to lock the account"
-    r"[,;]\s*(how|what)\s+(to|do|can|should)\b",
+    r"[,;]\s*how\s+(to|do|can|should)\b",
 ]
 # A sentence that ends as a question does, at any politeness level ("되나요", "어떻게 해야돼요").
 _KOREAN = [

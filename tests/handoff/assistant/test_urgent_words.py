@@ -21,6 +21,7 @@ REPORTS = [
     ("en", "I paid the agent 2,500 USD for the visa. Now his office is closed"),
     ("en", "i sent her 6000 dollars for the ticket, now her facebook deleted"),
     ("ko", "출금하려니까 세금부터 내라고 또 보내래요"),
+    ("en", "now there are 2 transfers on his account that he never made, what do we do"),
     ("ko", "브로커한테 2천달러 보냈는데 그 뒤로 전화를 안 받아요"),
     ("en", "my number was moved to a new sim that I never asked for, now money is gone"),
     ("en", "then my real son called and he knew nothing about it"),

@@ -266,6 +266,9 @@ _ENGLISH_COMPLAINTS = [
     r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
     r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
+    # others warned off: "I'm telling every nurse on my ward to stay away from you"
+    r"\b(telling|tell|warning|warn)\s+(every(one|body)?|all|my)\b.{0,40}\b(stay\s+away|to\s+avoid|"
+    r"never\s+to\s+use|not\s+to\s+use)\b",
     r"\b(that'?s|thats|this\s+is|it'?s)\s+(just\s+|plain\s+)?(stealing|theft)\b",
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
@@ -415,7 +418,7 @@ _NOTHING_LOST_YET = {
     ),
     "ko": joined(
         [
-            r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져)|"
+            r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져|했)|"
             r"(빠져\s*)?나간\s*(건|것|게)\s*없|보내지\s*않)",
             # "아직 이상한 송금은 없는데 혹시 모르니 계정을 동결하고 싶습니다"
             r"아직\s*(이상한\s*|수상한\s*|모르는\s*)?(송금|거래|출금|결제|이체)\S{0,2}\s*(은|는|이|가|도)?\s*"

@@ -16,7 +16,7 @@ from handoff.assistant.word_lists import found, joined, says
 
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
-    r"\b(i|we)\s+(did\s*n[o']?t|didnt|never|did not)\s+"
+    r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+"
     r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
     r"\b(i|we)\s+(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+(this|that|it)\b",
     # ... or a parent did not: "now there are 2 transfers on his account that he never made"
@@ -231,7 +231,10 @@ _ENGLISH_COMPLAINTS = [
     r"pay\s+us|refund\s+me|cover)\b",
     r"\b(unacceptable|not\s+acceptable|disgraceful)\b",
     r"\b(you|u|hanbit(\s+remit)?)\s+owe\s+(me|us)\b",
-    r"\b(formal|official)\s+apology\b",
+    r"\b(formal|official|written)\s+apology\b",
+    # leaving, and saying so: "I'm done, moving to another app and taking my whole family with me"
+    r"\b(i'?m|i\s+am|we'?re|we\s+are)\s+(done\W+)?(moving|switching|leaving|going)\b.{0,20}\b(another|other|"
+    r"a\s+different)\s+(app|company|service|provider)\b",
     r"\b(want|expect|demand)\s+(it|this|that)\s+made\s+right\b",
     r"\b(want|need)\s+(it|this|that|them)\s+investigated\b",
     r"\bsomeone\s+to\s+take\s+responsibility\b",
@@ -319,7 +322,7 @@ _KOREAN_COMPLAINTS = [
     r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
     r"사과\S{0,3}\s*(하세요|하십시오|받고\s*싶|원합니다|받아야|받겠)",
-    r"공식\s*사과",
+    r"공식\s*(적인\s*|적으로\s*)?사과",
     r"조사해\s*(주세요|주십시오)",
     # a complaint already made and not answered: "불만 접수했는데 아직도 답이 없네요"
     r"(불만|민원|컴플레인)\S{0,3}\s*.{0,15}(답이\s*없|답장이\s*없|연락이\s*없|무시|처리\s*안)",
@@ -329,7 +332,8 @@ _KOREAN_COMPLAINTS = [
     r"(말|얘기|요청|문의|연락|전화)\S{0,3}\s*몇\s*번(을|이나|씩)?)\s*(했|드렸)\S{0,3}\s*"
     r"(는데|데|는데도|지만)\s*.{0,10}(아직|여전히|그대로|답이\s*없|연락이\s*없|처리\s*안)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
-    r"(금감원|금융\s*감독\s*(원|기관|당국)|금융\s*당국|소비자\s*원|소비자\s*보호원)\S{0,2}\s*"
+    r"(금감원|금융\s*감독\s*(원|기관|당국)|금융\s*당국|소비자\s*원|소비자\s*보호원|옴부즈만|"
+    r"(financial\s*)?ombudsman|FCA|CFPB)\S{0,2}\s*"
     r"(에|에다|에다가)?\s*"
     r"(정식\s*으로\s*|공식\s*적?\s*으로\s*)?(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
     # how the customer was treated: "상담원이 너무 무례했어요", "전화를 끊어버렸어요"

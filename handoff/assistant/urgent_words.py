@@ -21,7 +21,7 @@ _ENGLISH_FRAUD = [
     r"\b(i|we)\s+(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+(this|that|it)\b",
     # ... or a parent did not: "now there are 2 transfers on his account that he never made"
     r"\b(transfers?|payments?|transactions?)\b.{0,60}\b(he|she|they)\s+(never|did\s*n[o']?t|didnt)\s+"
-    r"(make|made|send|sent|authori[sz]ed?|do|did)\b",
+    r"(make|made|send|sent|authori[sz]ed?)\b",
     # a SIM swap: "my number was moved to a new sim card that i never asked for"
     r"\b(sim|number|loan|account)\b.{0,30}\b(that|which)\s+(i|we)\s+(never|did\s*n[o']?t|didnt)\s+"
     r"(ask|asked|apply|applied)\s+for\b",

@@ -97,6 +97,7 @@ NOT_REPORTS = [
     ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),
     ("en", "I got a scam text and clicked the link, I haven't given them anything yet"),
     ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈은 안 나갔어요"),
+    ("en", "he asked her to install a screen sharing app for her transfer. She didn't do it"),
     ("ko", "계정이 해킹당했으니 돈을 옮기라는 전화였어요. 아직 아무것도 안 했는데 사기 맞죠?"),
     ("ko", "모르는 기기에서 로그인 알림이 왔는데 아직 이상한 송금은 없어요. 동결하고 싶습니다"),
     ("ko", "reset 메일 링크 눌렀는데 인증번호 입력하래요"),

@@ -14,6 +14,12 @@ import re
 
 from handoff.assistant.word_lists import found, joined, says
 
+# Money paid, then, within a story's length, what became of the other side ...
+_PAID_THEN = r"\b(paid|sent|transferred|gave)\b.{0,200}\b"
+# ... of their phone, page or office: it "is" or "was" gone, or only gone in few words.
+_THEIR = r"(\w+'s|his|her|their|the)\s+"
+_BECAME = r"(\s+(is|was|got|has\s+been|went))?\s+(now\s+)?"
+
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+"
@@ -94,17 +100,15 @@ _ENGLISH_FRAUD = [
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
     # paid, then the other side vanished: "paid a seller and now they've blocked me", "the
     # landlord blocked us everywhere"
-    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(he|she|they|seller|buyer|landlord|recruiter|agent|"
+    rf"{_PAID_THEN}(he|she|they|seller|buyer|landlord|recruiter|agent|"
     r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+(me|us)|"
     r"blocked\s+(me|us)|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
     r"(answer|reply|respond))",
-    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(phone\s+)?(number|phone|"
-    r"profile|account|website|page)(\s+(is|was|got|has\s+been|went))?\s+(now\s+)?(disconnected|deleted|"
-    r"gone|removed|dead|out\s+of\s+service)",
+    rf"{_PAID_THEN}{_THEIR}(phone\s+)?(number|phone|profile|account|website|page){_BECAME}"
+    r"(disconnected|deleted|gone|removed|dead|out\s+of\s+service)",
     # ... or their office or social account: "his office is closed", "now her facebook deleted"
-    r"\b(paid|sent|transferred|gave)\b.{0,200}\b(\w+'s|his|her|their|the)\s+(office|facebook|"
-    r"instagram|whatsapp|telegram)(\s+(account|page|profile))?(\s+(is|was|got|has\s+been|went))?\s+"
-    r"(now\s+)?(closed|shut|empty|deleted|gone|removed)",
+    rf"{_PAID_THEN}{_THEIR}(office|facebook|instagram|whatsapp|telegram)(\s+(account|page|profile))?"
+    rf"{_BECAME}(closed|shut|empty|deleted|gone|removed)",
     # a fake investment that asks for more before paying out: "I must pay 2,000 more 'tax' to
     # withdraw"
     r"\b(pay|deposit|send)\b.{0,20}\b(more|another|extra|additional)\b.{0,30}\b(tax|fees?|charge)\b"

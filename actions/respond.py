@@ -52,8 +52,10 @@ BEFORE_HAND_OVER = {
     "fraud_words": "utter_report_fraud",
     "fraud_topic": "utter_report_fraud",
     "fraud_story": "utter_report_fraud",
+    "fraud_reading": "utter_report_fraud",
     "complaint": "utter_complaint",
     "complaint_words": "utter_complaint",
+    "complaint_reading": "utter_complaint",
 }
 
 

@@ -44,6 +44,7 @@ from knowledge_base.scope import ScopeReader
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 from knowledge_base.unanswered import UnansweredQuestions
+from knowledge_base.urgency import UrgencyReader
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +135,13 @@ class Services:
         embedder, tokenizer = Embedder(settings.embedding_model), Tokenizer()
         limits = limits_by_model(settings.embedding_model, settings.second_models())
         second_opinions = [
-            SecondOpinion(Embedder(model), _calibration_of(model), below, ScopeReader.load(model))
+            SecondOpinion(
+                Embedder(model),
+                _calibration_of(model),
+                below,
+                ScopeReader.load(model),
+                UrgencyReader.load(model),
+            )
             for model, below in limits.items()
             if asked_languages(below)
         ]

@@ -21,6 +21,7 @@ from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.embeddings import Embedder
 from knowledge_base.scope import ScopeReader
 from knowledge_base.search import Searcher, SearchResult
+from knowledge_base.urgency import UrgencyReader
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +99,13 @@ def second_opinion_limits(first: str, second: str) -> dict[str, float]:
 @dataclass(frozen=True)
 class SecondOpinion:
     """The model asked when the first one's top confidence is under its language's limit, and
-    its scope readers (knowledge_base/scope.py), if fitted."""
+    its scope and urgency readers (knowledge_base/scope.py, urgency.py), if fitted."""
 
     embedder: Embedder
     calibration: Calibration
     below: dict[str, float]
     scope: ScopeReader | None = None
+    urgency: UrgencyReader | None = None
 
 
 class Cascade:

@@ -104,7 +104,11 @@ class FitReport:
 
 def labelled_nlu_examples(language: str) -> list[tuple[str, str]]:
     """The Rasa NLU examples of a language's data, each with its intent (none without data)."""
-    path = NLU_DATA / language / "nlu.yml"
+    return labelled_examples(NLU_DATA / language / "nlu.yml")
+
+
+def labelled_examples(path: Path) -> list[tuple[str, str]]:
+    """The examples of a file in Rasa's NLU format, each with its intent (none without it)."""
     if not path.exists():
         return []
     blocks = yaml.safe_load(path.read_text()).get("nlu", [])

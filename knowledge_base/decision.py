@@ -51,6 +51,9 @@ class Understanding:
     # A sentence model fitted on the NLU's own examples reads an out-of-scope message as in
     # scope (knowledge_base/scope.py): the NLU's reading then does not outweigh an article.
     read_in_scope: bool = False
+    # The intent a sentence model fitted on the NLU's examples and stories of fraud and
+    # complaints reads the message as, report_fraud or complaint (knowledge_base/urgency.py).
+    read_urgent: str | None = None
 
 
 class Policy(BaseModel):
@@ -132,6 +135,13 @@ FRAUD_STORY = "fraud_story"
 # The customer's words lodge a complaint, but the NLU and the knowledge base do not make it one
 # ("I want to complain about how long my verification took" finds the verification article).
 COMPLAINT_WORDS = "complaint_words"
+# The urgency reader (knowledge_base/urgency.py) reads the message as fraud, or as a complaint,
+# and neither the NLU and the knowledge base nor the customer's listed words make it urgent: a
+# person, ahead of the normal queue ("met a lady on facebook ... i send her maybe 6000 dollars",
+# "You charged me the 4.99 fee twice for one transfer. I want my money back"). Not where the
+# article on fraud answers: a question about a scam reads as a report as surely.
+FRAUD_READING = "fraud_reading"
+COMPLAINT_READING = "complaint_reading"
 # The tag of articles about fraud: an urgent reading's topic when the NLU reads fraud.
 FRAUD = "fraud"
 # The NLU is sure of fraud and no article on another matter disputes it, but the customer's words
@@ -199,9 +209,10 @@ class Decision(BaseModel):
 
     decision: Literal["answer", "suggest", "rephrase", "escalate", "reply", "decline"]
     # Why a person: "report_fraud", "complaint" (the queue's priority follows), DISPUTED,
-    # FRAUD_WORDS, FRAUD_STORY, FRAUD_TOPIC, COMPLAINT_WORDS, "customer_asked", "low_confidence" or
-    # "repeated_misses"; why articles are offered although one is confident: VARIANTS_DISAGREE,
-    # NLU_DISAGREES, ANOTHER_PROVIDER; DECLINED for "decline".
+    # FRAUD_WORDS, FRAUD_STORY, FRAUD_TOPIC, COMPLAINT_WORDS, FRAUD_READING, COMPLAINT_READING,
+    # "customer_asked", "low_confidence" or "repeated_misses"; why articles are offered although
+    # one is confident: VARIANTS_DISAGREE, NLU_DISAGREES, ANOTHER_PROVIDER; DECLINED for
+    # "decline".
     reason: str | None = None
     intent: str | None = None  # the NLU's best intent, and how sure it was
     intent_confidence: float | None = None
@@ -258,6 +269,10 @@ def _choose(
         return "escalate", FRAUD_STORY
     if understanding.lodges_complaint:
         return "escalate", COMPLAINT_WORDS
+    answers_fraud = confident_article and FRAUD in answer.article.tags
+    if understanding.read_urgent and not answers_fraud:
+        fraud = understanding.read_urgent == "report_fraud"
+        return "escalate", FRAUD_READING if fraud else COMPLAINT_READING
     if understanding.asks_for_a_person:
         return "escalate", "customer_asked"
     match understanding.kind:
@@ -377,7 +392,7 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     of `_choose`, which read no search result). The bot's path then searches nothing. An
     out-of-scope message is always searched: a confident article makes it an offer
     (NLU_DISAGREES)."""
-    if understanding.reports_fraud or understanding.lodges_complaint:
+    if understanding.reports_fraud or understanding.lodges_complaint or understanding.read_urgent:
         return False
     match understanding.kind:
         case MessageKind.SOCIAL:
@@ -417,7 +432,9 @@ def decide(
       at normal priority unless an article answers.
     - Otherwise, a message whose own words report fraud or lodge a complaint
       (handoff/assistant/urgent_words.py) reaches a person ahead of the normal queue
-      (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as.
+      (FRAUD_WORDS, COMPLAINT_WORDS), whatever else it reads as; so does one the urgency reader
+      reads as fraud or a complaint (`Understanding.read_urgent`: FRAUD_READING,
+      COMPLAINT_READING), unless the article on fraud answers it confidently.
     - A request for a person is granted when the NLU is sure, or no article answers (an article
       on what Hanbit Remit does not do answers none), or the customer's words ask for one
       (handoff/assistant/person_words.py: "transfer me to someone" also reads as a question

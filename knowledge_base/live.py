@@ -28,6 +28,7 @@ from knowledge_base.scope import ScopeReader
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
+from knowledge_base.urgency import UrgencyReader
 from knowledge_base.variants import VariantReader
 
 logger = logging.getLogger(__name__)
@@ -74,9 +75,10 @@ class LiveKnowledgeBase:
         self._lock = asyncio.Lock()
         self._models = [self._model(embedder, calibration, None)]
         self.searcher = self._models[0].searcher
-        # By language: the second model asked in it, and the scope reader reading it.
+        # By language: the second model asked in it, and the scope and urgency readers reading it.
         self.second: dict[str, _Model] = {}
         self._scope: dict[str, tuple[_Model, ScopeReader]] = {}
+        self._urgency: dict[str, tuple[_Model, UrgencyReader]] = {}
         for opinion in second_opinions:
             asked_in = asked_languages(opinion.below)
             model = self._model(opinion.embedder, opinion.calibration, asked_in)
@@ -85,6 +87,8 @@ class LiveKnowledgeBase:
                 self.second.setdefault(language, model)
                 if opinion.scope is not None and language in opinion.scope.languages:
                     self._scope.setdefault(language, (model, opinion.scope))
+                if opinion.urgency is not None and language in opinion.urgency.languages:
+                    self._urgency.setdefault(language, (model, opinion.urgency))
 
     def _model(
         self, embedder: Embedder, calibration: Calibration, languages: frozenset[str] | None
@@ -115,6 +119,15 @@ class LiveKnowledgeBase:
         model, reader = self._scope[language]
         vector = await asyncio.to_thread(model.embedder.embed_question, question)
         return reader.reads_in_scope(vector, language)
+
+    async def reads_urgent(self, question: str, language: str) -> str | None:
+        """The urgent intent the second model's urgency reader reads the message as
+        (knowledge_base/urgency.py), if any; None too in a language it has no reader for."""
+        if language not in self._urgency:
+            return None
+        model, reader = self._urgency[language]
+        vector = await asyncio.to_thread(model.embedder.embed_question, question)
+        return reader.reads_urgent(vector, language)
 
     def article(self, language: str, slug: str) -> Article | None:
         """A published article, if it is."""

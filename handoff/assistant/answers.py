@@ -1,8 +1,11 @@
 """The bot's decisions (knowledge_base/decision.py), fed with what Rasa's NLU made of the
 message, the knowledge base's ranking and the conversation's misses in a row. Where a second
 embedding model is configured, its ranking decides, under its own policy, what the first
-model's would not answer at once, where it does better; and its scope reader reads again a
-message the NLU calls out of scope (knowledge_base/scope.py)."""
+model's would not answer at once, where it does better; its scope reader reads again a message
+the NLU calls out of scope (knowledge_base/scope.py), and its urgency reader reads every message
+for fraud and complaints (knowledge_base/urgency.py)."""
+
+from dataclasses import replace
 
 from handoff import metrics
 from handoff.assistant.rasa_client import RasaClient
@@ -138,9 +141,11 @@ class KnowledgeAnswers:
     async def _understood(
         self, intent: str | None, confidence: float | None, question: str, language: str
     ) -> Understanding:
-        """What the NLU made of the message, with the scope reader's reading where it is asked
-        (handoff/assistant/understanding.py)."""
+        """What the NLU made of the message, with the urgency reader's reading and the scope
+        reader's where it is asked (handoff/assistant/understanding.py)."""
         understanding = understanding_of(intent, confidence, question, language)
+        urgent = await self._knowledge.reads_urgent(question, language)
+        understanding = replace(understanding, read_urgent=urgent)
         if not asks_the_scope_reader(understanding):
             return understanding
         in_scope = await self._knowledge.reads_in_scope(question, language)

@@ -1,4 +1,4 @@
-"""The knowledge base's commands: `baton kb import|export|calibrate|fit-scope|tune` and
+"""The knowledge base's commands: `baton kb import|export|calibrate|fit-readers|tune` and
 `baton eval`."""
 
 import asyncio
@@ -53,6 +53,8 @@ from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
 from knowledge_base.tune import base_of, refuse_untunable, tune_and_calibrate
 from knowledge_base.tune import prune as prune_models
+from knowledge_base.urgency import UrgencyReader
+from knowledge_base.urgency import fit_language as fit_urgency
 
 kb_app = typer.Typer(help="The knowledge base: articles between Markdown files and Redis.")
 # Customer messages the calibration learns from (the development set, never the held-out one).
@@ -214,12 +216,13 @@ def _fusion(report: FitReport) -> str:
     )
 
 
-@kb_app.command("fit-scope")
-def kb_fit_scope() -> None:
-    """Fit the second model's scope readers (knowledge_base/scope.py) on the NLU examples of
-    each language the bot asks that model in, and save them beside the calibrations. A
-    language's own second model (BATON_SECOND_OPINION_BY_LANGUAGE) reads no scope: Korean's
-    bar over a sure out-of-scope reading (Policy.over_out_of_scope) stands in for it."""
+@kb_app.command("fit-readers")
+def kb_fit_readers() -> None:
+    """Fit the second model's scope and urgency readers (knowledge_base/scope.py, urgency.py)
+    on the examples of each language the bot asks that model in, and save them beside the
+    calibrations. A language's own second model (BATON_SECOND_OPINION_BY_LANGUAGE) reads
+    neither: Korean's bar over a sure out-of-scope reading (Policy.over_out_of_scope) stands in
+    for the scope reader, the word lists alone for the urgency reader."""
     settings = get_settings()
     model = settings.second_opinion_model
     if not model:
@@ -228,9 +231,12 @@ def kb_fit_scope() -> None:
     limits = second_opinion_limits(settings.embedding_model, model)
     languages = sorted(asked_languages(limits))
     embedder = Embedder(model)
-    reader = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
-    typer.echo(f"Scope readers of {model} for {', '.join(languages) or 'no language'}")
-    typer.echo(f"Written to {reader.save()}")
+    scope = ScopeReader(model, {language: fit_scope(embedder, language) for language in languages})
+    urgency = UrgencyReader(
+        model, {language: fit_urgency(embedder, language) for language in languages}
+    )
+    typer.echo(f"Scope and urgency readers of {model} for {', '.join(languages) or 'no language'}")
+    typer.echo(f"Written to {scope.save()} and {urgency.save()}")
 
 
 def _tunable_or_exit(model: str) -> None:

@@ -46,6 +46,8 @@ PRIORITY_OF_REASON = {
     "fraud_topic": Priority.HIGH,  # a sure NLU, no words of an event
     "fraud_story": Priority.HIGH,  # money sent, and the article on fraud leads the ranking
     "complaint_words": Priority.HIGH,  # the customer's words alone
+    "fraud_reading": Priority.HIGH,  # a sentence model's reading alone (knowledge_base/urgency.py)
+    "complaint_reading": Priority.HIGH,
 }
 
 

@@ -8,7 +8,8 @@ import pytest
 from knowledge_base import confidence_fitting
 from knowledge_base.confidence_fitting import labelled_nlu_examples
 from knowledge_base.embeddings import SECOND_MODEL, Embedder
-from knowledge_base.scope import ScopeReader, examples_digest, fit_language
+from knowledge_base.intent_regression import examples_digest
+from knowledge_base.scope import ScopeReader, fit_language
 
 NLU = """\
 version: "3.1"
@@ -85,7 +86,7 @@ def test_the_committed_readers_were_fitted_on_the_nlu_data_as_it_is() -> None:
     assert reader is not None and set(reader.languages) == {"en"}
     for language, scope in reader.languages.items():
         digest = examples_digest(labelled_nlu_examples(language))
-        assert scope.examples == digest, "the NLU data changed: run `baton kb fit-scope`"
+        assert scope.examples == digest, "the NLU data changed: run `baton kb fit-readers`"
 
 
 def test_the_committed_reader_reads_long_questions_by_their_meaning() -> None:

@@ -8,10 +8,12 @@ from handoff.queue.agent_queue import Escalation, Priority
 from knowledge_base.articles import OUT_OF_SCOPE_TAG, Article, Status
 from knowledge_base.decision import (
     ANOTHER_PROVIDER,
+    COMPLAINT_READING,
     COMPLAINT_WORDS,
     DECLINED,
     DISPUTED,
     FRAUD,
+    FRAUD_READING,
     FRAUD_STORY,
     FRAUD_TOPIC,
     FRAUD_WORDS,
@@ -476,3 +478,25 @@ def test_money_sent_beside_the_article_on_fraud_reaches_a_person() -> None:
     assert decide(on_fraud, Understanding(), policy=POLICY).decision == "answer"
     assert decide(result(0.9), sent, policy=POLICY).decision == "answer"
     assert decide(result(0.1, tags=(FRAUD,)), sent, policy=POLICY).reason != FRAUD_STORY
+
+
+@pytest.mark.parametrize(
+    ("read", "reason"), [("report_fraud", FRAUD_READING), ("complaint", COMPLAINT_READING)]
+)
+def test_the_urgency_reader_s_reading_reaches_a_person_unless_the_article_on_fraud_answers(
+    read: str, reason: str
+) -> None:
+    """The urgency reader (knowledge_base/urgency.py) reads the message as fraud or as a
+    complaint: a person, ahead of the normal queue, whatever the NLU or another article reads,
+    and even where a sure social reading would otherwise settle it."""
+    for kind in (MessageKind.QUESTION, MessageKind.SOCIAL, MessageKind.OUT_OF_SCOPE):
+        nlu = replace(understood(kind, 0.95), small_talk=True, read_urgent=read)
+        assert not settled_by_the_nlu(nlu, POLICY)
+        for kb in (None, 0.2, 0.9):
+            assert decided(kb, nlu) == ("escalate", reason), (kind, kb)
+        assert decided(0.9, replace(nlu, read_urgent=None))[0] != "escalate"
+    assert Escalation.because(reason).priority is Priority.HIGH
+    # A question about a scam reads much as a report does: the article on fraud answers it.
+    asked = Understanding(read_urgent=read)
+    assert decide(result(0.9, tags=(FRAUD,)), asked, policy=POLICY).decision == "answer"
+    assert decide(result(0.2, tags=(FRAUD,)), asked, policy=POLICY).reason == reason

@@ -9,7 +9,14 @@ from handoff.conversations.store import ConversationStore
 from handoff.services import Services
 from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
-from knowledge_base.decision import FRAUD_STORY, FRAUD_TOPIC, NLU_DISAGREES, Decision, Policy
+from knowledge_base.decision import (
+    FRAUD_READING,
+    FRAUD_STORY,
+    FRAUD_TOPIC,
+    NLU_DISAGREES,
+    Decision,
+    Policy,
+)
 from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.live import LiveKnowledgeBase
@@ -17,7 +24,10 @@ from knowledge_base.scope import ScopeReader
 from knowledge_base.scope import fit_language as fit_scope
 from knowledge_base.text import Tokenizer
 from knowledge_base.unanswered import UnansweredQuestions
+from knowledge_base.urgency import UrgencyReader
+from knowledge_base.urgency import fit_language as fit_urgency
 from tests.handoff.conftest import ANSWERED
+from tests.knowledge_base.test_urgency import ROMANCE_SCAM
 from tests.support import InProcessHub
 
 MISSED = "what's the weather like in Seoul"
@@ -149,11 +159,14 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
 
 
 async def knowledge_asking_again(
-    services: Services, embedder: Embedder, scope: ScopeReader | None = None
+    services: Services,
+    embedder: Embedder,
+    scope: ScopeReader | None = None,
+    urgency: UrgencyReader | None = None,
 ) -> LiveKnowledgeBase:
     """The hub's articles, loaded, with `embedder` asked again in English only (and, given,
-    its scope reader)."""
-    second_opinion = SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, scope)
+    its scope and urgency readers)."""
+    second_opinion = SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, scope, urgency)
     live = LiveKnowledgeBase(
         services.articles,
         embedder,
@@ -204,6 +217,28 @@ async def test_an_out_of_scope_reading_the_scope_reader_disputes_lets_the_articl
         bot = bot_of(services, live, offers, second)
         decided = await bot.for_customer(conversation.id, ANSWERED, "en", "out_of_scope", 0.995)
         assert (decided.decision, decided.second_opinion) == expected
+
+
+async def test_a_story_the_urgency_reader_reads_as_fraud_reaches_a_person(
+    hub_with_articles: InProcessHub,
+) -> None:
+    services = hub_with_articles.app.state.services
+    embedder = Embedder()
+    reader = UrgencyReader("packaged", {"en": fit_urgency(embedder, "en")})  # English only
+    live = await knowledge_asking_again(services, embedder, urgency=reader)
+    settings = services.settings
+    bot = bot_of(services, live, settings.decision_policy, settings.second_opinion_policy)
+    conversation = await services.conversations.create("web", "en")
+    decided = await bot.for_customer(conversation.id, ROMANCE_SCAM, "en", "ask_faq", 0.9)
+    assert (decided.decision, decided.reason) == ("escalate", FRAUD_READING)
+    assert (await bot.preview(ROMANCE_SCAM, "en")).reason == FRAUD_READING
+    # Read with the hub's own knowledge base, which has no urgency reader, it is not.
+    hub = hub_with_articles.app.state.services.answers
+    plain = await hub.for_customer(conversation.id, ROMANCE_SCAM, "en", "ask_faq", 0.9)
+    assert plain.reason != FRAUD_READING
+    # Nor in Korean, which it cannot read.
+    korean = await bot.for_customer(conversation.id, ROMANCE_SCAM, "ko", "ask_faq", 0.9)
+    assert korean.reason != FRAUD_READING
 
 
 async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_answer(

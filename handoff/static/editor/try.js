@@ -88,6 +88,15 @@ const WHY = {
   fraud_words:
     "The customer's own words report fraud (a transfer they did not make, a take-over, a scam), " +
     "though its two readings do not make it urgent: a person, ahead of the normal queue.",
+  fraud_story:
+    "The customer's words tell of money already sent and the article on fraud leads the ranking: " +
+    "a story of a scam, so a person, ahead of the normal queue.",
+  fraud_reading:
+    "A sentence model fitted on fraud reports and complaints reads this as fraud, though nothing " +
+    "else does: a person, ahead of the normal queue.",
+  complaint_reading:
+    "A sentence model fitted on fraud reports and complaints reads this as a complaint, though " +
+    "nothing else does: a person, ahead of the normal queue.",
   customer_asked: "The customer asks for a person.",
   reply: "Not a question for the knowledge base (a greeting, thanks, or something Hanbit Remit does not do): the bot replies to it as such.",
 };

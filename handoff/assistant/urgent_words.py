@@ -24,7 +24,8 @@ _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+"
     r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
-    r"\b(i|we)\s+(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+(this|that|it)\b",
+    r"\b(i|we)\s+(am\s+|are\s+)?(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+"
+    r"(this|that|it)\b",
     # ... or a parent did not: "now there are 2 transfers on his account that he never made"
     r"\b(transfers?|payments?|transactions?)\b.{0,60}\b(he|she|they)\s+(never|did\s*n[o']?t|didnt)\s+"
     r"(make|made|send|sent|authori[sz]ed?)\b",
@@ -214,6 +215,13 @@ _KOREAN_FRAUD = [
     r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,80}(홈페이지|홈피|사이트|사무실|계정|카톡|번호)\S{0,2}\s*"
     r"(가|이|도)?\s*(없어(졌|지)|사라(졌|지)|삭제\s*(됐|되었|됨)|폐쇄|탈퇴\s*(했|함|해))",
     r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
+    # "내 이메일이랑 폰번호 누가 바꿔놨음"
+    r"(누가|누군가)\s*(몰래\s*)?(바꿔\s*(놨|놓았|버렸)|바꿨|변경했|변경해\s*놨)",
+    # paid, then nothing came, or the other side does not exist: "600유로 송금했는데 물건은 안오고",
+    # "선교헌금 급하다고 해서 세번 보냈어요. 근데 그 교회가 존재하지 않는대요"
+    r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,40}(물건|택배|상품)\S{0,2}\s*(은|이|도)?\s*"
+    r"(안\s*(오|와|옴)|못\s*받)",
+    r"존재하지\s*않(는대|는다고|는다네|았)",
     rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
 ]
 
@@ -292,6 +300,16 @@ _ENGLISH_COMPLAINTS = [
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
     r"\brefund\s+(everything|it\s+all|all\s+of\s+it)\b",
     r"\bexplain\s+yourselves\b",
+    # "fix it and compensate me" (not "will you compensate me if it is late?")
+    r"\b(and|to|must|should|please)\s+compensate\s+(me|us)\b",
+    # written to again and again: "I have contacted you four times and received no reply"
+    r"\b(contacted|emailed|e-mailed|written\s+to|wrote\s+to|called|messaged|chased)\s+(you|your\s+\w+)\s+"
+    r"(\d+|three|four|five|six|seven|several|many|so\s+many)\s+times\b",
+    r"\brefer\s+(this|it|the\s+matter|my\s+complaint)\s+to\s+(the\s+)?(\w+\s+)?(ombudsman|regulator|"
+    r"fca|cfpb)\b",
+    # the story taken public: "I'm posting a video about how you treated my mum's transfer"
+    r"\b(post|posting|make|making|film|filming)\s+a\s+(tiktok\s+|youtube\s+)?(video|post|thread|"
+    r"review)\s+about\s+(how\s+)?(you|your|hanbit)\b",
     r"\bbreach\s+of\s+contract\b",
     r"\b(i|we)\s+(want|demand|expect)\s+(the|my|our)\s+missing\s+([$€£]?[\d.,]+k?\s*)?(\w+\s+)?back\b",
     # money we took or held, wanted back: "you held my 5000 for weeks, I want my money back"
@@ -357,7 +375,15 @@ _KOREAN_COMPLAINTS = [
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"
     r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올릴\s*(거|게|께)|올리겠|퍼뜨|박제)",
-    r"몇\s*번째\s*(항의|민원|컴플레인)",
+    r"(몇|세|네|다섯|여섯|\d+)\s*번째\s*(항의|민원|컴플레인|문의|연락)",
+    # a formal objection, answers demanded, the law or the press brought in: "정식으로
+    # 이의를 제기합니다", "책임 있는 답변을 요구합니다", "법적 조치에 들어가겠습니다",
+    # "언론사에 제보할겁니다"
+    r"이의\S{0,2}\s*제기",
+    r"(답변|해명|설명|조치|책임)\S{0,2}\s*(강력히\s*)?요구\s*(합니다|하겠|해요|할게|드립니다)",
+    r"법적\s*(조치|대응|절차)",
+    r"변호사\S{0,3}\s*.{0,10}(상담|선임|연락)",
+    r"(언론|언론사|기자|방송국)\S{0,3}\s*(에|에다|에게|한테)?\s*(제보|알리)",
     r"(쓰지\s*말라고|다시는\s*안\s*(씀|써|쓸))",
     # anger beside a demand for the money or for compensation: "수수료 왜 두번 빠짐? 환불해줘
     # 짜증나게", "보상 받을수 있는거죠? 너무 화나네요"
@@ -401,14 +427,17 @@ _COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS
 
 
 # Fraud supposed, not suffered, is a question: "what do I do if someone hacked my account?",
-# "안 보낸 송금이 보이면 어디로 연락해요?", "누가 몰래 송금할까봐 무서워요". English says so
-# before the words, Korean after them.
+# "안 보낸 송금이 보이면 어디로 연락해요?", "누가 몰래 송금할까봐 무서워요", "누가 제 계정에
+# 들어온 것 같을 때 ...". English says so before the words, Korean after them.
 _SUPPOSED_BEFORE = {
     "en": re.compile(r"\b(if|in\s+case|what\s+if|suppose|supposing)\b[^.!?]{0,40}$", re.I),
     "ko": re.compile(r"(만약|만일)(에|이라도)?\s[^.!?\n]{0,20}$"),
 }
 _SUPPOSED_AFTER = {
-    "ko": re.compile(r"^[^.!?\n]{0,15}?(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐)")
+    "ko": re.compile(
+        r"^[^.!?\n]{0,15}?(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐|"
+        r"(같을|있을|생길|될|됐을|당했을|보일)\s*때)"
+    )
 }
 
 

@@ -91,6 +91,10 @@ REPORTS = [
     ("ko", "나 돈 안보냈어요 근데 앱에 송금 있어요"),
     ("en", "sent money to a trading mentor and now the platform won't let me withdraw"),
     ("ko", "어제 이체 한 건 출금됐는데 나 안 했어"),
+    ("en", "today i see transfer 300 dollar to some name, i am not do this"),
+    ("ko", "제 비밀번호를 누가 바꿔놨어요"),
+    ("ko", "인터넷 카페에서 노트북 산다고 40만원 보냈는데 택배는 안오고 답도 없어요"),
+    ("ko", "장학재단이라고 해서 두번 입금했는데 그런 재단은 존재하지 않는대요"),
 ]
 
 NOT_REPORTS = [
@@ -155,6 +159,7 @@ NOT_REPORTS = [
     ("en", "I sent money to a friend who said he was from Manila, how long does it take?"),
     ("ko", "인증 제가 안 했는데 송금 돼요?"),
     ("ko", "송금이 나갔는데 수취인 확인은 안 했어요 괜찮을까요?"),
+    ("ko", "누가 제 폰에 로그인한 것 같을 때 어떻게 막아요?"),
 ]
 
 COMPLAINTS = [
@@ -232,6 +237,15 @@ COMPLAINTS = [
     ("en", "my solicitor will be in touch about this"),
     ("en", "we are taking legal action over the frozen funds"),
     ("ko", "환불 요청을 몇 번이나 했는데 여전히 처리 안 됐네요"),
+    ("en", "I have emailed you five times about the held transfer and nobody replies"),
+    ("en", "fix the upload and compensate me for the days I lost"),
+    ("en", "If this is not resolved I will refer the matter to the Financial Ombudsman"),
+    ("en", "I'm making a video about how you handled my dad's transfer, 20k people will see it"),
+    ("ko", "지연 보상 건으로 정식으로 이의를 제기합니다"),
+    ("ko", "납득할 수 있는 해명을 요구합니다"),
+    ("ko", "다음 주까지 처리 안 되면 법적 대응하겠습니다"),
+    ("ko", "방송국에 제보할 거예요 진짜"),
+    ("ko", "이번이 네번째 연락이에요 아직도 해결이 안 됐어요"),
 ]
 
 NOT_COMPLAINTS = [

@@ -11,7 +11,7 @@ hand-over, and a needless urgent hand-over more than a plain one.
 
 import asyncio
 import statistics
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from handoff.assistant.answers import asks_a_second_model, helpfulness
@@ -34,6 +34,7 @@ from knowledge_base.files import published_articles
 from knowledge_base.scope import ScopeReader
 from knowledge_base.search import Searcher, SearchResult, offline_searcher
 from knowledge_base.text import Tokenizer
+from knowledge_base.urgency import UrgencyReader
 
 SEED_ARTICLES = PROJECT_ROOT / "knowledge_base" / "articles"
 # 0.30 … 0.99, 0.999 (DIET's "certain": its 1.0 is not stable across retraining), 1.00 (never)
@@ -100,25 +101,33 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
 
 @dataclass(frozen=True)
 class _SecondModel:
-    """A second model's searcher, over the languages the bot asks it in, and its scope reader."""
+    """A second model's searcher, over the languages the bot asks it in, and its scope and
+    urgency readers."""
 
     searcher: Searcher
     scope: ScopeReader | None
+    urgency: UrgencyReader | None
 
 
 def _understood(
     intent: str, confidence: float | None, question: Question, second: _SecondModel | None
 ) -> Understanding:
-    """What the NLU made of a question, with the scope reader's reading where the hub asks it
-    (handoff/assistant/answers.py: KnowledgeAnswers._understood), on the second model's vector."""
+    """What the NLU made of a question, with the urgency reader's reading and the scope reader's
+    where the hub asks them (handoff/assistant/answers.py: KnowledgeAnswers._understood), on the
+    second model's vector."""
     text, language = question.text, question.language
     understanding = understanding_of(intent, confidence, text, language)
-    scope = second.scope if second else None
+    if second is None:
+        return understanding
+    vector = second.searcher.embedder.embed_question  # cached: one embedding for both readers
+    urgency, scope = second.urgency, second.scope
+    if urgency is not None and language in urgency.languages:
+        urgent = urgency.reads_urgent(vector(text), language)
+        understanding = replace(understanding, read_urgent=urgent)
     read = scope is not None and language in scope.languages
     if not read or not asks_the_scope_reader(understanding):
         return understanding
-    in_scope = scope.reads_in_scope(second.searcher.embedder.embed_question(text), language)
-    return with_scope_reading(understanding, in_scope)
+    return with_scope_reading(understanding, scope.reads_in_scope(vector(text), language))
 
 
 def _searcher(model: str, articles: dict[str, list[Article]]) -> Searcher:
@@ -138,7 +147,8 @@ def _second_models(
         asked = {language: found for language, found in articles.items() if language in asked_in}
         if not asked:
             continue
-        second = _SecondModel(_searcher(model, asked), ScopeReader.load(model))
+        searcher = _searcher(model, asked)
+        second = _SecondModel(searcher, ScopeReader.load(model), UrgencyReader.load(model))
         for language in asked:
             seconds.setdefault(language, second)
     return seconds

@@ -9,6 +9,7 @@ from knowledge_base import confidence_fitting, urgency
 from knowledge_base.embeddings import SECOND_MODEL, Embedder
 from knowledge_base.intent_regression import examples_digest
 from knowledge_base.urgency import UrgencyReader, fit_language, urgency_examples
+from tests.knowledge_base.test_scope import NLU as SCOPE_NLU
 
 # A fraud story in no word of the lists (the thirteenth held-out set, missed blind).
 ROMANCE_SCAM = (
@@ -17,28 +18,15 @@ ROMANCE_SCAM = (
     "facebook deleted and number not working. my daughter says i was cheated. retired army, 68 "
     "yrs. can you get it back"
 )
-NLU = """\
-version: "3.1"
-nlu:
-  - intent: ask_faq
-    examples: |
-      - how much is the fee to send money
-      - what does a transfer cost
-      - how long does a transfer take to arrive
-      - how do I verify my account
-      - what documents do you need to verify me
-      - how do I reset my password
-      - can my family collect the money in cash
-      - what is your exchange rate today
-  - intent: greet
-    examples: |
-      - hello
-      - hi there
+NLU = (
+    SCOPE_NLU
+    + """\
   - intent: complaint
     examples: |
       - your service is terrible and I want to speak to a manager
       - I am very unhappy with how you treated me
 """
+)
 STORIES = """\
 version: "3.1"
 nlu:
@@ -69,9 +57,15 @@ def examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_reader_fitted_on_nlu_examples_and_stories_reads_fraud_and_complaints(
     examples: Path, seed_embedder: Embedder, tmp_path: Path
 ) -> None:
-    assert len(urgency_examples("xx")) == 12 + 5
+    assert len(urgency_examples("xx")) == 25 + 5
     reader = UrgencyReader("some-model", {"xx": fit_language(seed_embedder, "xx")})
-    assert reader.languages["xx"].intents == ["ask_faq", "complaint", "greet", "report_fraud"]
+    assert reader.languages["xx"].intents == [
+        "ask_faq",
+        "complaint",
+        "greet",
+        "out_of_scope",
+        "report_fraud",
+    ]
 
     def read(text: str, language: str = "xx") -> str | None:
         return reader.reads_urgent(seed_embedder.embed_question(text), language)
@@ -80,10 +74,8 @@ def test_a_reader_fitted_on_nlu_examples_and_stories_reads_fraud_and_complaints(
     assert read("you charged me twice and nobody answers, I want a refund now") == "complaint"
     assert read("what is the fee to send 200 dollars") is None
     assert read("your service is terrible", "ko") is None  # no reader in that language
-    saved = reader.save(tmp_path)
-    assert saved.name == "urgency-some-model.json"
-    assert UrgencyReader.load("some-model", tmp_path) == reader
-    assert UrgencyReader.load("another-model", tmp_path) is None
+    # Kept as the scope reader is (test_scope.py reads one back), in a file of its own.
+    assert reader.save(tmp_path).name == "urgency-some-model.json"
 
 
 def test_a_language_without_fraud_examples_gets_no_reader(

@@ -159,14 +159,13 @@ async def test_the_article_a_customer_chose_answers_while_it_is_published(
 
 
 async def knowledge_asking_again(
-    services: Services,
-    embedder: Embedder,
-    scope: ScopeReader | None = None,
-    urgency: UrgencyReader | None = None,
+    services: Services, embedder: Embedder, *, scope: bool = False, urgency: bool = False
 ) -> LiveKnowledgeBase:
-    """The hub's articles, loaded, with `embedder` asked again in English only (and, given,
-    its scope and urgency readers)."""
-    second_opinion = SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, scope, urgency)
+    """The hub's articles, loaded, with `embedder` asked again in English only (and, if asked
+    for, its scope and urgency readers, fitted in English only)."""
+    scope_reader = ScopeReader("packaged", {"en": fit_scope(embedder, "en")}) if scope else None
+    urgent = UrgencyReader("packaged", {"en": fit_urgency(embedder, "en")}) if urgency else None
+    second_opinion = SecondOpinion(embedder, Calibration.load(), {"en": 1.0}, scope_reader, urgent)
     live = LiveKnowledgeBase(
         services.articles,
         embedder,
@@ -180,10 +179,18 @@ async def knowledge_asking_again(
 
 
 def bot_of(
-    services: Services, live: LiveKnowledgeBase, first: Policy, second: Policy
+    services: Services,
+    live: LiveKnowledgeBase,
+    first: Policy | None = None,
+    second: Policy | None = None,
 ) -> KnowledgeAnswers:
-    """The bot on this knowledge base, with these policies for the first and the second model."""
-    policies = {"decision_policy": first, "second_opinion_policy": second}
+    """The bot on this knowledge base, with these policies for the first and the second model
+    (the hub's own where not given)."""
+    settings = services.settings
+    policies = {
+        "decision_policy": first or settings.decision_policy,
+        "second_opinion_policy": second or settings.second_opinion_policy,
+    }
     settings = services.settings.model_copy(update=policies)
     rasa = RasaClient(services.http, settings.rasa_urls)
     gap_log = GapLog(services.redis)
@@ -196,11 +203,8 @@ async def test_an_out_of_scope_reading_the_scope_reader_disputes_lets_the_articl
     hub_with_articles: InProcessHub,
 ) -> None:
     services = hub_with_articles.app.state.services
-    embedder = Embedder()
-    reader = ScopeReader("packaged", {"en": fit_scope(embedder, "en")})  # English only
-    live = await knowledge_asking_again(services, embedder, reader)
-    settings = services.settings
-    bot = bot_of(services, live, settings.decision_policy, settings.second_opinion_policy)
+    live = await knowledge_asking_again(services, Embedder(), scope=True)
+    bot = bot_of(services, live)
     conversation = await services.conversations.create("web", "en")
     answered = await bot.for_customer(conversation.id, ANSWERED, "en", "out_of_scope", 0.995)
     assert (answered.decision, answered.results[0].slug) == ("answer", "reset-password")
@@ -223,11 +227,7 @@ async def test_a_story_the_urgency_reader_reads_as_fraud_reaches_a_person(
     hub_with_articles: InProcessHub,
 ) -> None:
     services = hub_with_articles.app.state.services
-    embedder = Embedder()
-    reader = UrgencyReader("packaged", {"en": fit_urgency(embedder, "en")})  # English only
-    live = await knowledge_asking_again(services, embedder, urgency=reader)
-    settings = services.settings
-    bot = bot_of(services, live, settings.decision_policy, settings.second_opinion_policy)
+    bot = bot_of(services, await knowledge_asking_again(services, Embedder(), urgency=True))
     conversation = await services.conversations.create("web", "en")
     decided = await bot.for_customer(conversation.id, ROMANCE_SCAM, "en", "ask_faq", 0.9)
     assert (decided.decision, decided.reason) == ("escalate", FRAUD_READING)

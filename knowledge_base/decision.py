@@ -243,6 +243,7 @@ def _choose(
         and not answer.article.declines
     )
     declines = confident_article and answer.article.declines
+    answers_fraud = confident_article and FRAUD in answer.article.tags
     sure = understanding.confidence
     if understanding.kind is MessageKind.URGENT and sure >= policy.urgent and not benign:
         fraud = understanding.topic == FRAUD
@@ -253,7 +254,7 @@ def _choose(
         # ("I paid an agent 2,500 USD for a work visa, now his office is closed").
         story = fraud and understanding.tells_money_sent
         asked = fraud and understanding.asks and not story
-        if asked and confident_article and FRAUD in answer.article.tags:
+        if asked and answers_fraud:
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does
         # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or
@@ -269,7 +270,6 @@ def _choose(
         return "escalate", FRAUD_STORY
     if understanding.lodges_complaint:
         return "escalate", COMPLAINT_WORDS
-    answers_fraud = confident_article and FRAUD in answer.article.tags
     if understanding.read_urgent and not answers_fraud:
         fraud = understanding.read_urgent == "report_fraud"
         return "escalate", FRAUD_READING if fraud else COMPLAINT_READING

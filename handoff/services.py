@@ -40,6 +40,7 @@ from knowledge_base.embeddings import Embedder
 from knowledge_base.gap_log import GapLog
 from knowledge_base.gaps import KnowledgeGaps, QuestionVectors
 from knowledge_base.live import LiveKnowledgeBase
+from knowledge_base.morpheme_urgency import MorphemeUrgencyReader
 from knowledge_base.scope import ScopeReader
 from knowledge_base.store import ArticleStore
 from knowledge_base.text import Tokenizer
@@ -152,6 +153,7 @@ class Services:
             _calibration_of(settings.embedding_model),
             binary_redis,
             second_opinions,
+            MorphemeUrgencyReader.load(tokenizer),
         )
         return cls(
             settings=settings,

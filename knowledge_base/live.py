@@ -24,6 +24,7 @@ from knowledge_base.articles import Article, Status, dense_units
 from knowledge_base.cascade import SecondOpinion, asked_languages
 from knowledge_base.confidence import Calibration
 from knowledge_base.embeddings import Embedder
+from knowledge_base.morpheme_urgency import MorphemeUrgencyReader
 from knowledge_base.scope import ScopeReader
 from knowledge_base.search import LanguageIndex, Searcher, SearchResult, lexical_text
 from knowledge_base.store import ArticleStore
@@ -63,9 +64,12 @@ class LiveKnowledgeBase:
         calibration: Calibration,
         vector_cache: Redis,
         second_opinions: Sequence[SecondOpinion] = (),
+        morpheme_urgency: MorphemeUrgencyReader | None = None,
     ) -> None:
         self._store = store
         self._tokenizer = tokenizer
+        # The urgency readers of the languages no second model's reader reads.
+        self._morpheme_urgency = morpheme_urgency
         self._vector_cache = vector_cache
         self._published: dict[str, dict[str, Article]] = {}
         self._terms: dict[str, tuple[int, list[str]]] = {}  # by key: (revision, terms)
@@ -121,13 +125,17 @@ class LiveKnowledgeBase:
         return reader.reads_in_scope(vector, language)
 
     async def reads_urgent(self, question: str, language: str) -> str | None:
-        """The urgent intent the second model's urgency reader reads the message as
-        (knowledge_base/urgency.py), if any; None too in a language it has no reader for."""
-        if language not in self._urgency:
+        """The urgent intent the urgency reader reads the message as, if any: the second
+        model's (knowledge_base/urgency.py), else the morpheme reader
+        (knowledge_base/morpheme_urgency.py); None too in a language neither reads."""
+        if language in self._urgency:
+            model, reader = self._urgency[language]
+            vector = await asyncio.to_thread(model.embedder.embed_question, question)
+            return reader.reads_urgent(vector, language)
+        by_morphemes = self._morpheme_urgency
+        if by_morphemes is None or language not in by_morphemes.languages:
             return None
-        model, reader = self._urgency[language]
-        vector = await asyncio.to_thread(model.embedder.embed_question, question)
-        return reader.reads_urgent(vector, language)
+        return await asyncio.to_thread(by_morphemes.reads_urgent, question, language)
 
     def article(self, language: str, slug: str) -> Article | None:
         """A published article, if it is."""

@@ -84,6 +84,12 @@ class Tokenizer:
             terms += morphemes + _bigrams(morphemes) + _syllable_pairs(lowered)
         return terms
 
+    def morphemes(self, text: str) -> list[str]:
+        """Every morpheme Kiwi finds, endings and particles included, with its tag ("보내/VV",
+        "었/EP", "는데/EC"): how a message is said as well as what it names."""
+        tokens = self._kiwi.tokenize(text.lower())
+        return [f"{token.form}/{token.tag.split('-')[0]}" for token in tokens]
+
     def _english(self, text: str) -> list[str]:
         words = [w for w in WORD.findall(text) if w not in ENGLISH_STOPWORDS]
         return self._stemmer.stemWords(words)

@@ -14,7 +14,8 @@ Fitted per language by `baton kb fit-readers` with the scope reader (knowledge_b
 the second model in the languages the bot asks it in, and kept in
 knowledge_base/urgency-<model>.json with a digest of its examples. Korean's own second model
 (multilingual-e5-small) read fresh sets' fraud and complaints too poorly to pay for the questions
-it sent to a person (benchmarks/e2e-rounds.md, thirty-fifth round): no reader in Korean.
+it sent to a person (benchmarks/e2e-rounds.md, thirty-fifth round): Korean is read by its
+morphemes instead (knowledge_base/morpheme_urgency.py).
 """
 
 from dataclasses import dataclass
@@ -51,13 +52,16 @@ class UrgencyReader(ModelReaders):
         """The urgent intent the message of this vector (of `model`) reads as (FRAUD_INTENT or
         COMPLAINT_INTENT, the likelier), if any; None too in a language without a reader."""
         regression = self.languages.get(language)
-        if regression is None:
-            return None
-        chances = regression.chances(vector)
-        fraud, complaint = chances[FRAUD_INTENT], chances[COMPLAINT_INTENT]
-        if fraud + complaint < URGENT_FROM:
-            return None
-        return FRAUD_INTENT if fraud >= complaint else COMPLAINT_INTENT
+        return None if regression is None else urgent_intent(regression.chances(vector))
+
+
+def urgent_intent(chances: dict[str, float]) -> str | None:
+    """FRAUD_INTENT or COMPLAINT_INTENT, the likelier, where their chances together reach
+    URGENT_FROM; else None."""
+    fraud, complaint = chances[FRAUD_INTENT], chances[COMPLAINT_INTENT]
+    if fraud + complaint < URGENT_FROM:
+        return None
+    return FRAUD_INTENT if fraud >= complaint else COMPLAINT_INTENT
 
 
 def urgency_examples(language: str) -> list[tuple[str, str]]:

@@ -46,6 +46,8 @@ from knowledge_base.files import (
     import_articles,
     published_articles,
 )
+from knowledge_base.morpheme_urgency import MORPHEME_LANGUAGES, MorphemeUrgencyReader
+from knowledge_base.morpheme_urgency import fit_language as fit_by_morphemes
 from knowledge_base.scope import ScopeReader
 from knowledge_base.scope import fit_language as fit_scope
 from knowledge_base.search import Searcher, offline_searcher
@@ -218,15 +220,22 @@ def _fusion(report: FitReport) -> str:
 
 @kb_app.command("fit-readers")
 def kb_fit_readers() -> None:
-    """Fit the second model's scope and urgency readers (knowledge_base/scope.py, urgency.py)
-    on the examples of each language the bot asks that model in, and save them beside the
-    calibrations. A language's own second model (BATON_SECOND_OPINION_BY_LANGUAGE) reads
-    neither: Korean's bar over a sure out-of-scope reading (Policy.over_out_of_scope) stands in
-    for the scope reader, the word lists alone for the urgency reader."""
+    """Fit the urgency readers by morphemes (knowledge_base/morpheme_urgency.py) and the second
+    model's scope and urgency readers (knowledge_base/scope.py, urgency.py) on the examples of
+    each language the bot asks that model in, and save them beside the calibrations. A
+    language's own second model (BATON_SECOND_OPINION_BY_LANGUAGE) reads neither: Korean's bar
+    over a sure out-of-scope reading (Policy.over_out_of_scope) stands in for the scope reader,
+    its morphemes for the urgency reader."""
+    tokenizer = Tokenizer()
+    by_morphemes = MorphemeUrgencyReader(
+        {language: fit_by_morphemes(tokenizer, language) for language in MORPHEME_LANGUAGES},
+        tokenizer,
+    )
+    typer.echo(f"Urgency readers by morphemes written to {by_morphemes.save()}")
     settings = get_settings()
     model = settings.second_opinion_model
     if not model:
-        typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): nothing to fit.")
+        typer.echo("No second model is configured (BATON_SECOND_OPINION_MODEL): no more to fit.")
         raise typer.Exit(1)
     limits = second_opinion_limits(settings.embedding_model, model)
     languages = sorted(asked_languages(limits))

@@ -31,6 +31,7 @@ from knowledge_base.confidence import Calibration, calibration_file
 from knowledge_base.decision import Policy, Understanding, decide
 from knowledge_base.embeddings import Embedder
 from knowledge_base.files import published_articles
+from knowledge_base.morpheme_urgency import MorphemeUrgencyReader
 from knowledge_base.scope import ScopeReader
 from knowledge_base.search import Searcher, SearchResult, offline_searcher
 from knowledge_base.text import Tokenizer
@@ -83,6 +84,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
     articles = published_articles(SEED_ARTICLES)
     searcher = _searcher(settings.embedding_model, articles)
     seconds = _second_models(settings, articles)
+    by_morphemes = MorphemeUrgencyReader.load(Tokenizer())
     threshold = settings.kb_answer_threshold
     readings = []
     async with http_client(settings.rasa_timeout_seconds) as http:
@@ -92,7 +94,7 @@ async def read_all(settings: Settings, questions: list[Question]) -> list[Readin
             if intent is None:
                 raise RuntimeError(f"Rasa's NLU did not answer for {question.text!r}")
             second = seconds.get(question.language)
-            understanding = _understood(intent, confidence, question, second)
+            understanding = _understood(intent, confidence, question, second, by_morphemes)
             result = searcher.search(question.text, question.language, threshold)
             again = _read_again(second, question, result, settings)
             readings.append(Reading(question, understanding, result, again))
@@ -110,24 +112,39 @@ class _SecondModel:
 
 
 def _understood(
-    intent: str, confidence: float | None, question: Question, second: _SecondModel | None
+    intent: str,
+    confidence: float | None,
+    question: Question,
+    second: _SecondModel | None,
+    by_morphemes: MorphemeUrgencyReader | None,
 ) -> Understanding:
     """What the NLU made of a question, with the urgency reader's reading and the scope reader's
     where the hub asks them (handoff/assistant/answers.py: KnowledgeAnswers._understood), on the
     second model's vector."""
     text, language = question.text, question.language
     understanding = understanding_of(intent, confidence, text, language)
+    urgent = _urgent_reading(question, second, by_morphemes)
+    understanding = replace(understanding, read_urgent=urgent)
     if second is None:
         return understanding
     vector = second.searcher.embedder.embed_question  # cached: one embedding for both readers
-    urgency, scope = second.urgency, second.scope
-    if urgency is not None and language in urgency.languages:
-        urgent = urgency.reads_urgent(vector(text), language)
-        understanding = replace(understanding, read_urgent=urgent)
+    scope = second.scope
     read = scope is not None and language in scope.languages
     if not read or not asks_the_scope_reader(understanding):
         return understanding
     return with_scope_reading(understanding, scope.reads_in_scope(vector(text), language))
+
+
+def _urgent_reading(
+    question: Question, second: _SecondModel | None, by_morphemes: MorphemeUrgencyReader | None
+) -> str | None:
+    """The urgency reader's reading, as the hub's (knowledge_base/live.py: LiveKnowledgeBase.
+    reads_urgent): the second model's reader where it reads the language, else by morphemes."""
+    text, language = question.text, question.language
+    urgency = second.urgency if second is not None else None
+    if urgency is not None and language in urgency.languages:
+        return urgency.reads_urgent(second.searcher.embedder.embed_question(text), language)
+    return by_morphemes.reads_urgent(text, language) if by_morphemes is not None else None
 
 
 def _searcher(model: str, articles: dict[str, list[Article]]) -> Searcher:

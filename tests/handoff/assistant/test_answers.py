@@ -10,6 +10,7 @@ from handoff.services import Services
 from knowledge_base.cascade import SecondOpinion
 from knowledge_base.confidence import Calibration
 from knowledge_base.decision import (
+    COMPLAINT_READING,
     FRAUD_READING,
     FRAUD_STORY,
     FRAUD_TOPIC,
@@ -27,6 +28,7 @@ from knowledge_base.unanswered import UnansweredQuestions
 from knowledge_base.urgency import UrgencyReader
 from knowledge_base.urgency import fit_language as fit_urgency
 from tests.handoff.conftest import ANSWERED
+from tests.knowledge_base.test_morpheme_urgency import PASTOR_SCAM, SARCASM
 from tests.knowledge_base.test_urgency import ROMANCE_SCAM
 from tests.support import InProcessHub
 
@@ -239,6 +241,23 @@ async def test_a_story_the_urgency_reader_reads_as_fraud_reaches_a_person(
     # Nor in Korean, which it cannot read.
     korean = await bot.for_customer(conversation.id, ROMANCE_SCAM, "ko", "ask_faq", 0.9)
     assert korean.reason != FRAUD_READING
+
+
+async def test_korean_stories_the_reader_by_morphemes_reads_reach_a_person(
+    hub_with_articles: InProcessHub,
+) -> None:
+    hub = hub_with_articles.app.state.services.answers
+    conversation = await hub_with_articles.app.state.services.conversations.create("web", "ko")
+    # The story in no words of the lists (they know "존재하지 않는대요").
+    story = PASTOR_SCAM.replace("존재하지 않는대요", "없대요")
+    fraud = await hub.for_customer(conversation.id, story, "ko", "ask_faq", 0.9)
+    assert (fraud.decision, fraud.reason) == ("escalate", FRAUD_READING)
+    complaint = await hub.for_customer(conversation.id, SARCASM, "ko", "thanks", 0.99)
+    assert (complaint.decision, complaint.reason) == ("escalate", COMPLAINT_READING)
+    assert (await hub.preview(story, "ko")).reason == FRAUD_READING
+    fees = "송금 수수료 얼마예요?"
+    question = await hub.for_customer(conversation.id, fees, "ko", "ask_faq", 0.9)
+    assert question.decision != "escalate"
 
 
 async def test_a_second_model_decides_under_its_policy_what_the_first_would_not_answer(

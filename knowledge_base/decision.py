@@ -253,8 +253,12 @@ def _choose(
         # Money the customer already sent, beside a sure reading of fraud: a story of a scam
         # ("I paid an agent 2,500 USD for a work visa, now his office is closed").
         story = fraud and understanding.tells_money_sent
-        asked = fraud and understanding.asks and not story
-        if asked and answers_fraud:
+        asked = understanding.asks and not story
+        # A question the article on fraud answers; or one on complaining that the article on
+        # the complaint's matter answers ("kindly share the procedure to file a formal
+        # complaint", which DIET reads as one), unless the urgency reader reads a complaint.
+        on_complaining = not fraud and confident_article and not understanding.read_urgent
+        if asked and (answers_fraud if fraud else on_complaining):
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does
         # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or
@@ -403,9 +407,15 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
 
 
 def _settled_as_social(understanding: Understanding, policy: Policy) -> bool:
-    """A sure social reading of a message of small talk's size: its reply, whatever article
-    the words find ("thanks, my transfer arrived")."""
-    return understanding.small_talk and understanding.confidence >= policy.social
+    """A sure social reading of a message of small talk's size that asks nothing: its reply,
+    whatever article the words find ("thanks, my transfer arrived"). One that asks is searched
+    ("fee??", "what info needed for gcash", "조치 필요 뜸 왜?", which DIET reads as yes or
+    no): a confident article answers it, else the social reply stands."""
+    return (
+        understanding.small_talk
+        and not understanding.asks
+        and understanding.confidence >= policy.social
+    )
 
 
 def decide(

@@ -15,7 +15,7 @@ from handoff.assistant.word_lists import joined, says
 _PEOPLE_EN = (
     r"(a|an|some|the|your)?\s*(real|live|actual|human)?\s*"
     r"(human|person|people|agent|someone|somebody|representative|rep|operator|advis[oe]r|staff|"
-    r"employee|manager|member\s+of\s+(staff|your\s+team)|customer\s+service|support\s+team)\b"
+    r"employee|manager|member\s+of\s+(staff|(your|the)\s+(\w+\s+)?team)|customer\s+service|support\s+team)\b"
 )
 
 _ENGLISH = [

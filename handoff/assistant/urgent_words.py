@@ -23,7 +23,9 @@ _BECAME = r"(\s+(is|was|got|has\s+been|went))?\s+(now\s+)?"
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+"
-    r"(make|made|send|sent|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?)\b",
+    r"(make|made|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?|"
+    # ... not "the app showed 1,720 won but I didn't send, and today it's lower"
+    r"(send|sent)(?!\s*(,|yet\b|but\b|because\b)))\b",
     r"\b(i|we)\s+(am\s+|are\s+)?(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+"
     r"(this|that|it)\b",
     # ... or a parent did not: "now there are 2 transfers on his account that he never made"
@@ -35,6 +37,7 @@ _ENGLISH_FRAUD = [
     r"\b(do\s*n[o']?t|dont|do not)\s+recogni[sz]e\b",
     r"\b(unrecogni[sz]ed|unknown)\s+(device|login|sign.in|transfer|transaction|withdrawal)",
     r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
+    r"\bnot\s+by\s+me\b",  # "800 euro sent, not by me!!"
     r"\bunauthori[sz]ed\s+(transfer|transaction|payment|withdrawal|login|access|charge)",
     # "I've been scammed", "my account got hacked"
     r"\b(been|got|get|getting|being|was|were|am)\s+(scammed|hacked|defrauded|phished|conned)\b",
@@ -99,6 +102,11 @@ _ENGLISH_FRAUD = [
     r"^(?![\s\S]*\b(reset|new\s+password)\b)[\s\S]*\bclicked\b.{0,60}"
     r"\b(entered|typed|put\s+in|filled\s+in)\b.{0,20}\b(password|login|details|code|otp|pin|card)",
     r"\b(sending|sent|making)\s+(money|transfers|payments)\s+(on\s+its\s+own|by\s+itself)",
+    # ... or logged in through someone's link, and money went: "the agent sent me a link to
+    # 'verify' and I logged in. An hour later $900 went out"
+    r"^(?![\s\S]*\b(reset|new\s+password)\b)[\s\S]*\blink\b.{0,60}\b(i|we)\s+(logged\s+in|signed\s+in|"
+    r"entered|typed)\b.{0,120}\b(went\s+out|was\s+sent|were\s+sent|(is|was|were)\s+gone|"
+    r"disappeared|taken|withdrawn)\b",
     # paid, then the other side vanished: "paid a seller and now they've blocked me", "the
     # landlord blocked us everywhere"
     rf"{_PAID_THEN}(he|she|they|seller|buyer|landlord|recruiter|agent|"
@@ -167,7 +175,8 @@ _KOREAN_FRAUD = [
     # paid, then the other side vanished: "돈 보냈는데 판매자가 잠수탔어요"
     r"잠수\s*(탔|탐|타\s*버)",
     r"연락\s*(이\s*)?두절",
-    r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,20}연락\S{0,2}\s*(갑자기\s*)?(끊겼|끊김|끊어졌)",
+    r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,20}연락\S{0,2}\s*(갑자기\s*|이제\s*)?"
+    r"(끊겼|끊김|끊어졌|안\s*(돼|되|됨|받))",
     # "돈 안 보냈는데 앱에 송금이 있어요"
     r"안\s*보냈\S{0,3}.{0,20}(송금|이체|내역|출금)\S{0,2}\s*(있|됐|되어|돼\s*있|나갔)",
     r"(보냈|송금했|입금했)\S{0,4}\s*(는데|더니).{0,30}차단\s*당",
@@ -180,6 +189,7 @@ _KOREAN_FRAUD = [
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
     r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
     r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
+    r"(anydesk|애니\s*데스크|teamviewer|팀\s*뷰어|퀵\s*서포트)\S{0,3}\s*.{0,20}(깔았|설치했)",
     # "문자로 온 링크 누르고 비번을 입력했어요" (not our own reset link: "재설정 … 새 비번")
     r"^(?![\s\S]*(재설정|reset|리셋|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
     r".{0,10}링크\S{0,2}\s*(눌러|누르고|누른|눌렀|클릭)"
@@ -223,6 +233,10 @@ _KOREAN_FRAUD = [
     r"(안\s*(오|와|옴)|못\s*받)",
     r"존재하지\s*않(는대|는다고|는다네|았)",
     rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
+    # ... or is fine after all: "구속된다는 전화를 받고 800만원을 보냈는데, 아들은 멀쩡하게
+    # 학교에 있대요"
+    rf"(보냈|송금했|입금했|이체했)\S{{0,6}}.{{0,40}}{_KIN}\S{{0,2}}\s*.{{0,10}}"
+    r"(멀쩡|아무\s*일\s*(도\s*)?없|아무것도\s*모르)",
 ]
 
 # "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
@@ -264,8 +278,10 @@ _ENGLISH_COMPLAINTS = [
     r"\b(1|one)[\s-]*star\b.{0,20}\b(play\s*store|app\s*store|google|trustpilot|reviews?)\b",
     r"\b(tiktok|youtube|twitter|facebook|instagram)\s+(video|post|thread)\b.{0,20}\b(tonight|today|"
     r"unless|about\s+(you|this))\b",
-    r"\b(third|fourth|fifth|\d+(st|nd|rd|th))\s+time\s+(that\s+)?(i'?m\s+|i\s+am\s+|i\s+have\s+|i'?ve\s+)?"
-    r"(writing|written|asking|asked|contacting|contacted|calling|called|complaining|chatting)\b",
+    r"\b(third|fourth|fifth|\d+(st|nd|rd|th))\s+time\s+(that\s+)?"
+    r"(i'?m\s+|i\s+am\s+|i\s+have\s+|i'?ve\s+|i\s+)?"
+    r"(writing|written|write|asking|asked|ask|contacting|contacted|contact|calling|called|call|"
+    r"complaining|chatting)\b",
     r"\b(i'?m|i\s+am|we'?re|we\s+are|i'?ll|i\s+will|we\s+will|going\s+to)\s+(fil(e|ing)|"
     r"complain(ing)?|report(ing)?|lodg(e|ing))\b.{0,30}\b(with|to)\s+(the\s+)?"
     r"(cfpb|fca|ombudsman|financial\s+ombudsman|regulator|bbb)\b",
@@ -275,6 +291,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(agent|rep|staff|person|employee|guy|he|she)\b.{0,50}\b(rude|condescending)\b",
     r"\b(hung|hang)\s+up\s+on\s+(me|us)\b",
     r"\blied\s+to\s+(me|us)\b",
+    r"\btreat(ed|ing|s)?\s+(me|us|people|customers)\s+like\s+(a\s+)?criminals?\b",
     r"\b(i'?m|i\s+am|we'?re|we\s+are)\s+(so\s+|really\s+|very\s+|extremely\s+)?"
     r"(furious|disgusted|fed\s+up|dissatisfied)\b",
     # money taken, told as a wrong done: "you cheated me", "i want my money back now"
@@ -366,6 +383,7 @@ _KOREAN_COMPLAINTS = [
     # the agent's name asked for: "그 직원 이름 알려줘요"
     r"(직원|상담원|상담사)\S{0,2}\s*(이름|실명|사번)\S{0,2}\s*(좀\s*)?(알려|뭐|말해)",
     r"거짓말(했|을\s*했|하셨)",
+    r"범죄자\s*취급",
     r"(용납|납득)\s*(이\s*)?(안|못|불가)",
     r"말이\s*(됩니까|안\s*(돼|되|됨))",
     r"(리뷰|후기)\S{0,3}\s*.{0,10}(안\s*좋게|나쁘게|최악|1점|별\s*하나)",

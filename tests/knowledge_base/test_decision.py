@@ -253,9 +253,16 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     # Nor a question that tells of money already sent ("I sent him 500, what do I do now?").
     paid = replace(asked, tells_money_sent=True)
     assert decide(on_fraud, paid, policy=POLICY).reason == FRAUD_TOPIC
-    # A complaint asked as a question still jumps the queue.
+    # So is a question on complaining that the article on complaints answers ("kindly share the
+    # procedure to file a formal complaint"), unless words lodge one or the reader reads one.
     complaint = Understanding("complaint", 0.95, MessageKind.URGENT, topic="complaint", asks=True)
-    assert decide(result(0.9, tags=("complaint",)), complaint, policy=POLICY).reason == "complaint"
+    on_complaints = result(0.9, tags=("complaint",))
+    assert decide(on_complaints, complaint, policy=POLICY).decision == "answer"
+    for lodged in (replace(complaint, lodges_complaint=True), replace(complaint, asks=False)):
+        assert decide(on_complaints, lodged, policy=POLICY).reason == "complaint"
+    read = replace(complaint, read_urgent="complaint")
+    assert decide(on_complaints, read, policy=POLICY).reason == "complaint"
+    assert decide(result(0.2), complaint, policy=POLICY).reason == "complaint"
 
 
 def test_a_surer_nlu_of_a_complaint_that_a_confident_article_disputes_reaches_a_person() -> None:
@@ -380,12 +387,21 @@ def test_in_a_language_the_scope_reader_cannot_read_a_very_confident_article_ans
     assert decide(result(0.99), sure, policy=policy).reason == NLU_DISAGREES
 
 
-def test_a_message_longer_than_small_talk_is_not_settled_by_a_social_reading() -> None:
-    long = replace(understood(MessageKind.SOCIAL, 1.0), small_talk=False)
-    assert not settled_by_the_nlu(long, POLICY)
-    assert decided(0.95, long) == ("answer", None)
-    assert decided(0.3, long) == ("reply", None)  # no article answers: the social reply
-    assert decided(None, long) == ("reply", None)
+@pytest.mark.parametrize("field", ["small_talk", "asks"])
+def test_a_message_longer_than_small_talk_or_asking_is_not_settled_by_a_social_reading(
+    field: str,
+) -> None:
+    # "안녕하세요. 계정을 닫고 싶은데요 ..."; "fee??" and "what info needed for gcash", which DIET
+    # reads as yes or no.
+    social = understood(MessageKind.SOCIAL, 1.0)
+    assert settled_by_the_nlu(social, POLICY)
+    searched = (
+        replace(social, small_talk=False) if field == "small_talk" else replace(social, asks=True)
+    )
+    assert not settled_by_the_nlu(searched, POLICY)
+    assert decided(0.95, searched) == ("answer", None)
+    assert decided(0.3, searched) == ("reply", None)  # no article answers: the social reply
+    assert decided(None, searched) == ("reply", None)
 
 
 def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:

@@ -122,11 +122,14 @@ async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    sure = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
+    said = "reset my password"  # not asked: a message that asks is searched whatever the NLU
+    sure = await answers.for_customer(conversation.id, said, "en", "greet", 0.995)
     assert (sure.decision, sure.results) == ("reply", [])
-    doubtful = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.5)
+    doubtful = await answers.for_customer(conversation.id, said, "en", "greet", 0.5)
     assert doubtful.decision == "answer"
     assert doubtful.results[0].slug == "reset-password"
+    asked = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
+    assert asked.decision == "answer"
 
 
 async def test_a_sure_out_of_scope_reading_is_searched_and_a_confident_article_offered(

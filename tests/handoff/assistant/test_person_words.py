@@ -33,6 +33,10 @@ ASKS = [
     ("ko", "책임자 바꿔 주세요"),
     ("en", "could I be connected with a member of your team in this chat?"),
     ("en", "is there someone I could talk to about this?"),
+    (
+        "en",
+        "Could you put me through to a member of your support team? It's about our church group",
+    ),
 ]
 
 NOT_ASKS = [

@@ -95,6 +95,15 @@ REPORTS = [
     ("ko", "제 비밀번호를 누가 바꿔놨어요"),
     ("ko", "인터넷 카페에서 노트북 산다고 40만원 보냈는데 택배는 안오고 답도 없어요"),
     ("ko", "장학재단이라고 해서 두번 입금했는데 그런 재단은 존재하지 않는대요"),
+    # The fifteenth held-out set's reports the lists missed blind.
+    ("en", "800 euro sent, not by me!!"),
+    (
+        "en",
+        "the agent there sent me a link to 'verify' and I logged in. An hour later $900 went out",
+    ),
+    ("ko", "Anydesk 깔라고 해서 깔았더니 폰 화면이 혼자 막 움직이고 앱이 열리더니 송금이 됐어요"),
+    ("ko", "경품 수수료랑 세금을 먼저 내라길래 두번이나 송금했는데 이제 연락이 안되요"),
+    ("ko", "구속된다는 전화를 받고 정신없이 800만원을 보냈는데, 아들은 멀쩡하게 학교에 있대요"),
 ]
 
 NOT_REPORTS = [
@@ -160,6 +169,14 @@ NOT_REPORTS = [
     ("ko", "인증 제가 안 했는데 송금 돼요?"),
     ("ko", "송금이 나갔는데 수취인 확인은 안 했어요 괜찮을까요?"),
     ("ko", "누가 제 폰에 로그인한 것 같을 때 어떻게 막아요?"),
+    (
+        "en",
+        "last week the app showed 1,720 won for a pound but I didn't send, and today it's lower",
+    ),
+    (
+        "en",
+        "I got the reset link and logged in with my new password, where is the transfer I sent?",
+    ),
 ]
 
 COMPLAINTS = [
@@ -246,6 +263,9 @@ COMPLAINTS = [
     ("ko", "다음 주까지 처리 안 되면 법적 대응하겠습니다"),
     ("ko", "방송국에 제보할 거예요 진짜"),
     ("ko", "이번이 네번째 연락이에요 아직도 해결이 안 됐어요"),
+    ("en", "THIS IS THE THIRD TIME I WRITE!!! my mother in Dhaka still waiting"),
+    ("en", "you treat us like criminals, four times you rejected my passport"),
+    ("ko", "인증서류 네번이나 냈는데 또 거절. 사람 범죄자 취급하는것도 정도가 있지"),
 ]
 
 NOT_COMPLAINTS = [

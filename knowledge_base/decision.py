@@ -257,7 +257,12 @@ def _choose(
         # A question the article on fraud answers; or one on complaining that the article on
         # the complaint's matter answers ("kindly share the procedure to file a formal
         # complaint", which DIET reads as one), unless the urgency reader reads a complaint.
-        on_complaining = not fraud and confident_article and not understanding.read_urgent
+        on_complaining = (
+            not fraud
+            and confident_article
+            and understanding.topic in answer.article.tags  # not one on what is not done
+            and not understanding.read_urgent
+        )
         if asked and (answers_fraud if fraud else on_complaining):
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does

@@ -263,6 +263,10 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     read = replace(complaint, read_urgent="complaint")
     assert decide(on_complaints, read, policy=POLICY).reason == "complaint"
     assert decide(result(0.2), complaint, policy=POLICY).reason == "complaint"
+    # An article on what is not done declines it, as it would any complaint read by the NLU
+    # alone ("will the peso go up next month?", which DIET read as one).
+    declining = result(0.9, tags=(OUT_OF_SCOPE_TAG,))
+    assert decide(declining, complaint, policy=POLICY).decision == "decline"
 
 
 def test_a_surer_nlu_of_a_complaint_that_a_confident_article_disputes_reaches_a_person() -> None:

@@ -253,17 +253,8 @@ def _choose(
         # Money the customer already sent, beside a sure reading of fraud: a story of a scam
         # ("I paid an agent 2,500 USD for a work visa, now his office is closed").
         story = fraud and understanding.tells_money_sent
-        asked = understanding.asks and not story
-        # A question the article on fraud answers; or one on complaining that the article on
-        # the complaint's matter answers ("kindly share the procedure to file a formal
-        # complaint", which DIET reads as one), unless the urgency reader reads a complaint.
-        on_complaining = (
-            not fraud
-            and confident_article
-            and understanding.topic in answer.article.tags  # not one on what is not done
-            and not understanding.read_urgent
-        )
-        if asked and (answers_fraud if fraud else on_complaining):
+        asked = fraud and understanding.asks and not story
+        if asked and answers_fraud:
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does
         # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or

@@ -253,20 +253,11 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     # Nor a question that tells of money already sent ("I sent him 500, what do I do now?").
     paid = replace(asked, tells_money_sent=True)
     assert decide(on_fraud, paid, policy=POLICY).reason == FRAUD_TOPIC
-    # So is a question on complaining that the article on complaints answers ("kindly share the
-    # procedure to file a formal complaint"), unless words lodge one or the reader reads one.
+    # A complaint asked as a question still jumps the queue: "불만접수는 어디서 하나요? 서비스 진짜
+    # 개판이네" asks where to complain and lodges one (answering such questions with the article
+    # on complaints lost two complaints for one answer on the sixteen sets, thirty-sixth round).
     complaint = Understanding("complaint", 0.95, MessageKind.URGENT, topic="complaint", asks=True)
-    on_complaints = result(0.9, tags=("complaint",))
-    assert decide(on_complaints, complaint, policy=POLICY).decision == "answer"
-    for lodged in (replace(complaint, lodges_complaint=True), replace(complaint, asks=False)):
-        assert decide(on_complaints, lodged, policy=POLICY).reason == "complaint"
-    read = replace(complaint, read_urgent="complaint")
-    assert decide(on_complaints, read, policy=POLICY).reason == "complaint"
-    assert decide(result(0.2), complaint, policy=POLICY).reason == "complaint"
-    # An article on what is not done declines it, as it would any complaint read by the NLU
-    # alone ("will the peso go up next month?", which DIET read as one).
-    declining = result(0.9, tags=(OUT_OF_SCOPE_TAG,))
-    assert decide(declining, complaint, policy=POLICY).decision == "decline"
+    assert decide(result(0.9, tags=("complaint",)), complaint, policy=POLICY).reason == "complaint"
 
 
 def test_a_surer_nlu_of_a_complaint_that_a_confident_article_disputes_reaches_a_person() -> None:

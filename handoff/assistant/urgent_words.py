@@ -241,7 +241,21 @@ _KOREAN_FRAUD = [
 
 # "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
 # customer lodges one now; asking how to, or saying they are not, is a question.
+# Praise that means the opposite, beside what went wrong ("Wow, amazing service. 'Usually under 30
+# minutes', you said. It's day 4. Really impressed, keep it up"): sarcasm, the way complaints
+# most often escaped a person blind on the thirteenth to fifteenth held-out sets.
+_PRAISE_EN = (
+    r"(\b((amazing|great|fantastic|brilliant|excellent|wonderful|awesome|stellar|superb)\s+"
+    r"(service|job|work|support)|really\s+(impressed|proud)|keep\s+it\s+up|well\s+done|"
+    r"proud\s+of\s+yourselves|thanks\s+for\s+nothing|slow\s+clap)\b|\blovely\W*$)"
+)
+_WENT_WRONG_EN = (
+    r"\b(still|and\s+counting|day\s+\d+|undelivered|not\s+arrived|never\s+"
+    r"(arrived|came)|rejected|failed|lol)\b"
+)
+
 _ENGLISH_COMPLAINTS = [
+    rf"^(?=[\s\S]*{_PRAISE_EN})[\s\S]*{_WENT_WRONG_EN}",
     r"\b(i|we)\s*('d|would|want|wanna|wish|need|am going|'m going|will|'ll)\s*(like\s+)?(to\s+)?"
     r"(make|file|lodge|raise|submit|register|put in|send)\s+(a|an|my|this)\s+"
     r"(formal\s+|official\s+|written\s+)?complaint",
@@ -344,7 +358,16 @@ _MONEY_DEMANDED = r"(환불|돌려\s*(줘|주|내|놔)|보상|배상)"
 # The app stores where a bad review is threatened.
 _APP_STORE = r"(앱\s*스토어|플레이\s*스토어|구글\s*플레이)"
 
+# Sarcasm, as in English (_PRAISE_EN): "네네 빠르고 안전한 송금 잘 봤습니다ㅋㅋ 보낸지 열흘 된 돈이
+# 아직 네팔 어딘가를 여행중이네요"
+_PRAISE_KO = (
+    r"(대단하(시네요|십니다|네요)|훌륭하(십니다|시네요|네요)|최고(~|\^\^|ㅋ)|잘\s*봤습니다|"
+    r"(빠르|친절하|감사하)(네요|시네요)\s*(\^\^|ㅋ))"
+)
+_WENT_WRONG_KO = r"(아직|감감무소식|며칠|일째|주째|열흘|안\s*(들어|와|옴|됨)|거절|실패|차이)"
+
 _KOREAN_COMPLAINTS = [
+    rf"^(?=[\s\S]*{_PRAISE_KO})[\s\S]*{_WENT_WRONG_KO}",
     r"(민원|항의|불만)\s*(을|를|도)?\s*(제기|접수)?\s*"
     r"(할게|할께|하겠|합니다|할\s*거|할\s*겁니다|해\s*주세요|해\s*주십시오|하고\s*싶|하려고\s*합니다|"
     r"넣을게|넣을께|넣겠|넣습니다|넣는다|넣을\s*거|넣어\s*주세요|넣고\s*싶)",

@@ -266,6 +266,16 @@ COMPLAINTS = [
     ("en", "THIS IS THE THIRD TIME I WRITE!!! my mother in Dhaka still waiting"),
     ("en", "you treat us like criminals, four times you rejected my passport"),
     ("ko", "인증서류 네번이나 냈는데 또 거절. 사람 범죄자 취급하는것도 정도가 있지"),
+    # Sarcasm: praise beside what went wrong (the fifteenth held-out set, missed blind).
+    (
+        "en",
+        "Wow, amazing service. 'Usually under 30 minutes' you said. It's day 4. Really impressed",
+    ),
+    ("en", "charged card fee, still undelivered. lovely."),
+    (
+        "ko",
+        "네네 빠르고 안전한 송금 잘 봤습니다ㅋㅋ 보낸지 열흘 된 돈이 아직 네팔 어딘가에",
+    ),
 ]
 
 NOT_COMPLAINTS = [
@@ -300,6 +310,9 @@ NOT_COMPLAINTS = [
     ("en", "if the transfer is returned, do I get my fee back too?"),
     ("en", "my lawyer said I should keep the receipt, where do I download it?"),
     ("ko", "비밀번호 몇 번 틀렸는데 아직 잠겨 있어요"),
+    ("en", "great service, my mum got the money in 2 days, thanks!"),
+    ("en", "well done on the new app, how do I add a second recipient?"),
+    ("ko", "와 진짜 빠르네요ㅋㅋ 엄마가 벌써 받았대요 감사합니다"),
 ]
 
 

@@ -9,9 +9,10 @@ change to the examples without a refit is caught by the tests.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -35,9 +36,15 @@ class IntentRegression:
     biases: list[float]
     examples: str  # the digest of the examples it was fitted on
 
+    @cached_property
+    def _matrix(self) -> np.ndarray:
+        """The weights as an array, built once (13,014 columns for Korean's reader by morphemes:
+        rebuilding it took 0.6 of a read's 1.4 ms)."""
+        return np.asarray(self.weights, dtype=np.float64)
+
     def chances(self, vector: np.ndarray) -> dict[str, float]:
         """Each intent's chance for the message of this unit vector."""
-        logits = np.asarray(self.weights, dtype=np.float64) @ vector + np.asarray(self.biases)
+        logits = self._matrix @ vector + np.asarray(self.biases)
         chances = np.exp(logits - logits.max())
         return dict(zip(self.intents, (chances / chances.sum()).tolist(), strict=True))
 
@@ -48,8 +55,15 @@ def fit_regression(
     """Fit a regression on labelled examples (text, intent); `regularisation` is the inverse
     strength (scikit-learn's C)."""
     vectors = embedder.embed([text for text, _ in examples])
-    intents = [intent for _, intent in examples]
-    regression = LogisticRegression(C=regularisation, max_iter=5000).fit(vectors, intents)
+    return regression_on(vectors, [intent for _, intent in examples], examples, regularisation)
+
+
+def regression_on(
+    features: Any, labels: list[str], examples: list[tuple[str, str]], regularisation: float
+) -> IntentRegression:
+    """Fit a regression on the examples' features (a sentence model's vectors, or TF-IDF) and
+    labels (their intents, or coarser classes); its digest is the examples'."""
+    regression = LogisticRegression(C=regularisation, max_iter=5000).fit(features, labels)
     return IntentRegression(
         intents=[str(intent) for intent in regression.classes_],
         weights=[[round(float(w), 6) for w in row] for row in regression.coef_],
@@ -83,6 +97,6 @@ class ModelReaders:
     def save(self, folder: Path = READERS_DIR) -> Path:
         """Write the readers to the model's file; the path written."""
         path = self.file(self.model, folder)
-        data = {lang: vars(regression) for lang, regression in sorted(self.languages.items())}
+        data = {lang: asdict(regression) for lang, regression in sorted(self.languages.items())}
         path.write_text(json.dumps(data) + "\n")
         return path

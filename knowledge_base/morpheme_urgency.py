@@ -17,15 +17,14 @@ knowledge_base/urgency-morphemes.json, its terms and their weights, with a diges
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
 
-from knowledge_base.intent_regression import READERS_DIR, IntentRegression, examples_digest
+from knowledge_base.intent_regression import READERS_DIR, IntentRegression, regression_on
 from knowledge_base.text import Tokenizer
 from knowledge_base.urgency import COMPLAINT_INTENT, FRAUD_INTENT, urgency_examples, urgent_intent
 
@@ -113,7 +112,7 @@ class MorphemeUrgencyReader:
             language: {
                 "terms": reader.terms,
                 "idf": reader.idf,
-                "regression": vars(reader.regression),
+                "regression": asdict(reader.regression),
             }
             for language, reader in sorted(self.languages.items())
         }
@@ -132,14 +131,8 @@ def fit_language(tokenizer: Tokenizer, language: str) -> MorphemeReader:
         raise ValueError(f"No {' or '.join(sorted(missing))} examples in {language!r}")
     tfidf = TfidfVectorizer(analyzer=terms_of, sublinear_tf=True)
     vectors = tfidf.fit_transform([tokenizer.morphemes(text) for text, _ in examples])
-    fitted = LogisticRegression(C=REGULARISATION, max_iter=5000).fit(vectors, classes)
     return MorphemeReader(
         terms=[str(term) for term in tfidf.get_feature_names_out()],
         idf=[round(float(weight), 6) for weight in tfidf.idf_],
-        regression=IntentRegression(
-            intents=[str(intent) for intent in fitted.classes_],
-            weights=[[round(float(w), 6) for w in row] for row in fitted.coef_],
-            biases=[round(float(b), 6) for b in fitted.intercept_],
-            examples=examples_digest(examples),
-        ),
+        regression=regression_on(vectors, classes, examples, REGULARISATION),
     )

@@ -239,8 +239,6 @@ _KOREAN_FRAUD = [
     r"(멀쩡|아무\s*일\s*(도\s*)?없|아무것도\s*모르)",
 ]
 
-# "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
-# customer lodges one now; asking how to, or saying they are not, is a question.
 # Praise that means the opposite, beside what went wrong ("Wow, amazing service. 'Usually under 30
 # minutes', you said. It's day 4. Really impressed, keep it up"): sarcasm, the way complaints
 # most often escaped a person blind on the thirteenth to fifteenth held-out sets.
@@ -254,6 +252,8 @@ _WENT_WRONG_EN = (
     r"(arrived|came)|rejected|failed|lol)\b"
 )
 
+# "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
+# customer lodges one now; asking how to, or saying they are not, is a question.
 _ENGLISH_COMPLAINTS = [
     rf"^(?=[\s\S]*{_PRAISE_EN})[\s\S]*{_WENT_WRONG_EN}",
     r"\b(i|we)\s*('d|would|want|wanna|wish|need|am going|'m going|will|'ll)\s*(like\s+)?(to\s+)?"

@@ -40,6 +40,7 @@ class Understanding:
     kind: MessageKind = MessageKind.QUESTION
     topic: str | None = None  # the intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
+    fears_take_over: bool = False  # ... tell of a take-over feared, nothing lost (a login not made)
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     tells_money_sent: bool = False  # ... tell of money they already sent (an amount, an HR ref)
     names_another_provider: bool = False  # ... ask about another transfer or payment service
@@ -123,7 +124,11 @@ MOST_SUGGESTIONS = 3
 # sets not kept blind, none reached a person this way; 9 questions did, 6 of them asking).
 DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
-# NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue.
+# NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue. So too
+# for words of a take-over feared with nothing lost (a login they did not make, a phone stolen
+# while signed in: handoff/assistant/urgent_words.py), where no article answers confidently:
+# "a new device logged into my account and it wasn't me. What should I do first?" is asked of
+# the article on fraud; a person is not needed ahead of a customer whose money is gone.
 FRAUD_WORDS = "fraud_words"
 # The customer's words tell of money they already sent, and the article on fraud leads the
 # ranking: a story of money lost to a scam that no word of the lists tells ("the agency website is
@@ -266,6 +271,8 @@ def _choose(
             return "escalate", FRAUD_TOPIC if fraud else understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
+    if understanding.fears_take_over and not confident_article:
+        return "escalate", FRAUD_WORDS
     if understanding.tells_money_sent and _leads(result, FRAUD, policy):
         return "escalate", FRAUD_STORY
     if understanding.lodges_complaint:
@@ -392,7 +399,9 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     of `_choose`, which read no search result). The bot's path then searches nothing. An
     out-of-scope message is always searched: a confident article makes it an offer
     (NLU_DISAGREES)."""
-    if understanding.reports_fraud or understanding.lodges_complaint or understanding.read_urgent:
+    if understanding.reports_fraud or understanding.fears_take_over:
+        return False
+    if understanding.lodges_complaint or understanding.read_urgent:
         return False
     match understanding.kind:
         case MessageKind.SOCIAL:

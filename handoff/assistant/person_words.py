@@ -5,9 +5,9 @@ DIET reads most such requests rightly, but "transfer me to someone" also reads a
 about a money transfer. These words are a second signal: a message that says them reaches a
 person (knowledge_base/decision.py), whatever else it reads as, unless it says it does not want
 one ("I don't need to talk to anyone, just tell me the fee") or wants one by phone or email
-(the article on contacting support answers that). A customer who asks to be called ("can someone
-call me back", "전화 한 통 해주실 수 있나요") asks for a person all the same: someone has to
-call. Per language, like the NLU data.
+(the article on contacting support answers that) and not here in the chat. A customer who asks
+to be called ("can someone call me back", "전화 한 통 해주실 수 있나요") asks for a person all the
+same: someone has to call. Per language, like the NLU data.
 """
 
 from handoff.assistant.word_lists import joined, says
@@ -29,6 +29,7 @@ _ENGLISH = [
     rf"(connected|transferred|put\s+through|passed)\s+(to|with)\s+{_PEOPLE_EN}",
     r"\b(want|need|get|is\s+there)\s+(a|an|any)\s+(real|live|actual)\s+(human|person|agent)\b",
     r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
+    rf"{_PEOPLE_EN},?\s+not\s+(a|the|your|some)\s+(bot|robot|machine)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
     r"\blive\s+(chat|support)\s+(please|pls|now|asap)\b",
@@ -78,11 +79,18 @@ _KOREAN_CALL_ME = [
 
 _ASKS = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 _ELSEWHERE = {"en": joined(_ENGLISH_ELSEWHERE), "ko": joined(_KOREAN_ELSEWHERE)}
+# ... unless it wants the person here, in the chat: "통화는 어려워서요 채팅으로 사람 연결
+# 가능할까요?"
+_HERE = {
+    "en": joined([r"\b(in|by|over|via)\s+(this\s+|the\s+)?chat\b"]),
+    "ko": joined([r"채팅\s*(으로|에서|로|상)", r"여기\s*(서|에서)"]),
+}
 _CALL_ME = {"en": joined(_ENGLISH_CALL_ME), "ko": joined(_KOREAN_CALL_ME)}
 
 
 def asks_for_a_person(text: str, language: str) -> bool:
     """Whether the customer's words ask for a person in this chat, or to be called, in this
     language's list."""
-    in_this_chat = says(_ASKS, text, language) and not says(_ELSEWHERE, text, language)
+    elsewhere = says(_ELSEWHERE, text, language) and not says(_HERE, text, language)
+    in_this_chat = says(_ASKS, text, language) and not elsewhere
     return in_this_chat or says(_CALL_ME, text, language)

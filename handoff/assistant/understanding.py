@@ -6,7 +6,12 @@ from dataclasses import replace
 from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
-from handoff.assistant.urgent_words import lodges_complaint, reports_fraud, tells_money_sent
+from handoff.assistant.urgent_words import (
+    fears_take_over,
+    lodges_complaint,
+    reports_fraud,
+    tells_money_sent,
+)
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
 KIND_OF_INTENT = {
@@ -36,16 +41,17 @@ def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud, lodge a complaint, tell of money sent, name another provider or ask for a
-    person, whether it is of small talk's size and whether it asks something (a question mark,
-    or a question's words); an intent the hub does not know (or none) is a question, and no
-    confidence counts as sure (an NLU that could not be asked)."""
+    report fraud or fear a take-over, lodge a complaint, tell of money sent, name another
+    provider or ask for a person, whether it is of small talk's size and whether it asks
+    something (a question mark, or a question's words); an intent the hub does not know (or
+    none) is a question, and no confidence counts as sure (an NLU that could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
         kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
         topic=TOPIC_OF_INTENT.get(intent or ""),
         reports_fraud=reports_fraud(text, language),
+        fears_take_over=fears_take_over(text, language),
         lodges_complaint=lodges_complaint(text, language),
         tells_money_sent=tells_money_sent(text, language),
         names_another_provider=names_another_provider(text),

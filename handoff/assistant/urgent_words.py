@@ -19,6 +19,11 @@ _PAID_THEN = r"\b(paid|sent|transferred|gave)\b.{0,200}\b"
 # ... of their phone, page or office: it "is" or "was" gone, or only gone in few words.
 _THEIR = r"(\w+'s|his|her|their|the)\s+"
 _BECAME = r"(\s+(is|was|got|has\s+been|went))?\s+(now\s+)?"
+# Family and friends, as impostors name themselves ("Mum, it's me, new number").
+_KIN_EN = (
+    r"(son|daughter|mum|mom|dad|father|mother|brother|sister|wife|husband|friend|boss|cousin|"
+    r"nephew|niece|grandson|granddaughter)"
+)
 
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
@@ -28,6 +33,7 @@ _ENGLISH_FRAUD = [
     r"(send|sent)(?!\s*(,|yet\b|but\b|because\b)))\b",
     r"\b(i|we)\s+(am\s+|are\s+)?(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+"
     r"(this|that|it)\b",
+    r"(^|[.!?,]\s*)never\s+(sent|made|authori[sz]ed|approved)\s+(this|that|these|it)\b",
     # ... or a parent did not: "now there are 2 transfers on his account that he never made"
     r"\b(transfers?|payments?|transactions?)\b.{0,60}\b(he|she|they)\s+(never|did\s*n[o']?t|didnt)\s+"
     r"(make|made|send|sent|authori[sz]ed?)\b",
@@ -35,17 +41,13 @@ _ENGLISH_FRAUD = [
     r"\b(sim|number|loan|account)\b.{0,30}\b(that|which)\s+(i|we)\s+(never|did\s*n[o']?t|didnt)\s+"
     r"(ask|asked|apply|applied)\s+for\b",
     r"\b(do\s*n[o']?t|dont|do not)\s+recogni[sz]e\b",
-    r"\b(unrecogni[sz]ed|unknown)\s+(device|login|sign.in|transfer|transaction|withdrawal)",
-    r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
     r"\bnot\s+by\s+me\b",  # "800 euro sent, not by me!!"
-    r"\bunauthori[sz]ed\s+(transfer|transaction|payment|withdrawal|login|access|charge)",
+    r"\bunauthori[sz]ed\s+(transfer|transaction|payment|withdrawal|charge)",
     # "I've been scammed", "my account got hacked"
     r"\b(been|got|get|getting|being|was|were|am)\s+(scammed|hacked|defrauded|phished|conned)\b",
     r"\b(account|phone|email|card)\s+(was|got|has\s+been|is)\s+(hacked|compromised|taken over)\b",
     r"\bhacked\s+(my|our|into)\b",
-    r"\bsomeone\s+(else\s+)?(has\s+)?"
-    r"(got into|broke into|logged|accessed|used|changed|took|sent|stole|hacked)\b",
-    r"\bsomeone\s+(else\s+)?(is|was|has\s+been)\s+(using|logged\s+in|logging\s+in|in)\s+(to\s+)?my\b",
+    r"\bsomeone\s+(else\s+)?(has\s+)?(used|changed|took|sent|stole|hacked)\b",
     r"\b(without|w/o)\s+(my\s+|our\s+|any\s+)?(permission|consent|knowledge|authori[sz]ation)\b",
     r"\bwithout\s+asking\s+(me|us)\b",
     # "who sent 750 euro from my acc to india??"
@@ -58,7 +60,7 @@ _ENGLISH_FRAUD = [
     r"\b(said|claimed|claiming|pretended|pretending)\s+(he|she|they)?\s*(was|were|is|are|to be)\s+"
     r"from\b.{0,80}\b(got\s+me\s+to|made\s+me|talked\s+me\s+into|(i|we)\s+(gave|sent|paid|"
     r"transferred|moved|told|installed|shared|read\s+(out|him|her|them)))\b",
-    r"\b(stole|stolen)\b.{0,30}\b(phone|card|id|passport|identity|money|account|details|savings)\b",
+    r"\b(stole|stolen)\b.{0,30}\b(card|id|passport|identity|money|account|details|savings)\b",
     r"\bpretending\s+to\s+be\s+me\b",
     # ... told the other way round: "I gave the code to a guy who said he was from your company"
     r"\b(gave|told|shared|sent|read)\b.{0,60}\b(who|that)\s+(said|claimed)\s+(he|she|they)\s+"
@@ -66,8 +68,7 @@ _ENGLISH_FRAUD = [
     # a code or a password given away: "I gave my verification code to a caller"
     r"\b(gave|told|shared)\b.{0,30}\b((verification|one.?time|security|sms|login|6.?digit)\s+"
     r"code|otp|pin|password)\b",
-    r"\b(phone|card|id|passport|wallet|account|identity|details)\s+(was|were|got|has\s+been)\s+"
-    r"stolen\b",
+    r"\b(card|id|passport|wallet|account|identity|details)\s+(was|were|got|has\s+been)\s+stolen\b",
     r"\bidentity\s+theft\b",
     # a scam told as something that happened: "it was a scam", "I fell for it", "a victim of"
     r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
@@ -83,8 +84,9 @@ _ENGLISH_FRAUD = [
     r"\bthe\s+real\s+(owner|landlord|seller|person|company|agent)\b.{0,60}"
     r"\b(never|not|no\s+idea|didn'?t|doesn'?t)\b",
     r"\bnever\s+heard\s+of\s+(him|her|them)\b",
-    r"\bmy\s+real\s+(son|daughter|mum|mom|dad|father|mother|brother|sister|wife|husband|friend|"
-    r"boss|cousin|nephew|niece|grandson|granddaughter)\b",
+    rf"\bmy\s+real\s+{_KIN_EN}\b",
+    # ... or is fine after all: "sent 40,000 pesos to the 'doctor'. My nephew is fine"
+    rf"{_PAID_THEN}my\s+{_KIN_EN}\s+(is|was|'s)\s+(fine|ok|okay|safe|alright|never\s+in)\b",
     r"\b(says?|said|told\s+me)\s+(he|she|they)\s+(never|didn'?t|did\s+not)\s+(sent|send|asked?|"
     r"request(ed)?|wrote|e-?mail(ed)?|messaged?|call(ed)?)\b",
     r"\b(photos?|pictures?|profile)\b.{0,30}\b(someone|somebody)\s+else'?s?\b",
@@ -113,6 +115,9 @@ _ENGLISH_FRAUD = [
     r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+(me|us)|"
     r"blocked\s+(me|us)|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
     r"(answer|reply|respond))",
+    # ... and others lost money to them too: "other families lost money"
+    r"\bother\s+(families|people|customers|students|workers|victims)\s+(also\s+|too\s+)?"
+    r"(lost|were\s+(scammed|cheated|robbed)|got\s+(scammed|cheated))\b",
     rf"{_PAID_THEN}{_THEIR}(phone\s+)?(number|phone|profile|account|website|page){_BECAME}"
     r"(disconnected|deleted|gone|removed|dead|out\s+of\s+service)",
     # ... or their office or social account: "his office is closed", "now her facebook deleted"
@@ -127,8 +132,44 @@ _ENGLISH_FRAUD = [
     r"\b(pretend(ed|ing)|claim(ed|ing)|pos(ed|ing))\s+(to\s+be|as)\s+(my|our)\b",
 ]
 
+# A take-over feared: a login the customer did not make, a phone lost or stolen while signed in.
+# Told beside a loss (money sent, details changed) it reports fraud; alone, it is a weaker sign
+# than a report: "a new device logged into my account and it wasn't me. What should I do first?",
+# "폰 잃어버렸는데 앱 로그인 된 상태 그대로라 ... 계정부터 잠가두고 싶은데" are asked as often
+# as told (knowledge_base/decision.py: an article that answers them confidently does).
+_ENGLISH_TAKE_OVER = [
+    r"\b(unrecogni[sz]ed|unknown)\s+(device|login|sign.in)",
+    r"\b(was\s*n[o']?t|wasnt|was not)\s+me\b",
+    r"\bunauthori[sz]ed\s+(login|access)",
+    r"\bsomeone\s+(else\s+)?(has\s+)?(got into|broke into|logged|accessed)\b",
+    r"\bsomeone\s+(else\s+)?(is|was|has\s+been)\s+(using|logged\s+in|logging\s+in|in)\s+(to\s+)?my\b",
+    r"\b(stole|stolen)\b.{0,30}\bphone\b",
+    r"\bphone\s+(was|got|has\s+been)\s+stolen\b",
+]
+_ENGLISH_LOSS = [
+    r"\b(sent|transferred|withdrawn|withdrew|taken|took|missing|gone|moved|emptied|drained|"
+    r"changed|charged|spent|added|payments?|transactions?)\b",
+    r"\btransfers?\b.{0,30}\b(never|did\s*n[o']?t|didnt)\s+(make|made|send|sent)\b",
+    r"\bthere\s+(are|is|were|was|'s)\s+(\w+\s+){0,2}(transfers?|withdrawals?)\b",
+]
+_KOREAN_TAKE_OVER = [
+    r"모르는\s*(기기|로그인)",
+    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|로그인)",
+    r"(누가|누군가)\s*.{0,10}(제|내)\s*(계정|명의)\S{0,2}\s*(로그인|접속|들어)",
+    r"(폰|휴대폰|핸드폰)\S{0,3}\s*(도난|도둑\s*맞)",
+    r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰)",
+    # a phone lost while the app is signed in: "폰 잃어버렸어요.. 앱 로그인 되어있는데"
+    r"(폰|휴대폰|핸드폰)\S{0,2}\s*(잃어\s*버렸|잃어버린|분실).{0,30}(로그인|접속)\s*(되어|돼|된|상태)",
+]
+_KOREAN_LOSS = [
+    r"(송금|이체|출금|결제)\S{0,2}\s*(이|가|도)?\s*(됐|되었|돼\s*있|되어\s*있|완료|나갔)",
+    r"(보냈|보냄|보내졌|빠져\s*나|나갔|사라졌|없어졌|바뀌|바뀜|바꿨|바꿔\s*(놨|놓|버)|변경\s*(됐|되었|돼|됨)|"
+    r"추가\s*(됐|되었|돼|됨|했|하고)|잔액\S{0,2}\s*0|(송금|이체|거래)\s*내역)",
+]
+
+
 # Family and friends, as impostors name themselves ("엄마, 나 폰 고장났어").
-_KIN = (
+_KIN_KO = (
     r"(아들|딸|자녀|엄마|아빠|어머니|아버지|할머니|할아버지|남편|아내|동생|형|오빠|누나|언니|조카|"
     r"삼촌|이모|고모|사촌|친구|여자\s*친구|남자\s*친구|애인|가족|지인)"
 )
@@ -148,17 +189,16 @@ _KOREAN_FRAUD = [
     # a payment made, then "I didn't": "송금 2건 결제됐는데 저 안했어요"
     r"(송금|이체|결제|출금)\S{0,4}\s*(됐|되었|돼\s*있|나갔)\S{0,4}\s*.{0,10}"
     r"(저|제가|나|내가)\s*(는|은)?\s*안\s*했",
-    r"모르는\s*(기기|로그인|출금|결제|송금|거래|이체|수취인)",
+    r"모르는\s*(출금|결제|송금|거래|이체|수취인)",
     r"(수취인|받는\s*(사람|분))\S{0,2}\s*.{0,30}(전혀|생판)\s*모르는\s*(사람|분)",
     # a payment made while the customer slept: "송금 완료 메일이 왔는데 그시간에 저 자고 있었거든요"
     r"(송금|이체|결제|출금|로그인|접속)\S{0,8}.{0,40}(그\s*시간에?|그때)\s*(저는?|제가|나는?|난)?\s*"
     r"(잠\s*)?자고\s*있었",
     r"자는\s*(사이|동안)\S{0,2}\s*.{0,20}(송금|이체|결제|출금|빠져\s*나|나갔)",
-    r"(누가|누군가)\s*(제|내|저희)\s*(계정|폰|휴대폰|핸드폰|카드|비밀번호|비번|돈|명의|로그인|번호로|유심)",
+    r"(누가|누군가)\s*(제|내|저희)\s*(카드|비밀번호|비번|돈|명의|번호로|유심)",
     r"(누가|누군가)\s*(몰래|저인\s*척|나인\s*척)",
     # "누가 제 체크카드를 몰래 등록해서 결제했어요"
     r"몰래\s*(제\s*|내\s*)?\S{0,4}\s*(등록|결제|송금|이체|사용|로그인|접속|출금)",
-    r"(누가|누군가)\s*.{0,10}(제|내)\s*(계정|명의)\S{0,2}\s*(로그인|접속|들어)",
     r"(누가|누군가)\s*(제\s*\S+\s*)?(송금|이체|결제|로그인)\s*했(어요|어|습니다|음|네요)",
     r"훔쳐\s*(갔|간|감)",
     r"(도용|탈취)\s*(당|됐|된|되었)",
@@ -195,6 +235,11 @@ _KOREAN_FRAUD = [
     r".{0,10}링크\S{0,2}\s*(눌러|누르고|누른|눌렀|클릭)"
     r".{0,30}(비번|비밀번호|인증\s*번호|로그인\s*정보|개인\s*정보|카드\s*번호)\S{0,2}\s*(입력|넣|쳤)",
     r"저절로\s*(송금|이체|돈이)",
+    # money draining as they write: "내계좌에서 돈빠져나감 빨리 막아주세요" (not "제 통장에서 돈은
+    # 이미 빠져나갔거든요", a transfer paid by bank)
+    r"(내|제)\s*(계좌|계정|통장)\S{0,2}\s*에서\s*.{0,6}빠져\s*나(감|가는\s*중|가고\s*있)",
+    # a fake investment: "입금하라길래 6천달러 넣었는데 출금이 안돼요"
+    r"(넣었|입금했|보냈|송금했)\S{0,6}.{0,30}출금\S{0,2}\s*(이|가|은)?\s*(안\s*(돼|되|됨)|막혔|불가)",
     r"해킹(된|됐|되었|돼|한)",
     # "직원이라고 해서 인증번호를 알려줬어요": someone posing as the company, the police or a bank,
     # and the customer did as told (a call that only asked is a question)
@@ -205,16 +250,14 @@ _KOREAN_FRAUD = [
     r"깔았|입력했|"
     r"넘겨\s*줬)",
     r"(명의|계정|카드|신분증)\S{0,2}\s*도용",
-    r"(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
-    r"(도난|도둑\s*맞은)\s*(폰|휴대폰|핸드폰|카드|신분증|여권|지갑)",
-    # a phone lost while the app is signed in: "폰 잃어버렸어요.. 앱 로그인 되어있는데"
-    r"(폰|휴대폰|핸드폰)\S{0,2}\s*(잃어\s*버렸|잃어버린|분실).{0,30}(로그인|접속)\s*(되어|돼|된|상태)",
+    r"(카드|신분증|여권|지갑)\S{0,3}\s*(도난|도둑\s*맞)",
+    r"(도난|도둑\s*맞은)\s*(카드|신분증|여권|지갑)",
     # a scam told as something that happened: "사기였어요", "속아서 보냈어요"
     r"사기(였|이었)",
     r"속(았|아서|은\s*(거|것))",
     # someone posing as family or a friend: "아들이라고 문자가 와서", "딸이 아니었어요"
-    rf"{_KIN}\S{{0,2}}\s*(이라고|라고)\s*(해서|하면서|하길래|하는|한|했|카톡|문자|메시지|연락|전화)",
-    rf"{_KIN}\S{{0,2}}\s*(이라면서|라면서|이라며|라며)",
+    rf"{_KIN_KO}\S{{0,2}}\s*(이라고|라고)\s*(해서|하면서|하길래|하는|한|했|카톡|문자|메시지|연락|전화)",
+    rf"{_KIN_KO}\S{{0,2}}\s*(이라면서|라면서|이라며|라며)",
     # the person impersonated knows nothing of it: "아들이랑 통화했는데 그런 적 없대요"
     r"(그런|보낸|보내신|요청한|요청하신|연락한|연락하신|부탁한|부탁하신)\s*적\s*(이|은)?\s*(전혀\s*)?"
     r"없(대|답니다|다네요|다시네요|다고)",
@@ -222,7 +265,7 @@ _KOREAN_FRAUD = [
     r"(사진|프로필)\S{0,2}\s*(이|가|은|는|도)?\s*(다\s*)?(다른\s*사람|남의|딴\s*사람)\s*(거|것|꺼)",
     # paid, then the other side's site, office or account gone: "보냈어요 근데 그 회사 홈피가
     # 없어졌고", "사무실도 없어지고 담당자 카톡도 탈퇴했어요"
-    r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,80}(홈페이지|홈피|사이트|사무실|계정|카톡|번호)\S{0,2}\s*"
+    r"(보냈|송금했|입금했|이체했|넣었)\S{0,6}.{0,80}(홈페이지|홈피|사이트|사무실|계정|카톡|번호|\S*방)\S{0,2}\s*"
     r"(가|이|도)?\s*(없어(졌|지)|사라(졌|지)|삭제\s*(됐|되었|됨)|폐쇄|탈퇴\s*(했|함|해))",
     r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
     # "내 이메일이랑 폰번호 누가 바꿔놨음"
@@ -232,10 +275,10 @@ _KOREAN_FRAUD = [
     r"(보냈|송금했|입금했|이체했)\S{0,6}.{0,40}(물건|택배|상품)\S{0,2}\s*(은|이|도)?\s*"
     r"(안\s*(오|와|옴)|못\s*받)",
     r"존재하지\s*않(는대|는다고|는다네|았)",
-    rf"{_KIN}\S{{0,2}}\s*(이|가)\s*아니었",
+    rf"{_KIN_KO}\S{{0,2}}\s*(이|가)\s*아니었",
     # ... or is fine after all: "구속된다는 전화를 받고 800만원을 보냈는데, 아들은 멀쩡하게
     # 학교에 있대요"
-    rf"(보냈|송금했|입금했|이체했)\S{{0,6}}.{{0,40}}{_KIN}\S{{0,2}}\s*.{{0,10}}"
+    rf"(보냈|송금했|입금했|이체했)\S{{0,6}}.{{0,40}}{_KIN_KO}\S{{0,2}}\s*.{{0,10}}"
     r"(멀쩡|아무\s*일\s*(도\s*)?없|아무것도\s*모르)",
 ]
 
@@ -267,6 +310,7 @@ _ENGLISH_COMPLAINTS = [
     # a demand: "I demand a refund", "I expect compensation", "this is unacceptable"
     r"\b(i|we)\s+(demand|insist)\b",
     r"\b(want|demand|deserve|expect)\s+(some\s+|full\s+|a\s+)?compensation\b",
+    r"\bbecause\s+of\s+you\s+(people|guys|lot)\b",
     r"\b(expect|want|demand|need)\s+(you|u|hanbit(\s+remit)?)\s+to\s+(compensate|reimburse|pay\s+me|"
     r"pay\s+us|refund\s+me|cover)\b",
     r"\b(unacceptable|not\s+acceptable|disgraceful)\b",
@@ -415,7 +459,10 @@ _KOREAN_COMPLAINTS = [
     r"(쓸\s*(거|게|께)|쓰겠|올릴\s*(거|게|께)|올리겠|남길\s*(거|게|께)|남기겠|기대\s*하)",
     r"설명\s*(똑바로|제대로)\s*(해|하세요|하십시오)",
     # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"
-    r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올릴\s*(거|게|께)|올리겠|퍼뜨|박제)",
+    r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올린다|올립니다|올릴\s*(거|게|께)|올리겠|"
+    r"올려\s*버|퍼뜨|박제)",
+    # scorn for the service: "직원교육 이따위로 시키냐"
+    r"(이|그)\s*따위|이따구",
     r"(몇|세|네|다섯|여섯|\d+)\s*번째\s*(항의|민원|컴플레인|문의|연락)",
     # a formal objection, answers demanded, the law or the press brought in: "정식으로
     # 이의를 제기합니다", "책임 있는 답변을 요구합니다", "법적 조치에 들어가겠습니다",
@@ -465,6 +512,8 @@ _KOREAN_MONEY_SENT = [
 _FRAUD = {"en": joined(_ENGLISH_FRAUD), "ko": joined(_KOREAN_FRAUD)}
 _MONEY_SENT = {"en": joined(_ENGLISH_MONEY_SENT), "ko": joined(_KOREAN_MONEY_SENT)}
 _COMPLAINT = {"en": joined(_ENGLISH_COMPLAINTS), "ko": joined(_KOREAN_COMPLAINTS)}
+_TAKE_OVER = {"en": joined(_ENGLISH_TAKE_OVER), "ko": joined(_KOREAN_TAKE_OVER)}
+_LOSS = {"en": joined(_ENGLISH_LOSS), "ko": joined(_KOREAN_LOSS)}
 
 
 # Fraud supposed, not suffered, is a question: "what do I do if someone hacked my account?",
@@ -476,7 +525,7 @@ _SUPPOSED_BEFORE = {
 }
 _SUPPOSED_AFTER = {
     "ko": re.compile(
-        r"^[^.!?\n]{0,15}?(보이면|있으면|생기면|나오면|뜨면|되면|당하면|까\s*봐|"
+        r"^[^.!?\n]{0,15}?(보이면|있으면|생기면|나오면|뜨면|되면|당하면|같으면|까\s*봐|"
         r"(같을|있을|생길|될|됐을|당했을|보일)\s*때)"
     )
 }
@@ -496,7 +545,7 @@ _NOTHING_LOST_YET = {
     ),
     "ko": joined(
         [
-            r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져|했)|"
+            r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져|했|깔았|설치|눌렀)|"
             r"(빠져\s*)?나간\s*(건|것|게)\s*없|보내지\s*않)",
             # "아직 이상한 송금은 없는데 혹시 모르니 계정을 동결하고 싶습니다"
             r"아직\s*(이상한\s*|수상한\s*|모르는\s*)?(송금|거래|출금|결제|이체)\S{0,2}\s*(은|는|이|가|도)?\s*"
@@ -507,15 +556,34 @@ _NOTHING_LOST_YET = {
 
 
 def reports_fraud(text: str, language: str) -> bool:
-    """Whether the customer's words report fraud they suffered, in this language's list: words
-    that only suppose it, or beside words saying nothing is lost yet, do not."""
+    """Whether the customer's words report fraud they suffered, in this language's list, or a
+    take-over beside a loss: words that only suppose it, or beside words saying nothing is lost
+    yet, do not."""
     if says(_NOTHING_LOST_YET, text, language):
         return False
+    return _told(_FRAUD, text, language) or (
+        _told(_TAKE_OVER, text, language) and says(_LOSS, text, language)
+    )
+
+
+def fears_take_over(text: str, language: str) -> bool:
+    """Whether the customer's words tell of a take-over feared (a login not made, a phone lost
+    or stolen while signed in) and of no loss, nor report fraud otherwise."""
+    return (
+        _told(_TAKE_OVER, text, language)
+        and not says(_LOSS, text, language)
+        and not says(_NOTHING_LOST_YET, text, language)
+        and not _told(_FRAUD, text, language)
+    )
+
+
+def _told(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:
+    """Whether the text says these words as something that happened, not only supposed."""
     before, after = _SUPPOSED_BEFORE.get(language), _SUPPOSED_AFTER.get(language)
     return any(
         not (before and before.search(text[: words.start()]))
         and not (after and after.search(text[words.end() :]))
-        for words in found(_FRAUD, text, language)
+        for words in found(patterns, text, language)
     )
 
 

@@ -312,6 +312,28 @@ def test_words_and_a_sure_nlu_that_agree_on_fraud_jump_the_whole_queue() -> None
     assert decided(0.9, fraud) == ("escalate", FRAUD_WORDS)
 
 
+@pytest.mark.parametrize("kind", list(MessageKind))
+def test_a_take_over_feared_reaches_a_person_ahead_of_the_queue_unless_an_article_answers(
+    kind: MessageKind,
+) -> None:
+    """Asked "a new device logged into my account and it wasn't me. What should I do first?",
+    the article on fraud says what to do at once; a customer whose money is gone comes first."""
+    feared = Understanding(intent="x", confidence=0.9, kind=kind, fears_take_over=True)
+    assert not settled_by_the_nlu(feared, POLICY)
+    for kb in (None, 0.2):
+        assert decided(kb, feared) in {("escalate", FRAUD_WORDS), ("escalate", "x")}
+    # With a confident article, decided as without the words.
+    assert decided(0.9, feared) == decided(0.9, replace(feared, fears_take_over=False))
+    # Read as fraud by a sure NLU: not urgent; the article on fraud answers a question.
+    sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
+    sure = replace(sure, fears_take_over=True)
+    on_fraud = result(0.9, tags=("security", FRAUD))
+    assert decide(on_fraud, sure, policy=POLICY).reason == FRAUD_TOPIC
+    assert decide(on_fraud, replace(sure, asks=True), policy=POLICY).decision == "answer"
+    assert decide(result(0.2), sure, policy=POLICY).reason == FRAUD_TOPIC
+    assert Escalation.because(FRAUD_WORDS).priority is Priority.HIGH
+
+
 def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:
     assert decided(0.9, understood(MessageKind.PERSON, 0.95)) == ("escalate", "customer_asked")
     assert decided(0.2, understood(MessageKind.PERSON, 0.3)) == ("escalate", "customer_asked")

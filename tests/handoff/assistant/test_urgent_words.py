@@ -4,7 +4,12 @@ questions about fraud or complaints, and other companies' troubles, are neither.
 import pytest
 
 from handoff.assistant.understanding import understanding_of
-from handoff.assistant.urgent_words import lodges_complaint, reports_fraud, tells_money_sent
+from handoff.assistant.urgent_words import (
+    fears_take_over,
+    lodges_complaint,
+    reports_fraud,
+    tells_money_sent,
+)
 from knowledge_base.articles import OUT_OF_SCOPE_TAG
 from knowledge_base.confidence_fitting import nlu_examples
 from knowledge_base.files import ARTICLES_DIR, published_articles
@@ -54,7 +59,6 @@ REPORTS = [
     ("en", "I think I've been scammed, the buyer never sent the goods"),
     ("en", "my phone was stolen at the airport and now there are transfers"),
     ("en", "a guy said he was from your bank and I gave him my code"),
-    ("en", "got an alert about an unrecognised device login"),
     ("en", "The job agency took my 'training deposit' and vanished. It was a scam"),
     ("en", "i fell for their lottery trick and paid the release fee twice"),
     ("en", "We lost 2000 pounds to an investment scam through your app"),
@@ -72,7 +76,6 @@ REPORTS = [
     ("ko", "조카라고 문자가 와서 급하다길래 보냈어요"),
     ("ko", "전화한 사람이 동생이 아니었어요 돈은 벌써 보냈고요"),
     ("en", "I paid a landlord's deposit through your app and now his number is disconnected"),
-    ("en", "someone is using my account, there are logins from Brazil"),
     ("en", "my card was charged without my permission on your app"),
     ("en", "I gave the caller my one-time code before I realised"),
     ("en", "they tricked me into sending my savings abroad"),
@@ -82,7 +85,6 @@ REPORTS = [
     ("ko", "제 계정이 털린 것 같아요"),
     ("ko", "무단 결제가 세 건 있어요"),
     ("ko", "HR294817305 이 송금은 제가 보낸 것이 아닙니다"),
-    ("ko", "지하철에서 폰 잃어버렸어요 앱 로그인 되어있는데 어떡해요"),
     ("ko", "누가 제 체크카드를 몰래 등록해서 결제했어요"),
     ("en", "clicked the link in an email from 'hanbit' and entered my card details"),
     ("ko", "카톡으로 온 링크 눌러서 인증번호 입력했어요"),
@@ -104,9 +106,48 @@ REPORTS = [
     ("ko", "Anydesk 깔라고 해서 깔았더니 폰 화면이 혼자 막 움직이고 앱이 열리더니 송금이 됐어요"),
     ("ko", "경품 수수료랑 세금을 먼저 내라길래 두번이나 송금했는데 이제 연락이 안되요"),
     ("ko", "구속된다는 전화를 받고 정신없이 800만원을 보냈는데, 아들은 멀쩡하게 학교에 있대요"),
+    # The sixteenth's.
+    ("en", "HR-5532-1098 not me. never sent this"),
+    (
+        "en",
+        "sent 40,000 pesos to the 'doctor'. My nephew is fine, he was never in hospital",
+    ),
+    ("en", "Office is shut now, he's not answering anyone and other families lost money"),
+    ("ko", "내계좌에서 돈빠져나감 빨리 막아주세요!!!!!"),
+    ("ko", "입금하라길래 3번에 걸쳐 6천달러 넣었는데 출금이 안돼요. 오늘 보니 방도 없어졌어요"),
+    # A take-over told beside a loss.
+    ("en", "got an alert about an unrecognised device login and 500 euro was sent to Ghana"),
+    ("ko", "모르는 기기에서 로그인했다는 알림 오고 수취인 목록에 모르는 사람이 추가됐어요"),
+    ("ko", "누가 제 계정에 들어와서 이메일이랑 전화번호를 바꿔놨습니다"),
+]
+
+# A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).
+TAKE_OVERS_FEARED = [
+    ("en", "got an alert about an unrecognised device login"),
+    ("en", "someone is using my account, there are logins from Brazil"),
+    ("en", "I got an email that a new device logged into my account and it wasn't me. What now?"),
+    ("en", "My phone was stolen last week and the network gave me a totally new number"),
+    ("ko", "지하철에서 폰 잃어버렸어요 앱 로그인 되어있는데 어떡해요"),
+    (
+        "ko",
+        "폰 잃어버렸는데 앱 로그인 된 상태 그대로라 좀 불안함. 누가 주워서 송금해버리면 어떡함?",
+    ),
+    ("ko", "모르는 기기에서 로그인했다고 알림 떴음 베트남에서 접속했다는데 난 런던임"),
 ]
 
 NOT_REPORTS = [
+    ("ko", "혹시 누가 제 계정 쓰는 거 같으면 일단 뭐부터 해야돼요?"),
+    (
+        "ko",
+        "은행 직원이라는 사람이 전화해서 제 계정이 해킹당했다고 화면 공유 앱을 깔라고 "
+        "하더라고요. 아직 아무것도 안 깔았고 돈도 안 보냈어요.",
+    ),
+    (
+        "en",
+        "IT WENT TO MY OTHER COUSIN IN CEBU. CAN YOU TAKE IT BACK? SHE IS NOT ANSWERING MY CALLS",
+    ),
+    ("ko", "통장에서 바로 빠져나가게 할 수 있나요 아니면 카드만 돼요?"),
+    ("ko", "제 통장에서 돈은 이미 빠져나갔거든요. 그 돈이 한빛에 있나요?"),
     ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),
     ("en", "I got a scam text and clicked the link, I haven't given them anything yet"),
     ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈은 안 나갔어요"),
@@ -276,6 +317,10 @@ COMPLAINTS = [
         "ko",
         "네네 빠르고 안전한 송금 잘 봤습니다ㅋㅋ 보낸지 열흘 된 돈이 아직 네팔 어딘가에",
     ),
+    # The sixteenth held-out set's, missed blind.
+    ("en", "i missed my daughter's school fee deadline because of you people"),
+    ("ko", "어제 채팅한 상담원 복붙만 하다가 그냥 나가버림. 직원교육 이따위로 시키냐"),
+    ("ko", "이메일 답장 오는데 5일 걸림. 영업일 1일이라며? 캡처 다 해서 트위터에 올린다"),
 ]
 
 NOT_COMPLAINTS = [
@@ -321,6 +366,18 @@ def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> No
     assert reports_fraud(text, language)
 
 
+@pytest.mark.parametrize(("language", "text"), TAKE_OVERS_FEARED)
+def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, text: str) -> None:
+    assert fears_take_over(text, language)
+    assert not reports_fraud(text, language)
+
+
+@pytest.mark.parametrize(("language", "text"), REPORTS + NOT_REPORTS)
+def test_a_report_or_a_question_fears_no_take_over(language: str, text: str) -> None:
+    """A report is one already; a question supposes it, or says nothing is lost."""
+    assert not fears_take_over(text, language)
+
+
 @pytest.mark.parametrize(("language", "text"), NOT_REPORTS)
 def test_questions_about_fraud_and_plain_troubles_are_not_reports(language: str, text: str) -> None:
     assert not reports_fraud(text, language)
@@ -357,7 +414,9 @@ def test_most_fraud_reports_of_the_nlu_data_tell_an_event_the_words_find(languag
     """The rest name only a topic ("scam", "report fraud") or a contact that may be a question
     ("someone called saying they're from hanbit remit"): the NLU and the articles weigh those."""
     reports = nlu_examples(language, ["report_fraud"])
-    found = [text for text in reports if reports_fraud(text, language)]
+    found = [
+        text for text in reports if reports_fraud(text, language) or fears_take_over(text, language)
+    ]
     assert len(found) >= 0.75 * len(reports), [t for t in reports if t not in found]
 
 

@@ -126,9 +126,11 @@ DISPUTED = "urgent_disputed"
 # The customer's words report fraud (a transfer they did not make, a take-over, a scam), but the
 # NLU and the knowledge base do not make it urgent: a person, ahead of the normal queue. So too
 # for words of a take-over feared with nothing lost (a login they did not make, a phone stolen
-# while signed in: handoff/assistant/urgent_words.py), where no article answers confidently:
-# "a new device logged into my account and it wasn't me. What should I do first?" is asked of
-# the article on fraud; a person is not needed ahead of a customer whose money is gone.
+# while signed in: handoff/assistant/urgent_words.py), unless the article on fraud answers
+# confidently, or another does a message that asks: "a new device logged into my account and it
+# wasn't me. What should I do first?" is asked of the article on fraud, and a person is not
+# needed ahead of a customer whose money is gone; "phone stolen, app still signed in, block it
+# quickly please" asks a person to act (the article on the app not working was confident).
 FRAUD_WORDS = "fraud_words"
 # The customer's words tell of money they already sent, and the article on fraud leads the
 # ranking: a story of money lost to a scam that no word of the lists tells ("the agency website is
@@ -271,7 +273,9 @@ def _choose(
             return "escalate", FRAUD_TOPIC if fraud else understanding.intent
     if understanding.reports_fraud:
         return "escalate", FRAUD_WORDS
-    if understanding.fears_take_over and not confident_article:
+    if understanding.fears_take_over and not (
+        answers_fraud or (confident_article and understanding.asks)
+    ):
         return "escalate", FRAUD_WORDS
     if understanding.tells_money_sent and _leads(result, FRAUD, policy):
         return "escalate", FRAUD_STORY

@@ -322,8 +322,10 @@ def test_a_take_over_feared_reaches_a_person_ahead_of_the_queue_unless_an_articl
     assert not settled_by_the_nlu(feared, POLICY)
     for kb in (None, 0.2):
         assert decided(kb, feared) in {("escalate", FRAUD_WORDS), ("escalate", "x")}
-    # With a confident article, decided as without the words.
-    assert decided(0.9, feared) == decided(0.9, replace(feared, fears_take_over=False))
+    # With a confident article on another matter: a person, unless the message asks.
+    assert decided(0.9, feared) in {("escalate", FRAUD_WORDS), ("escalate", "x")}
+    asked = replace(feared, asks=True)
+    assert decided(0.9, asked) == decided(0.9, replace(asked, fears_take_over=False))
     # Read as fraud by a sure NLU: not urgent; the article on fraud answers a question.
     sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
     sure = replace(sure, fears_take_over=True)

@@ -119,6 +119,10 @@ REPORTS = [
     ("en", "got an alert about an unrecognised device login and 500 euro was sent to Ghana"),
     ("ko", "모르는 기기에서 로그인했다는 알림 오고 수취인 목록에 모르는 사람이 추가됐어요"),
     ("ko", "누가 제 계정에 들어와서 이메일이랑 전화번호를 바꿔놨습니다"),
+    (
+        "ko",
+        "폰 잃어버렸는데 앱 로그인 돼있었거든요. 방금 보니까 송금내역에 모르는 사람 이름이 있어요",
+    ),
 ]
 
 # A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).
@@ -147,6 +151,7 @@ NOT_REPORTS = [
         "IT WENT TO MY OTHER COUSIN IN CEBU. CAN YOU TAKE IT BACK? SHE IS NOT ANSWERING MY CALLS",
     ),
     ("ko", "통장에서 바로 빠져나가게 할 수 있나요 아니면 카드만 돼요?"),
+    ("ko", "모르는 기기에서 로그인했다는 알림이 왔어요. 거래 내역 보니까 이상한 송금은 없고"),
     ("ko", "제 통장에서 돈은 이미 빠져나갔거든요. 그 돈이 한빛에 있나요?"),
     ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),
     ("en", "I got a scam text and clicked the link, I haven't given them anything yet"),

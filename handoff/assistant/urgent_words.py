@@ -1,6 +1,7 @@
-"""A customer's own words that make a message urgent: fraud they suffered (a transfer or login
-they did not make, an account taken over, a scam or theft), or a complaint they lodge, told in
-the first person.
+"""A customer's own words that make a message urgent: fraud they suffered (a transfer they did
+not make, an account taken over, a scam or theft), or a complaint they lodge, told in the first
+person; and words of a take-over feared with nothing lost (a login they did not make, a phone
+stolen while signed in), a weaker sign.
 
 DIET reads most fraud reports rightly, but a report that names an amount and a country can read
 as a transfer question or as out of scope at full confidence, and a complaint about a slow

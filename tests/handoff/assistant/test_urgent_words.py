@@ -155,6 +155,7 @@ NOT_REPORTS = [
         "IT WENT TO MY OTHER COUSIN IN CEBU. CAN YOU TAKE IT BACK? SHE IS NOT ANSWERING MY CALLS",
     ),
     ("ko", "통장에서 바로 빠져나가게 할 수 있나요 아니면 카드만 돼요?"),
+    ("ko", "요즘 주변에 계정 털렸다는 얘기가 많아서 ㅎㄷㄷ 미리 알아두고 싶어요"),
     ("ko", "모르는 기기에서 로그인했다는 알림이 왔어요. 거래 내역 보니까 이상한 송금은 없고"),
     ("ko", "제 통장에서 돈은 이미 빠져나갔거든요. 그 돈이 한빛에 있나요?"),
     ("en", "an unknown device logged in but no money has gone, how do I lock my account?"),

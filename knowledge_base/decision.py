@@ -403,9 +403,8 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
     of `_choose`, which read no search result). The bot's path then searches nothing. An
     out-of-scope message is always searched: a confident article makes it an offer
     (NLU_DISAGREES)."""
-    if understanding.reports_fraud or understanding.fears_take_over:
-        return False
-    if understanding.lodges_complaint or understanding.read_urgent:
+    in_words = understanding.reports_fraud or understanding.fears_take_over
+    if in_words or understanding.lodges_complaint or understanding.read_urgent:
         return False
     match understanding.kind:
         case MessageKind.SOCIAL:

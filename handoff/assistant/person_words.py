@@ -32,6 +32,7 @@ _ENGLISH = [
     rf"{_PEOPLE_EN},?\s+not\s+(a|the|your|some)\s+(bot|robot|machine)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
+    rf"^\W*(customer\s+service\s+|support\s+)?{_PEOPLE_EN}\W*(please|pls|plz)\b",
     r"\blive\s+(chat|support)\s+(please|pls|now|asap)\b",
     r"\bescalat(e|ed|ing)\b",  # "I want this escalated": to someone above the bot
 ]

@@ -116,6 +116,9 @@ _ENGLISH_FRAUD = [
     r"manager|guy|man|woman)('s|\s+has|\s+have|'ve)?\s+(just\s+)?(disappeared|vanished|ghosted\s+(me|us)|"
     r"blocked\s+(me|us)|stopped\s+(answering|replying|responding)|(does\s*n[o']?t|won'?t|will\s+not)\s+"
     r"(answer|reply|respond))",
+    # ... or a cheque that paid for it bounced: "sent me a cheque and asked me to forward 1,400
+    # ... now my bank says the cheque bounced"
+    rf"{_PAID_THEN}(cheque|check)\s+(has\s+|had\s+)?(bounced|was\s+(fake|fraudulent|returned))",
     # ... and others lost money to them too: "other families lost money"
     r"\bother\s+(families|people|customers|students|workers|victims)\s+(also\s+|too\s+)?"
     r"(lost|were\s+(scammed|cheated|robbed)|got\s+(scammed|cheated))\b",
@@ -327,8 +330,8 @@ _ENGLISH_COMPLAINTS = [
     # a complaint taken further, or one already made and not answered
     r"\bescalate\s+(a|my|this)\s+complaint\b",
     r"\b(formally|officially)\s+complain\b",
-    r"\breport\s+(you|your\s+company|hanbit(\s+remit)?)\s+to\s+(the\s+)?(\w+\s+)?"
-    r"(regulator|ombudsman|authorities|authority)\b",
+    r"\breport\s+(you|your\s+company|hanbit(\s+remit)?)\s+to\s+(the\s+)?(\w+\s+){0,2}"
+    r"(regulator|ombudsman|authorities|authority|fca|cfpb)\b",
     r"\b(want|need)\s+(this|my)\s+complaint\s+(recorded|logged|handled|investigated)",
     r"\bmy\s+complaint\b.{0,40}\b(ignored|no\s+(answer|reply|response)|not\s+(answered|handled))",
     r"\b(waiting|no\s+(answer|reply|response))\b.{0,30}\bmy\s+complaint\b",
@@ -427,7 +430,7 @@ _KOREAN_COMPLAINTS = [
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
     r"민원으로\s*(기록|접수|처리)",
     r"물어\s*(내야|내세요|내라|내십시오|줘야|주세요|주십시오)",
-    r"책임\s*(지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
+    r"책임\s*(져\s*$|져[!?.~]|져라|지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
     r"사과\S{0,3}\s*(하세요|하십시오|받고\s*싶|원합니다|받아야|받겠)",
     r"공식\s*(적인\s*|적으로\s*)?사과",
@@ -463,8 +466,10 @@ _KOREAN_COMPLAINTS = [
     # the story taken public: "인스타랑 블라인드에 캡처 다 올림", "몇 번째 항의하는지"
     r"(인스타|블라인드|SNS|커뮤|유튜브|트위터)\S{0,3}\s*.{0,15}(올림|올린다|올립니다|올릴\s*(거|게|께)|올리겠|"
     r"올려\s*버|퍼뜨|박제)",
-    # scorn for the service: "직원교육 이따위로 시키냐"
+    # scorn for the service: "직원교육 이따위로 시키냐", "장난하냐??", "니네 때문에 병원비 못냈어"
     r"(이|그)\s*따위|이따구",
+    r"장난\s*(하냐|하나요|하십니까|치냐|쳐|함\?)",
+    r"(니네|너네|당신네|너희)\s*때문에",
     r"(몇|세|네|다섯|여섯|\d+)\s*번째\s*(항의|민원|컴플레인|문의|연락)",
     # a formal objection, answers demanded, the law or the press brought in: "정식으로
     # 이의를 제기합니다", "책임 있는 답변을 요구합니다", "법적 조치에 들어가겠습니다",

@@ -115,6 +115,8 @@ REPORTS = [
     ("en", "Office is shut now, he's not answering anyone and other families lost money"),
     ("ko", "내계좌에서 돈빠져나감 빨리 막아주세요!!!!!"),
     ("ko", "입금하라길래 3번에 걸쳐 6천달러 넣었는데 출금이 안돼요. 오늘 보니 방도 없어졌어요"),
+    # The seventeenth's: an overpayment scam.
+    ("en", "sent me a cheque and asked me to forward 1,400. I did, and now the cheque bounced"),
     # A take-over told beside a loss.
     ("en", "got an alert about an unrecognised device login and 500 euro was sent to Ghana"),
     ("ko", "모르는 기기에서 로그인했다는 알림 오고 수취인 목록에 모르는 사람이 추가됐어요"),
@@ -331,6 +333,12 @@ COMPLAINTS = [
     ("en", "i missed my daughter's school fee deadline because of you people"),
     ("ko", "어제 채팅한 상담원 복붙만 하다가 그냥 나가버림. 직원교육 이따위로 시키냐"),
     ("ko", "이메일 답장 오는데 5일 걸림. 영업일 1일이라며? 캡처 다 해서 트위터에 올린다"),
+    # The seventeenth's.
+    (
+        "en",
+        "not back by Friday and I will report Hanbit Remit to the Financial Conduct Authority",
+    ),
+    ("ko", "돈 보낸지 열흘째인데 아직도 안들어갔다고 장난하냐?? 니네 때문에 병원비 못냈어 책임져"),
 ]
 
 NOT_COMPLAINTS = [

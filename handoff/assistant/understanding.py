@@ -7,9 +7,10 @@ from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
 from handoff.assistant.urgent_words import (
-    fears_take_over,
+    FEARED,
+    REPORTED,
+    fraud_in_words,
     lodges_complaint,
-    reports_fraud,
     tells_money_sent,
 )
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
@@ -45,13 +46,14 @@ def understanding_of(
     provider or ask for a person, whether it is of small talk's size and whether it asks
     something (a question mark, or a question's words); an intent the hub does not know (or
     none) is a question, and no confidence counts as sure (an NLU that could not be asked)."""
+    fraud = fraud_in_words(text, language)
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
         kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
         topic=TOPIC_OF_INTENT.get(intent or ""),
-        reports_fraud=reports_fraud(text, language),
-        fears_take_over=fears_take_over(text, language),
+        reports_fraud=fraud == REPORTED,
+        fears_take_over=fraud == FEARED,
         lodges_complaint=lodges_complaint(text, language),
         tells_money_sent=tells_money_sent(text, language),
         names_another_provider=names_another_provider(text),

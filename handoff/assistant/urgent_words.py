@@ -566,26 +566,24 @@ _NOTHING_LOST_YET = {
 }
 
 
-def reports_fraud(text: str, language: str) -> bool:
-    """Whether the customer's words report fraud they suffered, in this language's list, or a
-    take-over beside a loss: words that only suppose it, or beside words saying nothing is lost
-    yet, do not."""
+# What the customer's words tell of fraud (`fraud_in_words`): a report, or a take-over feared.
+REPORTED = "reported"
+FEARED = "feared"
+
+
+def fraud_in_words(text: str, language: str) -> str | None:
+    """REPORTED where the customer's words report fraud they suffered, in this language's list,
+    or tell of a take-over beside a loss; FEARED where they tell of a take-over feared (a login
+    not made, a phone lost or stolen while signed in) and of no loss; else None. Words that only
+    suppose it, or beside words saying nothing is lost yet, tell neither. One reading for both:
+    the English lists take about half a millisecond a message."""
     if says(_NOTHING_LOST_YET, text, language):
-        return False
-    return _told(_FRAUD, text, language) or (
-        _told(_TAKE_OVER, text, language) and says(_LOSS, text, language)
-    )
-
-
-def fears_take_over(text: str, language: str) -> bool:
-    """Whether the customer's words tell of a take-over feared (a login not made, a phone lost
-    or stolen while signed in) and of no loss, nor report fraud otherwise."""
-    return (
-        _told(_TAKE_OVER, text, language)
-        and not says(_LOSS, text, language)
-        and not says(_NOTHING_LOST_YET, text, language)
-        and not _told(_FRAUD, text, language)
-    )
+        return None
+    if _told(_FRAUD, text, language):
+        return REPORTED
+    if not _told(_TAKE_OVER, text, language):
+        return None
+    return REPORTED if says(_LOSS, text, language) else FEARED
 
 
 def _told(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:

@@ -5,9 +5,10 @@ import pytest
 
 from handoff.assistant.understanding import understanding_of
 from handoff.assistant.urgent_words import (
-    fears_take_over,
+    FEARED,
+    REPORTED,
+    fraud_in_words,
     lodges_complaint,
-    reports_fraud,
     tells_money_sent,
 )
 from knowledge_base.articles import OUT_OF_SCOPE_TAG
@@ -381,30 +382,30 @@ NOT_COMPLAINTS = [
 
 @pytest.mark.parametrize(("language", "text"), REPORTS)
 def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> None:
-    assert reports_fraud(text, language)
+    assert fraud_in_words(text, language) == REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), TAKE_OVERS_FEARED)
 def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, text: str) -> None:
-    assert fears_take_over(text, language)
-    assert not reports_fraud(text, language)
+    assert fraud_in_words(text, language) == FEARED
+    assert fraud_in_words(text, language) != REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), REPORTS + NOT_REPORTS)
 def test_a_report_or_a_question_fears_no_take_over(language: str, text: str) -> None:
     """A report is one already; a question supposes it, or says nothing is lost."""
-    assert not fears_take_over(text, language)
+    assert fraud_in_words(text, language) != FEARED
 
 
 @pytest.mark.parametrize(("language", "text"), NOT_REPORTS)
 def test_questions_about_fraud_and_plain_troubles_are_not_reports(language: str, text: str) -> None:
-    assert not reports_fraud(text, language)
+    assert fraud_in_words(text, language) != REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), COMPLAINTS)
 def test_complaints_lodged_in_the_first_person_are_found(language: str, text: str) -> None:
     assert lodges_complaint(text, language)
-    assert not reports_fraud(text, language)
+    assert fraud_in_words(text, language) != REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), NOT_COMPLAINTS + REPORTS + NOT_REPORTS)
@@ -415,7 +416,7 @@ def test_questions_about_complaints_and_reports_of_fraud_lodge_none(
 
 
 def test_a_language_without_a_list_has_no_such_signal() -> None:
-    assert not reports_fraud("I didn't make this transfer", "vi")
+    assert fraud_in_words("I didn't make this transfer", "vi") != REPORTED
     assert not lodges_complaint("I want to make a complaint", "vi")
 
 
@@ -432,9 +433,7 @@ def test_most_fraud_reports_of_the_nlu_data_tell_an_event_the_words_find(languag
     """The rest name only a topic ("scam", "report fraud") or a contact that may be a question
     ("someone called saying they're from hanbit remit"): the NLU and the articles weigh those."""
     reports = nlu_examples(language, ["report_fraud"])
-    found = [
-        text for text in reports if reports_fraud(text, language) or fears_take_over(text, language)
-    ]
+    found = [text for text in reports if fraud_in_words(text, language) is not None]
     assert len(found) >= 0.75 * len(reports), [t for t in reports if t not in found]
 
 
@@ -464,7 +463,7 @@ def test_no_question_about_the_service_reads_as_a_fraud_report(language: str) ->
     company's account taken over is still someone's fraud)."""
     questions = article_questions(language, leaving_out={"fraud", OUT_OF_SCOPE_TAG})
     assert len(questions) > 1000
-    read = {question for question in questions if reports_fraud(question, language)}
+    read = {question for question in questions if fraud_in_words(question, language) == REPORTED}
     assert read <= TAKE_OVER_SIGNS
 
 

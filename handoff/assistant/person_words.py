@@ -15,7 +15,7 @@ from handoff.assistant.word_lists import joined, says
 _PEOPLE_EN = (
     r"(a|an|some|the|your)?\s*(real|live|actual|human)?\s*"
     r"(human|person|people|agent|someone|somebody|representative|rep|operator|advis[oe]r|staff|"
-    r"employee|manager|member\s+of\s+(staff|(your|the)\s+(\w+\s+)?team)|customer\s+service|support\s+team)\b"
+    r"employee|manager|supervisor|member\s+of\s+(staff|(your|the)\s+(\w+\s+)?team)|customer\s+service|support\s+team)\b"
 )
 
 _ENGLISH = [
@@ -29,7 +29,9 @@ _ENGLISH = [
     rf"(connected|transferred|put\s+through|passed)\s+(to|with)\s+{_PEOPLE_EN}",
     r"\b(want|need|get|is\s+there)\s+(a|an|any)\s+(real|live|actual)\s+(human|person|agent)\b",
     r"\b(bot|automated|machine)\b.{0,40}\b(human|person|someone|agent|staff)\b",
-    rf"{_PEOPLE_EN},?\s+not\s+(a|the|your|some)\s+(bot|robot|machine)\b",
+    rf"{_PEOPLE_EN}[,.!]?\s+not\s+(a|the|your|some)\s+(bot|robot|machine)\b",
+    # "I want a manager.", "I demand a supervisor" (not "an agent", where cash is picked up)
+    r"\b(want|need|demand)\s+(a|an|the|your)\s+(manager|supervisor)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
     rf"^\W*(customer\s+service\s+|support\s+)?{_PEOPLE_EN}\W*(please|pls|plz)\b",

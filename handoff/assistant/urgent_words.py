@@ -29,7 +29,8 @@ _KIN_EN = (
 _ENGLISH_FRAUD = [
     # "I didn't make this transfer", "we never authorised it"
     r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+"
-    r"(make|made|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?|"
+    # ... "I didn't change anything" is a take-over only beside a loss (_ENGLISH_TAKE_OVER)
+    r"(make|made|authori[sz]ed?|approved?|request(ed)?|do|did|change[d]?(?!\s+anything\b)|"
     # ... not "the app showed 1,720 won but I didn't send, and today it's lower"
     r"(send|sent)(?!\s*(,|yet\b|but\b|because\b)))\b",
     r"\b(i|we)\s+(am\s+|are\s+)?(not|no)\s+(do|did|make|made|send|sent|change|changed)\s+"
@@ -149,6 +150,9 @@ _ENGLISH_TAKE_OVER = [
     r"\bsomeone\s+(else\s+)?(is|was|has\s+been)\s+(using|logged\s+in|logging\s+in|in)\s+(to\s+)?my\b",
     r"\b(stole|stolen)\b.{0,30}\bphone\b",
     r"\bphone\s+(was|got|has\s+been)\s+stolen\b",
+    # "my email was changed. i didnt change anything!!" (not "I did not change anything on the
+    # phone" of an app that closes by itself)
+    r"\b(i|we)\s+(have\s+|'ve\s+)?(did\s*n[o']?t|didnt|never|did not)\s+change[d]?\s+anything\b",
 ]
 _ENGLISH_LOSS = [
     r"\b(sent|transferred|withdrawn|withdrew|taken|took|missing|gone|moved|emptied|drained|"
@@ -165,6 +169,9 @@ _KOREAN_TAKE_OVER = [
     # a phone lost while the app is signed in: "폰 잃어버렸어요.. 앱 로그인 되어있는데", "폰을
     # 지하철에서 잃어버렸는데 앱이 로그인 된 상태로 있어요"
     r"(폰|휴대폰|핸드폰)\S{0,2}\s*.{0,10}(잃어\s*버렸|잃어버린|분실).{0,30}(로그인|접속)\s*(되어|돼|된|상태)",
+    # changed, and not by them: "번호가 변경됐다는 메일이 왔는데 저 안바꿨거든요?"
+    r"(변경\s*(됐|되었|돼|됨)|바뀌었|바뀜|바뀐).{0,30}안\s*(바꿨|바꿈|변경했)",
+    r"안\s*(바꿨|바꿈|변경했)\S*\s.{0,30}(변경\s*(됐|되었|돼|됨)|바뀌었|바뀜|바뀐)",
 ]
 _KOREAN_LOSS = [
     r"(송금|이체|출금|결제)\S{0,2}\s*(이|가|도)?\s*(됐|되었|돼\s*있|되어\s*있|완료|나갔)",
@@ -293,11 +300,11 @@ _KOREAN_FRAUD = [
 _PRAISE_EN = (
     r"(\b((amazing|great|fantastic|brilliant|excellent|wonderful|awesome|stellar|superb)\s+"
     r"(service|job|work|support)|really\s+(impressed|proud)|keep\s+it\s+up|well\s+done|"
-    r"proud\s+of\s+yourselves|thanks\s+for\s+nothing|slow\s+clap)\b|\blovely\W*$)"
+    r"proud\s+of\s+yourselves|thanks\s+for\s+nothing|slow\s+clap|truly\s+impressed)\b|\blovely\W*$)"
 )
 _WENT_WRONG_EN = (
     r"\b(still|and\s+counting|day\s+\d+|undelivered|not\s+arrived|never\s+"
-    r"(arrived|came)|rejected|failed|lol)\b"
+    r"(arrived|came)|rejected|failed|lol|\d+\s+(days|weeks)\s+for)\b|'(instant|fast|quick)'"
 )
 
 # "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
@@ -388,8 +395,13 @@ _ENGLISH_COMPLAINTS = [
     r"\brefer\s+(this|it|the\s+matter|my\s+complaint)\s+to\s+(the\s+)?(\w+\s+)?(ombudsman|regulator|"
     r"fca|cfpb)\b",
     # the story taken public: "I'm posting a video about how you treated my mum's transfer"
-    r"\b(post|posting|make|making|film|filming)\s+a\s+(tiktok\s+|youtube\s+)?(video|post|thread|"
-    r"review)\s+about\s+(how\s+)?(you|your|hanbit)\b",
+    r"\b(post|posting|make|making|film|filming)\s+a\s+(tiktok\s+|youtube\s+)?(tiktok|video|post|"
+    r"thread|review|reel)\s+(\w+\s+)?about\s+(how\s+)?(you|your|hanbit)\b",
+    r"\b(tag|tagging|call|calling|tell|telling|contact|contacting)\s+(the\s+)?(local\s+)?(news|press|"
+    r"journalists?|newspapers?)\b",
+    # "you say no markup ... thats a lie in your advertising"
+    r"\b(that'?s|thats|this\s+is|it'?s)\s+(a\s+)?(lie|false\s+advertising)\b",
+    r"\bfalse\s+advertising\b",
     r"\bbreach\s+of\s+contract\b",
     r"\b(i|we)\s+(want|demand|expect)\s+(the|my|our)\s+missing\s+([$€£]?[\d.,]+k?\s*)?(\w+\s+)?back\b",
     # money we took or held, wanted back: "you held my 5000 for weeks, I want my money back"

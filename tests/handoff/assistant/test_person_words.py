@@ -33,6 +33,8 @@ ASKS = [
     ("ko", "제가 통화는 어려워서요 채팅으로 사람 연결 가능할까요?"),
     ("en", "calling is hard for me, can I talk to a person in this chat?"),
     ("en", "customer service rep please, thanks"),
+    # The eighteenth's: a manager, not a bot, in two sentences.
+    ("en", "I want a manager. Not a bot. You closed my account with no explanation"),
     ("ko", "실제 사람이랑 채팅 가능해요?"),
     ("ko", "상담원"),
     ("ko", "책임자 바꿔 주세요"),

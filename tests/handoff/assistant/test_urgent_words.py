@@ -126,6 +126,12 @@ REPORTS = [
         "ko",
         "폰 잃어버렸는데 앱 로그인 돼있었거든요. 방금 보니까 송금내역에 모르는 사람 이름이 있어요",
     ),
+    # The eighteenth held-out set's, missed blind: a change not made, and a transfer.
+    (
+        "ko",
+        "폰번호가 변경됐다는 메일이 왔는데 저 안바꿨거든요? 방금 네팔로 송금도 하나 됐어요",
+    ),
+    ("en", "got an email my email was changed. i didnt change anything!! now i cant log in"),
 ]
 
 # A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).
@@ -144,6 +150,8 @@ TAKE_OVERS_FEARED = [
         "ko",
         "폰을 지하철에서 잃어버렸는데 앱이 로그인 된 상태로 있어요 ㅠㅠ 누가 돈 보내면 어떡하죠",
     ),
+    # Nothing changed but by them: the article that answers the rest answers it (the decision).
+    ("en", "the app opens for one second and closes. I did not change anything on the phone"),
 ]
 
 NOT_REPORTS = [
@@ -340,6 +348,11 @@ COMPLAINTS = [
         "not back by Friday and I will report Hanbit Remit to the Financial Conduct Authority",
     ),
     ("ko", "돈 보낸지 열흘째인데 아직도 안들어갔다고 장난하냐?? 니네 때문에 병원비 못냈어 책임져"),
+    # The eighteenth's.
+    ("en", "wow. great service. 10 days for an 'instant' transfer to Kenya. truly impressed."),
+    ("en", "you say no markup but the rate was worse than google. thats a lie in your advertising"),
+    ("en", "Making a TikTok tonight about how Hanbit Remit held my $1,200 for a month"),
+    ("en", "Tagging the local news too. Maybe then someone will answer me"),
 ]
 
 NOT_COMPLAINTS = [
@@ -454,7 +467,10 @@ def article_questions(language: str, leaving_out: set[str]) -> list[str]:
 
 
 # An article's question that tells of a change the customer did not make: a person looks too.
-TAKE_OVER_SIGNS = {"got an email saying my phone number changed but I didn't do it"}
+TAKE_OVER_SIGNS = {
+    "got an email saying my phone number changed but I didn't do it",
+    "내가 안 바꿨는데 휴대폰 번호 변경됐다는 메일이 왔어",
+}
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])

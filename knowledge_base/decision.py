@@ -41,6 +41,7 @@ class Understanding:
     topic: str | None = None  # the intent's: the tag of articles about the same matter
     reports_fraud: bool = False  # the customer's own words report fraud they suffered
     fears_take_over: bool = False  # ... tell of a take-over feared, nothing lost (a login not made)
+    says_nothing_lost: bool = False  # ... say nothing is lost yet ("nothing has been sent")
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     tells_money_sent: bool = False  # ... tell of money they already sent (an amount, an HR ref)
     names_another_provider: bool = False  # ... ask about another transfer or payment service
@@ -156,7 +157,8 @@ FRAUD = "fraud"
 # so as often as a report, and the article on fraud finds it too, so that is one sign, not two.
 # A person, ahead of the normal queue, not urgently; but a question ("someone called saying
 # they're from you and asked for my code, is that real?") that the article on fraud answers
-# confidently is answered by it, and a message that an article on what Hanbit Remit does not do
+# confidently is answered by it (at the search's own confidence where the customer says nothing
+# is lost yet: `_safe_so_far`), and a message that an article on what Hanbit Remit does not do
 # answers confidently is declined in its words.
 FRAUD_TOPIC = "fraud_topic"
 # A confident article that the articles' own question variants read otherwise
@@ -261,7 +263,7 @@ def _choose(
         # ("I paid an agent 2,500 USD for a work visa, now his office is closed").
         story = fraud and understanding.tells_money_sent
         asked = fraud and understanding.asks and not story
-        if asked and answers_fraud:
+        if asked and (answers_fraud or _safe_so_far(result, understanding)):
             return "answer", None
         # Without the customer's words behind it, a confident article on what Hanbit Remit does
         # not do outweighs the reading: a recipe, another bank's card, tax on money sent home or
@@ -340,6 +342,21 @@ def _bar(result: SearchResult, understanding: Understanding, policy: Policy) -> 
         and result.variants_read == answer.article.slug
     )
     return 0.0 if agree else policy.article.get(result.language, 0.0)
+
+
+def _safe_so_far(result: SearchResult, understanding: Understanding) -> bool:
+    """Whether a message the NLU reads as fraud says nothing is lost yet, and the article on
+    fraud is the search's answer, its variants reading it too: three readings of a question on
+    staying safe ("Left my phone in a taxi ... nothing has been sent. How do I lock the
+    account?", "아직 이상한 송금 내역은 없는 것 같은데, 뭘 먼저 해 둬야 할까요?"), answered at the
+    search's own confidence, as `_bar` answers three readings agreeing."""
+    answer = result.answer
+    return (
+        understanding.says_nothing_lost
+        and answer is not None
+        and FRAUD in answer.article.tags
+        and result.variants_read == answer.article.slug
+    )
 
 
 def _leads(result: SearchResult, tag: str, policy: Policy) -> bool:

@@ -8,6 +8,7 @@ from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
 from handoff.assistant.urgent_words import (
     FEARED,
+    NOTHING_LOST,
     REPORTED,
     fraud_in_words,
     lodges_complaint,
@@ -42,10 +43,11 @@ def understanding_of(
     intent: str | None, confidence: float | None, text: str, language: str
 ) -> Understanding:
     """The NLU's best intent as the decision reads it, beside whether the message's own words
-    report fraud or fear a take-over, lodge a complaint, tell of money sent, name another
-    provider or ask for a person, whether it is of small talk's size and whether it asks
-    something (a question mark, or a question's words); an intent the hub does not know (or
-    none) is a question, and no confidence counts as sure (an NLU that could not be asked)."""
+    report fraud, fear a take-over or say nothing is lost yet, lodge a complaint, tell of money
+    sent, name another provider or ask for a person, whether it is of small talk's size and
+    whether it asks something (a question mark, or a question's words); an intent the hub does
+    not know (or none) is a question, and no confidence counts as sure (an NLU that could not be
+    asked)."""
     fraud = fraud_in_words(text, language)
     return Understanding(
         intent=intent,
@@ -54,6 +56,7 @@ def understanding_of(
         topic=TOPIC_OF_INTENT.get(intent or ""),
         reports_fraud=fraud == REPORTED,
         fears_take_over=fraud == FEARED,
+        says_nothing_lost=fraud == NOTHING_LOST,
         lodges_complaint=lodges_complaint(text, language),
         tells_money_sent=tells_money_sent(text, language),
         names_another_provider=names_another_provider(text),

@@ -569,28 +569,32 @@ _NOTHING_LOST_YET = {
             r"아직\s*(돈|아무것도|아무\s*것도)\S{0,2}\s*(은|는|이|가|도)?\s*(안\s*(나갔|보냈|빠져|했|깔았|설치|눌렀)|"
             r"(빠져\s*)?나간\s*(건|것|게)\s*없|보내지\s*않)",
             # "아직 이상한 송금은 없는데 혹시 모르니 계정을 동결하고 싶습니다", "거래 내역 보니까
-            # 이상한 송금은 없고"
-            r"아직\s*(이상한\s*|수상한\s*|모르는\s*)?(송금|거래|출금|결제|이체)\S{0,2}\s*(은|는|이|가|도)?\s*"
+            # 이상한 송금은 없고", "아직 이상한 송금 내역은 없는 것 같은데"
+            r"아직\s*(이상한\s*|수상한\s*|모르는\s*)?(송금|거래|출금|결제|이체)(\s*내역)?\S{0,2}\s*"
+            r"(은|는|이|가|도)?\s*"
             r"(없|안\s*(나갔|됐|되었))",
-            r"(이상한|수상한|모르는)\s*(송금|거래|출금|결제|이체)\S{0,2}\s*(은|는|도)\s*없",
+            r"(이상한|수상한|모르는)\s*(송금|거래|출금|결제|이체)(\s*내역)?\S{0,2}\s*(은|는|도)\s*없",
         ]
     ),
 }
 
 
-# What the customer's words tell of fraud (`fraud_in_words`): a report, or a take-over feared.
+# What the customer's words tell of fraud (`fraud_in_words`): a report, a take-over feared, or
+# that nothing is lost yet.
 REPORTED = "reported"
 FEARED = "feared"
+NOTHING_LOST = "nothing lost"
 
 
 def fraud_in_words(text: str, language: str) -> str | None:
     """REPORTED where the customer's words report fraud they suffered, in this language's list,
     or tell of a take-over beside a loss; FEARED where they tell of a take-over feared (a login
-    not made, a phone lost or stolen while signed in) and of no loss; else None. Words that only
-    suppose it, or beside words saying nothing is lost yet, tell neither. One reading for both:
-    the English lists take about half a millisecond a message."""
+    not made, a phone lost or stolen while signed in) and of no loss; NOTHING_LOST where they
+    say nothing is lost yet, whatever else they tell; else None. Words that only suppose fraud
+    tell none of it. One reading for all: the English lists take about half a millisecond a
+    message."""
     if says(_NOTHING_LOST_YET, text, language):
-        return None
+        return NOTHING_LOST
     if _told(_FRAUD, text, language):
         return REPORTED
     if not _told(_TAKE_OVER, text, language):

@@ -336,6 +336,27 @@ def test_a_take_over_feared_reaches_a_person_ahead_of_the_queue_unless_an_articl
     assert Escalation.because(FRAUD_WORDS).priority is Priority.HIGH
 
 
+def test_fraud_read_where_nothing_is_lost_yet_is_answered_by_the_article_on_fraud_it_finds() -> (
+    None
+):
+    """ "Left my phone in a taxi ... nothing has been sent. How do I lock the account?": the NLU
+    reads fraud, the words say nothing is lost, the search and its variants find the article on
+    fraud: three readings of a question, answered under the language's bar."""
+    sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD, asks=True)
+    safe = replace(sure, says_nothing_lost=True)
+    on_fraud = result(0.6, tags=("security", FRAUD))
+    read_too = replace(on_fraud, variants_read=on_fraud.hits[0].article.slug)
+    assert decide(read_too, safe, policy=POLICY).decision == "answer"
+    # Any reading missing: a person, ahead of the normal queue.
+    assert decide(read_too, sure, policy=POLICY).reason == FRAUD_TOPIC
+    assert decide(on_fraud, safe, policy=POLICY).reason == FRAUD_TOPIC
+    assert decide(read_too, replace(safe, asks=False), policy=POLICY).reason == FRAUD_TOPIC
+    on_fees = result(0.6, tags=("fees",))
+    other = replace(on_fees, variants_read=on_fees.hits[0].article.slug)
+    assert decide(other, safe, policy=POLICY).decision == "escalate"
+    assert decide(result(0.4, tags=(FRAUD,)), safe, policy=POLICY).reason == FRAUD_TOPIC
+
+
 def test_a_request_for_a_person_is_granted_unless_an_article_fits_a_doubtful_one() -> None:
     assert decided(0.9, understood(MessageKind.PERSON, 0.95)) == ("escalate", "customer_asked")
     assert decided(0.2, understood(MessageKind.PERSON, 0.3)) == ("escalate", "customer_asked")

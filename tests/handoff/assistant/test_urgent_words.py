@@ -6,6 +6,7 @@ import pytest
 from handoff.assistant.understanding import understanding_of
 from handoff.assistant.urgent_words import (
     FEARED,
+    NOTHING_LOST,
     REPORTED,
     fraud_in_words,
     lodges_complaint,
@@ -402,6 +403,24 @@ def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> No
 def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, text: str) -> None:
     assert fraud_in_words(text, language) == FEARED
     assert fraud_in_words(text, language) != REPORTED
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        (
+            "en",
+            "Left my phone in a taxi, it was logged in. nothing has been sent. How do I lock it?",
+        ),
+        ("en", "a login I don't recognise! I haven't sent anything yet, what do I do"),
+        ("ko", "폰을 잃어버렸는데 아직 이상한 송금 내역은 없는 것 같아요. 뭘 먼저 해야 돼요?"),
+        ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈 나간 건 없어요"),
+    ],
+)
+def test_words_that_say_nothing_is_lost_yet_are_read_so_whatever_else_they_tell(
+    language: str, text: str
+) -> None:
+    assert fraud_in_words(text, language) == NOTHING_LOST
 
 
 @pytest.mark.parametrize(("language", "text"), REPORTS + NOT_REPORTS)

@@ -298,8 +298,8 @@ def _choose(
             return "escalate", DISPUTED
         case MessageKind.PERSON if sure >= policy.person or not confident_article or declines:
             return "escalate", "customer_asked"
-        case MessageKind.SOCIAL if (
-            _settled_as_social(understanding, policy) or not confident_article
+        case MessageKind.SOCIAL if _settled_as_social(understanding, policy) or (
+            not confident_article and understanding.small_talk and not understanding.asks
         ):
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if not confident_article and not understanding.read_in_scope:
@@ -318,7 +318,8 @@ def _choose(
         if _variants_disagree(result, policy):
             return "suggest", VARIANTS_DISAGREE
         return "answer", None
-    if sure < policy.unsure or understanding.kind is MessageKind.URGENT:
+    unsure = sure < policy.unsure and understanding.kind is not MessageKind.SOCIAL
+    if unsure or understanding.kind is MessageKind.URGENT:
         return "escalate", "low_confidence"
     if misses + 1 >= max_misses:
         return "escalate", "repeated_misses"
@@ -433,9 +434,12 @@ def settled_by_the_nlu(understanding: Understanding, policy: Policy = DEFAULT_PO
 
 def _settled_as_social(understanding: Understanding, policy: Policy) -> bool:
     """A sure social reading of a message of small talk's size that asks nothing: its reply,
-    whatever article the words find ("thanks, my transfer arrived"). One that asks is searched
-    ("fee??", "what info needed for gcash", "조치 필요 뜸 왜?", which DIET reads as yes or
-    no): a confident article answers it, else the social reply stands."""
+    whatever article the words find ("thanks, my transfer arrived"). One that asks, or is
+    longer, is searched ("fee??", "what info needed for gcash", "조치 필요 뜸 왜?", which DIET
+    reads as yes or no): a confident article answers it; else, unless it is small talk that
+    asks nothing, it is a question the NLU could not read (articles offered, or a rephrasing
+    asked), not one for the social reply ("My mum is in Harare, Zimbabwe. Is that somewhere you
+    can send to, or not yet?" read as "no"), nor for a person however unsure the reading."""
     return (
         understanding.small_talk
         and not understanding.asks

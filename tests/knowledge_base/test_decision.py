@@ -440,8 +440,14 @@ def test_a_message_longer_than_small_talk_or_asking_is_not_settled_by_a_social_r
     )
     assert not settled_by_the_nlu(searched, POLICY)
     assert decided(0.95, searched) == ("answer", None)
-    assert decided(0.3, searched) == ("reply", None)  # no article answers: the social reply
-    assert decided(None, searched) == ("reply", None)
+    # No article answers: searched as a question the NLU could not read ("My mum is in Harare,
+    # Zimbabwe. Is that somewhere you can send to, or not yet?", read as "no"), not given the
+    # social reply, nor handed over however unsure the social reading.
+    assert decided(0.35, searched) == ("suggest", None)
+    assert decided(None, searched) == ("rephrase", None)
+    assert decided(None, replace(searched, confidence=0.3)) == ("rephrase", None)
+    # Small talk that asks nothing keeps its reply, sure or not.
+    assert decided(0.35, replace(social, confidence=0.5)) == ("reply", None)
 
 
 def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:

@@ -56,6 +56,7 @@ def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
         ("i think my roommate saw my password, how to lock the account", "en", True),
         ("혹시 남이 들어온거면 어떻게 막아둬야 됨", "ko", True),
         ("그런 연락이 오면 어디로 신고하는지 미리 알아두고 싶어요", "ko", True),
+        ("할인코드 넣었는데 적용이 안됨 ㅡㅡ 유효기간은 안 지났는데 왜그럼", "ko", True),
         ("인증번호를 알려줬어요", "ko", False),
         ("a guy online offers me a better rate if I send through him, is that legit", "en", True),
         ("someone took money from my account", "en", False),

@@ -34,6 +34,8 @@ _ENGLISH = [
     r"\b(want|need|demand)\s+(a|an|the|your)\s+(manager|supervisor)\b",
     r"\bhuman\s+(being|please|pls|agent)\b",
     r"^\W*(an?\s+)?(agent|human|operator|representative|person)\W*(please|pls)?\W*$",
+    # ... after a greeting: "hi good evening, operator please"
+    r"\b(operator|human|representative)\s+(please|pls|plz)\W*$",
     rf"^\W*(customer\s+service\s+|support\s+)?{_PEOPLE_EN}\W*(please|pls|plz)\b",
     r"\blive\s+(chat|support)\s+(please|pls|now|asap)\b",
     r"\bescalat(e|ed|ing)\b",  # "I want this escalated": to someone above the bot
@@ -55,6 +57,8 @@ _KOREAN = [
     r"(직원|상담\s*(원|사)|담당자|매니저)\s*(님|분)?\s*(이랑|랑|과|와|하고|한테|에게)\s*(직접\s*)?"
     r"(얘기|이야기|대화|채팅|상담|넘겨)",
     r"(실제|진짜|실제\s*로)\s*(사람|직원)",
+    # "사람이 좀 봐주면 좋겠어요 연결 부탁드려요" (not the recipient, "받는 사람이")
+    r"(?<!받는 )(?<!받는)사람이\s*(좀\s*)?(봐\s*주|봐\s*줬|도와\s*주|확인해\s*주)",
     r"(실시간|라이브|1\s*(:|대)\s*1)\s*(상담|채팅)\s*(ㄱㄱ|ㄱ|연결|해\s*주세요|해\s*줘|하고\s*싶|원해|원합니다|"
     r"요청|부탁)",
     r"(챗\s*)?(봇|기계|자동\s*응답)\s*(말고|아니고|이랑\s*말고)",

@@ -192,7 +192,7 @@ _KOREAN_FRAUD = [
     r"(보낸|송금한|이체한|결제한|출금한|로그인한|바꾼|변경한|요청한|신청한|동의한|허락한)\s*적\s*(이\s*)?없",
     r"요청\s*(도|을|를)?\s*안\s*했는데",
     r"(무단|부정)\s*(이체|송금|결제|출금|접속|로그인|사용)",
-    r"안\s*보낸\s*(송금|이체|돈|거래)",
+    r"(?<!동)안\s*보낸\s*(송금|이체|돈|거래)",  # not "그동안 보낸 송금 기록"
     r"(제가|내가)\s*(보낸|한|바꾼|송금한|로그인한)\s*(거|것|게)\s*(이|가)?\s*(아니|아님|아닌|아닙)",
     r"저도\s*모르게",
     r"(허락|동의)\s*(도\s*)?없이",
@@ -240,7 +240,9 @@ _KOREAN_FRAUD = [
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
     r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
-    r"원격\s*(지원|제어)\s*앱\S{0,3}\s*(깔았|설치했|깔고|설치하고)",
+    r"(유학원|업체|에이전시|판매자|집주인|중개인|브로커)\S{0,2}\s*(홈피|홈페이지|사이트|카톡|전화|번호)?"
+    r"\S{0,2}\s*(도|까지)?\s*(닫혔|폐쇄|없어졌|사라졌|잠적|연락\s*두절)",
+    r"원격\s*(지원|제어)?\s*(앱|어플|프로그램)\S{0,3}\s*.{0,10}(깔았|설치했|깔고|설치하고)",
     r"(anydesk|애니\s*데스크|teamviewer|팀\s*뷰어|퀵\s*서포트)\S{0,3}\s*.{0,20}(깔았|설치했)",
     # "문자로 온 링크 누르고 비번을 입력했어요" (not our own reset link: "재설정 … 새 비번")
     r"^(?![\s\S]*(재설정|reset|리셋|새\s*(비번|비밀번호)))[\s\S]*(문자|메일|카톡|메시지|SMS)\S{0,3}\s*"
@@ -304,7 +306,8 @@ _PRAISE_EN = (
 )
 _WENT_WRONG_EN = (
     r"\b(still|and\s+counting|day\s+\d+|undelivered|not\s+arrived|never\s+"
-    r"(arrived|came)|rejected|failed|lol|\d+\s+(days|weeks)\s+for)\b|'(instant|fast|quick)'"
+    r"(arrived|came)|rejected|failed|lol|\d+\s+(days|weeks)\s+for|(days?|weeks?)\s+after)\b|"
+    r"'(instant|fast|quick)'"
 )
 
 # "I want to complain", "I'm making a formal complaint", "민원 넣을게요", "항의합니다": the
@@ -367,7 +370,12 @@ _ENGLISH_COMPLAINTS = [
     # money taken, told as a wrong done: "you cheated me", "i want my money back now"
     r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
-    r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery)\b",
+    r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery|"
+    r"not\s+ok(ay)?)\b(?!\s*\?)",
+    r"\bsomeone\s+(needs|has)\s+to\s+answer\s+for\s+(it|this|that)\b",
+    # the story taken public: "I'm about to post exactly how you treated me and my grandmother"
+    r"\b(post|posting|share|sharing|tell|telling)\b.{0,30}\bhow\s+(you|u|hanbit(\s+remit)?)\s+"
+    r"(treated|treat|handled|ignored)\s+(me|us|my|our)\b",
     # others warned off: "I'm telling every nurse on my ward to stay away from you"
     r"\b(telling|tell|warning|warn)\s+(every(one|body)?|all|my)\b.{0,40}\b(stay\s+away|to\s+avoid|"
     r"never\s+to\s+use|not\s+to\s+use)\b",
@@ -439,7 +447,9 @@ _KOREAN_COMPLAINTS = [
     r"불만\s*(이)?\s*(있어요|있습니다|있음|많아요|많습니다)",
     r"보상.{0,10}안\s*해\s*주",
     r"항의\s*(하려고|하려구|할려고)",
-    r"컴플레인\s*(을|를)?\s*(걸|넣|접수해|할게|하고\s*싶)",
+    # ... not where to: "컴플레인 넣는 메일 주소가 따로 있나요?"
+    r"컴플레인\s*(을|를)?\s*(걸|넣|접수해)(?!는\s*(곳|데|메일|이메일|주소|방법|법|절차)|으려면)",
+    r"컴플레인\s*(을|를)?\s*(할게|하고\s*싶)",
     r"민원으로\s*(기록|접수|처리)",
     r"물어\s*(내야|내세요|내라|내십시오|줘야|주세요|주십시오)",
     r"책임\s*(져\s*$|져[!?.~]|져라|지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
@@ -487,7 +497,8 @@ _KOREAN_COMPLAINTS = [
     # 이의를 제기합니다", "책임 있는 답변을 요구합니다", "법적 조치에 들어가겠습니다",
     # "언론사에 제보할겁니다"
     r"이의\S{0,2}\s*제기",
-    r"(답변|해명|설명|조치|책임)\S{0,2}\s*(강력히\s*)?요구\s*(합니다|하겠|해요|할게|드립니다)",
+    r"(답변|해명|설명|조치|책임|환불|차액)\S{0,2}\s*(강력히\s*)?요구\s*(합니다|하겠|해요|할게|드립니다)",
+    r"명백히\s*(부당|불공정)",
     r"법적\s*(조치|대응|절차)",
     r"변호사\S{0,3}\s*.{0,10}(상담|선임|연락)",
     r"(언론|언론사|기자|방송국)\S{0,3}\s*(에|에다|에게|한테)?\s*(제보|알리)",

@@ -35,6 +35,9 @@ ASKS = [
     ("en", "customer service rep please, thanks"),
     # The eighteenth's: a manager, not a bot, in two sentences.
     ("en", "I want a manager. Not a bot. You closed my account with no explanation"),
+    # The nineteenth's: after a greeting; a person to look, then "연결".
+    ("en", "hi good evening, operator please"),
+    ("ko", "눈이 안 좋으셔서 글 읽기 힘드세요. 사람이 좀 봐주면 좋겠어요 연결 부탁드려요"),
     ("ko", "실제 사람이랑 채팅 가능해요?"),
     ("ko", "상담원"),
     ("ko", "책임자 바꿔 주세요"),
@@ -48,6 +51,7 @@ ASKS = [
 
 NOT_ASKS = [
     ("en", "would your staff ever call me and ask for a code?"),
+    ("ko", "받는 사람이 좀 확인해 주면 되나요?"),
     ("en", "can I call you from abroad?"),
     ("ko", "전화해도 돼요?"),
     ("ko", "실시간 상담 가능한 시간이 언제예요?"),

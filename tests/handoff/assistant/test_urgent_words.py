@@ -133,6 +133,9 @@ REPORTS = [
         "폰번호가 변경됐다는 메일이 왔는데 저 안바꿨거든요? 방금 네팔로 송금도 하나 됐어요",
     ),
     ("en", "got an email my email was changed. i didnt change anything!! now i cant log in"),
+    # The nineteenth's: a remote app installed for a caller, an agency vanished.
+    ("ko", "은행 직원이라는 사람이 원격 앱 깔라고 해서 깔았는데 그 사이에 송금이 나갔어요"),
+    ("ko", "유학원이라는 곳에 학비 보냈는데 학교에서 입금 안 됐대요. 유학원 홈피도 닫혔어요"),
 ]
 
 # A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).
@@ -157,6 +160,7 @@ TAKE_OVERS_FEARED = [
 
 NOT_REPORTS = [
     ("ko", "혹시 누가 제 계정 쓰는 거 같으면 일단 뭐부터 해야돼요?"),
+    ("ko", "계정을 없애려고 하는데요, 그동안 보낸 송금 기록은 어떻게 되나요?"),
     (
         "ko",
         "은행 직원이라는 사람이 전화해서 제 계정이 해킹당했다고 화면 공유 앱을 깔라고 "
@@ -354,10 +358,17 @@ COMPLAINTS = [
     ("en", "you say no markup but the rate was worse than google. thats a lie in your advertising"),
     ("en", "Making a TikTok tonight about how Hanbit Remit held my $1,200 for a month"),
     ("en", "Tagging the local news too. Maybe then someone will answer me"),
+    # The nineteenth's.
+    ("en", "Great job guys. The money for the funeral arrived two days AFTER the funeral."),
+    ("en", "I'm about to post exactly how you treated me and my grandmother. Last chance"),
+    ("en", "verification took 10 days. this is not ok and someone needs to answer for it"),
+    ("ko", "실제로 빠져나간 금액이 달라요. 이건 명백히 부당하고 차액 환불 요구합니다"),
 ]
 
 NOT_COMPLAINTS = [
     ("en", "how do I file a complaint with the ombudsman if I need to?"),
+    ("ko", "컴플레인 넣는 메일 주소가 따로 있나요? 나중에 필요할까봐 미리 물어봐요"),
+    ("en", "is this not ok? I sent it twice"),
     ("ko", "계좌번호를 잘못 넣으면 누가 책임져야 해요?"),
     ("en", "how do I make a complaint?"),
     ("en", "What's the process for filing a formal complaint? Just asking"),

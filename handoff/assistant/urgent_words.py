@@ -123,7 +123,8 @@ _ENGLISH_FRAUD = [
     # ... and others lost money to them too: "other families lost money"
     r"\bother\s+(families|people|customers|students|workers|victims)\s+(also\s+|too\s+)?"
     r"(lost|were\s+(scammed|cheated|robbed)|got\s+(scammed|cheated))\b",
-    rf"{_PAID_THEN}{_THEIR}(phone\s+)?(number|phone|profile|account|website|page){_BECAME}"
+    rf"{_PAID_THEN}{_THEIR}(phone\s+)?(number|phone|profile|account|website|page|listing|ad|advert)"
+    rf"{_BECAME}"
     r"(disconnected|deleted|gone|removed|dead|out\s+of\s+service)",
     # ... or their office or social account: "his office is closed", "now her facebook deleted"
     rf"{_PAID_THEN}{_THEIR}(office|facebook|instagram|whatsapp|telegram)(\s+(account|page|profile))?"

@@ -136,6 +136,7 @@ REPORTS = [
     # The nineteenth's: a remote app installed for a caller, an agency vanished.
     ("ko", "은행 직원이라는 사람이 원격 앱 깔라고 해서 깔았는데 그 사이에 송금이 나갔어요"),
     ("ko", "유학원이라는 곳에 학비 보냈는데 학교에서 입금 안 됐대요. 유학원 홈피도 닫혔어요"),
+    ("en", "I paid £800 deposit for a room to the landlord. Today the listing is deleted"),
 ]
 
 # A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).

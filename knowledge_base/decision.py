@@ -28,6 +28,14 @@ class MessageKind(StrEnum):
     PERSON = "person"  # the customer asks for a person
 
 
+class FraudTold(StrEnum):
+    """What the customer's own words tell of fraud (handoff/assistant/urgent_words.py)."""
+
+    REPORTED = "reported"  # fraud they suffered
+    FEARED = "feared"  # a take-over feared, nothing lost (a login they did not make)
+    NOTHING_LOST = "nothing lost"  # nothing is lost yet ("nothing has been sent")
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What the NLU made of a message: its best intent, how sure it is, and its kind.
@@ -39,9 +47,7 @@ class Understanding:
     confidence: float = 1.0
     kind: MessageKind = MessageKind.QUESTION
     topic: str | None = None  # the intent's: the tag of articles about the same matter
-    reports_fraud: bool = False  # the customer's own words report fraud they suffered
-    fears_take_over: bool = False  # ... tell of a take-over feared, nothing lost (a login not made)
-    says_nothing_lost: bool = False  # ... say nothing is lost yet ("nothing has been sent")
+    fraud_told: FraudTold | None = None  # what the customer's own words tell of fraud
     lodges_complaint: bool = False  # the customer's own words lodge a complaint
     tells_money_sent: bool = False  # ... tell of money they already sent (an amount, an HR ref)
     names_another_provider: bool = False  # ... ask about another transfer or payment service
@@ -56,6 +62,21 @@ class Understanding:
     # The intent a sentence model fitted on the NLU's examples and stories of fraud and
     # complaints reads the message as, report_fraud or complaint (knowledge_base/urgency.py).
     read_urgent: str | None = None
+
+    @property
+    def reports_fraud(self) -> bool:
+        """Whether the customer's own words report fraud they suffered."""
+        return self.fraud_told is FraudTold.REPORTED
+
+    @property
+    def fears_take_over(self) -> bool:
+        """Whether they tell of a take-over feared, nothing lost."""
+        return self.fraud_told is FraudTold.FEARED
+
+    @property
+    def says_nothing_lost(self) -> bool:
+        """Whether they say nothing is lost yet."""
+        return self.fraud_told is FraudTold.NOTHING_LOST
 
 
 class Policy(BaseModel):

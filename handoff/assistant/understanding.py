@@ -6,14 +6,7 @@ from dataclasses import replace
 from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
-from handoff.assistant.urgent_words import (
-    FEARED,
-    NOTHING_LOST,
-    REPORTED,
-    fraud_in_words,
-    lodges_complaint,
-    tells_money_sent,
-)
+from handoff.assistant.urgent_words import fraud_in_words, lodges_complaint, tells_money_sent
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
 
 KIND_OF_INTENT = {
@@ -48,15 +41,12 @@ def understanding_of(
     whether it asks something (a question mark, or a question's words); an intent the hub does
     not know (or none) is a question, and no confidence counts as sure (an NLU that could not be
     asked)."""
-    fraud = fraud_in_words(text, language)
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
         kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
         topic=TOPIC_OF_INTENT.get(intent or ""),
-        reports_fraud=fraud == REPORTED,
-        fears_take_over=fraud == FEARED,
-        says_nothing_lost=fraud == NOTHING_LOST,
+        fraud_told=fraud_in_words(text, language),
         lodges_complaint=lodges_complaint(text, language),
         tells_money_sent=tells_money_sent(text, language),
         names_another_provider=names_another_provider(text),

@@ -14,6 +14,7 @@ say none of them. Per language, like the NLU data; a language without a list has
 import re
 
 from handoff.assistant.word_lists import found, joined, says
+from knowledge_base.decision import FraudTold
 
 # Money paid, then, within a story's length, what became of the other side ...
 _PAID_THEN = r"\b(paid|sent|transferred|gave)\b.{0,200}\b"
@@ -591,14 +592,7 @@ _NOTHING_LOST_YET = {
 }
 
 
-# What the customer's words tell of fraud (`fraud_in_words`): a report, a take-over feared, or
-# that nothing is lost yet.
-REPORTED = "reported"
-FEARED = "feared"
-NOTHING_LOST = "nothing lost"
-
-
-def fraud_in_words(text: str, language: str) -> str | None:
+def fraud_in_words(text: str, language: str) -> FraudTold | None:
     """REPORTED where the customer's words report fraud they suffered, in this language's list,
     or tell of a take-over beside a loss; FEARED where they tell of a take-over feared (a login
     not made, a phone lost or stolen while signed in) and of no loss; NOTHING_LOST where they
@@ -606,12 +600,12 @@ def fraud_in_words(text: str, language: str) -> str | None:
     tell none of it. One reading for all: the English lists take about half a millisecond a
     message."""
     if says(_NOTHING_LOST_YET, text, language):
-        return NOTHING_LOST
+        return FraudTold.NOTHING_LOST
     if _told(_FRAUD, text, language):
-        return REPORTED
+        return FraudTold.REPORTED
     if not _told(_TAKE_OVER, text, language):
         return None
-    return REPORTED if says(_LOSS, text, language) else FEARED
+    return FraudTold.REPORTED if says(_LOSS, text, language) else FraudTold.FEARED
 
 
 def _told(patterns: dict[str, re.Pattern[str]], text: str, language: str) -> bool:

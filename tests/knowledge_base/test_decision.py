@@ -20,6 +20,7 @@ from knowledge_base.decision import (
     MOST_SUGGESTIONS,
     NLU_DISAGREES,
     VARIANTS_DISAGREE,
+    FraudTold,
     MessageKind,
     Policy,
     Understanding,
@@ -125,7 +126,7 @@ def test_a_confident_article_for_a_message_naming_another_provider_is_offered_no
         # No confident article: decided as any other message.
         assert decided(0.2, elsewhere) == decided(0.2, understood(kind, 0.5))
     # The customer's words of fraud still reach a person.
-    robbed = Understanding(reports_fraud=True, names_another_provider=True)
+    robbed = Understanding(fraud_told=FraudTold.REPORTED, names_another_provider=True)
     assert decided(0.9, robbed) == ("escalate", FRAUD_WORDS)
 
 
@@ -233,7 +234,7 @@ def test_a_sure_reading_of_fraud_jumps_the_whole_queue_only_beside_words_of_an_e
     # "Is your fraud line open at night?" reads as fraud and finds the article on fraud too;
     # "is ethereum a good investment?" reads as fraud and finds no article.
     sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
-    reported = replace(sure, reports_fraud=True)
+    reported = replace(sure, fraud_told=FraudTold.REPORTED)
     for found in (result(0.9, tags=("security", FRAUD)), result(0.2), result(None)):
         assert decide(found, sure, policy=POLICY).reason == FRAUD_TOPIC
         assert decide(found, reported, policy=POLICY).reason == "report_fraud"
@@ -246,7 +247,7 @@ def test_a_question_about_fraud_that_the_article_on_fraud_answers_is_answered() 
     on_fraud = result(0.9, tags=("security", FRAUD))
     assert decide(on_fraud, asked, policy=POLICY).decision == "answer"
     # Not when the words tell of an event, the article on fraud is unsure, or none answers.
-    reported = replace(asked, reports_fraud=True)
+    reported = replace(asked, fraud_told=FraudTold.REPORTED)
     assert decide(on_fraud, reported, policy=POLICY).reason == "report_fraud"
     for found in (result(0.4, tags=("security", FRAUD)), result(0.2), result(None)):
         assert decide(found, asked, policy=POLICY).reason == FRAUD_TOPIC
@@ -281,20 +282,24 @@ def test_a_certain_fraud_reading_that_a_confident_article_disputes_is_answered()
     certain = Understanding("report_fraud", 1.0, MessageKind.URGENT, topic=FRAUD)
     assert decide(result(0.9), certain, policy=policy).decision == "answer"
     # Unless the customer's words tell of fraud; without a confident article, a person.
-    reported = replace(certain, reports_fraud=True)
+    reported = replace(certain, fraud_told=FraudTold.REPORTED)
     assert decide(result(0.9), reported, policy=policy).reason == FRAUD_WORDS
     assert decide(result(0.2), certain, policy=policy).reason == FRAUD_TOPIC
 
 
 @pytest.mark.parametrize("kind", list(MessageKind))
 @pytest.mark.parametrize(
-    ("words", "reason"), [("reports_fraud", FRAUD_WORDS), ("lodges_complaint", COMPLAINT_WORDS)]
+    ("words", "reason"),
+    [
+        ({"fraud_told": FraudTold.REPORTED}, FRAUD_WORDS),
+        ({"lodges_complaint": True}, COMPLAINT_WORDS),
+    ],
 )
 def test_words_that_report_fraud_or_lodge_a_complaint_reach_a_person_whatever_else_is_read(
-    kind: MessageKind, words: str, reason: str
+    kind: MessageKind, words: dict, reason: str
 ) -> None:
     for confidence in (0.3, 0.9, 1.0):
-        nlu = Understanding(intent="x", confidence=confidence, kind=kind, **{words: True})
+        nlu = Understanding(intent="x", confidence=confidence, kind=kind, **words)
         assert not settled_by_the_nlu(nlu, POLICY)
         for kb in (None, 0.2, 0.9, 1.0):
             decided_as = decided(kb, nlu, misses=1)
@@ -304,7 +309,10 @@ def test_words_that_report_fraud_or_lodge_a_complaint_reach_a_person_whatever_el
 
 def test_words_and_a_sure_nlu_that_agree_on_fraud_jump_the_whole_queue() -> None:
     fraud = Understanding(
-        intent="report_fraud", confidence=0.95, kind=MessageKind.URGENT, reports_fraud=True
+        intent="report_fraud",
+        confidence=0.95,
+        kind=MessageKind.URGENT,
+        fraud_told=FraudTold.REPORTED,
     )
     assert decided(0.2, fraud) == ("escalate", "report_fraud")
     assert Escalation.because("report_fraud").priority is Priority.URGENT
@@ -318,17 +326,17 @@ def test_a_take_over_feared_reaches_a_person_ahead_of_the_queue_unless_an_articl
 ) -> None:
     """Asked "a new device logged into my account and it wasn't me. What should I do first?",
     the article on fraud says what to do at once; a customer whose money is gone comes first."""
-    feared = Understanding(intent="x", confidence=0.9, kind=kind, fears_take_over=True)
+    feared = Understanding(intent="x", confidence=0.9, kind=kind, fraud_told=FraudTold.FEARED)
     assert not settled_by_the_nlu(feared, POLICY)
     for kb in (None, 0.2):
         assert decided(kb, feared) in {("escalate", FRAUD_WORDS), ("escalate", "x")}
     # With a confident article on another matter: a person, unless the message asks.
     assert decided(0.9, feared) in {("escalate", FRAUD_WORDS), ("escalate", "x")}
     asked = replace(feared, asks=True)
-    assert decided(0.9, asked) == decided(0.9, replace(asked, fears_take_over=False))
+    assert decided(0.9, asked) == decided(0.9, replace(asked, fraud_told=None))
     # Read as fraud by a sure NLU: not urgent; the article on fraud answers a question.
     sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
-    sure = replace(sure, fears_take_over=True)
+    sure = replace(sure, fraud_told=FraudTold.FEARED)
     on_fraud = result(0.9, tags=("security", FRAUD))
     assert decide(on_fraud, sure, policy=POLICY).reason == FRAUD_TOPIC
     assert decide(on_fraud, replace(sure, asks=True), policy=POLICY).decision == "answer"
@@ -343,7 +351,7 @@ def test_fraud_read_where_nothing_is_lost_yet_is_answered_by_the_article_on_frau
     reads fraud, the words say nothing is lost, the search and its variants find the article on
     fraud: three readings of a question, answered under the language's bar."""
     sure = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD, asks=True)
-    safe = replace(sure, says_nothing_lost=True)
+    safe = replace(sure, fraud_told=FraudTold.NOTHING_LOST)
     on_fraud = result(0.6, tags=("security", FRAUD))
     read_too = replace(on_fraud, variants_read=on_fraud.hits[0].article.slug)
     assert decide(read_too, safe, policy=POLICY).decision == "answer"
@@ -375,7 +383,7 @@ def test_words_that_ask_for_a_person_are_granted_whatever_the_article(kind: Mess
     for kb in (None, 0.2, 0.9, 1.0):
         assert decided(kb, asked) == ("escalate", "customer_asked"), (kind, kb)
     # The customer's words of fraud come first: a person, sooner.
-    robbed = replace(asked, reports_fraud=True)
+    robbed = replace(asked, fraud_told=FraudTold.REPORTED)
     assert decided(0.9, robbed) == ("escalate", FRAUD_WORDS)
 
 
@@ -468,7 +476,7 @@ def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     assert (
         decide(declining, understood(MessageKind.SOCIAL, 0.95), policy=POLICY).decision == "reply"
     )
-    robbed = Understanding(reports_fraud=True)
+    robbed = Understanding(fraud_told=FraudTold.REPORTED)
     assert decide(declining, robbed, policy=POLICY).reason == FRAUD_WORDS
     # It disputes no urgent reading the customer's words back: "someone took over my PayPal"
     # still jumps the queue, a complaint in words reaches a person.
@@ -478,7 +486,7 @@ def test_a_confident_article_on_what_is_not_done_declines_the_message() -> None:
     assert decide(declining, sure, policy=POLICY).decision == "decline"
     assert decide(unsure, sure, policy=POLICY).reason == "complaint"
     fraud = Understanding("report_fraud", 0.95, MessageKind.URGENT, topic=FRAUD)
-    took_over = replace(fraud, reports_fraud=True)
+    took_over = replace(fraud, fraud_told=FraudTold.REPORTED)
     assert decide(declining, took_over, policy=POLICY).reason == "report_fraud"
     # But a sure reading of fraud without words of an event ("a chicken adobo recipe without soy
     # sauce?", "do I pay tax on what I send my parents?") is declined; unsure of it, a person.

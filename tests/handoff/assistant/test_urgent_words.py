@@ -5,15 +5,13 @@ import pytest
 
 from handoff.assistant.understanding import understanding_of
 from handoff.assistant.urgent_words import (
-    FEARED,
-    NOTHING_LOST,
-    REPORTED,
     fraud_in_words,
     lodges_complaint,
     tells_money_sent,
 )
 from knowledge_base.articles import OUT_OF_SCOPE_TAG
 from knowledge_base.confidence_fitting import nlu_examples
+from knowledge_base.decision import FraudTold
 from knowledge_base.files import ARTICLES_DIR, published_articles
 
 REPORTS = [
@@ -408,13 +406,13 @@ NOT_COMPLAINTS = [
 
 @pytest.mark.parametrize(("language", "text"), REPORTS)
 def test_first_person_reports_of_fraud_are_found(language: str, text: str) -> None:
-    assert fraud_in_words(text, language) == REPORTED
+    assert fraud_in_words(text, language) == FraudTold.REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), TAKE_OVERS_FEARED)
 def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, text: str) -> None:
-    assert fraud_in_words(text, language) == FEARED
-    assert fraud_in_words(text, language) != REPORTED
+    assert fraud_in_words(text, language) == FraudTold.FEARED
+    assert fraud_in_words(text, language) != FraudTold.REPORTED
 
 
 @pytest.mark.parametrize(
@@ -432,24 +430,24 @@ def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, tex
 def test_words_that_say_nothing_is_lost_yet_are_read_so_whatever_else_they_tell(
     language: str, text: str
 ) -> None:
-    assert fraud_in_words(text, language) == NOTHING_LOST
+    assert fraud_in_words(text, language) == FraudTold.NOTHING_LOST
 
 
 @pytest.mark.parametrize(("language", "text"), REPORTS + NOT_REPORTS)
 def test_a_report_or_a_question_fears_no_take_over(language: str, text: str) -> None:
     """A report is one already; a question supposes it, or says nothing is lost."""
-    assert fraud_in_words(text, language) != FEARED
+    assert fraud_in_words(text, language) != FraudTold.FEARED
 
 
 @pytest.mark.parametrize(("language", "text"), NOT_REPORTS)
 def test_questions_about_fraud_and_plain_troubles_are_not_reports(language: str, text: str) -> None:
-    assert fraud_in_words(text, language) != REPORTED
+    assert fraud_in_words(text, language) != FraudTold.REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), COMPLAINTS)
 def test_complaints_lodged_in_the_first_person_are_found(language: str, text: str) -> None:
     assert lodges_complaint(text, language)
-    assert fraud_in_words(text, language) != REPORTED
+    assert fraud_in_words(text, language) != FraudTold.REPORTED
 
 
 @pytest.mark.parametrize(("language", "text"), NOT_COMPLAINTS + REPORTS + NOT_REPORTS)
@@ -460,7 +458,7 @@ def test_questions_about_complaints_and_reports_of_fraud_lodge_none(
 
 
 def test_a_language_without_a_list_has_no_such_signal() -> None:
-    assert fraud_in_words("I didn't make this transfer", "vi") != REPORTED
+    assert fraud_in_words("I didn't make this transfer", "vi") != FraudTold.REPORTED
     assert not lodges_complaint("I want to make a complaint", "vi")
 
 
@@ -510,7 +508,7 @@ def test_no_question_about_the_service_reads_as_a_fraud_report(language: str) ->
     company's account taken over is still someone's fraud)."""
     questions = article_questions(language, leaving_out={"fraud", OUT_OF_SCOPE_TAG})
     assert len(questions) > 1000
-    read = {question for question in questions if fraud_in_words(question, language) == REPORTED}
+    read = {q for q in questions if fraud_in_words(q, language) == FraudTold.REPORTED}
     assert read <= TAKE_OVER_SIGNS
 
 

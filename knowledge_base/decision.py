@@ -320,7 +320,7 @@ def _choose(
         case MessageKind.PERSON if sure >= policy.person or not confident_article or declines:
             return "escalate", "customer_asked"
         case MessageKind.SOCIAL if _settled_as_social(understanding, policy) or (
-            not confident_article and understanding.small_talk and not understanding.asks
+            not confident_article and _small_talk(understanding)
         ):
             return "reply", None
         case MessageKind.OUT_OF_SCOPE if not confident_article and not understanding.read_in_scope:
@@ -461,11 +461,12 @@ def _settled_as_social(understanding: Understanding, policy: Policy) -> bool:
     asks nothing, it is a question the NLU could not read (articles offered, or a rephrasing
     asked), not one for the social reply ("My mum is in Harare, Zimbabwe. Is that somewhere you
     can send to, or not yet?" read as "no"), nor for a person however unsure the reading."""
-    return (
-        understanding.small_talk
-        and not understanding.asks
-        and understanding.confidence >= policy.social
-    )
+    return _small_talk(understanding) and understanding.confidence >= policy.social
+
+
+def _small_talk(understanding: Understanding) -> bool:
+    """Whether a message is of small talk's size and asks nothing."""
+    return understanding.small_talk and not understanding.asks
 
 
 def decide(

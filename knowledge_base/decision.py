@@ -53,7 +53,8 @@ class Understanding:
     names_another_provider: bool = False  # ... ask about another transfer or payment service
     asks_for_a_person: bool = False  # ... ask for a person in this chat
     # No longer than the greetings, thanks and farewells the NLU learnt from: small talk alone,
-    # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ...").
+    # not a greeting and a question ("안녕하십니까. 계정을 폐쇄하고자 합니다 ..."), nor a matter of
+    # the service named without small talk's words ("refund not received yet").
     small_talk: bool = True
     asks: bool = False  # the message asks something (a question mark, or a question's words)
     # A sentence model fitted on the NLU's own examples reads an out-of-scope message as in

@@ -24,8 +24,9 @@ _KOREAN = [
     r"알려\s*(주십시오|주세요|줘요|줘|주실래요))(?=[\s.!~;ㅠㅜ]*(\n|$))",
     # ... or says it wants to know: "미리 알아두고 싶어요", "절차가 어떻게 되는지 알고 싶습니다"
     r"(알고|알아\s*두고)\s*싶(어요|습니다|은데)",
-    # ... or asks why, wherever it does ("유효기간은 안 지났는데 왜그럼", "왜 안 돼요")
-    r"왜",
+    # ... or asks why or where, wherever it does ("유효기간은 안 지났는데 왜그럼", "왜 안 돼요",
+    # "한도올리기ㄱㄱ 어디서함")
+    r"왜|어디",
 ]
 _ASKING = {"en": joined(_ENGLISH), "ko": joined(_KOREAN)}
 

@@ -3,6 +3,7 @@ message (knowledge_base/decision.py: MessageKind)."""
 
 from dataclasses import replace
 
+from handoff.assistant.matter_words import names_a_matter
 from handoff.assistant.other_providers import names_another_provider
 from handoff.assistant.person_words import asks_for_a_person
 from handoff.assistant.question_words import asks_something
@@ -51,7 +52,7 @@ def understanding_of(
         tells_money_sent=tells_money_sent(text, language),
         names_another_provider=names_another_provider(text),
         asks_for_a_person=asks_for_a_person(text, language),
-        small_talk=is_small_talk_sized(text, language),
+        small_talk=is_small_talk(text, language),
         asks=asks_something(text, language),
     )
 
@@ -66,6 +67,12 @@ def asks_the_scope_reader(understanding: Understanding) -> bool:
 def with_scope_reading(understanding: Understanding, in_scope: bool | None) -> Understanding:
     """The understanding with the scope reader's reading (None: no reader in the language)."""
     return replace(understanding, read_in_scope=bool(in_scope))
+
+
+def is_small_talk(text: str, language: str) -> bool:
+    """Whether the message is small talk: of its size, and not naming a matter of the service
+    without small talk's own words ("refund not received yet": matter_words.py)."""
+    return is_small_talk_sized(text, language) and not names_a_matter(text, language)
 
 
 def is_small_talk_sized(text: str, language: str) -> bool:

@@ -122,7 +122,9 @@ async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
     answers: KnowledgeAnswers, store: ConversationStore
 ) -> None:
     conversation = await store.create("web", "en")
-    said = "reset my password"  # not asked: a message that asks is searched whatever the NLU
+    # Not asked (a message that asks is searched whatever the NLU), and small talk's own word
+    # beside the matter (a matter named without one is searched too: matter_words.py).
+    said = "ok thanks, reset my password"
     sure = await answers.for_customer(conversation.id, said, "en", "greet", 0.995)
     assert (sure.decision, sure.results) == ("reply", [])
     doubtful = await answers.for_customer(conversation.id, said, "en", "greet", 0.5)
@@ -130,6 +132,8 @@ async def test_a_sure_greeting_searches_nothing_a_doubtful_one_is_searched(
     assert doubtful.results[0].slug == "reset-password"
     asked = await answers.for_customer(conversation.id, ANSWERED, "en", "greet", 0.995)
     assert asked.decision == "answer"
+    named = await answers.for_customer(conversation.id, "reset my password", "en", "greet", 0.995)
+    assert (named.decision, named.results[0].slug) == ("answer", "reset-password")
 
 
 async def test_a_sure_out_of_scope_reading_is_searched_and_a_confident_article_offered(

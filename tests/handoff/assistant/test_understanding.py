@@ -6,6 +6,7 @@ from handoff.assistant.understanding import (
     KIND_OF_INTENT,
     SMALL_TALK_CHARS,
     TOPIC_OF_INTENT,
+    is_small_talk,
     is_small_talk_sized,
     understanding_of,
 )
@@ -17,10 +18,30 @@ SOCIAL_INTENTS = sorted(i for i, kind in KIND_OF_INTENT.items() if kind is Messa
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
-def test_the_small_talk_the_nlu_learnt_from_is_small_talk_sized(language: str) -> None:
+def test_the_small_talk_the_nlu_learnt_from_is_small_talk(language: str) -> None:
     examples = nlu_examples(language, SOCIAL_INTENTS)
     assert len(examples) > 100
-    assert [text for text in examples if not is_small_talk_sized(text, language)] == []
+    assert [text for text in examples if not is_small_talk(text, language)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "small_talk"),
+    [
+        ("refund not received yet", "en", False),
+        ("APP NOT OPENING AGAIN", "en", False),
+        ("wrong name on transfer!!", "en", False),
+        ("방금보낸송금취소해줘", "ko", False),
+        ("thanks, my transfer arrived", "en", True),  # small talk's own word beside the matter
+        ("ok the app works now", "en", True),
+        ("no that's all, bye", "en", True),
+        ("송금 잘 받았대요 감사해요", "ko", True),
+        ("안녕하세요 한빛송금 맞죠", "ko", True),  # the service's name is no matter
+    ],
+)
+def test_a_short_message_naming_a_matter_without_small_talks_words_is_not_small_talk(
+    text: str, language: str, small_talk: bool
+) -> None:
+    assert is_small_talk(text, language) is small_talk
 
 
 @pytest.mark.parametrize(
@@ -57,6 +78,7 @@ def test_a_language_without_nlu_data_gets_the_longest_small_talk() -> None:
         ("혹시 남이 들어온거면 어떻게 막아둬야 됨", "ko", True),
         ("그런 연락이 오면 어디로 신고하는지 미리 알아두고 싶어요", "ko", True),
         ("할인코드 넣었는데 적용이 안됨 ㅡㅡ 유효기간은 안 지났는데 왜그럼", "ko", True),
+        ("한도올리기ㄱㄱ 어디서함", "ko", True),  # asks where, wherever it does
         ("인증번호를 알려줬어요", "ko", False),
         ("a guy online offers me a better rate if I send through him, is that legit", "en", True),
         ("someone took money from my account", "en", False),

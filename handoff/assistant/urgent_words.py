@@ -69,10 +69,15 @@ _ENGLISH_FRAUD = [
     r"\b(gave|told|shared|sent|read)\b.{0,60}\b(who|that)\s+(said|claimed)\s+(he|she|they)\s+"
     r"(was|were|is|are)\s+from\s+(your|the|hanbit|my|our|an?)\b",
     # a code or a password given away: "I gave my verification code to a caller"
-    r"\b(gave|told|shared)\b.{0,30}\b((verification|one.?time|security|sms|login|6.?digit)\s+"
-    r"code|otp|pin|password)\b",
+    r"\b(gave|told|shared|read\s+(him|her|them))\b.{0,30}\b((verification|one.?time|security|"
+    r"sms|login|6.?digit)\s+code|otp|pin|password)\b",
     r"\b(card|id|passport|wallet|account|identity|details)\s+(was|were|got|has\s+been)\s+stolen\b",
     r"\bidentity\s+theft\b",
+    # charged while away: "charged 4x today, 499 each ... I was on the ferry all day, no signal"
+    r"\b(charged|sent|transferred|withdrawn|debited|taken)\b.{0,120}\b(i|we)\s+(was|were)\b.{0,30}"
+    r"\b(all\s+day|all\s+night|the\s+whole\s+(time|day|night)|asleep|sleeping)\b",
+    # an amount gone somewhere: "10 min later $1,450 gone to Thailand"
+    r"[$€£]\s?[\d.,]+k?\s+(just\s+)?gone\s+(to|from)\b",
     # a scam told as something that happened: "it was a scam", "I fell for it", "a victim of"
     r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
     r"(scam|scammers?|fraud|fraudsters?)\b",
@@ -203,6 +208,8 @@ _KOREAN_FRAUD = [
     # a payment made, then "I didn't": "송금 2건 결제됐는데 저 안했어요"
     r"(송금|이체|결제|출금)\S{0,4}\s*(됐|되었|돼\s*있|나갔)\S{0,4}\s*.{0,10}"
     r"(저|제가|나|내가)\s*(는|은)?\s*안\s*했",
+    # "번호 변경완료 메일이랑 €2,000 송금 알림 옴 저 아무것도 안했어요"
+    r"(송금|이체|결제|출금|변경)\S{0,6}.{0,30}(저|제가|나|내가|난|전)\s*(는|은)?\s*아무것도\s*안\s*했",
     r"모르는\s*(출금|결제|송금|거래|이체|수취인)",
     r"(수취인|받는\s*(사람|분))\S{0,2}\s*.{0,30}(전혀|생판)\s*모르는\s*(사람|분)",
     # a payment made while the customer slept: "송금 완료 메일이 왔는데 그시간에 저 자고 있었거든요"
@@ -239,6 +246,10 @@ _KOREAN_FRAUD = [
     # a fake investment that asks for more before paying out: "출금하려니까 세금 먼저 내래요"
     r"출금\S{0,4}\s*.{0,20}(세금|수수료|보증금)\S{0,4}\s*.{0,10}(먼저|더|또)?\s*"
     r"(내라|내래|보내라|보내래|입금하라)",
+    # a prize that costs a fee, and more fees after it: "경품 당첨됐다고 통관비 내라고 해서 두 번
+    # 보냈는데 이번엔 세금 명목으로 또 보내래요"
+    r"(경품|복권|상금|이벤트)\S{0,3}\s*당첨.{0,60}(보냈|송금했|입금했|냈)",
+    r"(세금|통관비|수수료|보증금|배송비)\S{0,4}\s*.{0,10}(또|추가로)\s*(보내|내|입금하)\s*(래|라고|라네|라는)",
     r"가짜\S{0,3}\s*(였|이었)",
     r"가짜\s*.{0,12}(한테|에게|에|에서)\s*.{0,12}(보냈|송금했|입력했|알려\s*줬|넣었)",
     r"안전\s*계좌.{0,40}(보냈|옮겼|송금했|이체했)",
@@ -284,6 +295,8 @@ _KOREAN_FRAUD = [
     r"(보냈|송금했|입금했|이체했|넣었)\S{0,6}.{0,80}(홈페이지|홈피|사이트|사무실|계정|카톡|번호|\S*방)\S{0,2}\s*"
     r"(가|이|도)?\s*(없어(졌|지)|사라(졌|지)|삭제\s*(됐|되었|됨)|폐쇄|탈퇴\s*(했|함|해))",
     r"시키는\s*(대로|데로)\s*.{0,30}(보냈|송금|이체|옮겼|입금)",
+    # ... or their office empty: "유학원에 £3,000 보냈는데 ... 사무실 가보니 텅 비어있고"
+    r"(보냈|송금했|입금했|이체했|넣었)\S{0,6}.{0,100}(사무실|가게|매장)\S{0,3}\s*.{0,10}(텅\s*비|텅텅)",
     # "내 이메일이랑 폰번호 누가 바꿔놨음"
     r"(누가|누군가)\s*(몰래\s*)?(바꿔\s*(놨|놓았|버렸)|바꿨|변경했|변경해\s*놨)",
     # paid, then nothing came, or the other side does not exist: "600유로 송금했는데 물건은 안오고",
@@ -397,6 +410,7 @@ _ENGLISH_COMPLAINTS = [
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
     r"\brefund\s+(everything|it\s+all|all\s+of\s+it)\b",
     r"\bexplain\s+yourselves\b",
+    r"\b(pay|give)\s+me\s+(back\s+)?the\s+difference\b",
     # "fix it and compensate me" (not "will you compensate me if it is late?")
     r"\b(and|to|must|should|please)\s+compensate\s+(me|us)\b",
     # written to again and again: "I have contacted you four times and received no reply"
@@ -407,6 +421,9 @@ _ENGLISH_COMPLAINTS = [
     # the story taken public: "I'm posting a video about how you treated my mum's transfer"
     r"\b(post|posting|make|making|film|filming)\s+a\s+(tiktok\s+|youtube\s+)?(tiktok|video|post|"
     r"thread|review|reel)\s+(\w+\s+)?about\s+(how\s+)?(you|your|hanbit)\b",
+    # "gonna post on tiktok how u froze my acct"
+    r"\b(post|posting|put|putting)\s+(it\s+)?(on|to)\s+(tiktok|youtube|twitter|facebook|instagram|"
+    r"reddit)\s+(how|what|about)\b",
     r"\b(tag|tagging|call|calling|tell|telling|contact|contacting)\s+(the\s+)?(local\s+)?(news|press|"
     r"journalists?|newspapers?)\b",
     # "you say no markup ... thats a lie in your advertising"
@@ -453,7 +470,7 @@ _KOREAN_COMPLAINTS = [
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해)(?!는\s*(곳|데|메일|이메일|주소|방법|법|절차)|으려면)",
     r"컴플레인\s*(을|를)?\s*(할게|하고\s*싶)",
     r"민원으로\s*(기록|접수|처리)",
-    r"물어\s*(내야|내세요|내라|내십시오|줘야|주세요|주십시오)",
+    r"물어\s*(내야|내세요|내라|내십시오|줘야|주세요|주십시오|내(\s*$|[\s!.~ㅡ]))",
     r"책임\s*(져\s*$|져[!?.~]|져라|지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
     r"사과\S{0,3}\s*(하세요|하십시오|받고\s*싶|원합니다|받아야|받겠)",

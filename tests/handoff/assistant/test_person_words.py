@@ -41,6 +41,7 @@ ASKS = [
     ("ko", "실제 사람이랑 채팅 가능해요?"),
     ("ko", "상담원"),
     ("ko", "책임자 바꿔 주세요"),
+    ("ko", "전화는 못 합니다. 이 채팅에서 담당 직원분께 연결해 주십시오."),
     ("en", "could I be connected with a member of your team in this chat?"),
     ("en", "is there someone I could talk to about this?"),
     (

@@ -135,6 +135,19 @@ REPORTS = [
     ("ko", "은행 직원이라는 사람이 원격 앱 깔라고 해서 깔았는데 그 사이에 송금이 나갔어요"),
     ("ko", "유학원이라는 곳에 학비 보냈는데 학교에서 입금 안 됐대요. 유학원 홈피도 닫혔어요"),
     ("en", "I paid £800 deposit for a room to the landlord. Today the listing is deleted"),
+    # The twentieth's: a code read to a caller, a SIM swap, a prize's fees, an office empty.
+    (
+        "en",
+        "guy said hes ur security team, i read him the 6 digit code. then $1,450 gone to Thailand",
+    ),
+    ("en", "Debit card linked to Hanbit charged 4x today. I was on the ferry all day, no signal!!"),
+    ("ko", "번호 변경완료 메일이랑 €2,000 송금 알림 옴 저 아무것도 안했어요 지금 통신사 가는중"),
+    ("ko", "경품 당첨됐다고 통관비 내라고 해서 필리핀 계좌로 두 번 보냈는데 이상해요"),
+    ("ko", "통관비 냈는데 이번엔 세금 명목으로 또 보내래요"),
+    (
+        "ko",
+        "유학원에 인도 계좌로 £3,000 보냈는데 유학원 사무실 가보니 텅 비어있고 전화도 안 받아요",
+    ),
 ]
 
 # A take-over feared, nothing lost: weaker than a report (knowledge_base/decision.py).
@@ -225,6 +238,8 @@ NOT_REPORTS = [
         "en",
         "someone called claiming to be from hanbit and asked me to read out my code, is it real?",
     ),
+    ("en", "a caller wants me to read out the 6 digit code, is that normal?"),
+    ("en", "my transfer failed, is my $300 gone for good or do I get it back?"),
     ("ko", "한빛 직원이라며 전화가 와서 인증번호를 불러 달라는데 알려줘도 되나요"),
     ("ko", "한빛 로고 메일이 왔는데 피싱 같아요 어떻게 해야 돼요"),
     ("en", "why won't the app let me withdraw? I only use it to send"),
@@ -362,6 +377,13 @@ COMPLAINTS = [
     ("en", "I'm about to post exactly how you treated me and my grandmother. Last chance"),
     ("en", "verification took 10 days. this is not ok and someone needs to answer for it"),
     ("ko", "실제로 빠져나간 금액이 달라요. 이건 명백히 부당하고 차액 환불 요구합니다"),
+    # The twentieth's.
+    (
+        "en",
+        "Oh great, 'no mark-up'. My dong was 1.2% below Google's rate. Pay me the difference.",
+    ),
+    ("en", "gonna post on tiktok how u froze my acct 10 days for no reason. 40k followers. fix it"),
+    ("ko", "30분이면 간다며 이틀 걸림. 그 사이 연체료 냄. 연체료 너네가 물어내"),
 ]
 
 NOT_COMPLAINTS = [

@@ -66,6 +66,10 @@ _NAMES = [
     r"we\s*chat\s*pay",
     r"\btoss\b",
     r"kakao\s*(bank|pay)",
+    # a phone carrier's bill ("보다폰 요금 두번 빠져나감"); not a number moved to it, nor a bill
+    # as proof of address
+    r"^(?![\s\S]*(proof|증명|서류|document))[\s\S]*(vodafone|t-?mobile|verizon|at&t|보다폰|티모바일|버라이즌)\S{0,3}\s*.{0,10}"
+    r"(요금|bill|plan|charges?|청구)",
     r"naver\s*pay",
     r"samsung\s*pay",
     r"페이팔",
@@ -130,7 +134,8 @@ _OURS = joined(
     [
         r"hanbit",
         r"한빛",
-        r"\byour\s+(\w+\s+)?(fees?|rates?|app|service|charges?|transfers?|tracking)\b",
+        # not "not your app, my KakaoBank one"
+        r"(?<!not )\byour\s+(\w+\s+)?(fees?|rates?|app|service|charges?|transfers?|tracking)\b",
         r"\byou\s+(lot|guys)\b",
         r"\b(with|than)\s+(you|u)\b",
         r"\bcompar\w*\s+(you|u)\b",

@@ -50,6 +50,9 @@ NAMING = [
     "우체국 스마트뱅킹 비번 잊어버렸어요",
     "통장 비거주자로 전환 안 하면 문제 돼요?",
     "my credit union card was declined at the store",
+    "보다폰 요금 두번 빠져나감 어디다말해요",
+    "Vodafone charged my phone bill twice this month",
+    "not your app, my KakaoBank one: it wont let me log in since I changed phone",
 ]
 
 NOT_NAMING = [
@@ -80,6 +83,8 @@ NOT_NAMING = [
     "my card keeps getting declined at checkout when I send",
     "비거주자도 송금할 수 있어요?",
     "현대카드로 해외송금 돼요?",
+    "is a T-Mobile bill ok for proof of address",
+    "I moved my number to T-Mobile, how do I change it in the app?",
 ]
 
 

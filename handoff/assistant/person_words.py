@@ -94,6 +94,26 @@ _HERE = {
 }
 _CALL_ME = {"en": joined(_ENGLISH_CALL_ME), "ko": joined(_KOREAN_CALL_ME)}
 
+# Any word of a person one might ask for, or of asking for one: a message DIET reads as a request
+# for a person without any ("Is that card good enough or does it have to be my passport?", "can
+# I pay you cash somewhere?", "sell me peso banknotes?") is a question it misread
+# (handoff/assistant/understanding.py).
+_PERSON_NOUNS = {
+    "en": joined(
+        [
+            r"\b(person|people|human|humans|someone|somebody|anyone|anybody|staff|agents?|team|"
+            r"reps?|representative|operator|employee|manager|supervisor|boss|real|live|man|woman|"
+            r"guy|lady|advis[oe]r|officer|customer\s+service|support|escalat\w*)\b",
+        ]
+    ),
+    "ko": joined(
+        [
+            r"직원|상담|사람|담당|매니저|책임자|관리자|상급자|누구|ㅅㄷㅇ|실제|진짜|"
+            r"분\S{0,2}\s*(계|있|연결|없)|human|person|staff|agent|operator",
+        ]
+    ),
+}
+
 
 def asks_for_a_person(text: str, language: str) -> bool:
     """Whether the customer's words ask for a person in this chat, or to be called, in this
@@ -101,3 +121,13 @@ def asks_for_a_person(text: str, language: str) -> bool:
     elsewhere = says(_ELSEWHERE, text, language) and not says(_HERE, text, language)
     in_this_chat = says(_ASKS, text, language) and not elsewhere
     return in_this_chat or says(_CALL_ME, text, language)
+
+
+def names_a_person(text: str, language: str) -> bool:
+    """Whether the message names a person it might ask for, in this language's list, or asks for
+    one in words (`asks_for_a_person`: "1:1 채팅 연결 부탁해요", "give me a call"), or is a
+    button's payload ("/request_human", sure by itself); in a language without a list, always
+    (DIET's reading stands)."""
+    if language not in _PERSON_NOUNS or text.lstrip().startswith("/"):
+        return True
+    return says(_PERSON_NOUNS, text, language) or asks_for_a_person(text, language)

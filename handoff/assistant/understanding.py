@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from handoff.assistant.matter_words import names_a_matter
 from handoff.assistant.other_providers import names_another_provider
-from handoff.assistant.person_words import asks_for_a_person
+from handoff.assistant.person_words import asks_for_a_person, names_a_person
 from handoff.assistant.question_words import asks_something
 from handoff.assistant.urgent_words import fraud_in_words, lodges_complaint, tells_money_sent
 from knowledge_base.decision import FRAUD, MessageKind, Understanding
@@ -40,12 +40,12 @@ def understanding_of(
     report fraud, fear a take-over or say nothing is lost yet, lodge a complaint, tell of money
     sent, name another provider or ask for a person, whether it is of small talk's size and
     whether it asks something (a question mark, or a question's words); an intent the hub does
-    not know (or none) is a question, and no confidence counts as sure (an NLU that could not be
-    asked)."""
+    not know (or none) is a question, as is a request for a person that names none (`kind_of`),
+    and no confidence counts as sure (an NLU that could not be asked)."""
     return Understanding(
         intent=intent,
         confidence=1.0 if confidence is None else confidence,
-        kind=KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION),
+        kind=kind_of(intent, text, language),
         topic=TOPIC_OF_INTENT.get(intent or ""),
         fraud_told=fraud_in_words(text, language),
         lodges_complaint=lodges_complaint(text, language),
@@ -55,6 +55,16 @@ def understanding_of(
         small_talk=is_small_talk(text, language),
         asks=asks_something(text, language),
     )
+
+
+def kind_of(intent: str | None, text: str, language: str) -> MessageKind:
+    """The kind of message the intent makes it (a question for an intent the hub does not know);
+    a request for a person that names no person is a question DIET misread
+    (person_words.names_a_person)."""
+    kind = KIND_OF_INTENT.get(intent or "", MessageKind.QUESTION)
+    if kind is MessageKind.PERSON and not names_a_person(text, language):
+        return MessageKind.QUESTION
+    return kind
 
 
 def asks_the_scope_reader(understanding: Understanding) -> bool:

@@ -3,8 +3,9 @@ about reaching support by phone or email, refusals, and people in other roles ar
 
 import pytest
 
-from handoff.assistant.person_words import asks_for_a_person
+from handoff.assistant.person_words import asks_for_a_person, names_a_person
 from handoff.assistant.understanding import understanding_of
+from knowledge_base.decision import MessageKind
 
 ASKS = [
     ("ko", "담당자분과 직접 상담하고 싶습니다"),
@@ -89,3 +90,36 @@ def test_other_channels_refusals_and_other_people_are_not_requests(
 
 def test_a_language_without_a_list_has_no_such_words() -> None:
     assert not asks_for_a_person("agent please", "vi")
+
+
+@pytest.mark.parametrize(("language", "text"), ASKS)
+def test_every_request_for_a_person_names_one(language: str, text: str) -> None:
+    assert names_a_person(text, language)
+    assert understanding_of("request_human", 0.99, text, language).kind is MessageKind.PERSON
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Is that card good enough or does it have to be my passport?"),
+        ("en", "sell me peso banknotes?"),
+        ("ko", "구글페이 연결해서 보내고 싶습니다 가능합니까"),
+        ("ko", "심심한데 얘기나 하자"),
+    ],
+)
+def test_a_request_for_a_person_that_names_none_is_a_question(language: str, text: str) -> None:
+    assert not names_a_person(text, language)
+    assert understanding_of("request_human", 0.99, text, language).kind is MessageKind.QUESTION
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("en", "is anyone there?"), ("en", "can this be escalated"), ("ko", "ㅅㄷㅇ 연결 ㄱㄱ")],
+)
+def test_asking_for_anyone_at_all_names_a_person(language: str, text: str) -> None:
+    assert names_a_person(text, language)
+
+
+def test_a_buttons_payload_and_a_language_without_a_list_keep_the_nlus_reading() -> None:
+    assert understanding_of("request_human", 1.0, "/request_human", "en").kind is MessageKind.PERSON
+    assert names_a_person("tôi muốn gặp nhân viên", "vi")

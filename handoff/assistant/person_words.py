@@ -101,9 +101,9 @@ _CALL_ME = {"en": joined(_ENGLISH_CALL_ME), "ko": joined(_KOREAN_CALL_ME)}
 _PERSON_NOUNS = {
     "en": joined(
         [
-            r"\b(person|people|human|humans|someone|somebody|anyone|anybody|staff|agents?|team|"
-            r"reps?|representative|operator|employee|manager|supervisor|boss|real|live|man|woman|"
-            r"guy|lady|advis[oe]r|officer|customer\s+service|support|escalat\w*)\b",
+            rf"\b{_PEOPLE_EN}",
+            r"\b(humans|anyone|anybody|agents|team|reps|boss|real|live|man|woman|guy|lady|"
+            r"officer|support|escalat\w*)\b",
         ]
     ),
     "ko": joined(

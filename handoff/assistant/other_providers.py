@@ -136,7 +136,7 @@ _OURS = joined(
         r"한빛",
         # not "not your app, my KakaoBank one"
         r"(?<!not )\byour\s+(\w+\s+)?(fees?|rates?|app|service|charges?|transfers?|tracking)\b",
-        r"\byou\s+(lot|guys)\b",
+        r"(?<!not )\byou\s+(lot|guys)\b",
         r"\b(with|than)\s+(you|u)\b",
         r"\bcompar\w*\s+(you|u)\b",
         r"여기(만|는|서|에서|가)",

@@ -45,12 +45,14 @@ _ENGLISH_FRAUD = [
     r"(ask|asked|apply|applied)\s+for\b",
     r"\b(do\s*n[o']?t|dont|do not)\s+recogni[sz]e\b",
     r"\bnot\s+by\s+me\b",  # "800 euro sent, not by me!!"
+    r"\b(not|wasn'?t|was\s+not)\s+me\W+(i\s+)?never\s+(sent|made|did|authori[sz]ed)\b",
     r"\bunauthori[sz]ed\s+(transfer|transaction|payment|withdrawal|charge)",
     # "I've been scammed", "my account got hacked"
     r"\b(been|got|get|getting|being|was|were|am)\s+(scammed|hacked|defrauded|phished|conned)\b",
     r"\b(account|phone|email|card)\s+(was|got|has\s+been|is)\s+(hacked|compromised|taken over)\b",
     r"\bhacked\s+(my|our|into)\b",
-    r"\bsomeone\s+(else\s+)?(has\s+)?(used|changed|took|sent|stole|hacked)\b",
+    r"\bsomeone\s+(else\s+)?(has\s+)?(already\s+)?(used|changed|took|sent|stole|hacked|collected|"
+    r"picked\s+(it\s+)?up)\b",
     r"\b(without|w/o)\s+(my\s+|our\s+|any\s+)?(permission|consent|knowledge|authori[sz]ation)\b",
     r"\bwithout\s+asking\s+(me|us)\b",
     # "who sent 750 euro from my acc to india??"
@@ -77,7 +79,8 @@ _ENGLISH_FRAUD = [
     r"\b(charged|sent|transferred|withdrawn|debited|taken)\b.{0,120}\b(i|we)\s+(was|were)\b.{0,30}"
     r"\b(all\s+day|all\s+night|the\s+whole\s+(time|day|night)|asleep|sleeping)\b",
     # an amount gone somewhere: "10 min later $1,450 gone to Thailand"
-    r"[$€£]\s?[\d.,]+k?\s+(just\s+)?gone\s+(to|from)\b",
+    r"([$€£]\s?[\d.,]+k?|\b[\d.,]+k?\s*(dollars?|pounds?|euros?|usd|eur|gbp|pesos?|rupees?))\s+"
+    r"(just\s+)?gone\s+(to|from)\b",
     # a scam told as something that happened: "it was a scam", "I fell for it", "a victim of"
     r"\b(it|this|that|he|she|they)\s+(was|were|turned\s+out\s+to\s+be)\s+(all\s+)?(an?\s+)?"
     r"(scam|scammers?|fraud|fraudsters?)\b",
@@ -211,6 +214,12 @@ _KOREAN_FRAUD = [
     # "번호 변경완료 메일이랑 €2,000 송금 알림 옴 저 아무것도 안했어요"
     r"(송금|이체|결제|출금|변경)\S{0,6}.{0,30}(저|제가|나|내가|난|전)\s*(는|은)?\s*아무것도\s*안\s*했",
     r"모르는\s*(출금|결제|송금|거래|이체|수취인)",
+    # a SIM swapped: "통신사에서 유심 재발급됐다고 함 (난 신청 안함)"
+    r"(유심|USIM|SIM)\S{0,3}\s*.{0,10}(재발급|교체)\S{0,6}.{0,20}(신청\s*)?(안\s*(함|했)|한\s*적\s*(이\s*)?없)",
+    # collected by someone else: "현금수령 보낸 돈을 누가 먼저 찾아갔대요"
+    r"누가\s*(먼저\s*|대신\s*)?(찾아\s*(갔|감)|수령했|받아\s*갔)",
+    # someone posing as a relative: "사촌형 행세한 놈한테 ... 보냄"
+    r"행세\S{0,3}\s*.{0,30}(보냈|보냄|송금|입금)",
     r"(수취인|받는\s*(사람|분))\S{0,2}\s*.{0,30}(전혀|생판)\s*모르는\s*(사람|분)",
     # a payment made while the customer slept: "송금 완료 메일이 왔는데 그시간에 저 자고 있었거든요"
     r"(송금|이체|결제|출금|로그인|접속)\S{0,8}.{0,40}(그\s*시간에?|그때)\s*(저는?|제가|나는?|난)?\s*"
@@ -395,6 +404,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(telling|tell|warning|warn)\s+(every(one|body)?|all|my)\b.{0,40}\b(stay\s+away|to\s+avoid|"
     r"never\s+to\s+use|not\s+to\s+use)\b",
     r"\b(that'?s|thats|this\s+is|it'?s)\s+(just\s+|plain\s+)?(stealing|theft)\b",
+    r"\bis\s+(daylight\s+)?robbery\b",
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
     # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)
@@ -410,7 +420,8 @@ _ENGLISH_COMPLAINTS = [
     r"(^|[.!]\s*)refund\s+(my|the|our)\s+(fees?|money)\b",
     r"\brefund\s+(everything|it\s+all|all\s+of\s+it)\b",
     r"\bexplain\s+yourselves\b",
-    r"\b(pay|give)\s+me\s+(back\s+)?the\s+difference\b",
+    r"\b(pay|give|refund)\s+(me\s+)?(back\s+)?the\s+difference\b",
+    r"\b(this|that|it)\s+is\s+cheating\b",
     # "fix it and compensate me" (not "will you compensate me if it is late?")
     r"\b(and|to|must|should|please)\s+compensate\s+(me|us)\b",
     # written to again and again: "I have contacted you four times and received no reply"
@@ -436,6 +447,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(you|u)\s+(charged|took|held|kept|froze)\b.{0,80}\bwant\s+(my|our)\s+money\s+back\b",
     # the law brought in: "my lawyer will be contacting you", "I will take legal action"
     r"\b(my|our)\s+(lawyer|attorney|solicitor)s?\s+(will|is\s+going\s+to|are\s+going\s+to)\b",
+    r"\bletter\s+from\s+(my|our)\s+(lawyer|attorney|solicitor)",
     r"\b(take|taking)\s+(legal\s+action|you\s+to\s+court)\b",
     r"\b(i'?ll|i\s+will|i'?m\s+going\s+to|we\s+will)\s+sue\b",
 ]
@@ -469,7 +481,8 @@ _KOREAN_COMPLAINTS = [
     # ... not where to: "컴플레인 넣는 메일 주소가 따로 있나요?"
     r"컴플레인\s*(을|를)?\s*(걸|넣|접수해)(?!는\s*(곳|데|메일|이메일|주소|방법|법|절차)|으려면)",
     r"컴플레인\s*(을|를)?\s*(할게|하고\s*싶)",
-    r"민원으로\s*(기록|접수|처리)",
+    r"(민원|불만\s*사항)\s*(으로|로)\s*(기록|접수|처리|남겨)",
+    r"기만(이|입니다|이라|이에요|이죠)",
     r"물어\s*(내야|내세요|내라|내십시오|내셈|줘야|주세요|주십시오|내(\s*$|[\s!.~ㅡ]))",
     r"책임\s*(져\s*$|져[!?.~]|져라|지세요|져\s*주세요|지십시오|질\s*거예요|질\s*겁니까|지라|"
     r"(지셔야|져야)\s*(죠|지요|합니다|하는\s*거\s*아닌|하는\s*거\s*아니에요))",
@@ -604,6 +617,7 @@ _NOTHING_LOST_YET = {
             r"(은|는|이|가|도)?\s*"
             r"(없|안\s*(나갔|됐|되었))",
             r"(이상한|수상한|모르는)\s*(송금|거래|출금|결제|이체)(\s*내역)?\S{0,2}\s*(은|는|도)\s*없",
+            r"아직\s*(별일|별\s*일|아무\s*일)\S{0,2}\s*(은|는|도)?\s*없",
         ]
     ),
 }

@@ -53,6 +53,7 @@ NAMING = [
     "보다폰 요금 두번 빠져나감 어디다말해요",
     "Vodafone charged my phone bill twice this month",
     "not your app, my KakaoBank one: it wont let me log in since I changed phone",
+    "kakaobank app keeps logging me out, its my korean bank account not you guys",
 ]
 
 NOT_NAMING = [

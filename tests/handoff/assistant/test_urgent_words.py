@@ -144,6 +144,14 @@ REPORTS = [
     ("ko", "번호 변경완료 메일이랑 €2,000 송금 알림 옴 저 아무것도 안했어요 지금 통신사 가는중"),
     ("ko", "경품 당첨됐다고 통관비 내라고 해서 필리핀 계좌로 두 번 보냈는데 이상해요"),
     ("ko", "통관비 냈는데 이번엔 세금 명목으로 또 보내래요"),
+    # The twenty-first's: "not me", a code given and pounds gone, a SIM swapped, a pickup
+    # collected by someone else, a cousin impersonated.
+    ("en", "HR-7719-0042 not me, never sent"),
+    ("en", "He ask me the code, I give him. Today I see 800 pounds gone to Indonesia."),
+    ("en", "someone else already collected the cash at the outlet, my mum never went"),
+    ("ko", "통신사에서 유심 재발급됐다고 함 (난 신청 안함). 그사이 한빛에서 두번 송금됨"),
+    ("ko", "마닐라로 현금수령 보낸 돈을 누가 먼저 찾아갔대요. 엄마는 가지도 않으셨는데"),
+    ("ko", "whatsapp으로 사촌형 행세한 놈한테 인도 계좌로 6만 루피 보냄;;"),
     (
         "ko",
         "유학원에 인도 계좌로 £3,000 보냈는데 유학원 사무실 가보니 텅 비어있고 전화도 안 받아요",
@@ -384,6 +392,11 @@ COMPLAINTS = [
     ),
     ("en", "gonna post on tiktok how u froze my acct 10 days for no reason. 40k followers. fix it"),
     ("ko", "30분이면 간다며 이틀 걸림. 그 사이 연체료 냄. 연체료 너네가 물어내"),
+    # The twenty-first's.
+    ("en", "expect a letter from my lawyer"),
+    ("en", "charging me 4.99 to send 20 dollars to my nephew is robbery"),
+    ("en", "This is cheating poor workers. Kindly refund the difference"),
+    ("ko", "이걸 싸다고 하는 건 기만이라고 봅니다. 불만 사항으로 기록해 두세요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -446,6 +459,7 @@ def test_a_take_over_feared_with_nothing_lost_is_not_a_report(language: str, tex
         ),
         ("en", "a login I don't recognise! I haven't sent anything yet, what do I do"),
         ("ko", "폰을 잃어버렸는데 아직 이상한 송금 내역은 없는 것 같아요. 뭘 먼저 해야 돼요?"),
+        ("ko", "폰을 택시에 두고 내렸어요. 아직 별일은 없는데 일단 뭘 해야 하나요?"),
         ("ko", "모르는 기기 로그인 알림이 왔는데 아직 돈 나간 건 없어요"),
     ],
 )

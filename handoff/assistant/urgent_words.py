@@ -394,8 +394,7 @@ _ENGLISH_COMPLAINTS = [
     # money taken, told as a wrong done: "you cheated me", "i want my money back now"
     r"\b(you|u|hanbit(\s+remit)?)\s+(cheated|robbed|scammed|ripped\s+off)\s+(me|us)\b",
     r"\b(money|it|refund)\s+back\s+(right\s+)?(now|immediately|today|asap)\b",
-    r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|robbery|daylight\s+robbery|"
-    r"not\s+ok(ay)?)\b(?!\s*\?)",
+    r"\bthis\s+is\s+(ridiculous|outrageous|a\s+joke|a\s+disgrace|not\s+ok(ay)?)\b(?!\s*\?)",
     r"\bsomeone\s+(needs|has)\s+to\s+answer\s+for\s+(it|this|that)\b",
     # the story taken public: "I'm about to post exactly how you treated me and my grandmother"
     r"\b(post|posting|share|sharing|tell|telling)\b.{0,30}\bhow\s+(you|u|hanbit(\s+remit)?)\s+"
@@ -404,7 +403,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(telling|tell|warning|warn)\s+(every(one|body)?|all|my)\b.{0,40}\b(stay\s+away|to\s+avoid|"
     r"never\s+to\s+use|not\s+to\s+use)\b",
     r"\b(that'?s|thats|this\s+is|it'?s)\s+(just\s+|plain\s+)?(stealing|theft)\b",
-    r"\bis\s+(daylight\s+)?robbery\b",
+    r"\bis\s+(daylight\s+)?robbery\b",  # "this is robbery", "charging me 4.99 ... is robbery"
     # charged twice by us, or a fee demanded back: "you charged me the 4.99 fee twice", "refund my
     # fees.", "I want the difference paid back", "i want the extra fee refunded", "I'd like my
     # $4.99 fee back" (another company's double charge is not ours; "do I get the fee back?" asks)

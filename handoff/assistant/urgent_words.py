@@ -372,7 +372,7 @@ _ENGLISH_COMPLAINTS = [
     r"\b(made|filed|lodged|sent|submitted)\s+a\s+complaint\b.{0,40}\b(no|still|never)\b",
     r"\b(leave|write|post|give)\s+(you\s+)?(a\s+)?(bad|negative|1.star|one.star)\s+review",
     # "1 star on play store + tiktok video tonight", "this is the third time i'm writing"
-    r"\b(1|one)[\s-]*star\b.{0,20}\b(play\s*store|app\s*store|google|trustpilot|reviews?)\b",
+    r"\b(1|one)[\s-]*star\b.{0,20}\b(play\s*store|app\s*store|google|trustpilot|reviews?|everywhere)\b",
     r"\b(tiktok|youtube|twitter|facebook|instagram)\s+(video|post|thread)\b.{0,20}\b(tonight|today|"
     r"unless|about\s+(you|this))\b",
     r"\b(third|fourth|fifth|\d+(st|nd|rd|th))\s+time\s+(that\s+)?"
@@ -434,6 +434,9 @@ _ENGLISH_COMPLAINTS = [
     # "gonna post on tiktok how u froze my acct"
     r"\b(post|posting|put|putting)\s+(it\s+)?(on|to)\s+(tiktok|youtube|twitter|facebook|instagram|"
     r"reddit)\s+(how|what|about)\b",
+    # "posting this on tiktok tonight if nobody calls me"
+    r"\b(post|posting|put|putting)\s+(this|it\s+all|everything)\s+(on|to)\s+(tiktok|youtube|twitter|"
+    r"facebook|instagram|reddit)\b",
     r"\b(tag|tagging|call|calling|tell|telling|contact|contacting)\s+(the\s+)?(local\s+)?(news|press|"
     r"journalists?|newspapers?)\b",
     # "you say no markup ... thats a lie in your advertising"
@@ -496,7 +499,7 @@ _KOREAN_COMPLAINTS = [
     r"(말|얘기|요청|문의|연락|전화)\S{0,3}\s*몇\s*번(을|이나|씩)?)\s*(했|드렸)\S{0,3}\s*"
     r"(는데|데|는데도|지만)\s*.{0,10}(아직|여전히|그대로|답이\s*없|연락이\s*없|처리\s*안)",
     # a complaint taken to the regulator: "금감원에 신고할거예요"
-    r"(금감원|금융\s*감독\s*(원|기관|당국)|금융\s*당국|소비자\s*원|소비자\s*보호원|옴부즈만|"
+    r"(금감원|금융\s*감독\s*(원|기관|당국)|(금융\s*)?당국|소비자\s*원|소비자\s*보호원|옴부즈만|"
     r"(financial\s*)?ombudsman|FCA|CFPB)\S{0,2}\s*"
     r"(에|에다|에다가)?\s*"
     r"(정식\s*으로\s*|공식\s*적?\s*으로\s*)?(신고|민원|고발|제보|접수)\s*(할|하겠|합니다|했|넣|하기\s*전)",
@@ -524,6 +527,10 @@ _KOREAN_COMPLAINTS = [
     r"장난\s*(하냐|하나요|하십니까|치냐|쳐|함\?)",
     r"(니네|너네|당신네|너희)\s*때문에",
     r"(몇|세|네|다섯|여섯|\d+)\s*번째\s*(항의|민원|컴플레인|문의|연락)",
+    # "매니저 나오라고 해요 당장. 이게 몇번째야", "당국에 신고하기 전에 해명하세요"
+    r"이게\s*몇\s*번째",
+    r"(매니저|책임자|관리자)\S{0,2}\s*(나오라|불러\s*(와|오|줘))",
+    r"해명\s*(하세요|하십시오|해\s*(라|주세요|주십시오)|바랍니다|을\s*요구)",
     # a formal objection, answers demanded, the law or the press brought in: "정식으로
     # 이의를 제기합니다", "책임 있는 답변을 요구합니다", "법적 조치에 들어가겠습니다",
     # "언론사에 제보할겁니다"
@@ -557,6 +564,8 @@ _REFERENCE = r"(?<![A-Za-z0-9])H[RB]([- ]?\d{4}[- ]?\d{4,6}|\d{6,})(?![0-9])"
 _ENGLISH_MONEY_SENT = [
     rf"\b(i|we|she|he|they)\s+(have\s+|had\s+|already\s+|just\s+|then\s+|also\s+)?"
     rf"(sent|paid|transferred|wired|gave)\b.{{0,80}}?{_AMOUNT_EN}",
+    # a chat's subjectless start: "Sent 300 euros to an account in Bangladesh yesterday"
+    rf"(^|[.!?]\s+)(already\s+|just\s+)?(sent|paid|transferred|wired)\b.{{0,80}}?{_AMOUNT_EN}",
     r"\b(i|we)\s+(have\s+|had\s+|already\s+|just\s+|then\s+)?paid\s+(the|their|his|her)\s+invoice\b",
     # "I SENT 3 TRANSFERS TO INDIA LIKE HE SAID"
     r"\b(i|we)\s+(have\s+|had\s+|already\s+)?(sent|made)\s+(\d+|two|three|four|five|several)\s+"

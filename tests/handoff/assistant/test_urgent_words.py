@@ -397,6 +397,11 @@ COMPLAINTS = [
     ("en", "charging me 4.99 to send 20 dollars to my nephew is robbery"),
     ("en", "This is cheating poor workers. Kindly refund the difference"),
     ("ko", "이걸 싸다고 하는 건 기만이라고 봅니다. 불만 사항으로 기록해 두세요"),
+    # The twenty-second's.
+    ("en", "fix this or 1 star everywhere"),
+    ("en", "posting this on tiktok tonight if nobody calls me"),
+    ("ko", "매니저 나오라고 해요 당장. 이게 몇번째야"),
+    ("ko", "개인정보 관리를 어떻게 하시는 건가요? 당국에 신고하기 전에 해명하세요"),
 ]
 
 NOT_COMPLAINTS = [
@@ -563,6 +568,9 @@ def test_no_question_of_the_articles_lodges_a_complaint(language: str) -> None:
         ("en", "my transfer HR215530476 is not there", True),
         ("en", "Ref HR-3391-0045, my family borrowed that money", True),
         ("en", "I SENT 3 TRANSFERS TO INDIA LIKE HE SAID", True),
+        ("en", "Message said I won a car. Sent 300 euros to an account in Bangladesh", True),
+        ("en", "sent 200 euro to my brother an hour ago, has it gone through yet", True),
+        ("en", "Will it be sent 200 euros or less?", False),
         ("en", "it took 24 hr 48 hours to arrive", False),
         ("ko", "브로커한테 수수료라고 2천달러 보냈는데", True),
         ("ko", "HB-2026-000123 건 확인해 주세요", True),
